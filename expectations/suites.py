@@ -1,0 +1,333 @@
+"""The expectation suites, kept as data: one suite per staged table (suite name = table name).
+
+Each :class:`Check` names a Great Expectations expectation type, its keyword arguments, a
+plain-words description and our short rule id (``<table>.<what>``), which becomes the
+quarantine reason of every article with a failing row.
+
+Checks that compare a row with something outside the row (its article's body, the set of
+article ids, ...) run on *derived* boolean columns added to the frame that GX validates:
+the predicate is computed in pandas here, GX checks the column is in {True} and does the
+counting. A derived value of null means "not applicable" (GX skips nulls in that
+expectation): ``text_matches_body`` is null when the offsets are already invalid, so one
+bad offset is reported once, as ``<table>.offsets_in_body``.
+
+This module does not import Great Expectations (slow); :mod:`expectations.audit` does.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Callable, Mapping, Optional
+
+import pandas as pd
+
+from transforms.records import ARTICLE_TABLES, TABLES, columns
+from transforms.rules import residue_rules
+
+# GX expectation types used below.
+NOT_NULL = "expect_column_values_to_not_be_null"
+UNIQUE = "expect_column_values_to_be_unique"
+COMPOUND_UNIQUE = "expect_compound_columns_to_be_unique"
+IN_SET = "expect_column_values_to_be_in_set"
+LENGTHS_BETWEEN = "expect_column_value_lengths_to_be_between"
+NOT_MATCH_REGEX_LIST = "expect_column_values_to_not_match_regex_list"
+
+QUOTE_KINDS = ("direct", "partial", "indirect")
+# A table gets the offset checks when its record has these columns.
+OFFSET_COLUMNS = ("start_char", "end_char", "text")
+
+
+@dataclass(frozen=True)
+class Check:
+    rule: str
+    expectation: str
+    description: str
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def suite(self) -> str:
+        return self.rule.split(".", 1)[0]
+
+    @property
+    def column_name(self) -> Optional[str]:
+        if "column" in self.kwargs:
+            return self.kwargs["column"]
+        if "column_list" in self.kwargs:
+            return ", ".join(self.kwargs["column_list"])
+        return None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a derived column may look at besides its own table."""
+
+    bodies: Mapping[str, Any]  # article_id -> body (first article row with that id)
+    article_ids: frozenset
+    entity_keys: frozenset  # (article_id, entity_id) pairs of the entities table
+
+    @classmethod
+    def of(cls, tables: Mapping[str, pd.DataFrame]) -> "Context":
+        articles = tables["articles"]
+        keyed = articles[articles["article_id"].notna()].drop_duplicates("article_id")
+        entities = tables["entities"]
+        return cls(
+            bodies=dict(zip(keyed["article_id"], keyed["body"])),
+            article_ids=frozenset(keyed["article_id"]),
+            entity_keys=frozenset(zip(entities["article_id"], entities["entity_id"])),
+        )
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A helper column added to a table's frame before validation."""
+
+    column: str
+    compute: Callable[[pd.DataFrame, Context], list]
+    dtype: str = "boolean"  # pandas nullable boolean: null = not applicable
+
+
+# --- derived predicates (plain Python over the rows; the batch is small) -------------------------
+
+
+def _offset(value: Any) -> Optional[int]:
+    """An offset as int, or None when missing or not a whole number."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        if pd.isna(value):
+            return None
+        as_int = int(value)
+    except (TypeError, ValueError):
+        return None
+    return as_int if as_int == value else None
+
+
+def _span(body: Any, start: Any, end: Any) -> Optional[tuple[int, int]]:
+    """(start, end) when 0 <= start < end <= len(body), else None."""
+    s, e = _offset(start), _offset(end)
+    if not isinstance(body, str) or s is None or e is None:
+        return None
+    return (s, e) if 0 <= s < e <= len(body) else None
+
+
+def offsets_in_body(frame: pd.DataFrame, ctx: Context) -> list:
+    # A row whose article is not in the batch has no body: its offsets cannot be valid.
+    return [
+        _span(ctx.bodies.get(a), s, e) is not None
+        for a, s, e in zip(frame["article_id"], frame["start_char"], frame["end_char"])
+    ]
+
+
+def text_matches_body(frame: pd.DataFrame, ctx: Context) -> list:
+    out = []
+    for a, s, e, text in zip(frame["article_id"], frame["start_char"], frame["end_char"], frame["text"]):
+        body = ctx.bodies.get(a)
+        span = _span(body, s, e)
+        out.append(None if span is None else body[span[0]:span[1]] == text)
+    return out
+
+
+def article_exists(frame: pd.DataFrame, ctx: Context) -> list:
+    return [a in ctx.article_ids for a in frame["article_id"]]
+
+
+def entity_exists(frame: pd.DataFrame, ctx: Context) -> list:
+    return [key in ctx.entity_keys for key in zip(frame["article_id"], frame["entity_id"])]
+
+
+def n_chars_matches(frame: pd.DataFrame, ctx: Context) -> list:
+    out = []
+    for body, n in zip(frame["body"], frame["n_chars"]):
+        if body is None or (not isinstance(body, str) and pd.isna(body)):
+            out.append(None)  # a missing body is reported by articles.body_not_null
+        else:
+            out.append(isinstance(body, str) and _offset(n) == len(body))
+    return out
+
+
+# --- check builders ------------------------------------------------------------------------------
+
+
+def _derived_true(table: str, derived: Derived, what: str, description: str) -> tuple[Derived, Check]:
+    return derived, Check(
+        f"{table}.{what}", IN_SET, description, {"column": derived.column, "value_set": [True]}
+    )
+
+
+def offset_checks(table: str, noun: str) -> list[tuple[Derived, Check]]:
+    """The offset checks, shared by every table with start_char/end_char/text."""
+    return [
+        _derived_true(
+            table, Derived("offsets_in_body", offsets_in_body), "offsets_in_body",
+            f"every {noun} lies inside its article's body: 0 <= start_char < end_char <= len(body)",
+        ),
+        _derived_true(
+            table, Derived("text_matches_body", text_matches_body), "text_matches_body",
+            f"every {noun}'s text equals body[start_char:end_char]",
+        ),
+    ]
+
+
+def _article_exists(table: str, noun: str) -> tuple[Derived, Check]:
+    return _derived_true(
+        table, Derived("article_exists", article_exists), "article_exists",
+        f"every {noun} belongs to an article of the batch",
+    )
+
+
+def _not_null(table: str, column: str, description: str) -> Check:
+    return Check(f"{table}.{column}_not_null", NOT_NULL, description, {"column": column})
+
+
+def _key_unique(table: str, index_column: str, description: str) -> Check:
+    return Check(
+        f"{table}.{index_column}_unique", COMPOUND_UNIQUE, description,
+        {"column_list": ["article_id", index_column]},
+    )
+
+
+# Singular noun of each child table, for descriptions.
+NOUNS = {
+    "paragraphs": "paragraph",
+    "sentences": "sentence",
+    "entities": "entity",
+    "mentions": "mention",
+    "quotes": "quote",
+    "residue": "residue line",
+}
+
+
+def _suite_items() -> dict[str, list]:
+    """Per table: its Derived columns and Checks, in report order."""
+    regexes = [rule.line_regex for rule in residue_rules()]
+    items: dict[str, list] = {
+        "articles": [
+            _not_null("articles", "article_id", "every article has an id"),
+            Check("articles.article_id_unique", UNIQUE, "no two articles share an id", {"column": "article_id"}),
+            _not_null("articles", "body", "every article has a body"),
+            Check(
+                "articles.body_not_empty", LENGTHS_BETWEEN, "no article body is empty",
+                {"column": "body", "min_value": 1},
+            ),
+            # GX (pandas) runs column.astype(str).str.contains(regex) per rule. pandas 3.1 would use
+            # pyarrow's RE2 on its default str dtype, but falls back to Python `re` for patterns
+            # RE2 reads differently (\s, Unicode \w/\b, ...): every line_regex has \s, so GX
+            # matches exactly like transforms.rules.match_residue.
+            Check(
+                "articles.no_ui_residue", NOT_MATCH_REGEX_LIST,
+                "no line of a body is UI residue (a whole line matched by a rule of residue.yaml)",
+                {"column": "body", "regex_list": regexes},
+            ),
+            _derived_true(
+                "articles", Derived("n_chars_matches", n_chars_matches), "n_chars_matches_body",
+                "n_chars equals the length of body",
+            ),
+        ],
+        "paragraphs": [
+            _key_unique("paragraphs", "paragraph_index", "paragraph_index is unique within an article"),
+        ],
+        "sentences": [
+            _key_unique("sentences", "sentence_index", "sentence_index is unique within an article"),
+        ],
+        "entities": [
+            _key_unique("entities", "entity_id", "an entity appears once per article"),
+            _not_null("entities", "name", "every entity has a name"),
+            _not_null("entities", "label", "every entity has a label"),
+        ],
+        "mentions": [
+            _key_unique("mentions", "mention_index", "mention_index is unique within an article"),
+            _derived_true(
+                "mentions", Derived("entity_exists", entity_exists), "entity_exists",
+                "every mention's entity_id is an entity of its article",
+            ),
+        ],
+        "quotes": [
+            Check("quotes.quote_id_unique", UNIQUE, "no two quotes share an id", {"column": "quote_id"}),
+            _not_null("quotes", "speaker", "every quote has a speaker"),
+            _not_null("quotes", "kind", "every quote has a kind"),
+            Check(
+                "quotes.kind_known", IN_SET, "quote kind is direct, partial or indirect",
+                {"column": "kind", "value_set": list(QUOTE_KINDS)},
+            ),
+        ],
+        "residue": [
+            _not_null("residue", "rule_id", "every removed line names the rule that removed it"),
+            Check(
+                "residue.rule_id_known", IN_SET, "every residue rule_id is a rule of residue.yaml",
+                {"column": "rule_id", "value_set": [rule.id for rule in residue_rules()]},
+            ),
+        ],
+    }
+    for table, noun in NOUNS.items():
+        items[table].append(_article_exists(table, noun))
+        if set(OFFSET_COLUMNS) <= set(columns(TABLES[table])):
+            items[table].extend(offset_checks(table, noun))
+    return items
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str  # = table name
+    checks: tuple[Check, ...]
+    derived: tuple[Derived, ...]
+
+    @property
+    def record(self) -> type:
+        return TABLES[self.name]
+
+
+@lru_cache(maxsize=1)
+def suites() -> dict[str, Suite]:
+    """table -> Suite, for every article table (ARTICLE_TABLES), built once."""
+    out = {}
+    for table, entries in _suite_items().items():
+        checks, derived = [], []
+        for entry in entries:
+            if isinstance(entry, tuple):
+                derived.append(entry[0])
+                checks.append(entry[1])
+            else:
+                checks.append(entry)
+        record_columns = set(columns(TABLES[table]))
+        clash = {d.column for d in derived} & record_columns
+        if clash:
+            raise ValueError(f"derived column(s) {sorted(clash)} of {table} shadow record columns")
+        rules = [c.rule for c in checks]
+        if len(rules) != len(set(rules)):
+            raise ValueError(f"suite {table}: a rule id is used twice")
+        if any(c.suite != table for c in checks):
+            raise ValueError(f"suite {table}: a rule id does not start with {table}.")
+        out[table] = Suite(table, tuple(checks), tuple(derived))
+    if set(out) != set(ARTICLE_TABLES):
+        raise ValueError(f"suites {sorted(out)} do not match the article tables {ARTICLE_TABLES}")
+    return {table: out[table] for table in ARTICLE_TABLES}
+
+
+def audit_frame(suite: Suite, frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    """The frame GX validates: the table's rows (fresh 0..n-1 index) plus the derived columns."""
+    out = frame.reset_index(drop=True)
+    if suite.derived:
+        out = out.copy(deep=False)
+        for derived in suite.derived:
+            out[derived.column] = pd.array(derived.compute(out, ctx), dtype=derived.dtype)
+    return out
+
+
+def rule_ids() -> list[str]:
+    """Every rule id, in report order."""
+    return [c.rule for s in suites().values() for c in s.checks]
+
+
+def describe() -> list[dict[str, Any]]:
+    """The suites as plain rows (for docs and reports)."""
+    return [
+        {"suite": s.name, "rule": c.rule, "expectation": c.expectation,
+         "column_name": c.column_name, "description": c.description}
+        for s in suites().values() for c in s.checks
+    ]
+
+
+__all__ = [
+    "Check", "Context", "Derived", "Suite", "suites", "audit_frame", "offset_checks",
+    "rule_ids", "describe", "QUOTE_KINDS",
+]

@@ -1,0 +1,18 @@
+"""Prefect orchestration and the command line. No business logic lives here.
+
+Importing this package sets Prefect's quiet defaults (unless already set in the environment)
+before Prefect is imported anywhere: no server analytics, no telemetry, no task-run recorder on
+the temporary local server (killed at shutdown mid-write, it prints CancelledError tracebacks),
+warnings-only logging.
+"""
+import os
+
+PREFECT_QUIET_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED": "false",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_SERVER_UI_ENABLED": "false",
+}
+for _name, _value in PREFECT_QUIET_DEFAULTS.items():
+    os.environ.setdefault(_name, _value)

@@ -1,0 +1,149 @@
+"""`wirehouse`: run the ingest flow, query the warehouse, write the quality report."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from flows.settings import Settings
+
+app = typer.Typer(
+    help="Wirehouse: a news-article warehouse. Raw dumps in; audited articles, entities and quotes out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+WAREHOUSE_HELP = "Warehouse directory [env WIREHOUSE_DIR; default ./wirehouse-data]."
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _settings(warehouse: Optional[Path]) -> Settings:
+    settings = Settings()
+    if warehouse is not None:
+        settings = settings.model_copy(update={"dir": warehouse})
+    return settings
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def run(
+    paths: list[Path] = typer.Argument(..., help="Files and folders to ingest (folders are read recursively)."),
+    warehouse: Optional[Path] = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+) -> None:
+    """Ingest dumps (.txt page copies, .html/.htm, .jsonl/.json, any of them .gz), audit, publish.
+
+    Exits 0 when the run completed, also when articles were quarantined or files rejected.
+    """
+    settings = _settings(warehouse)
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        _fail(f"no such file or folder: {missing[0]}")
+    from flows.runner import run_ingest  # imports Prefect, GX and spaCy: only when needed
+    from transforms.nlp import ModelNotInstalled
+    from warehouse.store import WarehouseError
+
+    try:
+        summary = run_ingest([str(p) for p in paths], settings)
+    except (ModelNotInstalled, WarehouseError, FileNotFoundError) as exc:
+        _fail(str(exc))
+    _print_summary(summary, settings)
+
+
+def _print_summary(summary, settings: Settings) -> None:
+    from warehouse.store import Warehouse
+
+    wh = Warehouse(settings.warehouse_dir)
+    quotes = wh.query("SELECT count(*) AS n FROM quotes q JOIN articles a USING (article_id) WHERE a.run_id = ?",
+                      [summary.run_id])["n"].iloc[0]
+    speakers = wh.query("""
+        SELECT q.speaker, count(*) AS quotes FROM quotes q JOIN articles a USING (article_id)
+        WHERE a.run_id = ? AND q.speaker IS NOT NULL
+        GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?""", [summary.run_id, settings.top_speakers])
+    out.print(f"[bold]Wirehouse run {summary.run_id}[/] into {summary.warehouse}", highlight=False)
+    out.print(f"  files seen:            {summary.files_seen}"
+              + (f" ({summary.already_ingested} already ingested, skipped)" if summary.already_ingested else ""))
+    out.print(f"  articles published:    {summary.published_articles}")
+    out.print(f"  articles quarantined:  {summary.quarantined_articles}")
+    for rule, n in sorted(summary.quarantine_reasons.items()):
+        out.print(f"      {n} × {rule}", highlight=False)
+    out.print(f"  duplicate files:       {summary.duplicate_files}")
+    out.print(f"  files rejected:        {len(summary.rejected_files)}")
+    for path, reason in sorted(summary.rejected_files.items()):
+        out.print(f"      {path}: {reason}", highlight=False, markup=False)
+    out.print(f"  quotes published:      {quotes}")
+    if len(speakers):
+        out.print("  top speakers:          " + ", ".join(
+            f"{row.speaker} ({row.quotes})" for row in speakers.itertuples()), highlight=False, markup=False)
+    out.print(f"  quality report:        {summary.report_path}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def sql(
+    query: str = typer.Argument(..., help="SQL to run, e.g. \"select speaker, count(*) from quotes group by 1\"."),
+    warehouse: Optional[Path] = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+    format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
+) -> None:
+    """Query the published warehouse through a read-only DuckDB connection."""
+    import duckdb
+
+    from warehouse.store import Warehouse, WarehouseError
+
+    settings = _settings(warehouse)
+    try:
+        frame = Warehouse(settings.warehouse_dir).query(query, wait_seconds=settings.lock_wait_seconds)
+    except WarehouseError as exc:
+        _fail(str(exc))
+    except duckdb.Error as exc:
+        _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    if format is OutputFormat.csv:
+        sys.stdout.write(frame.to_csv(index=False))
+    elif format is OutputFormat.json:
+        sys.stdout.write(json.dumps(json.loads(frame.to_json(orient="records", date_format="iso")),
+                                    ensure_ascii=False, indent=2) + "\n")
+    else:
+        table = Table(show_lines=False)
+        for name in frame.columns:
+            table.add_column(str(name), overflow="fold")
+        for row in frame.itertuples(index=False):
+            table.add_row(*["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in row])
+        out.print(table)
+        out.print(f"{len(frame)} row{'s' if len(frame) != 1 else ''}", style="dim")
+
+
+@app.command()
+def report(
+    warehouse: Optional[Path] = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+) -> None:
+    """(Re)write the HTML quality report and print its path."""
+    from warehouse.report import write_report
+    from warehouse.store import Warehouse, WarehouseError
+
+    settings = _settings(warehouse)
+    try:
+        path = write_report(Warehouse(settings.warehouse_dir))
+    except WarehouseError as exc:
+        _fail(str(exc))
+    out.print(str(path), highlight=False, soft_wrap=True)
+
+
+if __name__ == "__main__":
+    app()

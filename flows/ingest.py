@@ -1,0 +1,169 @@
+"""The ingest flow: discover -> parse -> per batch (analyse -> stage -> audit -> publish) -> report.
+
+Wiring only: every decision lives in transforms/, every read and write in warehouse/, every
+check in expectations/. Tasks work on batches of files/articles, never on one article.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from expectations import AuditResult, audit_batch
+from flows.settings import Settings
+from transforms.ingest import ParsedFile, file_record, mark_duplicates, parse_file, plan_batches
+from transforms.nlp import load_pipeline
+from transforms.pipeline import BatchRows, analyse_batch
+from transforms.records import BatchRecord, QualityResultRecord, RunRecord
+from warehouse.raw import discover, read_input
+from warehouse.report import write_report
+from warehouse.store import Warehouse
+
+PARSE_CHUNK = 256  # files per parse task
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    warehouse: str
+    files_seen: int = 0
+    already_ingested: int = 0
+    published_articles: int = 0
+    quarantined_articles: int = 0
+    quarantine_reasons: dict[str, int] = field(default_factory=dict)
+    duplicate_files: int = 0
+    rejected_files: dict[str, str] = field(default_factory=dict)  # path -> reason
+    file_status: dict[str, str] = field(default_factory=dict)  # path -> status
+    report_path: str = ""
+
+
+@task(cache_policy=NO_CACHE)
+def parse_files(paths: list[str]) -> list[ParsedFile]:
+    parsed = []
+    for path in paths:
+        raw = read_input(Path(path))
+        parsed.append(parse_file(raw.path, raw.file_id, raw.size_bytes, raw.data, raw.error))
+    return parsed
+
+
+@task(cache_policy=NO_CACHE)
+def analyse(files: list[ParsedFile], known_contents: set[str], model: str, batch_id: str, run_id: str) -> BatchRows:
+    return analyse_batch(load_pipeline(model), files, known_contents, batch_id=batch_id, run_id=run_id)
+
+
+@task(cache_policy=NO_CACHE)
+def stage(warehouse: Warehouse, batch_id: str, rows: BatchRows) -> str:
+    return str(warehouse.stage(batch_id, rows.rows.__dict__))
+
+
+@task(cache_policy=NO_CACHE)
+def audit(warehouse: Warehouse, batch_id: str) -> AuditResult:
+    """Audit what was written: the staged Parquet files, read back."""
+    return audit_batch(warehouse.read_staged(batch_id))
+
+
+@task(cache_policy=NO_CACHE)
+def publish(warehouse: Warehouse, batch_id: str, run_id: str, files: list[ParsedFile], rows: BatchRows,
+            result: AuditResult, started_at: str) -> dict[str, str]:
+    quarantined = {aid: "; ".join(rules) for aid, rules in sorted(result.failed_articles.items())}
+    per_file: dict[str, dict] = {f.path: {"published": 0, "quarantined": 0, "reasons": []} for f in files}
+    for article_id, path in rows.article_file.items():
+        counts = per_file[path]
+        if article_id in quarantined:
+            counts["quarantined"] += 1
+            counts["reasons"].append(quarantined[article_id])
+        else:
+            counts["published"] += 1
+    records = [
+        file_record(f, run_id=run_id, batch_id=batch_id, published=per_file[f.path]["published"],
+                    quarantined=per_file[f.path]["quarantined"], duplicates=rows.duplicates.get(f.path, 0),
+                    reasons=per_file[f.path]["reasons"])
+        for f in files
+    ]
+    n_articles = len(rows.article_file)
+    batch = BatchRecord(
+        batch_id=batch_id, run_id=run_id, n_files=len(files), n_articles=n_articles,
+        n_published=n_articles - len(quarantined), n_quarantined=len(quarantined),
+        staged_path=str(warehouse.archive / batch_id), audit_success=result.success,
+        started_at=started_at, published_at=utc_now(),
+    )
+    quality = [
+        QualityResultRecord(run_id=run_id, batch_id=batch_id, suite=o.suite, expectation=o.rule, gx_expectation=o.expectation,
+                            column_name=o.column_name, description=o.description, success=o.success,
+                            element_count=o.element_count, unexpected_count=o.unexpected_count)
+        for o in result.outcomes
+    ]
+    warehouse.publish(batch_id, quarantined, records, batch, quality)
+    return {r.path: r.status for r in records}
+
+
+@task(cache_policy=NO_CACHE)
+def record_unbatched(warehouse: Warehouse, run_id: str, files: list[ParsedFile]) -> dict[str, str]:
+    records = [file_record(f, run_id=run_id, batch_id=None) for f in files]
+    warehouse.record_files(records)
+    return {r.path: r.status for r in records}
+
+
+@flow(name="wirehouse-ingest", log_prints=False)
+def ingest(paths: list[str], settings: Settings | None = None) -> RunSummary:
+    """Ingest the files and folders in `paths` into the warehouse of `settings`."""
+    settings = settings or Settings()
+    log = get_run_logger()
+    warehouse = Warehouse(settings.warehouse_dir)
+    started = utc_now()
+    run_id = f"run-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+    summary = RunSummary(run_id=run_id, warehouse=str(warehouse.root))
+    with warehouse.run_lock():
+        warehouse.initialise()
+        load_pipeline(settings.spacy_model)  # fail before any work when the model is missing
+        all_paths = [str(p) for p in discover([Path(p) for p in paths])]
+        summary.files_seen = len(all_paths)
+        ingested = warehouse.ingested_files()
+        parsed: list[ParsedFile] = []
+        for i in range(0, len(all_paths), PARSE_CHUNK):
+            parsed += parse_files(all_paths[i:i + PARSE_CHUNK])
+        new = [f for f in parsed if (f.file_id, f.path) not in ingested]
+        summary.already_ingested = len(parsed) - len(new)
+        for f in parsed:
+            if (f.file_id, f.path) in ingested:
+                summary.file_status[f.path] = "already ingested"
+        mark_duplicates(new, warehouse.known_file_ids())
+        unbatched = [f for f in new if f.rejected is not None or f.duplicate_of is not None]
+        if unbatched:
+            summary.file_status.update(record_unbatched(warehouse, run_id, unbatched))
+        known_contents = warehouse.known_contents()
+        to_batch = [f for f in new if f.rejected is None and f.duplicate_of is None]
+        for number, files in enumerate(plan_batches(to_batch, settings.batch_size), start=1):
+            batch_id = f"{run_id}-b{number:04d}"
+            batch_started = utc_now()
+            rows = analyse(files, known_contents, settings.spacy_model, batch_id, run_id)
+            stage(warehouse, batch_id, rows)
+            result = audit(warehouse, batch_id)
+            summary.file_status.update(publish(warehouse, batch_id, run_id, files, rows, result, batch_started))
+            known_contents |= {a.content_sha256 for a in rows.rows.articles if a.body}
+            for aid, rules in result.failed_articles.items():
+                for rule in rules:
+                    summary.quarantine_reasons[rule] = summary.quarantine_reasons.get(rule, 0) + 1
+            summary.quarantined_articles += len(result.failed_articles)
+            summary.published_articles += len(rows.article_file) - len(result.failed_articles)
+            log.info("batch %s: %d articles, %d quarantined", batch_id, len(rows.article_file),
+                     len(result.failed_articles))
+        summary.rejected_files = {f.path: f.rejected for f in new if f.rejected is not None}
+        summary.duplicate_files = sum(1 for s in summary.file_status.values() if s == "duplicate")
+        warehouse.record_run(RunRecord(
+            run_id=run_id, flow_run_id=str(flow_run.get_id() or ""), started_at=started, finished_at=utc_now(),
+            inputs="; ".join(str(p) for p in paths), n_files=summary.files_seen,
+            n_published=summary.published_articles, n_quarantined=summary.quarantined_articles,
+            n_rejected=len(summary.rejected_files), n_duplicates=summary.duplicate_files,
+        ))
+        summary.report_path = str(write_report(warehouse))
+    return summary

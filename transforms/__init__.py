@@ -1,0 +1,1 @@
+"""Pure transforms: text in, records out. No file, network or database I/O."""

@@ -1,0 +1,89 @@
+"""One cleaned article + its spaCy Doc -> the rows of every article table."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from transforms.clean import CleanArticle
+from transforms.entities import analyse_entities
+from transforms.quotes import extract_quotes
+from transforms.records import (
+    ArticleRecord,
+    EntityRecord,
+    MentionRecord,
+    ParagraphRecord,
+    QuoteRecord,
+    ResidueRecord,
+    SentenceRecord,
+    stable_id,
+)
+from transforms.segment import paragraphs, sentences
+
+
+@dataclass
+class ArticleRows:
+    """Rows of every article table, keyed by table name (see records.ARTICLE_TABLES)."""
+
+    articles: list[ArticleRecord] = field(default_factory=list)
+    paragraphs: list[ParagraphRecord] = field(default_factory=list)
+    sentences: list[SentenceRecord] = field(default_factory=list)
+    entities: list[EntityRecord] = field(default_factory=list)
+    mentions: list[MentionRecord] = field(default_factory=list)
+    quotes: list[QuoteRecord] = field(default_factory=list)
+    residue: list[ResidueRecord] = field(default_factory=list)
+
+    def extend(self, other: "ArticleRows") -> None:
+        for name in self.__dataclass_fields__:
+            getattr(self, name).extend(getattr(other, name))
+
+
+def article_id_for(file_id: str, record_index: int) -> str:
+    return stable_id(file_id, record_index)
+
+
+def content_sha256(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def article_rows(
+    *, article: CleanArticle, doc: Doc, file_id: str, record_index: int, source_uri: str,
+    batch_id: str, run_id: str,
+) -> ArticleRows:
+    """All rows for one article. `doc` must be the pipeline's Doc of `article.body`."""
+    if doc.text != article.body:
+        raise ValueError("doc.text must equal the cleaned body: offsets point into it")
+    body = article.body
+    aid = article_id_for(file_id, record_index)
+    rows = ArticleRows()
+    rows.articles.append(ArticleRecord(
+        article_id=aid, file_id=file_id, record_index=record_index, source_uri=source_uri,
+        url=article.url, title=article.title, authors=article.authors, published=article.published,
+        body=body, n_chars=len(body), n_residue_lines=len(article.removed),
+        content_sha256=content_sha256(body), batch_id=batch_id, run_id=run_id,
+    ))
+    rows.residue = [ResidueRecord(aid, r.line_no, r.rule_id, r.text) for r in article.removed]
+    if not body:
+        return rows
+    rows.paragraphs = [ParagraphRecord(aid, p.index, p.start, p.end, body[p.start:p.end]) for p in paragraphs(body)]
+    rows.sentences = [
+        SentenceRecord(aid, s.index, s.paragraph_index, s.start, s.end, body[s.start:s.end]) for s in sentences(body)
+    ]
+    analysis = analyse_entities(doc)
+    rows.entities = [
+        EntityRecord(aid, c.entity_id, c.name, c.label, len(c.mentions)) for c in analysis.clusters
+    ]
+    rows.mentions = [
+        MentionRecord(aid, i, m.start, m.end, body[m.start:m.end], m.label, m.cluster.entity_id)
+        for i, m in enumerate(sorted(analysis.mentions, key=lambda m: m.start))
+    ]
+    for q in extract_quotes(doc, analysis):
+        at = q.attribution
+        rows.quotes.append(QuoteRecord(
+            quote_id=stable_id(aid, q.start, q.end), article_id=aid, text=body[q.start:q.end],
+            start_char=q.start, end_char=q.end, kind=q.kind, speaker=at.speaker,
+            speaker_entity_id=at.speaker_entity_id, speaker_surface=at.speaker_surface, cue=at.cue,
+            according_to=at.according_to, paragraph_index=q.paragraph_index, attribution=at.method,
+        ))
+    return rows

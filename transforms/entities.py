@@ -1,0 +1,167 @@
+"""Named-entity mentions and per-article canonical entities from a spaCy Doc.
+
+Clustering (per article): every multi-word mention starts or joins the cluster with the same
+normalised name; a one-word mention joins the cluster of the nearest preceding full name whose
+first or last word it equals, and otherwise the cluster with the same name. A cluster's label is
+voted over all its mentions, where a one-word mention joined to a PERSON full name by name
+match votes PERSON (the small model often calls a bare surname GPE or ORG). The canonical name
+is the cluster's longest mention; entity ids hash label and canonical name, so the same person
+gets the same id in every article.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from transforms.records import stable_id
+from transforms.rules import speech_lexicon
+
+# Labels that name things; numeric and temporal labels (DATE, MONEY, ...) are not entities here.
+NAMED_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+# Label preference when votes tie.
+LABEL_PRIORITY = ["PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"]
+
+_LEADING_THE = re.compile(r"^(?:the)\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+
+
+def normalise_name(text: str) -> str:
+    """Mention text -> name: leading 'the' and trailing possessive removed, spaces collapsed."""
+    text = _POSSESSIVE.sub("", _LEADING_THE.sub("", " ".join(text.split())))
+    return text.strip(" ,;:")
+
+
+def strip_titles(name: str) -> str:
+    """Leading titles and roles removed from a person's name: "Treasurer Lena Whitcombe" ->
+    "Lena Whitcombe" (titles from rules/speech.yaml; the last word always stays)."""
+    words = name.split()
+    titles = speech_lexicon().titles
+    while len(words) > 1 and words[0].lower().strip(".") in titles:
+        words.pop(0)
+    return " ".join(words)
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+    label: str
+    name: str
+    cluster: "Cluster | None" = None
+
+    @property
+    def words(self) -> list[str]:
+        return self.name.split()
+
+
+@dataclass
+class Cluster:
+    mentions: list[Mention] = field(default_factory=list)
+    name_matched: set[int] = field(default_factory=set)  # ids of mentions joined by name match
+
+    @property
+    def name(self) -> str:
+        longest = max((m.name for m in self.mentions), key=lambda n: (len(n.split()), len(n)))
+        return strip_titles(longest) if self.label == "PERSON" else longest
+
+    @property
+    def label(self) -> str:
+        votes = Counter()
+        for m in self.mentions:
+            votes["PERSON" if id(m) in self.name_matched else m.label] += 1
+        return max(votes, key=lambda lab: (votes[lab], -LABEL_PRIORITY.index(lab)))
+
+    @property
+    def entity_id(self) -> str:
+        return stable_id(self.label, self.name)
+
+    def words(self) -> tuple[str, str]:
+        full = max((m for m in self.mentions if len(m.words) > 1), key=lambda m: len(m.words), default=None)
+        if full is None:
+            return ("", "")
+        return (full.words[0], full.words[-1])
+
+
+@dataclass
+class EntityAnalysis:
+    mentions: list[Mention]
+    clusters: list[Cluster]
+
+    def cluster_at(self, char: int) -> Cluster | None:
+        for m in self.mentions:
+            if m.start <= char < m.end:
+                return m.cluster
+        return None
+
+    def person_by_word(self, word: str, before: int | None = None) -> Cluster | None:
+        """The PERSON cluster whose full name starts or ends with `word` (nearest full-name
+        mention before `before` when several match)."""
+        word = normalise_name(word)
+        best = None
+        for cluster in self.clusters:
+            if cluster.label != "PERSON":
+                continue
+            first, last = cluster.words()
+            if word and word in (first, last):
+                starts = [m.start for m in cluster.mentions if before is None or m.start < before]
+                key = max(starts) if starts else -1
+                if best is None or key > best[0]:
+                    best = (key, cluster)
+        return best[1] if best else None
+
+
+def analyse_entities(doc: Doc) -> EntityAnalysis:
+    mentions = []
+    for ent in doc.ents:
+        name = normalise_name(ent.text)
+        if ent.label_ not in NAMED_LABELS or not name:
+            continue
+        if ent.label_ == "PERSON":
+            name = strip_titles(name)
+        mentions.append(Mention(ent.start_char, ent.end_char, ent.text, ent.label_, name))
+    clusters: list[Cluster] = []
+    by_name: dict[str, Cluster] = {}
+    # Pass 1: full names (several words) found the clusters.
+    for m in mentions:
+        if len(m.words) > 1:
+            cluster = by_name.get(m.name.lower())
+            if cluster is None:
+                cluster = by_name[m.name.lower()] = Cluster()
+                clusters.append(cluster)
+            cluster.mentions.append(m)
+            m.cluster = cluster
+    # Pass 2: one-word mentions join a person's full name, else their own name's cluster.
+    for m in mentions:
+        if m.cluster is not None:
+            continue
+        target = _full_name_for(m, clusters)
+        if target is not None:
+            target.mentions.append(m)
+            target.name_matched.add(id(m))
+            m.cluster = target
+            continue
+        cluster = by_name.get(m.name.lower())
+        if cluster is None:
+            cluster = by_name[m.name.lower()] = Cluster()
+            clusters.append(cluster)
+        cluster.mentions.append(m)
+        m.cluster = cluster
+    return EntityAnalysis(mentions, clusters)
+
+
+def _full_name_for(m: Mention, clusters: list[Cluster]) -> Cluster | None:
+    """Nearest (preceding first, else following) multi-word PERSON mention whose first or last
+    word equals this one-word mention."""
+    best = None
+    for cluster in clusters:
+        persons = [x for x in cluster.mentions if len(x.words) > 1 and x.label == "PERSON"]
+        for x in persons:
+            if m.name in (x.words[0], x.words[-1]):
+                distance = m.start - x.start if x.start <= m.start else 10**9 + x.start - m.start
+                if best is None or distance < best[0]:
+                    best = (distance, cluster)
+    return best[1] if best else None

@@ -1,0 +1,95 @@
+"""Accounting for input files and batches: pure decisions, no I/O.
+
+Every input file ends in exactly one status:
+- rejected: the file could not be read or parsed (reason says why);
+- duplicate: the same bytes were already ingested from another path (earlier or in this run),
+  or every article it holds was already ingested (same cleaned body);
+- quarantined: at least one of its articles failed the audit (the others may be published);
+- published: all its new articles passed the audit.
+A file already in the ledger at the same path with the same bytes is skipped entirely: a rerun
+adds no rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from transforms.parse import RawDocument, RejectedInput, detect_format, parse_raw
+from transforms.records import FileRecord
+
+
+@dataclass
+class ParsedFile:
+    path: str
+    file_id: str
+    size_bytes: int
+    format: str
+    documents: list[RawDocument] = field(default_factory=list)
+    rejected: Optional[str] = None
+    duplicate_of: Optional[str] = None
+
+
+def parse_file(path: str, file_id: str, size_bytes: int, data: Optional[bytes], read_error: Optional[str]) -> ParsedFile:
+    """Parse one input file; a read or parse failure becomes a rejection reason, never an exception."""
+    parsed = ParsedFile(path, file_id, size_bytes, detect_format(path))
+    if read_error is not None:
+        parsed.rejected = read_error
+        return parsed
+    try:
+        parsed.documents = parse_raw(path, data or b"")
+    except RejectedInput as exc:
+        parsed.rejected = str(exc)
+    except RecursionError:
+        parsed.rejected = "input nested too deeply to parse"
+    return parsed
+
+
+def mark_duplicates(files: Iterable[ParsedFile], known: dict[str, str]) -> None:
+    """Mark files whose bytes were already ingested (known: file_id -> path) or appear earlier
+    in this run."""
+    seen = dict(known)
+    for f in files:
+        if f.rejected is None and f.file_id in seen and seen[f.file_id] != f.path:
+            f.duplicate_of = seen[f.file_id]
+        seen.setdefault(f.file_id, f.path)
+
+
+def plan_batches(files: list[ParsedFile], batch_size: int) -> list[list[ParsedFile]]:
+    """Group files into batches of about `batch_size` articles; a file never spans batches."""
+    batches: list[list[ParsedFile]] = []
+    current: list[ParsedFile] = []
+    count = 0
+    for f in files:
+        current.append(f)
+        count += len(f.documents)
+        if count >= batch_size:
+            batches.append(current)
+            current, count = [], 0
+    if current:
+        batches.append(current)
+    return batches
+
+
+def source_uri(f: ParsedFile, doc: RawDocument) -> str:
+    return f"{f.path}#{doc.record_index}" if f.format.startswith(("jsonl", "json")) else f.path
+
+
+def file_record(
+    f: ParsedFile, *, run_id: str, batch_id: Optional[str], published: int = 0, quarantined: int = 0,
+    duplicates: int = 0, reasons: Iterable[str] = (),
+) -> FileRecord:
+    if f.rejected is not None:
+        status, reason = "rejected", f.rejected
+    elif f.duplicate_of is not None:
+        status, reason = "duplicate", f"same bytes as {f.duplicate_of}"
+    elif quarantined:
+        status, reason = "quarantined", "; ".join(sorted(set(reasons))) or None
+    elif published == 0 and duplicates > 0:
+        status, reason = "duplicate", "every article was already ingested"
+    else:
+        status, reason = "published", None
+    return FileRecord(
+        file_id=f.file_id, path=f.path, size_bytes=f.size_bytes, format=f.format, status=status,
+        reason=reason, n_articles=len(f.documents), n_published=published, n_quarantined=quarantined,
+        n_duplicates=duplicates, run_id=run_id, batch_id=batch_id,
+    )

@@ -1,0 +1,196 @@
+"""One typed record per warehouse table, defined once.
+
+The transforms build these records, the warehouse derives its Arrow/DuckDB schemas from them,
+the expectations read the same column names, and ``docs/tables.md`` is generated from the
+``doc`` metadata of each field. Character offsets are always half-open ``[start_char, end_char)``
+positions into ``articles.body`` (the cleaned body), counted in Python ``str`` code points.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+def col(doc: str, default=dataclasses.MISSING):
+    """A dataclass field carrying its column documentation."""
+    if default is dataclasses.MISSING:
+        return field(metadata={"doc": doc})
+    return field(default=default, metadata={"doc": doc})
+
+
+def stable_id(*parts: object, length: int = 16) -> str:
+    """Deterministic short hex key from the given parts (sha256)."""
+    joined = "\x1f".join(str(p) for p in parts)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:length]
+
+
+@dataclass
+class FileRecord:
+    """Ledger: one row per input file ever seen, with how it ended."""
+
+    file_id: str = col("sha256 of the raw bytes of the file (hex)")
+    path: str = col("path of the file as given to `wirehouse run` (absolute)")
+    size_bytes: int = col("size of the raw file in bytes")
+    format: str = col("detected input format: text, html, jsonl, json (suffix `+gzip` when compressed)")
+    status: str = col("published | quarantined | duplicate | rejected: how the file ended")
+    reason: Optional[str] = col("why the file was rejected, quarantined or a duplicate; null when published")
+    n_articles: int = col("articles parsed from the file")
+    n_published: int = col("articles of this file published")
+    n_quarantined: int = col("articles of this file quarantined")
+    n_duplicates: int = col("articles of this file skipped because the same article was already ingested")
+    run_id: str = col("run that processed the file")
+    batch_id: Optional[str] = col("batch the file's articles were audited in; null when rejected or a duplicate")
+
+
+@dataclass
+class ArticleRecord:
+    """A cleaned article."""
+
+    article_id: str = col("stable key: sha256 of source file id and record index (16 hex)")
+    file_id: str = col("sha256 of the input file the article came from (files.file_id)")
+    record_index: int = col("position of the article inside its file (0 for single-article files)")
+    source_uri: str = col("input path, with `#N` for the N-th record of a JSON Lines/JSON file")
+    url: Optional[str] = col("original URL when the input gives one")
+    title: Optional[str] = col("headline: first non-empty line of a page copy, HTML/JSON metadata otherwise")
+    authors: Optional[str] = col("authors as given by the input, `; `-separated")
+    published: Optional[str] = col("publication date as given by the input (ISO 8601 when known)")
+    body: str = col("cleaned article text: paragraphs separated by a blank line; all offsets point here")
+    n_chars: int = col("length of body in characters")
+    n_residue_lines: int = col("lines removed as UI residue (see residue)")
+    content_sha256: str = col("sha256 of the cleaned body, used to skip the same article seen in another file")
+    batch_id: str = col("batch the article was audited and published in")
+    run_id: str = col("run that ingested the article")
+
+
+@dataclass
+class ParagraphRecord:
+    article_id: str = col("articles.article_id")
+    paragraph_index: int = col("0-based position of the paragraph in the body")
+    start_char: int = col("offset of the paragraph's first character in body")
+    end_char: int = col("offset just past the paragraph's last character in body")
+    text: str = col("body[start_char:end_char]")
+
+
+@dataclass
+class SentenceRecord:
+    article_id: str = col("articles.article_id")
+    sentence_index: int = col("0-based position of the sentence in the body")
+    paragraph_index: int = col("paragraph containing the sentence")
+    start_char: int = col("offset of the sentence's first character in body")
+    end_char: int = col("offset just past the sentence's last character in body")
+    text: str = col("body[start_char:end_char]")
+
+
+@dataclass
+class EntityRecord:
+    """A canonical entity of one article: a cluster of mentions."""
+
+    article_id: str = col("articles.article_id")
+    entity_id: str = col("stable key across articles: sha256 of label and canonical name (16 hex)")
+    name: str = col("canonical name: the longest full-name mention of the cluster (e.g. Antony Blinken)")
+    label: str = col("spaCy label voted over all mentions of the cluster (PERSON, ORG, GPE, ...)")
+    n_mentions: int = col("mentions in the cluster")
+
+
+@dataclass
+class MentionRecord:
+    article_id: str = col("articles.article_id")
+    mention_index: int = col("0-based position of the mention in the body")
+    start_char: int = col("offset of the mention in body")
+    end_char: int = col("offset just past the mention in body")
+    text: str = col("body[start_char:end_char]")
+    model_label: str = col("label the spaCy model gave this mention")
+    entity_id: str = col("entities.entity_id of the cluster the mention belongs to")
+
+
+@dataclass
+class QuoteRecord:
+    quote_id: str = col("stable key: sha256 of article id and offsets (16 hex)")
+    article_id: str = col("articles.article_id")
+    text: str = col("the quotation without its outer quotation marks; equals body[start_char:end_char]")
+    start_char: int = col("offset of the quotation's first character in body (inside the marks)")
+    end_char: int = col("offset just past the quotation's last character in body")
+    kind: str = col("direct (a quoted statement), partial (a quoted fragment inside reported speech) or indirect (reported speech without marks)")
+    speaker: Optional[str] = col("canonical full name of the speaker (entities.name); null when unattributed")
+    speaker_entity_id: Optional[str] = col("entities.entity_id of the speaker")
+    speaker_surface: Optional[str] = col("the speaker as written next to the cue (e.g. Blinken, he, the minister)")
+    cue: Optional[str] = col("the reporting verb as written (said, warned, stressed, ...)")
+    according_to: Optional[str] = col("source named in an 'according to X' phrase of the attribution")
+    paragraph_index: int = col("paragraph where the quotation starts")
+    attribution: str = col("how the speaker was found: cue, according_to, pronoun, description, follow_on, none")
+
+
+@dataclass
+class ResidueRecord:
+    article_id: str = col("articles.article_id")
+    line_no: int = col("0-based line number in the raw text the line was removed from")
+    rule_id: str = col("id of the residue rule (transforms/rules/residue.yaml) that removed it")
+    text: str = col("the removed line as it was")
+
+
+@dataclass
+class BatchRecord:
+    batch_id: str = col("batch key")
+    run_id: str = col("run the batch belongs to")
+    n_files: int = col("input files in the batch")
+    n_articles: int = col("articles audited")
+    n_published: int = col("articles published")
+    n_quarantined: int = col("articles quarantined")
+    staged_path: str = col("folder holding the batch's audited Parquet files")
+    audit_success: bool = col("true when every expectation passed on the whole batch")
+    started_at: str = col("UTC time the batch started (ISO 8601)")
+    published_at: str = col("UTC time of the publish commit (ISO 8601)")
+
+
+@dataclass
+class QualityResultRecord:
+    run_id: str = col("run")
+    batch_id: str = col("batch the validation ran on")
+    suite: str = col("Great Expectations suite name (one per table)")
+    expectation: str = col("our rule id, e.g. quotes.speaker_not_null (the reason quarantined rows carry)")
+    gx_expectation: str = col("Great Expectations expectation type, e.g. expect_column_values_to_not_be_null")
+    column_name: Optional[str] = col("column the expectation is about")
+    description: str = col("what the expectation checks, in words")
+    success: bool = col("whether the expectation passed on the staged batch")
+    element_count: int = col("rows checked")
+    unexpected_count: int = col("rows that failed")
+
+
+@dataclass
+class RunRecord:
+    run_id: str = col("run key")
+    flow_run_id: Optional[str] = col("Prefect flow run id")
+    started_at: str = col("UTC start (ISO 8601)")
+    finished_at: str = col("UTC end (ISO 8601)")
+    inputs: str = col("paths given to the run, `; `-separated")
+    n_files: int = col("input files seen")
+    n_published: int = col("articles published")
+    n_quarantined: int = col("articles quarantined")
+    n_rejected: int = col("files rejected")
+    n_duplicates: int = col("files skipped as duplicates")
+
+
+# Published tables and the record that defines each. Quarantine tables have the same shape
+# plus a `reason` column.
+TABLES: dict[str, type] = {
+    "files": FileRecord,
+    "runs": RunRecord,
+    "batches": BatchRecord,
+    "articles": ArticleRecord,
+    "paragraphs": ParagraphRecord,
+    "sentences": SentenceRecord,
+    "entities": EntityRecord,
+    "mentions": MentionRecord,
+    "quotes": QuoteRecord,
+    "residue": ResidueRecord,
+    "quality_results": QualityResultRecord,
+}
+
+# Tables whose rows belong to one article: these are split between published and quarantine.
+ARTICLE_TABLES = ("articles", "paragraphs", "sentences", "entities", "mentions", "quotes", "residue")
+
+
+def columns(record: type) -> list[str]:
+    return [f.name for f in dataclasses.fields(record)]

@@ -1,0 +1,94 @@
+"""Rules kept as data (YAML files beside this module), loaded once."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+# A line's leading bullet and whitespace are not part of what a rule matches.
+LINE_PREFIX = r"[\s•·*‣◦▪–—-]*"
+
+
+@dataclass(frozen=True)
+class ResidueRule:
+    id: str
+    description: str
+    pattern: str
+    positive: tuple[str, ...]
+    negative: tuple[str, ...]
+
+    @property
+    def line_regex(self) -> str:
+        """The rule as one whole-line regex, usable on a multi-line body (re.MULTILINE)."""
+        return rf"(?im)^{LINE_PREFIX}(?:{self.pattern})\s*$"
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        return _compile(self.line_regex)
+
+
+@lru_cache(maxsize=None)
+def _compile(regex: str) -> re.Pattern[str]:
+    return re.compile(regex)
+
+
+@lru_cache(maxsize=1)
+def residue_rules() -> tuple[ResidueRule, ...]:
+    """The residue rule library from residue.yaml, validated (unknown keys are errors)."""
+    raw = yaml.safe_load(resources.files(__package__).joinpath("residue.yaml").read_text("utf-8"))
+    rules = []
+    seen = set()
+    for entry in raw["rules"]:
+        unknown = set(entry) - {"id", "description", "pattern", "examples"}
+        if unknown:
+            raise ValueError(f"residue rule {entry.get('id')!r}: unknown keys {sorted(unknown)}")
+        if entry["id"] in seen:
+            raise ValueError(f"residue rule id {entry['id']!r} is defined twice")
+        seen.add(entry["id"])
+        examples = entry.get("examples") or {}
+        rule = ResidueRule(
+            id=entry["id"],
+            description=entry["description"],
+            pattern=entry["pattern"],
+            positive=tuple(examples.get("positive", ())),
+            negative=tuple(examples.get("negative", ())),
+        )
+        rule.compiled  # fail at load time on a bad regex
+        rules.append(rule)
+    return tuple(rules)
+
+
+def match_residue(line: str) -> ResidueRule | None:
+    """The first rule that matches this whole line, or None."""
+    for rule in residue_rules():
+        if rule.compiled.match(line):
+            return rule
+    return None
+
+
+@dataclass(frozen=True)
+class SpeechLexicon:
+    direct_cues: frozenset[str]
+    indirect_cues: frozenset[str]
+    person_descriptions: frozenset[str]
+    org_descriptions: frozenset[str]
+    titles: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def speech_lexicon() -> SpeechLexicon:
+    """Reporting verbs (by lemma) and speaker-describing nouns from speech.yaml."""
+    raw = yaml.safe_load(resources.files(__package__).joinpath("speech.yaml").read_text("utf-8"))
+    expected = {"direct", "indirect", "person_descriptions", "org_descriptions", "titles"}
+    if set(raw) != expected:
+        raise ValueError(f"speech.yaml: expected keys {sorted(expected)}, got {sorted(raw)}")
+    return SpeechLexicon(
+        direct_cues=frozenset(raw["direct"]),
+        indirect_cues=frozenset(raw["indirect"]),
+        person_descriptions=frozenset(raw["person_descriptions"]),
+        org_descriptions=frozenset(raw["org_descriptions"]),
+        titles=frozenset(raw["titles"]),
+    )

@@ -1,0 +1,115 @@
+"""Paragraphs and sentences with character offsets into the cleaned body.
+
+Sentences are split by rule, not by the parser: a boundary is a run of `.`, `!` or `?`
+(optionally followed by closing quotation marks or brackets), then whitespace, then something
+that can start a sentence. Known abbreviations (U.S., Mr., Sen., Jan., ...) and single-letter
+initials do not end a sentence unless the next word is a typical sentence opener.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from transforms.clean import PARAGRAPH_SEPARATOR
+
+# Abbreviations that never end a sentence (titles before a name, "No. 5", ...).
+TITLE_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "capt", "sgt", "cmdr",
+    "adm", "maj", "rev", "hon", "pres", "sr", "jr", "st", "mt", "ft", "no", "nos", "vs", "v", "gov",
+    "supt", "insp", "det", "atty", "sec", "amb",
+}
+# Abbreviations that may end a sentence; they end one only before a typical sentence opener.
+OTHER_ABBREVIATIONS = {
+    "u.s", "u.k", "u.n", "e.u", "d.c", "l.a", "n.y", "a.m", "p.m", "i.e", "e.g", "etc", "inc", "ltd",
+    "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "ave", "blvd", "rd", "approx", "dept", "est", "fig", "al",
+}
+SENTENCE_OPENERS = {
+    "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "this", "that", "these", "those",
+    "but", "and", "or", "so", "yet", "in", "on", "at", "for", "after", "before", "when", "while",
+    "as", "if", "there", "his", "her", "their", "its", "our", "my", "both", "some", "many", "most",
+    "officials", "police", "meanwhile", "however", "still", "now", "then", "last", "next",
+}
+
+_CANDIDATE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+)")
+_NEXT_START = re.compile(r"\s+([\"“‘'(\[]?)(\S+)")
+_WORD_BEFORE = re.compile(r"([\w.]+)\.$")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    index: int
+    paragraph_index: int = 0
+
+
+def paragraphs(body: str) -> list[Span]:
+    """Paragraph spans: the body split on the blank-line separator the cleaner writes."""
+    spans = []
+    start = 0
+    for index, text in enumerate(body.split(PARAGRAPH_SEPARATOR)):
+        if body:
+            spans.append(Span(start, start + len(text), index, index))
+        start += len(text) + len(PARAGRAPH_SEPARATOR)
+    return spans
+
+
+def _is_boundary(text: str, match: re.Match[str]) -> bool:
+    nxt = _NEXT_START.match(text, match.end())
+    if nxt is None:
+        return False
+    opener, word = nxt.group(1), nxt.group(2)
+    first = word[0]
+    if not (first.isupper() or first.isdigit() or opener):
+        return False
+    mark = match.group()
+    if mark != ".":
+        # "!", "?", "...", or a period inside closing quotes/brackets: always a boundary.
+        return True
+    before = _abbreviation_before(text, match.start())
+    if before is None:
+        return True
+    if before in TITLE_ABBREVIATIONS or len(before) == 1 and before.isalpha():
+        return False  # "Sen. Warren", "J. Smith"
+    return word.strip("\"“‘'(").lower() in SENTENCE_OPENERS
+
+
+def _abbreviation_before(text: str, dot: int) -> str | None:
+    """The abbreviation ending at the period at `dot` (lowercased, inner dots kept), if any."""
+    m = _WORD_BEFORE.search(text, max(0, dot - 20), dot + 1)
+    if m is None:
+        return None
+    word = m.group(1).lower()
+    if word in TITLE_ABBREVIATIONS or word in OTHER_ABBREVIATIONS:
+        return word
+    if len(word) == 1 and word.isalpha():
+        return word
+    if "." in word and all(len(part) <= 2 for part in word.split(".")):
+        return word  # dotted initialisms: "U.S", "N.A.T.O"
+    return None
+
+
+def sentences_in(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Sentence (start, end) offsets in text, shifted by offset. Whitespace between sentences
+    belongs to neither."""
+    spans = []
+    start = 0
+    for match in _CANDIDATE.finditer(text):
+        if _is_boundary(text, match):
+            spans.append((start, match.end()))
+            start = match.end()
+            while start < len(text) and text[start].isspace():
+                start += 1
+    if start < len(text) and text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return [(s + offset, e + offset) for s, e in spans if e > s]
+
+
+def sentences(body: str) -> list[Span]:
+    """Sentence spans over the whole body, never crossing a paragraph boundary."""
+    spans = []
+    for para in paragraphs(body):
+        for start, end in sentences_in(body[para.start:para.end], para.start):
+            spans.append(Span(start, end, len(spans), para.index))
+    return spans

@@ -1,0 +1,100 @@
+"""Arrow and DuckDB schemas derived from the records in transforms/records.py (never retyped)."""
+from __future__ import annotations
+
+import dataclasses
+import typing
+from functools import lru_cache
+
+import pyarrow as pa
+
+from transforms.records import ARTICLE_TABLES, TABLES
+
+_ARROW = {str: pa.string(), int: pa.int64(), bool: pa.bool_(), float: pa.float64()}
+_DUCKDB = {str: "VARCHAR", int: "BIGINT", bool: "BOOLEAN", float: "DOUBLE"}
+
+# Primary keys: what makes a row unique (rerunning the same input adds no rows).
+KEYS: dict[str, tuple[str, ...]] = {
+    "files": ("file_id", "path"),
+    "runs": ("run_id",),
+    "batches": ("batch_id",),
+    "articles": ("article_id",),
+    "paragraphs": ("article_id", "paragraph_index"),
+    "sentences": ("article_id", "sentence_index"),
+    "entities": ("article_id", "entity_id"),
+    "mentions": ("article_id", "mention_index"),
+    "quotes": ("quote_id",),
+    "residue": ("article_id", "line_no"),
+    "quality_results": ("run_id", "batch_id", "expectation"),
+}
+QUARANTINE_SCHEMA = "quarantine"
+REASON_COLUMN = "reason"
+
+
+@dataclasses.dataclass(frozen=True)
+class Column:
+    name: str
+    python_type: type
+    nullable: bool
+    doc: str
+
+
+@lru_cache(maxsize=None)
+def columns_of(table: str) -> tuple[Column, ...]:
+    record = TABLES[table]
+    hints = typing.get_type_hints(record)
+    result = []
+    for f in dataclasses.fields(record):
+        hint = hints[f.name]
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        nullable = bool(typing.get_args(hint)) and type(None) in typing.get_args(hint)
+        base = args[0] if nullable else hint
+        result.append(Column(f.name, base, nullable, f.metadata.get("doc", "")))
+    return tuple(result)
+
+
+def column_names(table: str) -> list[str]:
+    return [c.name for c in columns_of(table)]
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    return pa.schema([pa.field(c.name, _ARROW[c.python_type], nullable=c.nullable) for c in columns_of(table)])
+
+
+def create_table_sql(table: str, schema: str | None = None) -> str:
+    cols = [f"{c.name} {_DUCKDB[c.python_type]}{'' if c.nullable else ' NOT NULL'}" for c in columns_of(table)]
+    qualified = f"{schema}.{table}" if schema else table
+    if schema == QUARANTINE_SCHEMA:
+        cols.append(f"{REASON_COLUMN} VARCHAR NOT NULL")
+    else:
+        cols.append(f"PRIMARY KEY ({', '.join(KEYS[table])})")
+    return f"CREATE TABLE IF NOT EXISTS {qualified} ({', '.join(cols)})"
+
+
+def ddl() -> list[str]:
+    statements = [create_table_sql(t) for t in TABLES]
+    statements.append(f"CREATE SCHEMA IF NOT EXISTS {QUARANTINE_SCHEMA}")
+    statements += [create_table_sql(t, QUARANTINE_SCHEMA) for t in ARTICLE_TABLES]
+    return statements
+
+
+def tables_markdown() -> str:
+    """docs/tables.md: every table and column with its documentation."""
+    lines = ["# Warehouse tables", "",
+             "Generated from `transforms/records.py` by `python -m warehouse.schema` (a test checks it is current).",
+             "Offsets are half-open `[start_char, end_char)` positions in `articles.body`.", ""]
+    for table, record in TABLES.items():
+        lines += [f"## `{table}`", "", (record.__doc__ or "").strip().splitlines()[0] if record.__doc__ else "", ""]
+        lines += [f"Key: `({', '.join(KEYS[table])})`", "", "| column | type | null | meaning |", "|---|---|---|---|"]
+        for c in columns_of(table):
+            lines.append(f"| `{c.name}` | {_DUCKDB[c.python_type]} | {'yes' if c.nullable else 'no'} | {c.doc} |")
+        lines.append("")
+    lines += [f"## `{QUARANTINE_SCHEMA}.*`", "",
+              "`" + "`, `".join(f"{QUARANTINE_SCHEMA}.{t}" for t in ARTICLE_TABLES) + "` have the columns of the "
+              f"published table of the same name plus `{REASON_COLUMN}` (VARCHAR): the failed expectation rule ids, "
+              "`; `-separated (e.g. `quotes.speaker_not_null`). Every row of a quarantined article lands there, "
+              "none in the published tables.", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(tables_markdown(), end="")

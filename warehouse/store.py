@@ -1,0 +1,227 @@
+"""Every DuckDB and Parquet read and write, and the atomic publish commit.
+
+Layout of a warehouse directory:
+    wirehouse.duckdb          published tables, quarantine.* tables, ledger, runs, batches, quality
+    staging/<batch_id>/       a batch's tables as Parquet, written before the audit
+    batches/<batch_id>/       the same files once the batch is published (the archive)
+    reports/quality.html      the quality report
+    run.lock                  held by the one `wirehouse run` writing to this warehouse
+
+Write, audit, publish: a batch is written to staging/, audited from those files, then published
+in ONE DuckDB transaction (rows of passing articles into the published tables, rows of failing
+articles into quarantine.*, ledger, batch and quality rows). A process that dies before the
+commit leaves nothing visible; leftover staging folders are removed by the next run.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from transforms.records import ARTICLE_TABLES, TABLES
+from warehouse.schema import QUARANTINE_SCHEMA, REASON_COLUMN, arrow_schema, column_names, ddl
+
+DB_FILE = "wirehouse.duckdb"
+
+
+class WarehouseError(RuntimeError):
+    """A usage or environment problem with a one-line message for the user."""
+
+
+class WarehouseLocked(WarehouseError):
+    pass
+
+
+class Warehouse:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.db_path = self.root / DB_FILE
+        self.staging = self.root / "staging"
+        self.archive = self.root / "batches"
+        self.reports = self.root / "reports"
+        self._lock_file = None
+
+    # --- locking and connections ------------------------------------------------------------
+    @contextmanager
+    def run_lock(self) -> Iterator[None]:
+        """Exclusive lock for one writing run; a second run fails at once with the holder's pid."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        path = self.root / "run.lock"
+        handle = open(path, "a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            handle.close()
+            raise WarehouseLocked(f"warehouse {self.root} is locked by another wirehouse run (pid {holder})") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+    def connect(self, read_only: bool = False, wait_seconds: float = 0.0) -> duckdb.DuckDBPyConnection:
+        """A DuckDB connection; retries while another process holds the file, then a clear error."""
+        if read_only and not self.db_path.exists():
+            raise WarehouseError(f"no warehouse at {self.root} (run `wirehouse run PATH` first)")
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                return duckdb.connect(str(self.db_path), read_only=read_only)
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise WarehouseError(f"cannot open {self.db_path}: {exc}") from None
+                if time.monotonic() >= deadline:
+                    holder = str(exc).split("(PID")[-1].split(")")[0].strip() if "(PID" in str(exc) else "unknown"
+                    raise WarehouseLocked(
+                        f"warehouse {self.db_path} is being written by another process (pid {holder}); try again shortly"
+                    ) from None
+                time.sleep(0.2)
+
+    def initialise(self) -> None:
+        """Create the folders and tables (idempotent) and drop staging left by a dead run."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        for folder in (self.archive, self.reports):
+            folder.mkdir(exist_ok=True)
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
+        self.staging.mkdir()
+        with self.connect() as con:
+            for statement in ddl():
+                con.execute(statement)
+
+    # --- ledger lookups ----------------------------------------------------------------------
+    def ingested_files(self) -> set[tuple[str, str]]:
+        """(file_id, path) pairs already in the ledger."""
+        with self.connect() as con:
+            return set(con.execute("SELECT file_id, path FROM files").fetchall())
+
+    def known_file_ids(self) -> dict[str, str]:
+        """file_id -> a path it was first seen at."""
+        with self.connect() as con:
+            return dict(con.execute("SELECT file_id, min(path) FROM files GROUP BY file_id").fetchall())
+
+    def known_contents(self) -> set[str]:
+        """content_sha256 of every article already published or quarantined."""
+        with self.connect() as con:
+            rows = con.execute(
+                f"SELECT content_sha256 FROM articles UNION SELECT content_sha256 FROM {QUARANTINE_SCHEMA}.articles"
+            ).fetchall()
+        return {r[0] for r in rows}
+
+    # --- staging -----------------------------------------------------------------------------
+    def stage(self, batch_id: str, tables: dict[str, list]) -> Path:
+        """Write a batch's article tables (lists of records) as Parquet under staging/."""
+        folder = self.staging / batch_id
+        folder.mkdir(parents=True, exist_ok=True)
+        for table in ARTICLE_TABLES:
+            rows = [asdict(r) for r in tables.get(table, [])]
+            arrow = pa.Table.from_pylist(rows, schema=arrow_schema(table))
+            pq.write_table(arrow, folder / f"{table}.parquet")
+        return folder
+
+    def read_staged(self, batch_id: str) -> dict[str, pd.DataFrame]:
+        folder = self.staging / batch_id
+        return {t: pq.read_table(folder / f"{t}.parquet").to_pandas() for t in ARTICLE_TABLES}
+
+    # --- publish -----------------------------------------------------------------------------
+    def publish(
+        self,
+        batch_id: str,
+        quarantined: dict[str, str],
+        files: Iterable,
+        batch,
+        quality: Iterable,
+    ) -> None:
+        """Publish one audited batch atomically.
+
+        quarantined: article_id -> reason. Rows of those articles go to quarantine.*, the rest
+        to the published tables; ledger rows, the batch row and quality rows in the same commit.
+        Rows whose key already exists are skipped, so a retried batch adds nothing twice.
+        """
+        folder = self.staging / batch_id
+        reasons = pd.DataFrame({"article_id": list(quarantined), REASON_COLUMN: list(quarantined.values())},
+                               dtype="string")
+        with self.connect() as con:
+            con.register("quarantined_articles", reasons)
+            con.execute("BEGIN TRANSACTION")
+            try:
+                for table in ARTICLE_TABLES:
+                    cols = ", ".join(column_names(table))
+                    source = f"read_parquet('{(folder / (table + '.parquet')).as_posix()}')"
+                    con.execute(
+                        f"INSERT OR IGNORE INTO {table} ({cols}) SELECT {cols} FROM {source} "
+                        f"WHERE article_id NOT IN (SELECT article_id FROM quarantined_articles)"
+                    )
+                    con.execute(
+                        f"INSERT INTO {QUARANTINE_SCHEMA}.{table} ({cols}, {REASON_COLUMN}) "
+                        f"SELECT s.*, q.{REASON_COLUMN} FROM (SELECT {cols} FROM {source}) s "
+                        f"JOIN quarantined_articles q USING (article_id)"
+                    )
+                self._insert_records(con, "files", files)
+                self._insert_records(con, "batches", [batch] if batch is not None else [])
+                self._insert_records(con, "quality_results", quality)
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+            finally:
+                con.unregister("quarantined_articles")
+        if folder.exists():
+            target = self.archive / batch_id
+            if target.exists():
+                shutil.rmtree(target)
+            shutil.move(str(folder), str(target))
+
+    def record_files(self, files: Iterable) -> None:
+        """Ledger rows for files that reached no batch (rejected or duplicate), one commit."""
+        with self.connect() as con:
+            self._insert_records(con, "files", files)
+
+    def record_run(self, run) -> None:
+        with self.connect() as con:
+            self._insert_records(con, "runs", [run])
+
+    @staticmethod
+    def _insert_records(con: duckdb.DuckDBPyConnection, table: str, records: Iterable) -> None:
+        rows = [asdict(r) for r in records]
+        if not rows:
+            return
+        frame = pa.Table.from_pylist(rows, schema=arrow_schema(table))
+        con.register("incoming_rows", frame)
+        try:
+            cols = ", ".join(column_names(table))
+            con.execute(f"INSERT OR IGNORE INTO {table} ({cols}) SELECT {cols} FROM incoming_rows")
+        finally:
+            con.unregister("incoming_rows")
+
+    # --- reading -----------------------------------------------------------------------------
+    def query(self, sql: str, params: list | None = None, wait_seconds: float = 0.0) -> pd.DataFrame:
+        """Run SQL on a read-only connection and return the result as a frame."""
+        con = self.connect(read_only=True, wait_seconds=wait_seconds)
+        try:
+            return con.execute(sql, params or []).fetch_df()
+        finally:
+            con.close()
+
+    def table_counts(self) -> dict[str, int]:
+        names = list(TABLES) + [f"{QUARANTINE_SCHEMA}.{t}" for t in ARTICLE_TABLES]
+        with self.connect(read_only=True) as con:
+            return {n: con.execute(f"SELECT count(*) FROM {n}").fetchone()[0] for n in names}
