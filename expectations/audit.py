@@ -69,7 +69,10 @@ def _runtime() -> _Runtime:
 
     # GX logs at INFO on context creation ("Created temporary directory ... for ephemeral docs
     # site"); a clean run prints nothing of that.
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    # GX sets INFO on some of its own module loggers, so the parent's level is not enough.
+    for name in ["great_expectations", *logging.root.manager.loggerDict]:
+        if name.startswith("great_expectations"):
+            logging.getLogger(name).setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     # TQDM_DISABLE is not honoured by GX; this is.
     context.variables.progress_bars = ProgressBarsConfig(globally=False)

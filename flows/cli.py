@@ -23,7 +23,7 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
-WAREHOUSE_HELP = "Warehouse directory [env WIREHOUSE_DIR; default ./wirehouse-data]."
+WAREHOUSE_HELP = "Warehouse directory (env WIREHOUSE_DIR; default ./wirehouse-data in the current directory)."
 
 
 class OutputFormat(str, Enum):
@@ -57,11 +57,13 @@ def run(
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         _fail(f"no such file or folder: {missing[0]}")
-    from flows.runner import run_ingest  # imports Prefect, GX and spaCy: only when needed
-    from transforms.nlp import ModelNotInstalled
+    from transforms.nlp import ModelNotInstalled, load_pipeline
     from warehouse.store import WarehouseError
 
     try:
+        load_pipeline(settings.spacy_model)  # fail fast, before Prefect starts; the flow reuses it
+        from flows.runner import run_ingest  # imports Prefect and GX: only when needed
+
         summary = run_ingest([str(p) for p in paths], settings)
     except (ModelNotInstalled, WarehouseError, FileNotFoundError) as exc:
         _fail(str(exc))

@@ -66,6 +66,8 @@ class ArticleRecord:
 
 @dataclass
 class ParagraphRecord:
+    """A paragraph of a cleaned body."""
+
     article_id: str = col("articles.article_id")
     paragraph_index: int = col("0-based position of the paragraph in the body")
     start_char: int = col("offset of the paragraph's first character in body")
@@ -75,6 +77,8 @@ class ParagraphRecord:
 
 @dataclass
 class SentenceRecord:
+    """A sentence of a cleaned body (never crosses a paragraph)."""
+
     article_id: str = col("articles.article_id")
     sentence_index: int = col("0-based position of the sentence in the body")
     paragraph_index: int = col("paragraph containing the sentence")
@@ -96,6 +100,8 @@ class EntityRecord:
 
 @dataclass
 class MentionRecord:
+    """One named-entity mention as the spaCy model found it, linked to its canonical entity."""
+
     article_id: str = col("articles.article_id")
     mention_index: int = col("0-based position of the mention in the body")
     start_char: int = col("offset of the mention in body")
@@ -107,6 +113,8 @@ class MentionRecord:
 
 @dataclass
 class QuoteRecord:
+    """A quotation (direct or partial, in quotation marks) or an indirect quote, with its speaker."""
+
     quote_id: str = col("stable key: sha256 of article id and offsets (16 hex)")
     article_id: str = col("articles.article_id")
     text: str = col("the quotation without its outer quotation marks; equals body[start_char:end_char]")
@@ -124,6 +132,8 @@ class QuoteRecord:
 
 @dataclass
 class ResidueRecord:
+    """A line removed from an article as UI residue, and the rule that removed it."""
+
     article_id: str = col("articles.article_id")
     line_no: int = col("0-based line number in the raw text the line was removed from")
     rule_id: str = col("id of the residue rule (transforms/rules/residue.yaml) that removed it")
@@ -132,6 +142,8 @@ class ResidueRecord:
 
 @dataclass
 class BatchRecord:
+    """One audited and published batch of articles."""
+
     batch_id: str = col("batch key")
     run_id: str = col("run the batch belongs to")
     n_files: int = col("input files in the batch")
@@ -146,6 +158,8 @@ class BatchRecord:
 
 @dataclass
 class QualityResultRecord:
+    """One audit rule's result on one staged batch."""
+
     run_id: str = col("run")
     batch_id: str = col("batch the validation ran on")
     suite: str = col("Great Expectations suite name (one per table)")
@@ -160,6 +174,8 @@ class QualityResultRecord:
 
 @dataclass
 class RunRecord:
+    """One `wirehouse run` (the operations log: the one table a rerun adds a row to)."""
+
     run_id: str = col("run key")
     flow_run_id: Optional[str] = col("Prefect flow run id")
     started_at: str = col("UTC start (ISO 8601)")

@@ -83,7 +83,7 @@ def tables_markdown() -> str:
              "Generated from `transforms/records.py` by `python -m warehouse.schema` (a test checks it is current).",
              "Offsets are half-open `[start_char, end_char)` positions in `articles.body`.", ""]
     for table, record in TABLES.items():
-        lines += [f"## `{table}`", "", (record.__doc__ or "").strip().splitlines()[0] if record.__doc__ else "", ""]
+        lines += [f"## `{table}`", "", record.__doc__.strip().splitlines()[0], ""]
         lines += [f"Key: `({', '.join(KEYS[table])})`", "", "| column | type | null | meaning |", "|---|---|---|---|"]
         for c in columns_of(table):
             lines.append(f"| `{c.name}` | {_DUCKDB[c.python_type]} | {'yes' if c.nullable else 'no'} | {c.doc} |")

@@ -77,6 +77,13 @@ class Warehouse:
             fcntl.flock(handle, fcntl.LOCK_UN)
             handle.close()
 
+    def check_unlocked(self) -> None:
+        """Raise WarehouseLocked now if another run holds the warehouse (a fast pre-check for
+        the CLI; the run itself still takes the lock)."""
+        if (self.root / "run.lock").exists():
+            with self.run_lock():
+                pass
+
     def connect(self, read_only: bool = False, wait_seconds: float = 0.0) -> duckdb.DuckDBPyConnection:
         """A DuckDB connection; retries while another process holds the file, then a clear error."""
         if read_only and not self.db_path.exists():

@@ -1,0 +1,98 @@
+"""The `wirehouse` command as a user runs it: real subprocesses, real warehouse."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from warehouse.store import Warehouse
+
+PROJECT = Path(__file__).resolve().parents[2]
+EXAMPLES = PROJECT / "examples" / "dumps"
+WIREHOUSE = [sys.executable, "-m", "flows.cli"]
+
+
+def wirehouse(*args: str, env: dict | None = None, cwd: Path = PROJECT) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([*WIREHOUSE, *args], capture_output=True, text=True, env=full_env, cwd=cwd, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def sample_cli(tmp_path_factory):
+    wh = tmp_path_factory.mktemp("cli") / "wh"
+    result = wirehouse("run", str(EXAMPLES), "--warehouse", str(wh))
+    return result, wh
+
+
+def test_run_prints_the_summary_and_nothing_alarming(sample_cli):
+    result, wh = sample_cli
+    assert result.returncode == 0, result.stderr
+    out = " ".join(result.stdout.split())
+    for line in ("files seen: 13", "articles published: 13", "articles quarantined: 2",
+                 "1 × articles.body_not_empty", "1 × quotes.speaker_not_null", "files rejected: 2",
+                 "quotes published: 70", "top speakers: Denise Okafor (5), Marcus Feld (5)",
+                 f"quality report: {wh / 'reports' / 'quality.html'}"):
+        assert line in out, line
+    # A clean run: no tracebacks, telemetry or GX chatter on stderr.
+    assert result.stderr == ""
+
+
+def test_sql_lists_full_name_speakers(sample_cli):
+    _, wh = sample_cli
+    result = wirehouse("sql", "select speaker, count(*) as n from quotes group by 1 order by 2 desc, 1",
+                       "--warehouse", str(wh), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert rows[0] == {"speaker": "Denise Okafor", "n": 5}
+    assert all(len(r["speaker"].split()) >= 2 for r in rows)
+    csv = wirehouse("sql", "select count(*) as n from quarantine.articles", "-w", str(wh), "-f", "csv")
+    assert csv.stdout == "n\n2\n"
+    table = wirehouse("sql", "select title from articles order by title limit 1", "-w", str(wh))
+    assert "1 row" in table.stdout
+
+
+def test_sql_errors_are_one_line(sample_cli, tmp_path):
+    _, wh = sample_cli
+    bad = wirehouse("sql", "select nope from quotes", "-w", str(wh))
+    assert bad.returncode == 2 and bad.stderr.startswith("error: ") and "nope" in bad.stderr
+    write = wirehouse("sql", "drop table quotes", "-w", str(wh))
+    assert write.returncode == 2 and "read-only" in write.stderr
+    missing = wirehouse("sql", "select 1", "-w", str(tmp_path / "none"))
+    assert missing.returncode == 2 and "no warehouse at" in missing.stderr
+
+
+def test_report_rewrites_and_prints_path(sample_cli):
+    _, wh = sample_cli
+    report = wh / "reports" / "quality.html"
+    report.unlink()
+    result = wirehouse("report", "-w", str(wh))
+    assert result.returncode == 0 and result.stdout.strip() == str(report)
+    assert "Quarantined articles" in report.read_text(encoding="utf-8")
+
+
+def test_usage_and_environment_errors(tmp_path):
+    missing = wirehouse("run", str(tmp_path / "nope"), "-w", str(tmp_path / "wh"))
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == f"error: no such file or folder: {tmp_path / 'nope'}"
+    model = wirehouse("run", str(EXAMPLES), "-w", str(tmp_path / "wh"), env={"WIREHOUSE_SPACY_MODEL": "no_such_model"})
+    assert model.returncode == 2
+    assert "spaCy model 'no_such_model' is not installed" in model.stderr and "Traceback" not in model.stderr
+    wh = Warehouse(tmp_path / "locked")
+    with wh.run_lock():
+        locked = wirehouse("run", str(EXAMPLES), "-w", str(wh.root))
+    assert locked.returncode == 2
+    assert locked.stderr.strip() == f"error: warehouse {wh.root} is locked by another wirehouse run (pid {os.getpid()})"
+
+
+def test_help_documents_every_option():
+    for command, words in {"run": ["--warehouse", "WIREHOUSE_DIR", "paths", "recursively"],
+                           "sql": ["--format", "table", "csv", "json", "--warehouse", "query"],
+                           "report": ["--warehouse", "WIREHOUSE_DIR"]}.items():
+        result = wirehouse(command, "--help", env={"COLUMNS": "200"})
+        assert result.returncode == 0
+        for word in words:
+            assert word in result.stdout, (command, word)

@@ -1,0 +1,188 @@
+"""The real Prefect flow end to end on examples/dumps, into a temporary DuckDB warehouse."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from flows.runner import run_ingest
+from flows.settings import Settings
+from transforms.rules import match_residue
+from warehouse.store import Warehouse
+
+PROJECT = Path(__file__).resolve().parents[2]
+EXAMPLES = PROJECT / "examples" / "dumps"
+EXPECTED = json.loads((PROJECT / "examples" / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    settings = Settings(dir=tmp_path_factory.mktemp("warehouse"))
+    summary = run_ingest([str(EXAMPLES)], settings)
+    return summary, Warehouse(settings.warehouse_dir), settings
+
+
+def test_summary_counts(sample):
+    summary, _, _ = sample
+    assert summary.files_seen == 13
+    assert summary.published_articles == 13
+    assert summary.quarantined_articles == 2
+    assert summary.quarantine_reasons == {"articles.body_not_empty": 1, "quotes.speaker_not_null": 1}
+    assert summary.rejected_files == {
+        str(EXAMPLES / "broken" / "broken.jsonl"): "invalid JSON on line 1: Unterminated string starting at (column 11)",
+        str(EXAMPLES / "broken" / "corrupt.txt.gz"): "named .gz but not gzip data (bad magic number)",
+    }
+    assert Path(summary.report_path).is_file()
+
+
+def test_every_file_is_accounted_for_once(sample):
+    _, wh, _ = sample
+    ledger = {Path(p).relative_to(EXAMPLES).as_posix(): (s, r) for p, s, r in
+              wh.query("select path, status, reason from files").values.tolist()}
+    on_disk = sorted(p.relative_to(EXAMPLES).as_posix() for p in EXAMPLES.rglob("*") if p.is_file())
+    assert sorted(ledger) == on_disk
+    assert ledger["text/quarry-lockout.txt"] == ("quarantined", "quotes.speaker_not_null")
+    assert ledger["jsonl/wire-feed.jsonl"] == ("quarantined", "articles.body_not_empty")
+    assert ledger["broken/broken.jsonl"][0] == "rejected"
+    published = [k for k, (s, _) in ledger.items() if s == "published"]
+    assert len(published) == 9
+
+
+def test_direct_and_partial_quotes_have_the_expected_speakers(sample):
+    _, wh, _ = sample
+    rows = wh.query("select a.source_uri, q.text, q.kind, q.speaker from quotes q join articles a using (article_id) "
+                    "where q.kind <> 'indirect'").values.tolist()
+    expected = [q for q in EXPECTED["quotes"] if q["kind"] != "indirect"]
+    assert len(rows) == len(expected) == 42
+    for want in expected:
+        suffix = want["file"] + (f"#{want['record_index']}" if "jsonl" in want["file"] else "")
+        found = [r for r in rows if r[0].endswith(suffix) and r[1].startswith(want["text_startswith"])]
+        assert len(found) == 1, f"quote {want['text_startswith']!r} in {suffix}: {found}"
+        assert found[0][2:] == [want["kind"], want["speaker"]], want["text_startswith"]
+
+
+def test_indirect_quotes_have_the_expected_speakers(sample):
+    _, wh, _ = sample
+    rows = wh.query("select a.source_uri, q.speaker from quotes q join articles a using (article_id) "
+                    "where q.kind = 'indirect'").values.tolist()
+    expected = sorted((q["file"] + (f"#{q['record_index']}" if "jsonl" in q["file"] else ""), q["speaker"])
+                      for q in EXPECTED["quotes"] if q["kind"] == "indirect")
+    got = sorted((str(Path(uri).relative_to(EXAMPLES).as_posix()), speaker) for uri, speaker in rows)
+    assert got == expected
+
+
+def test_specific_quote_rows(sample):
+    _, wh, _ = sample
+    rows = wh.query("""select left(q.text, 30) as text, q.kind, q.speaker, q.cue, q.according_to, q.attribution
+                       from quotes q join articles a using (article_id)
+                       where a.source_uri like '%shipyard-reopening.txt' order by q.start_char""").values.tolist()
+    assert [[None if v != v else v for v in r] for r in rows] == [
+        ["the company would hire 40 work", "indirect", "Marcus Feld", "said", None, "cue"],
+        ["This yard built half the boats", "direct", "Marcus Feld", "said", None, "cue"],
+        ["We have orders for six hybrid ", "direct", "Marcus Feld", "said", None, "cue"],
+        ["The first hull will be in the ", "direct", "Marcus Feld", None, None, "follow_on"],
+        ["Port Alder has the deepest wat", "direct", "Marcus Feld", "said", "Harbor Gazette", "cue"],
+        ["wages would be the real test o", "indirect", "Bernadette Kwan", "said", None, "cue"],
+        ["Forty jobs is a start. We’ll b", "direct", "Bernadette Kwan", "said", None, "cue"],
+    ]
+
+
+def test_speakers_are_full_names(sample):
+    _, wh, _ = sample
+    speakers = wh.query("select speaker, count(*) as n from quotes group by 1 order by 1").values.tolist()
+    assert all(s is not None and len(s.split()) >= 2 for s, _ in speakers), speakers
+    names = {s for s, _ in speakers}
+    assert {"Denise Okafor", "Marcus Feld", "Lena Whitcombe", "Tobias Wren", "Hannah Orsini"} <= names
+    assert not names & {"Okafor", "Feld", "Whitcombe"}
+
+
+def test_quarantined_articles_stay_out_of_published_tables(sample):
+    _, wh, _ = sample
+    quarantined = wh.query("select article_id, source_uri, reason from quarantine.articles order by source_uri")
+    assert sorted((Path(u).name, r) for u, r in quarantined[["source_uri", "reason"]].values.tolist()) == [
+        ("quarry-lockout.txt", "quotes.speaker_not_null"), ("wire-feed.jsonl#3", "articles.body_not_empty")]
+    ids = quarantined.article_id.tolist()
+    for table in ("articles", "paragraphs", "sentences", "quotes", "mentions", "entities", "residue"):
+        leaked = wh.query(f"select count(*) as n from {table} where article_id in (select unnest(?))", [ids]).n[0]
+        assert leaked == 0, table
+    unattributed = wh.query("select text from quarantine.quotes where speaker is null").text.tolist()
+    assert unattributed == ["Nobody told us anything about the closure."]
+    failed = wh.query("select expectation, unexpected_count from quality_results where not success order by 1")
+    assert failed.values.tolist() == [["articles.body_not_empty", 1], ["quotes.speaker_not_null", 1]]
+
+
+def test_no_residue_line_in_published_bodies(sample):
+    _, wh, _ = sample
+    bodies = wh.query("select body from articles").body.tolist()
+    assert all(match_residue(line) is None for body in bodies for line in body.split("\n"))
+    removed = wh.query("select rule_id, count(*) as n from residue group by 1").set_index("rule_id").n.to_dict()
+    assert removed["error-oops"] >= 2 and removed["share-bar"] >= 2
+
+
+def test_offsets_point_into_bodies(sample):
+    _, wh, _ = sample
+    bad = wh.query("""select count(*) as n from quotes q join articles a using (article_id)
+                      where substr(a.body, q.start_char + 1, q.end_char - q.start_char) <> q.text""").n[0]
+    assert bad == 0
+
+
+def test_rerun_adds_no_rows_and_a_copy_is_a_duplicate(sample, tmp_path):
+    summary, wh, settings = sample
+    before = wh.table_counts()
+    again = run_ingest([str(EXAMPLES)], settings)
+    assert again.already_ingested == 13
+    assert (again.published_articles, again.quarantined_articles) == (0, 0)
+    after = wh.table_counts()
+    assert {k: v for k, v in after.items() if k != "runs"} == {k: v for k, v in before.items() if k != "runs"}
+    assert after["runs"] == before["runs"] + 1
+
+    copy = tmp_path / "copy-of-council.txt"
+    shutil.copy(EXAMPLES / "text" / "council-bridge.txt", copy)
+    third = run_ingest([str(copy)], settings)
+    assert third.file_status == {str(copy): "duplicate"}
+    status, reason = wh.query("select status, reason from files where path = ?", [str(copy)]).values.tolist()[0]
+    assert status == "duplicate" and reason.startswith("same bytes as ") and reason.endswith("council-bridge.txt")
+    assert wh.table_counts()["articles"] == after["articles"]
+
+
+QUARANTINE_CASE = """Residents question depot plan
+
+  • Oops!
+    Something went wrong.
+    Please try again later.
+
+The county posted a notice about the new bus depot on Friday. Someone had pasted <script>alert("x")</script> into the comment form.
+
+“Nobody asked the people who live on Mill Road.”
+
+Commissioner Hal Brennan said the county would hold a hearing in March.
+"""
+
+GOOD_CASE = """Library extends weekend hours
+
+Share this article
+
+The Norbury library will open on Sundays from next month, Director Ada Quill said on Monday.
+
+“Families asked for it, and we listened,” Quill said.
+"""
+
+
+def test_failing_article_is_quarantined_with_reason_and_report_is_escaped(tmp_path):
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    (dumps / "depot.txt").write_text(QUARANTINE_CASE, encoding="utf-8")
+    (dumps / "library.txt").write_text(GOOD_CASE, encoding="utf-8")
+    settings = Settings(dir=tmp_path / "wh")
+    summary = run_ingest([str(dumps)], settings)
+    wh = Warehouse(settings.warehouse_dir)
+    assert (summary.published_articles, summary.quarantined_articles) == (1, 1)
+    assert wh.query("select title from articles").title.tolist() == ["Library extends weekend hours"]
+    q = wh.query("select title, reason from quarantine.articles").values.tolist()
+    assert q == [["Residents question depot plan", "quotes.speaker_not_null"]]
+    assert wh.query("select speaker from quotes").speaker.tolist() == ["Ada Quill"]
+    html = Path(summary.report_path).read_text(encoding="utf-8")
+    assert "<script" not in html.lower()
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html

@@ -1,0 +1,107 @@
+"""Staging, the atomic publish, quarantine split, locks: on a real DuckDB file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from transforms.records import ArticleRecord, BatchRecord, FileRecord, QuoteRecord
+from warehouse.schema import tables_markdown
+from warehouse.store import Warehouse, WarehouseError, WarehouseLocked
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def article(aid: str, body: str) -> ArticleRecord:
+    return ArticleRecord(aid, "f" * 64, 0, f"/in/{aid}.txt", None, "T", None, None, body, len(body), 0,
+                         "c" + aid, "b1", "r1")
+
+
+def quote(aid: str, speaker: str | None) -> QuoteRecord:
+    return QuoteRecord(f"q-{aid}", aid, "Hi", 1, 3, "direct", speaker, None, speaker, "said", None, 0, "cue")
+
+
+def file_row(path: str) -> FileRecord:
+    return FileRecord("f" * 64, path, 10, "text", "published", None, 1, 1, 0, 0, "r1", "b1")
+
+
+def batch_row() -> BatchRecord:
+    return BatchRecord("b1", "r1", 1, 2, 1, 1, "x", False, "t0", "t1")
+
+
+@pytest.fixture()
+def warehouse(tmp_path) -> Warehouse:
+    wh = Warehouse(tmp_path / "wh")
+    wh.initialise()
+    return wh
+
+
+def test_publish_splits_published_and_quarantined_rows(warehouse):
+    tables = {"articles": [article("a1", "“Hi” there"), article("a2", "“Hi” here")],
+              "quotes": [quote("a1", "Ana Ruiz"), quote("a2", None)]}
+    warehouse.stage("b1", tables)
+    warehouse.publish("b1", {"a2": "quotes.speaker_not_null"}, [file_row("/in/a.txt")], batch_row(), [])
+    assert warehouse.query("select article_id from articles").article_id.tolist() == ["a1"]
+    assert warehouse.query("select article_id, speaker from quotes").values.tolist() == [["a1", "Ana Ruiz"]]
+    assert warehouse.query("select article_id, reason from quarantine.articles").values.tolist() == [
+        ["a2", "quotes.speaker_not_null"]]
+    assert warehouse.query("select article_id, reason from quarantine.quotes").values.tolist() == [
+        ["a2", "quotes.speaker_not_null"]]
+    # The staged batch moved to the archive; staging is empty.
+    assert (warehouse.archive / "b1" / "articles.parquet").exists()
+    assert not (warehouse.staging / "b1").exists()
+
+
+def test_failed_publish_leaves_nothing_visible(warehouse, monkeypatch):
+    warehouse.stage("b1", {"articles": [article("a1", "Body.")]})
+
+    def boom(con, table, records):
+        if table == "batches":
+            raise RuntimeError("disk full")
+        return original(con, table, records)
+
+    original = Warehouse._insert_records
+    monkeypatch.setattr(Warehouse, "_insert_records", staticmethod(boom))
+    with pytest.raises(RuntimeError, match="disk full"):
+        warehouse.publish("b1", {}, [file_row("/in/a.txt")], batch_row(), [])
+    counts = warehouse.table_counts()
+    assert counts["articles"] == 0 and counts["files"] == 0 and counts["batches"] == 0
+    # The staged files stay for inspection; the next run's initialise() clears them.
+    assert (warehouse.staging / "b1").exists()
+    warehouse.initialise()
+    assert not (warehouse.staging / "b1").exists()
+
+
+def test_republishing_the_same_rows_adds_nothing(warehouse):
+    for _ in range(2):
+        warehouse.stage("b1", {"articles": [article("a1", "Body.")]})
+        warehouse.publish("b1", {}, [file_row("/in/a.txt")], batch_row(), [])
+    counts = warehouse.table_counts()
+    assert (counts["articles"], counts["files"], counts["batches"]) == (1, 1, 1)
+
+
+def test_run_lock_is_exclusive(warehouse):
+    with warehouse.run_lock():
+        with pytest.raises(WarehouseLocked, match=r"locked by another wirehouse run \(pid \d+\)"):
+            with Warehouse(warehouse.root).run_lock():
+                pass
+    with warehouse.run_lock():  # released
+        pass
+
+
+def test_read_only_query_on_missing_warehouse_is_a_clear_error(tmp_path):
+    with pytest.raises(WarehouseError, match=r"no warehouse at .*nowhere \(run `wirehouse run PATH` first\)"):
+        Warehouse(tmp_path / "nowhere").query("select 1")
+
+
+def test_read_only_connection_refuses_writes(warehouse):
+    import duckdb
+
+    with pytest.raises(duckdb.Error, match="read-only"):
+        warehouse.query("delete from articles")
+
+
+def test_tables_doc_is_current():
+    assert (PROJECT / "docs" / "tables.md").read_text(encoding="utf-8") == tables_markdown(), (
+        "docs/tables.md is stale: regenerate with `python -m warehouse.schema > docs/tables.md`")
+
