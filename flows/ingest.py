@@ -6,7 +6,7 @@ check in expectations/. Tasks work on batches of files/articles, never on one ar
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -83,6 +83,7 @@ def publish(warehouse: Warehouse, batch_id: str, run_id: str, files: list[Parsed
             counts["reasons"].append(quarantined[article_id])
         else:
             counts["published"] += 1
+    files = [replace(f, rejected=rows.rejected[f.path]) if f.path in rows.rejected else f for f in files]
     records = [
         file_record(f, run_id=run_id, batch_id=batch_id, published=per_file[f.path]["published"],
                     quarantined=per_file[f.path]["quarantined"], duplicates=rows.duplicates.get(f.path, 0),
@@ -157,7 +158,8 @@ def ingest(paths: list[str], settings: Settings | None = None) -> RunSummary:
             summary.published_articles += len(rows.article_file) - len(result.failed_articles)
             log.info("batch %s: %d articles, %d quarantined", batch_id, len(rows.article_file),
                      len(result.failed_articles))
-        summary.rejected_files = {f.path: f.rejected for f in new if f.rejected is not None}
+            summary.rejected_files.update(rows.rejected)
+        summary.rejected_files.update({f.path: f.rejected for f in new if f.rejected is not None})
         summary.duplicate_files = sum(1 for s in summary.file_status.values() if s == "duplicate")
         warehouse.record_run(RunRecord(
             run_id=run_id, flow_run_id=str(flow_run.get_id() or ""), started_at=started, finished_at=utc_now(),

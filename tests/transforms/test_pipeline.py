@@ -1,0 +1,36 @@
+"""A batch: duplicates within and across runs, and one failing document rejecting only its file."""
+import transforms.pipeline as pipeline
+from transforms.ingest import ParsedFile
+from transforms.parse import RawDocument
+
+
+def parsed(path: str, *texts: str) -> ParsedFile:
+    docs = [RawDocument(i, "fields", t, title=f"T{i}") for i, t in enumerate(texts)]
+    return ParsedFile(path, path.replace("/", "") * 4, 10, "jsonl", docs)
+
+
+def test_duplicate_bodies_are_counted_not_analysed(nlp):
+    a = parsed("/a.jsonl", "Ruiz spoke on Monday.", "The ferry sailed on time.")
+    b = parsed("/b.jsonl", "Ruiz spoke on Monday.")
+    known = {pipeline.content_sha256("The ferry sailed on time.")}
+    result = pipeline.analyse_batch(nlp, [a, b], known, batch_id="b1", run_id="r1")
+    assert [x.body for x in result.rows.articles] == ["Ruiz spoke on Monday."]
+    assert result.duplicates == {"/a.jsonl": 1, "/b.jsonl": 1}
+    assert result.rejected == {}
+
+
+def test_a_failing_document_rejects_its_file_only(nlp, monkeypatch):
+    original = pipeline.article_rows
+
+    def flaky(*, article, **kwargs):
+        if "explode" in article.body:
+            raise ValueError("model crashed")
+        return original(article=article, **kwargs)
+
+    monkeypatch.setattr(pipeline, "article_rows", flaky)
+    good = parsed("/good.jsonl", "Ruiz spoke on Monday.")
+    bad = parsed("/bad.jsonl", "A calm record.", "This one will explode.")
+    result = pipeline.analyse_batch(nlp, [good, bad], set(), batch_id="b1", run_id="r1")
+    assert result.rejected == {"/bad.jsonl": "record 1: cannot analyse (ValueError: model crashed)"}
+    assert [x.body for x in result.rows.articles] == ["Ruiz spoke on Monday."]
+    assert set(result.article_file.values()) == {"/good.jsonl"}
