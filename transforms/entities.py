@@ -125,31 +125,30 @@ def analyse_entities(doc: Doc) -> EntityAnalysis:
         mentions.append(Mention(ent.start_char, ent.end_char, ent.text, ent.label_, name))
     clusters: list[Cluster] = []
     by_name: dict[str, Cluster] = {}
-    # Pass 1: full names (several words) found the clusters.
-    for m in mentions:
-        if len(m.words) > 1:
-            cluster = by_name.get(m.name.lower())
-            if cluster is None:
-                cluster = by_name[m.name.lower()] = Cluster()
-                clusters.append(cluster)
-            cluster.mentions.append(m)
-            m.cluster = cluster
-    # Pass 2: one-word mentions join a person's full name, else their own name's cluster.
-    for m in mentions:
-        if m.cluster is not None:
-            continue
-        target = _full_name_for(m, clusters)
-        if target is not None:
-            target.mentions.append(m)
-            target.name_matched.add(id(m))
-            m.cluster = target
-            continue
+
+    def join_own_name(m: Mention) -> None:
         cluster = by_name.get(m.name.lower())
         if cluster is None:
             cluster = by_name[m.name.lower()] = Cluster()
             clusters.append(cluster)
         cluster.mentions.append(m)
         m.cluster = cluster
+
+    # Pass 1: full names (several words) found the clusters.
+    for m in mentions:
+        if len(m.words) > 1:
+            join_own_name(m)
+    # Pass 2: one-word mentions join a person's full name, else their own name's cluster.
+    for m in mentions:
+        if m.cluster is not None:
+            continue
+        target = _full_name_for(m, clusters)
+        if target is None:
+            join_own_name(m)
+            continue
+        target.mentions.append(m)
+        target.name_matched.add(id(m))
+        m.cluster = target
     return EntityAnalysis(mentions, clusters)
 
 
