@@ -12,6 +12,8 @@ from typing import Optional
 import ftfy
 import trafilatura
 
+from transforms.corpus import RULE_ID as CORPUS_RULE_ID
+from transforms.corpus import line_key
 from transforms.parse import RawDocument
 from transforms.rules import match_residue
 
@@ -49,8 +51,11 @@ def normalise_line(line: str) -> str:
     return _SPACES.sub(" ", _ZERO_WIDTH.sub("", line)).strip()
 
 
-def clean_document(doc: RawDocument) -> CleanArticle:
-    """Clean one raw document (page copy, HTML or extracted main text)."""
+def clean_document(doc: RawDocument, boilerplate: frozenset[str] = frozenset()) -> CleanArticle:
+    """Clean one raw document (page copy, HTML or extracted main text).
+
+    boilerplate: corpus-learned line keys (transforms.corpus.line_key) of the document's source;
+    a line with such a key is removed with rule id `corpus-boilerplate`."""
     title, url, authors, published = doc.title, doc.url, doc.authors, doc.published
     if doc.kind == "html":
         extracted = trafilatura.bare_extraction(
@@ -69,14 +74,16 @@ def clean_document(doc: RawDocument) -> CleanArticle:
         title_from_first_line = doc.kind == "text" and not title
     text = fix_text(text)
     title = normalise_line(fix_text(title)) if title else None
-    body, removed, first_line = clean_lines(text, title_from_first_line, title)
+    body, removed, first_line = clean_lines(text, title_from_first_line, title, boilerplate)
     if title_from_first_line:
         title = first_line
     return CleanArticle(title=title or None, body=body, url=url, authors=authors,
                         published=published, removed=removed)
 
 
-def clean_lines(text: str, take_title: bool, title: Optional[str]) -> tuple[str, list[RemovedLine], Optional[str]]:
+def clean_lines(
+    text: str, take_title: bool, title: Optional[str], boilerplate: frozenset[str] = frozenset()
+) -> tuple[str, list[RemovedLine], Optional[str]]:
     """Split text into lines, drop residue lines, rebuild paragraphs.
 
     Returns (body, removed lines, the first kept line when take_title). A line repeating the
@@ -96,6 +103,9 @@ def clean_lines(text: str, take_title: bool, title: Optional[str]) -> tuple[str,
         rule = match_residue(line)
         if rule is not None:
             removed.append(RemovedLine(line_no, rule.id, raw_line.rstrip("\r\n")))
+            continue
+        if boilerplate and line_key(line) in boilerplate:
+            removed.append(RemovedLine(line_no, CORPUS_RULE_ID, raw_line.rstrip("\r\n")))
             continue
         if take_title and first is None:
             first = line
