@@ -1,7 +1,7 @@
 """Every residue rule's own examples: positives are removed, negatives kept."""
 import pytest
 
-from transforms.rules import match_residue, residue_rules, speech_lexicon
+from transforms.rules import line_rules, match_residue, removal_rule_ids, residue_rules, speech_lexicon
 
 RULES = residue_rules()
 
@@ -28,3 +28,10 @@ def test_speech_lexicon_loads_lemmas():
     assert {"say", "warn", "stress", "tell"} <= lex.direct_cues
     assert lex.indirect_cues <= lex.direct_cues | {"testify"}
     assert "treasurer" in lex.titles
+
+
+def test_line_rules_have_ids_and_descriptions_and_do_not_clash():
+    rules = line_rules()
+    assert "corpus-boilerplate" in rules and all(rules.values())
+    ids = removal_rule_ids()
+    assert len(ids) == len(set(ids))

@@ -92,3 +92,22 @@ def speech_lexicon() -> SpeechLexicon:
         org_descriptions=frozenset(raw["org_descriptions"]),
         titles=frozenset(raw["titles"]),
     )
+
+
+@lru_cache(maxsize=1)
+def line_rules() -> dict[str, str]:
+    """Heuristic and statistical line-removal rules (line_rules.yaml): id -> description."""
+    raw = yaml.safe_load(resources.files(__package__).joinpath("line_rules.yaml").read_text("utf-8"))
+    result: dict[str, str] = {}
+    for entry in raw["rules"]:
+        if set(entry) != {"id", "description"}:
+            raise ValueError(f"line rule {entry.get('id')!r}: expected keys id and description, got {sorted(entry)}")
+        if entry["id"] in result or entry["id"] in {r.id for r in residue_rules()}:
+            raise ValueError(f"line rule id {entry['id']!r} is defined twice")
+        result[entry["id"]] = entry["description"]
+    return result
+
+
+def removal_rule_ids() -> list[str]:
+    """Every id a cleaner may record in the residue table."""
+    return [r.id for r in residue_rules()] + list(line_rules())
