@@ -152,16 +152,17 @@ def _exception_message(info: Any) -> str | None:
     return None
 
 
-def audit_batch(tables: Mapping[str, pd.DataFrame]) -> AuditResult:
+def audit_batch(tables: Mapping[str, pd.DataFrame], languages: frozenset = frozenset({"en"})) -> AuditResult:
     """Validate every table of a staged batch with its suite.
 
     ``tables`` maps each article table (articles, paragraphs, sentences, entities, mentions,
     quotes, residue) to a frame with the record's columns (empty frames are fine). Returns one
     outcome per expectation, in suite order, and article_id -> sorted failed rule ids for every
     article owning a failing row. Rows whose article_id is null count in the outcomes only.
+    ``languages``: the ISO 639-1 codes an article may be in (articles.language_supported).
     """
     _check_input(tables)
-    ctx = Context.of(tables)
+    ctx = Context.of(tables, languages)
     outcomes: list[ExpectationOutcome] = []
     failed: dict[str, set[str]] = defaultdict(set)
     with _lock:

@@ -64,9 +64,10 @@ class Context:
     bodies: Mapping[str, Any]  # article_id -> body (first article row with that id)
     article_ids: frozenset
     entity_keys: frozenset  # (article_id, entity_id) pairs of the entities table
+    languages: frozenset = frozenset({"en"})  # languages the NLP stages support (a setting)
 
     @classmethod
-    def of(cls, tables: Mapping[str, pd.DataFrame]) -> "Context":
+    def of(cls, tables: Mapping[str, pd.DataFrame], languages: frozenset = frozenset({"en"})) -> "Context":
         articles = tables["articles"]
         keyed = articles[articles["article_id"].notna()].drop_duplicates("article_id")
         entities = tables["entities"]
@@ -74,6 +75,7 @@ class Context:
             bodies=dict(zip(keyed["article_id"], keyed["body"])),
             article_ids=frozenset(keyed["article_id"]),
             entity_keys=frozenset(zip(entities["article_id"], entities["entity_id"])),
+            languages=frozenset(languages),
         )
 
 
@@ -133,6 +135,12 @@ def article_exists(frame: pd.DataFrame, ctx: Context) -> list:
 
 def entity_exists(frame: pd.DataFrame, ctx: Context) -> list:
     return [key in ctx.entity_keys for key in zip(frame["article_id"], frame["entity_id"])]
+
+
+def language_supported(frame: pd.DataFrame, ctx: Context) -> list:
+    # Null language (too little text to tell) is not applicable: empty bodies fail on their own.
+    return [None if lang is None or (not isinstance(lang, str) and pd.isna(lang)) else lang in ctx.languages
+            for lang in frame["language"]]
 
 
 def n_chars_matches(frame: pd.DataFrame, ctx: Context) -> list:
@@ -221,6 +229,10 @@ def _suite_items() -> dict[str, list]:
             _derived_true(
                 "articles", Derived("n_chars_matches", n_chars_matches), "n_chars_matches_body",
                 "n_chars equals the length of body",
+            ),
+            _derived_true(
+                "articles", Derived("language_supported", language_supported), "language_supported",
+                "the body's language is one the NLP stages support (WIREHOUSE_LANGUAGES, default en)",
             ),
         ],
         "paragraphs": [

@@ -56,8 +56,9 @@ def parse_files(paths: list[str]) -> list[ParsedFile]:
 
 
 @task(cache_policy=NO_CACHE)
-def analyse(files: list[ParsedFile], known_contents: set[str], model: str, batch_id: str, run_id: str) -> BatchRows:
-    return analyse_batch(load_pipeline(model), files, known_contents, batch_id=batch_id, run_id=run_id)
+def analyse(files: list[ParsedFile], known_contents: set[str], settings: Settings, batch_id: str, run_id: str) -> BatchRows:
+    return analyse_batch(load_pipeline(settings.spacy_model), files, known_contents, batch_id=batch_id,
+                         run_id=run_id, languages=frozenset(settings.languages))
 
 
 @task(cache_policy=NO_CACHE)
@@ -66,9 +67,9 @@ def stage(warehouse: Warehouse, batch_id: str, rows: BatchRows) -> str:
 
 
 @task(cache_policy=NO_CACHE)
-def audit(warehouse: Warehouse, batch_id: str) -> AuditResult:
+def audit(warehouse: Warehouse, batch_id: str, languages: list[str]) -> AuditResult:
     """Audit what was written: the staged Parquet files, read back."""
-    return audit_batch(warehouse.read_staged(batch_id))
+    return audit_batch(warehouse.read_staged(batch_id), frozenset(languages))
 
 
 @task(cache_policy=NO_CACHE)
@@ -146,9 +147,9 @@ def ingest(paths: list[str], settings: Settings | None = None) -> RunSummary:
         for number, files in enumerate(plan_batches(to_batch, settings.batch_size), start=1):
             batch_id = f"{run_id}-b{number:04d}"
             batch_started = utc_now()
-            rows = analyse(files, known_contents, settings.spacy_model, batch_id, run_id)
+            rows = analyse(files, known_contents, settings, batch_id, run_id)
             stage(warehouse, batch_id, rows)
-            result = audit(warehouse, batch_id)
+            result = audit(warehouse, batch_id, settings.languages)
             summary.file_status.update(publish(warehouse, batch_id, run_id, files, rows, result, batch_started))
             known_contents |= {a.content_sha256 for a in rows.rows.articles if a.body}
             for aid, rules in result.failed_articles.items():

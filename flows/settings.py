@@ -26,6 +26,15 @@ class Settings(BaseSettings):
     lock_wait_seconds: float = Field(
         default=10.0, ge=0, description="How long `wirehouse sql` waits for a writer to release the DuckDB file."
     )
+    languages: list[str] = Field(
+        default=["en"], min_length=1,
+        description="ISO 639-1 codes the NLP stages accept; articles in other languages are "
+        "quarantined (articles.language_supported). Env WIREHOUSE_LANGUAGES as JSON, e.g. '[\"en\"]'.",
+    )
+    boilerplate_min_articles: int = Field(
+        default=3, ge=2,
+        description="A line (CCNet-normalised) seen in this many articles of one source is boilerplate.",
+    )
     top_speakers: int = Field(default=5, ge=0, description="Speakers listed in the run summary.")
 
     @property

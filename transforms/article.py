@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Optional
 
 from spacy.tokens import Doc
 
@@ -49,9 +50,12 @@ def content_sha256(body: str) -> str:
 
 def article_rows(
     *, article: CleanArticle, doc: Doc, file_id: str, record_index: int, source_uri: str,
-    batch_id: str, run_id: str,
+    batch_id: str, run_id: str, language: Optional[str] = None, source: Optional[str] = None,
+    analyse: bool = True,
 ) -> ArticleRows:
-    """All rows for one article. `doc` must be the pipeline's Doc of `article.body`."""
+    """All rows for one article. `doc` must be the pipeline's Doc of `article.body`. With
+    analyse=False (a language the NLP stages do not support) only the article, its paragraphs,
+    sentences and residue are built: no entities, mentions or quotes."""
     if doc.text != article.body:
         raise ValueError("doc.text must equal the cleaned body: offsets point into it")
     body = article.body
@@ -61,7 +65,8 @@ def article_rows(
         article_id=aid, file_id=file_id, record_index=record_index, source_uri=source_uri,
         url=article.url, title=article.title, authors=article.authors, published=article.published,
         body=body, n_chars=len(body), n_residue_lines=len(article.removed),
-        content_sha256=content_sha256(body), batch_id=batch_id, run_id=run_id,
+        content_sha256=content_sha256(body), batch_id=batch_id, run_id=run_id, language=language,
+        source=source,
     ))
     rows.residue = [ResidueRecord(aid, r.line_no, r.rule_id, r.text) for r in article.removed]
     if not body:
@@ -70,6 +75,8 @@ def article_rows(
     rows.sentences = [
         SentenceRecord(aid, s.index, s.paragraph_index, s.start, s.end, body[s.start:s.end]) for s in sentences(body)
     ]
+    if not analyse:
+        return rows
     analysis = analyse_entities(doc)
     rows.entities = [
         EntityRecord(aid, c.entity_id, c.name, c.label, len(c.mentions)) for c in analysis.clusters

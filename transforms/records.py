@@ -62,6 +62,9 @@ class ArticleRecord:
     content_sha256: str = col("sha256 of the cleaned body, used to skip the same article seen in another file")
     batch_id: str = col("batch the article was audited and published in")
     run_id: str = col("run that ingested the article")
+    language: Optional[str] = col(
+        "ISO 639-1 code detected from the body (lingua); null when the body is too short to tell", None)
+    source: Optional[str] = col("where the article comes from: the URL's host, else the input file's folder", None)
 
 
 @dataclass

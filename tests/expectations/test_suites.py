@@ -308,3 +308,14 @@ def test_residue_lines_are_found_like_the_cleaner_finds_them(line):
     bad = article_rows("bad", [PARAGRAPHS[0], line, PARAGRAPHS[1]])
     result = audit_batch(frames(bad))
     assert result.failed_articles == {"bad": ["articles.no_ui_residue"]}
+
+
+def test_language_outside_the_supported_set():
+    english, german, unknown = article_rows("en1"), article_rows("de1"), article_rows("xx1")
+    english["articles"][0].language = "en"
+    german["articles"][0].language = "de"
+    unknown["articles"][0].language = None  # too short to tell: not this rule's business
+    result = audit_batch(frames(english, german, unknown))
+    assert result.failed_articles == {"de1": ["articles.language_supported"]}
+    assert failing(result) == {"articles.language_supported": 1}
+    assert audit_batch(frames(english, german), languages=frozenset({"en", "de"})).failed_articles == {}

@@ -32,8 +32,9 @@ def test_run_prints_the_summary_and_nothing_alarming(sample_cli):
     result, wh = sample_cli
     assert result.returncode == 0, result.stderr
     out = " ".join(result.stdout.split())
-    for line in ("files seen: 13", "articles published: 13", "articles quarantined: 2",
-                 "1 × articles.body_not_empty", "1 × quotes.speaker_not_null", "files rejected: 2",
+    for line in ("files seen: 14", "articles published: 13", "articles quarantined: 3",
+                 "1 × articles.body_not_empty", "1 × articles.language_supported", "1 × quotes.speaker_not_null",
+                 "files rejected: 2",
                  "quotes published: 70", "top speakers: Denise Okafor (5), Marcus Feld (5)",
                  f"quality report: {wh / 'reports' / 'quality.html'}"):
         assert line in out, line
@@ -50,7 +51,7 @@ def test_sql_lists_full_name_speakers(sample_cli):
     assert rows[0] == {"speaker": "Denise Okafor", "n": 5}
     assert all(len(r["speaker"].split()) >= 2 for r in rows)
     csv = wirehouse("sql", "select count(*) as n from quarantine.articles", "-w", str(wh), "-f", "csv")
-    assert csv.stdout == "n\n2\n"
+    assert csv.stdout == "n\n3\n"
     table = wirehouse("sql", "select title from articles order by title limit 1", "-w", str(wh))
     assert "1 row" in table.stdout
 

@@ -26,10 +26,11 @@ def sample(tmp_path_factory):
 
 def test_summary_counts(sample):
     summary, _, _ = sample
-    assert summary.files_seen == 13
+    assert summary.files_seen == 14
     assert summary.published_articles == 13
-    assert summary.quarantined_articles == 2
-    assert summary.quarantine_reasons == {"articles.body_not_empty": 1, "quotes.speaker_not_null": 1}
+    assert summary.quarantined_articles == 3
+    assert summary.quarantine_reasons == {
+        "articles.body_not_empty": 1, "articles.language_supported": 1, "quotes.speaker_not_null": 1}
     assert summary.rejected_files == {
         str(EXAMPLES / "broken" / "broken.jsonl"): "invalid JSON on line 1: Unterminated string starting at (column 11)",
         str(EXAMPLES / "broken" / "corrupt.txt.gz"): "named .gz but not gzip data (bad magic number)",
@@ -45,6 +46,7 @@ def test_every_file_is_accounted_for_once(sample):
     assert sorted(ledger) == on_disk
     assert ledger["text/quarry-lockout.txt"] == ("quarantined", "quotes.speaker_not_null")
     assert ledger["jsonl/wire-feed.jsonl"] == ("quarantined", "articles.body_not_empty")
+    assert ledger["text/fahrrad-bruecke.txt"] == ("quarantined", "articles.language_supported")
     assert ledger["broken/broken.jsonl"][0] == "rejected"
     published = [k for k, (s, _) in ledger.items() if s == "published"]
     assert len(published) == 9
@@ -102,7 +104,13 @@ def test_quarantined_articles_stay_out_of_published_tables(sample):
     _, wh, _ = sample
     quarantined = wh.query("select article_id, source_uri, reason from quarantine.articles order by source_uri")
     assert sorted((Path(u).name, r) for u, r in quarantined[["source_uri", "reason"]].values.tolist()) == [
-        ("quarry-lockout.txt", "quotes.speaker_not_null"), ("wire-feed.jsonl#3", "articles.body_not_empty")]
+        ("fahrrad-bruecke.txt", "articles.language_supported"), ("quarry-lockout.txt", "quotes.speaker_not_null"),
+        ("wire-feed.jsonl#3", "articles.body_not_empty")]
+    german = wh.query("select language, title from quarantine.articles where source_uri like '%fahrrad%'")
+    assert german.values.tolist() == [["de", "Neue Radbrücke über die Elde soll im Frühjahr öffnen"]]
+    # Not analysed as English: no entities or quotes were made up for it.
+    assert wh.query("select count(*) as n from quarantine.quotes q join quarantine.articles a using (article_id) "
+                    "where a.language = 'de'").n[0] == 0
     ids = quarantined.article_id.tolist()
     for table in ("articles", "paragraphs", "sentences", "quotes", "mentions", "entities", "residue"):
         leaked = wh.query(f"select count(*) as n from {table} where article_id in (select unnest(?))", [ids]).n[0]
@@ -110,7 +118,9 @@ def test_quarantined_articles_stay_out_of_published_tables(sample):
     unattributed = wh.query("select text from quarantine.quotes where speaker is null").text.tolist()
     assert unattributed == ["Nobody told us anything about the closure."]
     failed = wh.query("select expectation, unexpected_count from quality_results where not success order by 1")
-    assert failed.values.tolist() == [["articles.body_not_empty", 1], ["quotes.speaker_not_null", 1]]
+    assert failed.values.tolist() == [
+        ["articles.body_not_empty", 1], ["articles.language_supported", 1], ["quotes.speaker_not_null", 1]]
+    assert wh.query("select count(*) as n from articles where language <> 'en' or language is null").n[0] == 0
 
 
 def test_no_residue_line_in_published_bodies(sample):
@@ -132,7 +142,7 @@ def test_rerun_adds_no_rows_and_a_copy_is_a_duplicate(sample, tmp_path):
     summary, wh, settings = sample
     before = wh.table_counts()
     again = run_ingest([str(EXAMPLES)], settings)
-    assert again.already_ingested == 13
+    assert again.already_ingested == 14
     assert (again.published_articles, again.quarantined_articles) == (0, 0)
     after = wh.table_counts()
     assert {k: v for k, v in after.items() if k != "runs"} == {k: v for k, v in before.items() if k != "runs"}
