@@ -18,7 +18,8 @@ from expectations import AuditResult, audit_batch
 from flows.settings import Settings
 from transforms.ingest import ParsedFile, file_record, mark_duplicates, parse_file, plan_batches
 from transforms.nlp import load_pipeline
-from transforms.pipeline import BatchRows, analyse_batch
+from transforms.corpus import line_stat_records
+from transforms.pipeline import BatchRows, analyse_batch, batch_sources
 from transforms.records import BatchRecord, QualityResultRecord, RunRecord
 from warehouse.raw import discover, read_input
 from warehouse.report import write_report
@@ -56,9 +57,13 @@ def parse_files(paths: list[str]) -> list[ParsedFile]:
 
 
 @task(cache_policy=NO_CACHE)
-def analyse(files: list[ParsedFile], known_contents: set[str], settings: Settings, batch_id: str, run_id: str) -> BatchRows:
-    return analyse_batch(load_pipeline(settings.spacy_model), files, known_contents, batch_id=batch_id,
-                         run_id=run_id, languages=frozenset(settings.languages))
+def analyse(warehouse: Warehouse, files: list[ParsedFile], known_contents: set[str], settings: Settings,
+            batch_id: str, run_id: str) -> BatchRows:
+    return analyse_batch(
+        load_pipeline(settings.spacy_model), files, known_contents, batch_id=batch_id, run_id=run_id,
+        languages=frozenset(settings.languages), prior_line_counts=warehouse.line_counts(batch_sources(files)),
+        boilerplate_min_articles=settings.boilerplate_min_articles,
+    )
 
 
 @task(cache_policy=NO_CACHE)
@@ -104,7 +109,7 @@ def publish(warehouse: Warehouse, batch_id: str, run_id: str, files: list[Parsed
                             element_count=o.element_count, unexpected_count=o.unexpected_count)
         for o in result.outcomes
     ]
-    warehouse.publish(batch_id, quarantined, records, batch, quality)
+    warehouse.publish(batch_id, quarantined, records, batch, quality, line_stat_records(rows.line_counts))
     return {r.path: r.status for r in records}
 
 
@@ -147,7 +152,7 @@ def ingest(paths: list[str], settings: Settings | None = None) -> RunSummary:
         for number, files in enumerate(plan_batches(to_batch, settings.batch_size), start=1):
             batch_id = f"{run_id}-b{number:04d}"
             batch_started = utc_now()
-            rows = analyse(files, known_contents, settings, batch_id, run_id)
+            rows = analyse(warehouse, files, known_contents, settings, batch_id, run_id)
             stage(warehouse, batch_id, rows)
             result = audit(warehouse, batch_id, settings.languages)
             summary.file_status.update(publish(warehouse, batch_id, run_id, files, rows, result, batch_started))

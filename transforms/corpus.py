@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from pathlib import PurePath
 from typing import Iterable, Optional
 from urllib.parse import urlsplit
+
+from transforms.records import LineStatRecord
 
 RULE_ID = "corpus-boilerplate"
 _DIGITS = re.compile(r"\d")
@@ -45,6 +46,36 @@ def article_keys(lines: Iterable[str]) -> set[str]:
     return {k for k in (line_key(line) for line in lines) if len(k) >= MIN_KEY_CHARS}
 
 
-def learned_boilerplate(counts: Counter, min_articles: int) -> frozenset[str]:
-    """Keys seen in at least min_articles articles (counts: key -> articles)."""
-    return frozenset(k for k, n in counts.items() if n >= min_articles)
+
+
+def count_document_lines(sources_lines: Iterable[tuple[str, Iterable[str]]]) -> dict[tuple[str, str], list]:
+    """(source, key) -> [articles containing it, an example line], over documents given as
+    (source, lines). Each document counts once per key."""
+    counts: dict[tuple[str, str], list] = {}
+    for source, lines in sources_lines:
+        seen: dict[str, str] = {}
+        for line in lines:
+            key = line_key(line)
+            if len(key) >= MIN_KEY_CHARS and key not in seen:
+                seen[key] = line.strip()
+        for key, example in seen.items():
+            entry = counts.setdefault((source, key), [0, example])
+            entry[0] += 1
+    return counts
+
+
+def learned_by_source(
+    batch_counts: dict[tuple[str, str], list], prior: dict[tuple[str, str], int], min_articles: int
+) -> dict[str, frozenset[str]]:
+    """source -> keys seen in at least min_articles articles, this batch and earlier runs together."""
+    learned: dict[str, set[str]] = {}
+    for (source, key) in set(batch_counts) | set(prior):
+        total = batch_counts.get((source, key), [0])[0] + prior.get((source, key), 0)
+        if total >= min_articles:
+            learned.setdefault(source, set()).add(key)
+    return {source: frozenset(keys) for source, keys in learned.items()}
+
+
+def line_stat_records(counts: dict[tuple[str, str], list]) -> list[LineStatRecord]:
+    """Batch increments as line_stats rows (the warehouse adds them to what it has)."""
+    return [LineStatRecord(source, key, n, example) for (source, key), (n, example) in sorted(counts.items())]

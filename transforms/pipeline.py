@@ -7,8 +7,8 @@ from typing import Mapping
 from spacy.language import Language
 
 from transforms.article import ArticleRows, article_id_for, article_rows, content_sha256
-from transforms.clean import CleanArticle, clean_document
-from transforms.corpus import source_of
+from transforms.clean import PARAGRAPH_SEPARATOR, CleanArticle, clean_document
+from transforms.corpus import count_document_lines, learned_by_source, line_key, source_of
 from transforms.ingest import ParsedFile, source_uri
 from transforms.language import detect_language
 from transforms.parse import RawDocument
@@ -20,12 +20,19 @@ class BatchRows:
     article_file: dict[str, str] = field(default_factory=dict)  # article_id -> file path
     duplicates: dict[str, int] = field(default_factory=dict)  # file path -> articles skipped
     rejected: dict[str, str] = field(default_factory=dict)  # file path -> why processing failed
+    # (source, line key) -> [articles of this batch containing it, example]: corpus statistics
+    line_counts: dict[tuple[str, str], list] = field(default_factory=dict)
+
+
+def batch_sources(files: list[ParsedFile]) -> list[str]:
+    """The sources (transforms.corpus.source_of) of every document in the batch's files."""
+    return sorted({source_of(doc.url, f.path) for f in files for doc in f.documents})
 
 
 def analyse_batch(
     nlp: Language, files: list[ParsedFile], known_contents: set[str], *, batch_id: str, run_id: str,
-    languages: frozenset[str] = frozenset({"en"}), boilerplate: Mapping[str, frozenset[str]] = {},
-    nlp_batch_size: int = 32,
+    languages: frozenset[str] = frozenset({"en"}), prior_line_counts: Mapping[tuple[str, str], int] = {},
+    boilerplate_min_articles: int = 3, nlp_batch_size: int = 32,
 ) -> BatchRows:
     """Clean every document of the batch's files, run the spaCy pipeline once over all bodies
     (nlp.pipe), and build the rows. Articles whose cleaned body was already ingested (in
@@ -35,18 +42,26 @@ def analyse_batch(
     of the batch goes on.
 
     languages: bodies detected in another language skip the NLP stages (the audit quarantines
-    them). boilerplate: source -> corpus-learned line keys (transforms.corpus) removed while
-    cleaning."""
+    them).
+
+    Corpus-learned boilerplate: every new (not duplicate) article counts once per line key
+    for its source: the raw lines of page copies and text records, the body paragraphs of HTML
+    pages (their text exists only after extraction). With prior_line_counts from earlier runs,
+    a key reaching boilerplate_min_articles is boilerplate: articles are cleaned with what
+    earlier runs learned, and those holding a key that this batch pushed over the threshold are
+    cleaned again. Removed lines carry rule id corpus-boilerplate."""
     result = BatchRows()
-    pending: list[tuple[ParsedFile, RawDocument, CleanArticle]] = []
+    prior = learned_by_source({}, prior_line_counts, boilerplate_min_articles)
     seen = set(known_contents)
+    pending: list[list] = []  # [file, raw document, cleaned article, source]
     for f in files:
         if f.rejected is not None or f.duplicate_of is not None:
             continue
         cleaned = []
         try:
             for doc in f.documents:
-                cleaned.append((f, doc, clean_document(doc, boilerplate.get(source_of(doc.url, f.path), frozenset()))))
+                source = source_of(doc.url, f.path)
+                cleaned.append([f, doc, clean_document(doc, prior.get(source, frozenset())), source])
         except Exception as exc:  # noqa: BLE001 - any failure on one input is that input's rejection
             result.rejected[f.path] = _failure("clean", f, doc, exc)
             continue
@@ -57,18 +72,31 @@ def analyse_batch(
                 continue
             seen.add(digest)
             pending.append(item)
+
+    lines = [_counted_lines(raw, article) for _, raw, article, _ in pending]
+    result.line_counts = count_document_lines((item[3], item_lines) for item, item_lines in zip(pending, lines))
+    learned = learned_by_source(result.line_counts, prior_line_counts, boilerplate_min_articles)
+    for item, item_lines in zip(pending, lines):
+        f, raw, _, source = item
+        fresh = learned.get(source, frozenset()) - prior.get(source, frozenset())
+        if fresh and any(line_key(line) in fresh for line in item_lines):
+            try:
+                item[2] = clean_document(raw, learned[source])
+            except Exception as exc:  # noqa: BLE001
+                result.rejected[f.path] = _failure("clean", f, raw, exc)
+
     per_file: dict[str, list[ArticleRows]] = {}
-    detected = [detect_language(a.body) for _, _, a in pending]
+    detected = [detect_language(a.body) for _, _, a, _ in pending]
     supported = [lang is None or lang in languages for lang in detected]
-    parsed = iter(nlp.pipe((a.body for (_, _, a), ok in zip(pending, supported) if ok), batch_size=nlp_batch_size))
-    for (f, raw, article), language, ok in zip(pending, detected, supported):
+    parsed = iter(nlp.pipe((item[2].body for item, ok in zip(pending, supported) if ok), batch_size=nlp_batch_size))
+    for (f, raw, article, source), language, ok in zip(pending, detected, supported):
         doc = next(parsed) if ok else nlp.make_doc(article.body)
         if f.path in result.rejected:
             continue
         try:
             rows = article_rows(article=article, doc=doc, file_id=f.file_id, record_index=raw.record_index,
                                 source_uri=source_uri(f, raw), batch_id=batch_id, run_id=run_id,
-                                language=language, source=source_of(raw.url, f.path), analyse=ok)
+                                language=language, source=source, analyse=ok)
         except Exception as exc:  # noqa: BLE001
             result.rejected[f.path] = _failure("analyse", f, raw, exc)
             continue
@@ -80,6 +108,11 @@ def analyse_batch(
             result.rows.extend(rows)
             result.article_file[rows.articles[0].article_id] = f.path
     return result
+
+
+def _counted_lines(raw: RawDocument, article: CleanArticle) -> list[str]:
+    """The lines an article contributes to its source's line statistics."""
+    return article.body.split(PARAGRAPH_SEPARATOR) if raw.kind == "html" else raw.content.splitlines()
 
 
 def _failure(stage: str, f: ParsedFile, doc: RawDocument, exc: Exception) -> str:

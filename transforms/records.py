@@ -191,6 +191,16 @@ class RunRecord:
     n_duplicates: int = col("files skipped as duplicates")
 
 
+@dataclass
+class LineStatRecord:
+    """How many articles of a source contained a line (CCNet-normalised): corpus-learned boilerplate."""
+
+    source: str = col("the URL's host, else the input file's folder (transforms.corpus.source_of)")
+    line_key: str = col("the line normalised: lowercase, digits as 0, punctuation removed, spaces collapsed")
+    n_articles: int = col("articles of this source that contained the line; at or above the threshold the line is boilerplate")
+    example: str = col("one line as written that has this key")
+
+
 # Published tables and the record that defines each. Quarantine tables have the same shape
 # plus a `reason` column.
 TABLES: dict[str, type] = {
@@ -205,6 +215,7 @@ TABLES: dict[str, type] = {
     "quotes": QuoteRecord,
     "residue": ResidueRecord,
     "quality_results": QualityResultRecord,
+    "line_stats": LineStatRecord,
 }
 
 # Tables whose rows belong to one article: these are split between published and quarantine.

@@ -25,6 +25,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "quotes": ("quote_id",),
     "residue": ("article_id", "line_no"),
     "quality_results": ("run_id", "batch_id", "expectation"),
+    "line_stats": ("source", "line_key"),
 }
 QUARANTINE_SCHEMA = "quarantine"
 REASON_COLUMN = "reason"

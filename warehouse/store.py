@@ -133,6 +133,16 @@ class Warehouse:
             ).fetchall()
         return {r[0] for r in rows}
 
+    def line_counts(self, sources: Iterable[str]) -> dict[tuple[str, str], int]:
+        """(source, line key) -> articles seen, for the given sources (corpus statistics)."""
+        frame = pd.DataFrame({"source": list(sources)}, dtype="string")
+        with self.connect() as con:
+            con.register("wanted_sources", frame)
+            rows = con.execute(
+                "SELECT source, line_key, n_articles FROM line_stats WHERE source IN (SELECT source FROM wanted_sources)"
+            ).fetchall()
+        return {(source, key): n for source, key, n in rows}
+
     # --- staging -----------------------------------------------------------------------------
     def stage(self, batch_id: str, tables: dict[str, list]) -> Path:
         """Write a batch's article tables (lists of records) as Parquet under staging/."""
@@ -156,12 +166,14 @@ class Warehouse:
         files: Iterable,
         batch,
         quality: Iterable,
+        line_stats: Iterable = (),
     ) -> None:
         """Publish one audited batch atomically.
 
         quarantined: article_id -> reason. Rows of those articles go to quarantine.*, the rest
-        to the published tables; ledger rows, the batch row and quality rows in the same commit.
-        Rows whose key already exists are skipped, so a retried batch adds nothing twice.
+        to the published tables; ledger rows, the batch row, quality rows and the batch's line
+        statistics (added to the counts already there) in the same commit. Rows whose key
+        already exists are skipped, so a retried batch adds nothing twice.
         """
         folder = self.staging / batch_id
         reasons = pd.DataFrame({"article_id": list(quarantined), REASON_COLUMN: list(quarantined.values())},
@@ -185,6 +197,8 @@ class Warehouse:
                 self._insert_records(con, "files", files)
                 self._insert_records(con, "batches", [batch] if batch is not None else [])
                 self._insert_records(con, "quality_results", quality)
+                self._insert_records(con, "line_stats", line_stats, on_conflict=(
+                    "ON CONFLICT (source, line_key) DO UPDATE SET n_articles = n_articles + EXCLUDED.n_articles"))
                 con.execute("COMMIT")
             except Exception:
                 con.execute("ROLLBACK")
@@ -207,7 +221,8 @@ class Warehouse:
             self._insert_records(con, "runs", [run])
 
     @staticmethod
-    def _insert_records(con: duckdb.DuckDBPyConnection, table: str, records: Iterable) -> None:
+    def _insert_records(con: duckdb.DuckDBPyConnection, table: str, records: Iterable, on_conflict: str = "") -> None:
+        """Insert records; rows whose key exists are skipped, or handled by `on_conflict`."""
         rows = [asdict(r) for r in records]
         if not rows:
             return
@@ -215,7 +230,8 @@ class Warehouse:
         con.register("incoming_rows", frame)
         try:
             cols = ", ".join(column_names(table))
-            con.execute(f"INSERT OR IGNORE INTO {table} ({cols}) SELECT {cols} FROM incoming_rows")
+            verb = "INSERT INTO" if on_conflict else "INSERT OR IGNORE INTO"
+            con.execute(f"{verb} {table} ({cols}) SELECT {cols} FROM incoming_rows {on_conflict}")
         finally:
             con.unregister("incoming_rows")
 

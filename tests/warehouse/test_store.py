@@ -80,6 +80,15 @@ def test_republishing_the_same_rows_adds_nothing(warehouse):
     assert (counts["articles"], counts["files"], counts["batches"]) == (1, 1, 1)
 
 
+def test_line_stats_accumulate_across_publishes(warehouse):
+    from transforms.records import LineStatRecord
+
+    for batch_id, n in (("b1", 2), ("b2", 3)):
+        warehouse.stage(batch_id, {})
+        warehouse.publish(batch_id, {}, [], None, [], [LineStatRecord("ledger.example", "follow us", n, "Follow us")])
+    assert warehouse.line_counts(["ledger.example", "other"]) == {("ledger.example", "follow us"): 5}
+
+
 def test_run_lock_is_exclusive(warehouse):
     with warehouse.run_lock():
         with pytest.raises(WarehouseLocked, match=r"locked by another wirehouse run \(pid \d+\)"):

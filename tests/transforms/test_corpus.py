@@ -1,0 +1,57 @@
+from flows.settings import Settings
+from transforms.corpus import count_document_lines, learned_by_source, line_key, line_stat_records, source_of
+from transforms.ingest import ParsedFile
+from transforms.parse import RawDocument
+from transforms.nlp import load_pipeline
+from transforms.pipeline import analyse_batch
+
+FOLLOW = "Follow the Norbury Ledger on Mastodon for 24/7 updates!"
+
+
+def test_line_key_and_source():
+    assert line_key("  Follow the Norbury Ledger on Mastodon for 24/7 updates! ") == \
+        "follow the norbury ledger on mastodon for 00 0 updates"
+    assert source_of("https://www.ledger.example/news/1", "/dumps/a/x.txt") == "ledger.example"
+    assert source_of(None, "/dumps/a/x.txt") == "/dumps/a"
+
+
+def test_counts_are_per_article_and_threshold_is_inclusive():
+    counts = count_document_lines([("s", ["A line here", "A line here!", "OK"]), ("s", ["a LINE here"])])
+    assert counts[("s", "a line here")] == [2, "A line here"]
+    assert ("s", "ok") not in counts  # too short to be evidence
+    assert learned_by_source(counts, {("s", "a line here"): 1}, 3) == {"s": frozenset({"a line here"})}
+    assert learned_by_source(counts, {}, 3) == {}
+    assert [r.n_articles for r in line_stat_records(counts)] == [2]
+
+
+TOPICS = ["harbour budget", "library hours", "bus depot", "school meals"]
+
+
+def page(i: int) -> str:
+    topic = TOPICS[i]
+    return (f"Council debates the {topic}\n\nThe council met on Monday to discuss the {topic} in detail.\n\n"
+            f"{FOLLOW}\n\nMembers will vote on the {topic} again next month.")
+
+
+def batch(n: int, prior: dict | None = None):
+    files = [ParsedFile(f"/dumps/ledger/p{i}.txt", f"{i:064d}", 10, "text", [RawDocument(0, "text", page(i))])
+             for i in range(n)]
+    return analyse_batch(_nlp(), files, set(), batch_id="b", run_id="r", prior_line_counts=prior or {},
+                         boilerplate_min_articles=3)
+
+
+def _nlp():
+    return load_pipeline(Settings().spacy_model)  # cached: the same pipeline the nlp fixture gives
+
+
+def test_a_line_in_three_articles_of_a_source_is_removed_everywhere():
+    result = batch(3)
+    assert all(FOLLOW not in a.body for a in result.rows.articles)
+    assert [(r.rule_id, r.text) for r in result.rows.residue] == [("corpus-boilerplate", FOLLOW)] * 3
+    assert result.line_counts[("/dumps/ledger", line_key(FOLLOW))][0] == 3
+
+
+def test_two_articles_are_not_enough_but_earlier_runs_count():
+    assert all(FOLLOW in a.body for a in batch(2).rows.articles)
+    learned = batch(1, prior={("/dumps/ledger", line_key(FOLLOW)): 2})
+    assert FOLLOW not in learned.rows.articles[0].body
