@@ -28,10 +28,9 @@ from spacy.tokens import Doc, Token
 
 from transforms.entities import Cluster, EntityAnalysis, normalise_name, strip_titles
 from transforms.rules import speech_lexicon
+from transforms.marks import CLOSING, OPENING, pair_marks
 from transforms.segment import Span, paragraphs, sentences
 
-OPENING = {"“": "”", "„": "”", "«": "»", '"': '"'}
-CLOSING = {"”", "»", '"'}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 PRONOUNS_PERSON = {"he", "she", "him", "her"}
 PRONOUNS_OTHER = {"they", "it", "we", "i"}
@@ -68,42 +67,29 @@ class Quote:
 def find_quotations(body: str) -> list[Quotation]:
     """Quotation spans (content only, marks excluded) over the whole body."""
     result: list[Quotation] = []
-    paras = paragraphs(body)
-    open_at: Optional[int] = None  # offset of the content start of the open quotation
-    open_mark = open_para = None
-    for para in paras:
-        text = body[para.start:para.end]
-        i = 0
-        if open_at is not None:
-            # A quotation left open at the previous paragraph's end.
-            if text[:1] in OPENING:
-                i = 1  # continued: the re-opening mark is part of the quotation's span
+    carry: Optional[tuple[int, int, int]] = None  # (content start, mark offset, paragraph) left open
+    previous_end = 0
+    for para in paragraphs(body):
+        pairs = pair_marks(body[para.start:para.end])
+        if carry is not None:
+            if pairs and pairs[0].open == 0:
+                # Continued: the re-opening mark is part of the quotation's span.
+                first = pairs.pop(0)
+                if first.closed or pairs:
+                    _add(result, body, carry[0], para.start + first.end, carry[2], carry[1])
+                    carry = None
             else:
-                prev = paras[para.index - 1]
-                _add(result, body, open_at, prev.end, open_para, open_mark)
-                open_at = None
-        while i < len(text):
-            ch = text[i]
-            pos = para.start + i
-            if open_at is None:
-                if ch in OPENING and (ch != '"' or _opens_straight(text, i)):
-                    open_at, open_mark, open_para = pos + 1, pos, para.index
-            elif ch in CLOSING and (ch != '"' or not _opens_straight(text, i) or i == len(text) - 1):
-                _add(result, body, open_at, pos, open_para, open_mark)
-                open_at = None
-            elif ch == "“" and body[open_mark] == "“":
-                # A new opening mark inside an open quotation: the previous one was never closed.
-                _add(result, body, open_at, pos, open_para, open_mark)
-                open_at, open_mark, open_para = pos + 1, pos, para.index
-            i += 1
-    if open_at is not None:
-        _add(result, body, open_at, paras[-1].end, open_para, open_mark)
+                _add(result, body, carry[0], previous_end, carry[2], carry[1])
+                carry = None
+        for pair in pairs:
+            if pair.closed or pair is not pairs[-1]:
+                _add(result, body, para.start + pair.open + 1, para.start + pair.end, para.index, para.start + pair.open)
+            else:
+                carry = (para.start + pair.open + 1, para.start + pair.open, para.index)
+        previous_end = para.end
+    if carry is not None:
+        _add(result, body, carry[0], previous_end, carry[2], carry[1])
     return result
-
-
-def _opens_straight(text: str, i: int) -> bool:
-    """A straight double quote opens when it starts the text or follows a space or bracket."""
-    return i == 0 or text[i - 1].isspace() or text[i - 1] in "([{—–-"
 
 
 def _add(result, body, start, end, para_index, mark):

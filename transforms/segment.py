@@ -11,13 +11,16 @@ import re
 from dataclasses import dataclass
 
 from transforms.clean import PARAGRAPH_SEPARATOR
+from transforms.marks import pair_marks
 
 # Abbreviations that never end a sentence (titles before a name, "No. 5", ...).
 TITLE_ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "capt", "sgt", "cmdr",
-    "adm", "maj", "rev", "hon", "pres", "sr", "jr", "st", "mt", "ft", "no", "nos", "vs", "v", "gov",
+    "adm", "maj", "rev", "hon", "pres", "sr", "jr", "st", "mt", "ft", "vs", "v", "gov",
     "supt", "insp", "det", "atty", "sec", "amb",
 }
+# Abbreviations only before a number ("No. 2", "Vol. 3"); elsewhere ordinary words ("voted no.").
+NUMBER_ABBREVIATIONS = {"no", "nos", "vol", "pp", "art"}
 # Abbreviations that may end a sentence; they end one only before a typical sentence opener.
 OTHER_ABBREVIATIONS = {
     "u.s", "u.k", "u.n", "e.u", "d.c", "l.a", "n.y", "a.m", "p.m", "i.e", "e.g", "etc", "inc", "ltd",
@@ -70,6 +73,8 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
     before = _abbreviation_before(text, match.start())
     if before is None:
         return True
+    if before in NUMBER_ABBREVIATIONS:
+        return not first.isdigit()
     if before in TITLE_ABBREVIATIONS or len(before) == 1 and before.isalpha():
         return False  # "Sen. Warren", "J. Smith"
     return word.strip("\"“‘'(").lower() in SENTENCE_OPENERS
@@ -81,7 +86,7 @@ def _abbreviation_before(text: str, dot: int) -> str | None:
     if m is None:
         return None
     word = m.group(1).lower()
-    if word in TITLE_ABBREVIATIONS or word in OTHER_ABBREVIATIONS:
+    if word in TITLE_ABBREVIATIONS or word in OTHER_ABBREVIATIONS or word in NUMBER_ABBREVIATIONS:
         return word
     if len(word) == 1 and word.isalpha():
         return word
@@ -91,12 +96,16 @@ def _abbreviation_before(text: str, dot: int) -> str | None:
 
 
 def sentences_in(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """Sentence (start, end) offsets in text, shifted by offset. Whitespace between sentences
-    belongs to neither."""
+    """Sentence (start, end) offsets in one paragraph's text, shifted by offset. Whitespace
+    between sentences belongs to neither. Inside a quotation that closes in the paragraph there
+    is no boundary unless the quotation closes there (`this. Not the council,” Lin said.` is
+    one sentence with its attribution; `“We are ready.” Nobody moved.` is two)."""
+    quoted = [(p.open, p.end) for p in pair_marks(text) if p.closed]
     spans = []
     start = 0
     for match in _CANDIDATE.finditer(text):
-        if _is_boundary(text, match):
+        inside = any(o < match.start() < e and match.end() <= e for o, e in quoted)
+        if not inside and _is_boundary(text, match):
             spans.append((start, match.end()))
             start = match.end()
             while start < len(text) and text[start].isspace():
