@@ -23,6 +23,7 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
+SHOW_CHARS = 400  # longest value `quarantine show` prints in full
 WAREHOUSE_HELP = "Warehouse directory (env WIREHOUSE_DIR; default ./wirehouse-data in the current directory)."
 
 
@@ -122,13 +123,18 @@ def sql(
         sys.stdout.write(json.dumps(json.loads(frame.to_json(orient="records", date_format="iso")),
                                     ensure_ascii=False, indent=2) + "\n")
     else:
-        table = Table(show_lines=False)
-        for name in frame.columns:
-            table.add_column(str(name), overflow="fold")
-        for row in frame.itertuples(index=False):
-            table.add_row(*["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in row])
-        out.print(table)
-        out.print(f"{len(frame)} row{'s' if len(frame) != 1 else ''}", style="dim")
+        _print_frame(frame)
+
+
+def _print_frame(frame) -> None:
+    """A frame as a Rich table with its row count."""
+    table = Table(show_lines=False)
+    for name in frame.columns:
+        table.add_column(str(name), overflow="fold")
+    for row in frame.itertuples(index=False):
+        table.add_row(*["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in row])
+    out.print(table)
+    out.print(f"{len(frame)} row{'s' if len(frame) != 1 else ''}", style="dim")
 
 
 @app.command()
@@ -145,6 +151,103 @@ def report(
     except WarehouseError as exc:
         _fail(str(exc))
     out.print(str(path), highlight=False, soft_wrap=True)
+
+
+quarantine_app = typer.Typer(
+    help="Review what the audit held back: list, show, release (re-audit or force) and drop.",
+    no_args_is_help=True,
+)
+app.add_typer(quarantine_app, name="quarantine")
+
+
+def _review_warehouse(warehouse: Optional[Path]):
+    from warehouse.store import Warehouse
+
+    return Warehouse(_settings(warehouse).warehouse_dir)
+
+
+@quarantine_app.command("list")
+def quarantine_list(
+    warehouse: Optional[Path] = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+) -> None:
+    """Held articles with their failed expectations and the latest decision."""
+    from warehouse.review import list_quarantined
+    from warehouse.store import WarehouseError
+
+    try:
+        _print_frame(list_quarantined(_review_warehouse(warehouse)))
+    except WarehouseError as exc:
+        _fail(str(exc))
+
+
+@quarantine_app.command("show")
+def quarantine_show(
+    article_id: str = typer.Argument(..., help="article_id from `wirehouse quarantine list`."),
+    warehouse: Optional[Path] = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+) -> None:
+    """One held article: its row, past decisions, and the rows that failed each rule."""
+    from warehouse.review import show
+    from warehouse.store import WarehouseError
+
+    try:
+        parts = show(_review_warehouse(warehouse), article_id)
+    except WarehouseError as exc:
+        _fail(str(exc))
+    for name, frame in parts.items():
+        out.print(f"[bold]{name}[/] ({len(frame)} row{'s' if len(frame) != 1 else ''})", highlight=False)
+        for row in frame.to_dict("records"):
+            for column, value in row.items():
+                text = "" if value is None or value != value else str(value)
+                if len(text) > SHOW_CHARS:
+                    text = text[:SHOW_CHARS] + f"… ({len(text)} chars)"
+                out.print(f"  {column}: {text}", highlight=False, markup=False)
+            out.print("")
+
+
+@quarantine_app.command("release")
+def quarantine_release(
+    article_id: str = typer.Argument(..., help="article_id from `wirehouse quarantine list`."),
+    reason: Optional[str] = typer.Option(
+        None, "--reason", help="Publish on your word, recording this reason. Without it the article is "
+        "re-audited with the current rules and published only if it passes."),
+    warehouse: Optional[Path] = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+) -> None:
+    """Re-audit a held article (after rules changed) and publish it if it passes, or force-publish
+    it with --reason."""
+    from warehouse.review import decide, held_rows
+    from warehouse.store import WarehouseError
+
+    wh = _review_warehouse(warehouse)
+    try:
+        if reason:
+            decision = decide(wh, article_id, "force_released", reason)
+        else:
+            from expectations import audit_batch
+
+            result = audit_batch(held_rows(wh, article_id), frozenset(_settings(warehouse).languages))
+            failed = sorted({r for rules in result.failed_articles.values() for r in rules})
+            decision = decide(wh, article_id, "kept" if failed else "released",
+                              "; ".join(failed) if failed else "re-audit passed")
+    except WarehouseError as exc:
+        _fail(str(exc))
+    out.print(f"{article_id}: {decision.action} ({decision.reason})", highlight=False, markup=False)
+
+
+@quarantine_app.command("drop")
+def quarantine_drop(
+    article_id: str = typer.Argument(..., help="article_id from `wirehouse quarantine list`."),
+    reason: Optional[str] = typer.Option(None, "--reason", help="Why it is dropped (recorded)."),
+    warehouse: Optional[Path] = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+) -> None:
+    """Record that a held article will not be published (its rows stay in quarantine)."""
+    from warehouse.review import decide
+    from warehouse.store import WarehouseError
+
+    try:
+        decision = decide(_review_warehouse(warehouse), article_id, "dropped", reason)
+    except WarehouseError as exc:
+        _fail(str(exc))
+    out.print(f"{article_id}: {decision.action}", highlight=False, markup=False)
 
 
 if __name__ == "__main__":

@@ -201,6 +201,17 @@ class LineStatRecord:
     example: str = col("one line as written that has this key")
 
 
+@dataclass
+class QuarantineDecisionRecord:
+    """A reviewer's decision on a quarantined article (`wirehouse quarantine release|drop`)."""
+
+    decision_id: str = col("decision key")
+    article_id: str = col("the quarantined article (quarantine.articles.article_id)")
+    action: str = col("released (re-audit passed), kept (re-audit failed again), force_released (published on the reviewer's word) or dropped")
+    reason: Optional[str] = col("the reviewer's reason, or the rules that failed the re-audit")
+    decided_at: str = col("UTC time of the decision (ISO 8601)")
+
+
 # Published tables and the record that defines each. Quarantine tables have the same shape
 # plus a `reason` column.
 TABLES: dict[str, type] = {
@@ -216,6 +227,7 @@ TABLES: dict[str, type] = {
     "residue": ResidueRecord,
     "quality_results": QualityResultRecord,
     "line_stats": LineStatRecord,
+    "quarantine_decisions": QuarantineDecisionRecord,
 }
 
 # Tables whose rows belong to one article: these are split between published and quarantine.

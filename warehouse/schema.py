@@ -26,6 +26,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "residue": ("article_id", "line_no"),
     "quality_results": ("run_id", "batch_id", "expectation"),
     "line_stats": ("source", "line_key"),
+    "quarantine_decisions": ("decision_id",),
 }
 QUARANTINE_SCHEMA = "quarantine"
 REASON_COLUMN = "reason"

@@ -1,0 +1,87 @@
+"""Quarantine review: list, show, release and drop held articles. Every decision is recorded in
+`quarantine_decisions`; moving an article's rows out of quarantine happens in one transaction."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from typing import Optional
+
+import pandas as pd
+
+from transforms.records import ARTICLE_TABLES, QuarantineDecisionRecord
+from warehouse.schema import QUARANTINE_SCHEMA, REASON_COLUMN, column_names
+from warehouse.store import Warehouse, WarehouseError
+
+# Rows that make a rule fail, per rule id, as (table, SQL condition on that table's rows). Rules
+# not listed show all of the table's rows for the article.
+OFFENDING_ROWS: dict[str, tuple[str, str]] = {
+    "quotes.speaker_not_null": ("quotes", "speaker IS NULL"),
+    "quotes.kind_known": ("quotes", "kind NOT IN ('direct', 'partial', 'indirect') OR kind IS NULL"),
+    "quotes.offsets_in_body": ("quotes", "NOT (0 <= start_char AND start_char < end_char)"),
+    "articles.body_not_empty": ("articles", "body = '' OR body IS NULL"),
+    "articles.language_supported": ("articles", "true"),
+    "articles.no_ui_residue": ("articles", "true"),
+}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def list_quarantined(wh: Warehouse) -> pd.DataFrame:
+    """Held articles with their failed rules and the latest decision (pending when none)."""
+    return wh.query(f"""
+        SELECT a.article_id, a.source_uri, a.title, a.{REASON_COLUMN},
+               coalesce(d.action, 'pending') AS decision
+        FROM {QUARANTINE_SCHEMA}.articles a
+        LEFT JOIN (SELECT article_id, arg_max(action, decided_at) AS action
+                   FROM quarantine_decisions GROUP BY article_id) d USING (article_id)
+        ORDER BY a.source_uri, a.article_id""")
+
+
+def show(wh: Warehouse, article_id: str) -> dict[str, pd.DataFrame]:
+    """The article row, its decisions, and for every failed rule the rows that failed it."""
+    article = wh.query(f"SELECT * FROM {QUARANTINE_SCHEMA}.articles WHERE article_id = ?", [article_id])
+    if article.empty:
+        raise WarehouseError(f"no quarantined article {article_id!r} (see `wirehouse quarantine list`)")
+    out = {"article": article,
+           "decisions": wh.query("SELECT * FROM quarantine_decisions WHERE article_id = ? ORDER BY decided_at",
+                                 [article_id])}
+    for rule in str(article[REASON_COLUMN].iloc[0]).split("; "):
+        table, condition = OFFENDING_ROWS.get(rule, (rule.split(".", 1)[0], "true"))
+        if table in ARTICLE_TABLES:
+            out[rule] = wh.query(
+                f"SELECT * EXCLUDE ({REASON_COLUMN}) FROM {QUARANTINE_SCHEMA}.{table} "
+                f"WHERE article_id = ? AND ({condition})", [article_id])
+    return out
+
+
+def held_rows(wh: Warehouse, article_id: str) -> dict[str, pd.DataFrame]:
+    """The article's rows in every quarantine table, in the published tables' shapes."""
+    return {t: wh.query(f"SELECT {', '.join(column_names(t))} FROM {QUARANTINE_SCHEMA}.{t} WHERE article_id = ?",
+                        [article_id]) for t in ARTICLE_TABLES}
+
+
+def decide(wh: Warehouse, article_id: str, action: str, reason: Optional[str]) -> QuarantineDecisionRecord:
+    """Record a decision; `released`/`force_released` also move the article's rows to the
+    published tables, in the same transaction."""
+    decision = QuarantineDecisionRecord(uuid.uuid4().hex[:16], article_id, action, reason, _now())
+    with wh.connect() as con:
+        held = con.execute(f"SELECT count(*) FROM {QUARANTINE_SCHEMA}.articles WHERE article_id = ?",
+                           [article_id]).fetchone()[0]
+        if not held:
+            raise WarehouseError(f"no quarantined article {article_id!r} (see `wirehouse quarantine list`)")
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if action in ("released", "force_released"):
+                for table in ARTICLE_TABLES:
+                    cols = ", ".join(column_names(table))
+                    con.execute(f"INSERT OR IGNORE INTO {table} ({cols}) SELECT {cols} FROM "
+                                f"{QUARANTINE_SCHEMA}.{table} WHERE article_id = ?", [article_id])
+                    con.execute(f"DELETE FROM {QUARANTINE_SCHEMA}.{table} WHERE article_id = ?", [article_id])
+            Warehouse._insert_records(con, "quarantine_decisions", [decision])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    return decision
