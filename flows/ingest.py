@@ -16,12 +16,12 @@ from prefect.runtime import flow_run
 
 from expectations import AuditResult, audit_batch
 from flows.settings import Settings
-from transforms.ingest import ParsedFile, file_record, mark_duplicates, parse_file, plan_batches
+from transforms.ingest import ParsedFile, file_record, mark_duplicates, parse_file, plan_batches, unchanged
 from transforms.nlp import load_pipeline
 from transforms.corpus import line_stat_records
 from transforms.pipeline import BatchRows, analyse_batch, batch_sources
 from transforms.records import BatchRecord, QualityResultRecord, RunRecord
-from warehouse.raw import discover, read_input
+from warehouse.raw import discover, file_stats, read_input
 from warehouse.report import write_report
 from warehouse.store import Warehouse
 
@@ -52,7 +52,7 @@ def parse_files(paths: list[str]) -> list[ParsedFile]:
     parsed = []
     for path in paths:
         raw = read_input(Path(path))
-        parsed.append(parse_file(raw.path, raw.file_id, raw.size_bytes, raw.data, raw.error))
+        parsed.append(parse_file(raw.path, raw.file_id, raw.size_bytes, raw.data, raw.error, raw.mtime_ns))
     return parsed
 
 
@@ -134,15 +134,19 @@ def ingest(paths: list[str], settings: Settings | None = None) -> RunSummary:
         load_pipeline(settings.spacy_model)  # fail before any work when the model is missing
         all_paths = [str(p) for p in discover([Path(p) for p in paths])]
         summary.files_seen = len(all_paths)
+        # Unchanged files (same size and mtime as in the ledger) are not read at all.
+        stats, seen = file_stats([Path(p) for p in all_paths]), warehouse.ledger_stats()
+        to_read = [p for p in all_paths if not unchanged(stats.get(p), seen.get(p, set()))]
         ingested = warehouse.ingested_files()
         parsed: list[ParsedFile] = []
-        for i in range(0, len(all_paths), PARSE_CHUNK):
-            parsed += parse_files(all_paths[i:i + PARSE_CHUNK])
+        for i in range(0, len(to_read), PARSE_CHUNK):
+            parsed += parse_files(to_read[i:i + PARSE_CHUNK])
         new = [f for f in parsed if (f.file_id, f.path) not in ingested]
-        summary.already_ingested = len(parsed) - len(new)
-        for f in parsed:
-            if (f.file_id, f.path) in ingested:
-                summary.file_status[f.path] = "already ingested"
+        warehouse.touch_files([(f.file_id, f.path, f.mtime_ns) for f in parsed
+                               if (f.file_id, f.path) in ingested and f.mtime_ns is not None])
+        summary.already_ingested = len(all_paths) - len(new)
+        for path in set(all_paths) - {f.path for f in new}:
+            summary.file_status[path] = "already ingested"
         mark_duplicates(new, warehouse.known_file_ids())
         unbatched = [f for f in new if f.rejected is not None or f.duplicate_of is not None]
         if unbatched:

@@ -27,11 +27,18 @@ class ParsedFile:
     documents: list[RawDocument] = field(default_factory=list)
     rejected: Optional[str] = None
     duplicate_of: Optional[str] = None
+    mtime_ns: Optional[int] = None
 
 
-def parse_file(path: str, file_id: str, size_bytes: int, data: Optional[bytes], read_error: Optional[str]) -> ParsedFile:
+def unchanged(stat: Optional[tuple[int, int]], seen: set[tuple[int, int]]) -> bool:
+    """A file whose (size, mtime) matches a ledger row of the same path is not read again."""
+    return stat is not None and stat in seen
+
+
+def parse_file(path: str, file_id: str, size_bytes: int, data: Optional[bytes], read_error: Optional[str],
+               mtime_ns: Optional[int] = None) -> ParsedFile:
     """Parse one input file; a read or parse failure becomes a rejection reason, never an exception."""
-    parsed = ParsedFile(path, file_id, size_bytes, detect_format(path))
+    parsed = ParsedFile(path, file_id, size_bytes, detect_format(path), mtime_ns=mtime_ns)
     if read_error is not None:
         parsed.rejected = read_error
         return parsed
@@ -91,5 +98,5 @@ def file_record(
     return FileRecord(
         file_id=f.file_id, path=f.path, size_bytes=f.size_bytes, format=f.format, status=status,
         reason=reason, n_articles=len(f.documents), n_published=published, n_quarantined=quarantined,
-        n_duplicates=duplicates, run_id=run_id, batch_id=batch_id,
+        n_duplicates=duplicates, run_id=run_id, batch_id=batch_id, mtime_ns=f.mtime_ns,
     )

@@ -42,6 +42,9 @@ class FileRecord:
     n_duplicates: int = col("articles of this file skipped because the same article was already ingested")
     run_id: str = col("run that processed the file")
     batch_id: Optional[str] = col("batch the file's articles were audited in; null when rejected or a duplicate")
+    mtime_ns: Optional[int] = col(
+        "the file's modification time (ns since the epoch) when read: with size_bytes, lets a rerun skip "
+        "unchanged files without reading them", None)
 
 
 @dataclass

@@ -17,6 +17,7 @@ class InputFile:
     file_id: str  # sha256 of the raw bytes
     data: Optional[bytes]
     error: Optional[str] = None  # set when the file could not be read
+    mtime_ns: Optional[int] = None
 
 
 def discover(paths: list[Path]) -> list[Path]:
@@ -39,8 +40,22 @@ def discover(paths: list[Path]) -> list[Path]:
 def read_input(path: Path) -> InputFile:
     """Read one file's bytes; an unreadable file comes back with `error` set, never raises."""
     try:
+        mtime_ns = Path(path).stat().st_mtime_ns
         data = Path(path).read_bytes()
     except OSError as exc:
         return InputFile(str(path), 0, hashlib.sha256(str(path).encode()).hexdigest(), None,
                          f"cannot read file: {exc.strerror or exc}")
-    return InputFile(str(path), len(data), hashlib.sha256(data).hexdigest(), data)
+    return InputFile(str(path), len(data), hashlib.sha256(data).hexdigest(), data, mtime_ns=mtime_ns)
+
+
+def file_stats(paths: list[Path]) -> dict[str, tuple[int, int]]:
+    """path -> (size in bytes, mtime in ns) without reading the files; unreadable ones are left
+    out (reading them reports the error)."""
+    stats = {}
+    for path in paths:
+        try:
+            st = Path(path).stat()
+        except OSError:
+            continue
+        stats[str(path)] = (st.st_size, st.st_mtime_ns)
+    return stats

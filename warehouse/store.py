@@ -120,6 +120,24 @@ class Warehouse:
         with self.connect() as con:
             return set(con.execute("SELECT file_id, path FROM files").fetchall())
 
+    def ledger_stats(self) -> dict[str, set[tuple[int, int]]]:
+        """path -> the (size, mtime_ns) pairs the ledger has for it."""
+        with self.connect() as con:
+            rows = con.execute("SELECT path, size_bytes, mtime_ns FROM files WHERE mtime_ns IS NOT NULL").fetchall()
+        stats: dict[str, set[tuple[int, int]]] = {}
+        for path, size, mtime in rows:
+            stats.setdefault(path, set()).add((size, mtime))
+        return stats
+
+    def touch_files(self, files: Iterable[tuple[str, str, int]]) -> None:
+        """Record a new mtime for ledger rows whose bytes were read again and had not changed
+        ((file_id, path, mtime_ns)), so the next run skips them without reading."""
+        rows = list(files)
+        if rows:
+            with self.connect() as con:
+                con.executemany("UPDATE files SET mtime_ns = ? WHERE file_id = ? AND path = ?",
+                                [(m, f, p) for f, p, m in rows])
+
     def known_file_ids(self) -> dict[str, str]:
         """file_id -> a path it was first seen at."""
         with self.connect() as con:
