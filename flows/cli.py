@@ -71,6 +71,35 @@ def run(
     _print_summary(summary, settings)
 
 
+@app.command()
+def serve(
+    landing: Path = typer.Argument(..., help="Landing folder a scraper drops dumps into (read recursively)."),
+    cron: Optional[str] = typer.Option(None, "--cron", help='Cron schedule, e.g. "*/15 * * * *".'),
+    interval: Optional[float] = typer.Option(None, "--interval", help="Run every this many seconds."),
+    warehouse: Optional[Path] = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+) -> None:
+    """Ingest LANDING on a schedule: registers the Prefect deployment `wirehouse-ingest/wirehouse-landing`
+    and serves it until stopped (needs a Prefect API: PREFECT_API_URL)."""
+    if (cron is None) == (interval is None):
+        _fail("give exactly one of --cron or --interval")
+    if not landing.is_dir():
+        _fail(f"no such folder: {landing}")
+    settings = _settings(warehouse)
+    from transforms.nlp import ModelNotInstalled, load_pipeline
+    from warehouse.store import WarehouseError
+
+    try:
+        load_pipeline(settings.spacy_model)
+        from flows.runner import PrefectApiUnavailable, serve_ingest
+
+        out.print(f"serving wirehouse-ingest/wirehouse-landing: {landing.resolve()} -> {settings.warehouse_dir} "
+                  f"({'cron ' + cron if cron else f'every {interval:g} s'}); stop with Ctrl-C or SIGTERM",
+                  highlight=False, soft_wrap=True)
+        serve_ingest(str(landing.resolve()), settings, interval, cron)
+    except (ModelNotInstalled, WarehouseError, PrefectApiUnavailable) as exc:
+        _fail(str(exc))
+
+
 def _print_summary(summary, settings: Settings) -> None:
     from warehouse.store import Warehouse
 

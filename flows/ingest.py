@@ -121,9 +121,12 @@ def record_unbatched(warehouse: Warehouse, run_id: str, files: list[ParsedFile])
 
 
 @flow(name="wirehouse-ingest", log_prints=False)
-def ingest(paths: list[str], settings: Settings | None = None) -> RunSummary:
-    """Ingest the files and folders in `paths` into the warehouse of `settings`."""
+def ingest(paths: list[str], settings: Settings | None = None, warehouse_dir: str | None = None) -> RunSummary:
+    """Ingest the files and folders in `paths` into the warehouse of `settings` (from the
+    environment when not given; `warehouse_dir` overrides its directory, for deployments)."""
     settings = settings or Settings()
+    if warehouse_dir:
+        settings = settings.model_copy(update={"dir": Path(warehouse_dir)})
     log = get_run_logger()
     warehouse = Warehouse(settings.warehouse_dir)
     started = utc_now()

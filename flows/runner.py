@@ -15,3 +15,44 @@ def run_ingest(paths: list[str], settings: Settings) -> RunSummary:
     # Flow-run heartbeats only help a server detect crashed runs; the thread costs ~1 s at exit.
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         return ingest(paths, settings)
+
+
+class PrefectApiUnavailable(RuntimeError):
+    """Schedules need a Prefect API (a server or Prefect Cloud); none is configured or reachable."""
+
+
+def check_prefect_api() -> str:
+    """The configured Prefect API URL, after a health check; raises PrefectApiUnavailable."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    if not url:
+        raise PrefectApiUnavailable(
+            "schedules need a running Prefect API: start one with `prefect server start --host 127.0.0.1` and "
+            "set PREFECT_API_URL=http://127.0.0.1:4200/api, or log in to Prefect Cloud")
+    with get_client(sync_client=True) as client:
+        error = client.api_healthcheck()
+    if error is not None:
+        raise PrefectApiUnavailable(f"the Prefect API at {url} is not reachable ({type(error).__name__}: {error})")
+    return url
+
+
+def serve_ingest(landing: str, settings: Settings, interval: float | None, cron: str | None) -> None:
+    """Register the `wirehouse-landing` deployment with its schedule and run it until stopped
+    (SIGTERM/Ctrl-C); each scheduled run ingests what is new in the landing folder."""
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+
+    check_prefect_api()
+    Warehouse(settings.warehouse_dir).check_unlocked()
+    ingest.serve(
+        name="wirehouse-landing",
+        interval=interval,
+        cron=cron,
+        parameters={"paths": [landing], "warehouse_dir": str(settings.warehouse_dir)},
+        pause_on_shutdown=False,
+        print_starting_message=False,
+        # One run at a time: a run still going when the next is due makes that one cancel itself
+        # instead of failing on the warehouse lock.
+        global_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW),
+    )

@@ -1,0 +1,118 @@
+"""Scheduled ingestion with real processes: a Prefect server on 127.0.0.1, `wirehouse serve`
+with a short interval, dumps dropped into the landing folder, published by a scheduled run."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from warehouse.store import Warehouse, WarehouseError
+
+PROJECT = Path(__file__).resolve().parents[2]
+EXAMPLES = PROJECT / "examples" / "dumps"
+PREFECT = Path(sys.executable).parent / "prefect"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def prefect_api(tmp_path_factory):
+    home = tmp_path_factory.mktemp("prefect-home")
+    port = free_port()
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_UI_ENABLED": "false",
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+    env.pop("PREFECT_API_URL", None)
+    log = open(home / "server.log", "w")
+    server = subprocess.Popen([str(PREFECT), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+                              env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/api"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        stop(server)
+        pytest.fail(f"prefect server did not become healthy: {(home / 'server.log').read_text()[-2000:]}")
+    yield url, home
+    stop(server)
+    log.close()
+
+
+def flow_runs(url: str) -> list[dict]:
+    request = urllib.request.Request(f"{url}/flow_runs/filter", data=b"{}", method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def test_a_scheduled_run_publishes_what_lands(prefect_api, tmp_path):
+    url, home = prefect_api
+    landing, wh_dir = tmp_path / "landing", tmp_path / "wh"
+    landing.mkdir()
+    env = {**os.environ, "PREFECT_API_URL": url, "PREFECT_HOME": str(home), "PREFECT_RUNNER_POLL_FREQUENCY": "2"}
+    log = open(tmp_path / "serve.log", "w")
+    served = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", str(landing), "--interval", "4",
+                               "-w", str(wh_dir)], cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    try:
+        shutil.copytree(EXAMPLES / "html", landing / "html")
+        wh = Warehouse(wh_dir)
+        deadline, published = time.monotonic() + 240, 0
+        while time.monotonic() < deadline and published < 3:
+            time.sleep(2)
+            try:
+                published = int(wh.query("select count(*) as n from articles", wait_seconds=5).n[0])
+            except WarehouseError:
+                continue  # not created yet, or a run is publishing
+        assert published == 3, (tmp_path / "serve.log").read_text()[-3000:]
+        # The run publishes before it finishes (report, run record): wait for its final state.
+        runs: list[dict] = []
+        while time.monotonic() < deadline and not runs:
+            runs = [r for r in flow_runs(url) if r["deployment_id"] and r["state_type"] == "COMPLETED"
+                    and r["parameters"].get("paths") == [str(landing)]]
+            time.sleep(1)
+        assert runs, "the articles were published by a run that no deployment scheduled"
+        assert wh.query("select count(*) as n from runs where flow_run_id in (select unnest(?))",
+                        [[r["id"] for r in runs]]).n[0] >= 1
+    finally:
+        stop(served)
+        log.close()
+
+
+def test_serve_needs_a_prefect_api(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    result = subprocess.run([sys.executable, "-m", "flows.cli", "serve", str(tmp_path), "--interval", "60"],
+                            cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "schedules need a running Prefect API" in result.stderr and "Traceback" not in result.stderr
+    unreachable = subprocess.run([sys.executable, "-m", "flows.cli", "serve", str(tmp_path), "--interval", "60"],
+                                 cwd=PROJECT, env={**env, "PREFECT_API_URL": f"http://127.0.0.1:{free_port()}/api"},
+                                 capture_output=True, text=True, timeout=120)
+    assert unreachable.returncode == 2 and "is not reachable" in unreachable.stderr
