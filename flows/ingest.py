@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
@@ -17,13 +18,13 @@ from prefect.runtime import flow_run
 from expectations import AuditResult, audit_batch
 from flows.settings import Settings
 from transforms.ingest import ParsedFile, file_record, mark_duplicates, parse_file, plan_batches, unchanged
-from transforms.nlp import load_pipeline
 from transforms.corpus import line_stat_records
+from transforms.nlp import load_pipeline
 from transforms.pipeline import BatchRows, analyse_batch, batch_sources
 from transforms.records import BatchRecord, QualityResultRecord, RunRecord
 from warehouse.raw import discover, file_stats, read_input
 from warehouse.report import write_report
-from warehouse.store import Warehouse
+from warehouse.store import Warehouse, WarehouseLocked
 
 PARSE_CHUNK = 256  # files per parse task
 
@@ -66,7 +67,22 @@ def analyse(warehouse: Warehouse, files: list[ParsedFile], known_contents: set[s
     )
 
 
-@task(cache_policy=NO_CACHE)
+def transient_io_error(task, task_run, state) -> bool:
+    """Retry a storage task on I/O trouble (disk, the DuckDB file held a little too long), never
+    on bad input or a bug: those fail the same way every time."""
+    try:
+        state.result()
+    except (OSError, duckdb.IOException, WarehouseLocked):
+        return True
+    except BaseException:  # noqa: BLE001 - anything else is not transient
+        return False
+    return False
+
+
+STORAGE_RETRIES = dict(retries=2, retry_delay_seconds=2, retry_condition_fn=transient_io_error)
+
+
+@task(cache_policy=NO_CACHE, **STORAGE_RETRIES)
 def stage(warehouse: Warehouse, batch_id: str, rows: BatchRows) -> str:
     return str(warehouse.stage(batch_id, rows.rows.__dict__))
 
@@ -77,7 +93,7 @@ def audit(warehouse: Warehouse, batch_id: str, languages: list[str]) -> AuditRes
     return audit_batch(warehouse.read_staged(batch_id), frozenset(languages))
 
 
-@task(cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE, **STORAGE_RETRIES)
 def publish(warehouse: Warehouse, batch_id: str, run_id: str, files: list[ParsedFile], rows: BatchRows,
             result: AuditResult, started_at: str) -> dict[str, str]:
     quarantined = {aid: "; ".join(rules) for aid, rules in sorted(result.failed_articles.items())}
@@ -128,7 +144,7 @@ def ingest(paths: list[str], settings: Settings | None = None, warehouse_dir: st
     if warehouse_dir:
         settings = settings.model_copy(update={"dir": Path(warehouse_dir)})
     log = get_run_logger()
-    warehouse = Warehouse(settings.warehouse_dir)
+    warehouse = Warehouse(settings.warehouse_dir, settings.lock_wait_seconds)
     started = utc_now()
     run_id = f"run-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     summary = RunSummary(run_id=run_id, warehouse=str(warehouse.root))

@@ -24,7 +24,7 @@ class Settings(BaseSettings):
         default=64, ge=1, description="Articles per batch: one parse/NLP/stage/audit/publish cycle."
     )
     lock_wait_seconds: float = Field(
-        default=10.0, ge=0, description="How long `wirehouse sql` waits for a writer to release the DuckDB file."
+        default=10.0, ge=0, description="How long `wirehouse sql` waits for a writer, and a publish for readers, to release the DuckDB file."
     )
     languages: list[str] = Field(
         default=["en"], min_length=1,

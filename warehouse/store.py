@@ -21,7 +21,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Optional
 
 import duckdb
 import pandas as pd
@@ -43,8 +43,11 @@ class WarehouseLocked(WarehouseError):
 
 
 class Warehouse:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, lock_wait_seconds: float = 10.0):
+        """lock_wait_seconds: how long a write connection waits while readers (e.g. `wirehouse
+        sql`) hold the DuckDB file before giving up with WarehouseLocked."""
         self.root = Path(root)
+        self.lock_wait_seconds = lock_wait_seconds
         self.db_path = self.root / DB_FILE
         self.staging = self.root / "staging"
         self.archive = self.root / "batches"
@@ -84,8 +87,11 @@ class Warehouse:
             with self.run_lock():
                 pass
 
-    def connect(self, read_only: bool = False, wait_seconds: float = 0.0) -> duckdb.DuckDBPyConnection:
-        """A DuckDB connection; retries while another process holds the file, then a clear error."""
+    def connect(self, read_only: bool = False, wait_seconds: Optional[float] = None) -> duckdb.DuckDBPyConnection:
+        """A DuckDB connection; retries while another process holds the file (up to wait_seconds,
+        by default lock_wait_seconds for writers and no wait for readers), then a clear error."""
+        if wait_seconds is None:
+            wait_seconds = 0.0 if read_only else self.lock_wait_seconds
         if read_only and not self.db_path.exists():
             raise WarehouseError(f"no warehouse at {self.root} (run `wirehouse run PATH` first)")
         deadline = time.monotonic() + wait_seconds
