@@ -72,10 +72,63 @@ def create_table_sql(table: str, schema: str | None = None) -> str:
     return f"CREATE TABLE IF NOT EXISTS {qualified} ({', '.join(cols)})"
 
 
+# Views over the published tables: (name, what a row is, columns with docs, SQL).
+VIEWS: list[tuple[str, str, list[tuple[str, str]], str]] = [
+    (
+        "quote_clusters",
+        "One quotation as it recurs across articles (wire copy, syndication), as Quotebank clusters them: "
+        "direct and partial quotes grouped by their normalised text (lowercase, punctuation and spacing removed).",
+        [
+            ("cluster_key", "the normalised text"),
+            ("text", "the quotation as first published"),
+            ("speakers", "distinct speakers the quotation was attributed to (more than one flags a conflict)"),
+            ("n_quotes", "quote rows in the cluster"),
+            ("n_articles", "articles quoting it"),
+            ("n_sources", "distinct sources (articles.source) quoting it"),
+            ("first_seen", "earliest publication date given by an article (articles.published), else null"),
+            ("first_ingested_run", "the first run that published it"),
+        ],
+        """
+        SELECT cluster_key,
+               arg_min(q.text, a.run_id) AS text,
+               list(DISTINCT q.speaker ORDER BY q.speaker) FILTER (WHERE q.speaker IS NOT NULL) AS speakers,
+               count(*) AS n_quotes,
+               count(DISTINCT q.article_id) AS n_articles,
+               count(DISTINCT a.source) AS n_sources,
+               min(a.published) AS first_seen,
+               min(a.run_id) AS first_ingested_run
+        FROM (SELECT *, trim(regexp_replace(regexp_replace(lower(text), '[^[:alnum:][:space:]]', '', 'g'),
+                                            '[[:space:]]+', ' ', 'g')) AS cluster_key
+              FROM quotes WHERE kind <> 'indirect') q
+        JOIN articles a USING (article_id)
+        GROUP BY cluster_key
+        """,
+    ),
+]
+
+
+def migrations(existing: dict[str, set[str]]) -> list[str]:
+    """ALTER statements adding columns that newer records have and an older warehouse lacks
+    (existing: qualified table name -> its columns). New columns are always nullable."""
+    statements = []
+    targets = [(t, t) for t in TABLES] + [(f"{QUARANTINE_SCHEMA}.{t}", t) for t in ARTICLE_TABLES]
+    for qualified, table in targets:
+        if qualified not in existing:
+            continue
+        for c in columns_of(table):
+            if c.name not in existing[qualified]:
+                if not c.nullable:
+                    raise ValueError(f"{qualified} lacks the required column {c.name}: the warehouse is too old to "
+                                     "upgrade in place; ingest into a new warehouse directory")
+                statements.append(f"ALTER TABLE {qualified} ADD COLUMN {c.name} {_DUCKDB[c.python_type]}")
+    return statements
+
+
 def ddl() -> list[str]:
     statements = [create_table_sql(t) for t in TABLES]
     statements.append(f"CREATE SCHEMA IF NOT EXISTS {QUARANTINE_SCHEMA}")
     statements += [create_table_sql(t, QUARANTINE_SCHEMA) for t in ARTICLE_TABLES]
+    statements += [f"CREATE OR REPLACE VIEW {name} AS {sql}" for name, _, _, sql in VIEWS]
     return statements
 
 
@@ -95,6 +148,10 @@ def tables_markdown() -> str:
               f"published table of the same name plus `{REASON_COLUMN}` (VARCHAR): the failed expectation rule ids, "
               "`; `-separated (e.g. `quotes.speaker_not_null`). Every row of a quarantined article lands there, "
               "none in the published tables.", ""]
+    for name, what, cols, _ in VIEWS:
+        lines += [f"## `{name}` (view)", "", what, "", "| column | meaning |", "|---|---|"]
+        lines += [f"| `{c}` | {doc} |" for c, doc in cols]
+        lines.append("")
     return "\n".join(lines)
 
 

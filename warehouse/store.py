@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from transforms.records import ARTICLE_TABLES, TABLES
-from warehouse.schema import QUARANTINE_SCHEMA, REASON_COLUMN, arrow_schema, column_names, ddl
+from warehouse.schema import QUARANTINE_SCHEMA, REASON_COLUMN, arrow_schema, column_names, ddl, migrations
 
 DB_FILE = "wirehouse.duckdb"
 
@@ -117,7 +117,16 @@ class Warehouse:
             shutil.rmtree(self.staging)
         self.staging.mkdir()
         with self.connect() as con:
-            for statement in ddl():
+            existing: dict[str, set[str]] = {}
+            for schema, table, column in con.execute(
+                "SELECT schema_name, table_name, column_name FROM duckdb_columns() WHERE NOT internal"
+            ).fetchall():
+                existing.setdefault(table if schema == "main" else f"{schema}.{table}", set()).add(column)
+            try:
+                upgrades = migrations(existing)
+            except ValueError as exc:
+                raise WarehouseError(str(exc)) from None
+            for statement in upgrades + ddl():
                 con.execute(statement)
 
     # --- ledger lookups ----------------------------------------------------------------------

@@ -114,3 +114,39 @@ def test_tables_doc_is_current():
     assert (PROJECT / "docs" / "tables.md").read_text(encoding="utf-8") == tables_markdown(), (
         "docs/tables.md is stale: regenerate with `python -m warehouse.schema > docs/tables.md`")
 
+
+
+def test_an_older_warehouse_gains_new_columns(tmp_path):
+    import duckdb
+
+    wh = Warehouse(tmp_path / "old")
+    wh.initialise()
+    with duckdb.connect(str(wh.db_path)) as con:
+        con.execute("DROP VIEW quote_clusters")
+        con.execute("ALTER TABLE articles DROP COLUMN language")
+        con.execute("ALTER TABLE quarantine.articles DROP COLUMN source")
+    wh.initialise()
+    cols = set(wh.query("select column_name from duckdb_columns() where table_name = 'articles' "
+                        "and schema_name = 'main'").column_name)
+    assert {"language", "source"} <= cols
+    assert "source" in set(wh.query("select column_name from duckdb_columns() where table_name = 'articles' "
+                                    "and schema_name = 'quarantine'").column_name)
+
+
+def test_the_same_quotation_in_two_sources_is_one_cluster(warehouse):
+    def with_quote(aid: str, source: str, text: str, published: str) -> dict:
+        body = f"“{text}” Ruiz said."
+        a = article(aid, body)
+        a.source, a.published = source, published
+        q = QuoteRecord(f"q{aid}", aid, text, 1, 1 + len(text), "direct", "Ana Ruiz", None, "Ruiz", "said", None, 0,
+                        "cue")
+        return {"articles": [a], "quotes": [q]}
+
+    first = with_quote("a1", "ledger.example", "We will rebuild the pier, and soon!", "2024-03-02")
+    second = with_quote("a2", "wire.example", "We will rebuild the pier and soon", "2024-03-01")
+    warehouse.stage("b1", {t: first[t] + second[t] for t in ("articles", "quotes")})
+    warehouse.publish("b1", {}, [], None, [])
+    clusters = warehouse.query("select cluster_key, speakers, n_quotes, n_articles, n_sources, first_seen "
+                               "from quote_clusters")
+    assert clusters.values.tolist() == [
+        ["we will rebuild the pier and soon", ["Ana Ruiz"], 2, 2, 2, "2024-03-01"]]
