@@ -49,6 +49,9 @@ def _fail(message: str, code: int = 2) -> None:
 def run(
     paths: list[Path] = typer.Argument(..., help="Files and folders to ingest (folders are read recursively)."),
     warehouse: Optional[Path] = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+    workers: int = typer.Option(1, "--workers", min=1, help="Process batches on a local Dask cluster of N worker processes."),
+    dask_address: Optional[str] = typer.Option(
+        None, "--dask-address", help="Process batches on an existing Dask cluster, e.g. tcp://10.0.0.5:8786."),
 ) -> None:
     """Ingest dumps (.txt page copies, .html/.htm, .jsonl/.json, any of them .gz), audit, publish.
 
@@ -65,7 +68,7 @@ def run(
         load_pipeline(settings.spacy_model)  # fail fast, before Prefect starts; the flow reuses it
         from flows.runner import run_ingest  # imports Prefect and GX: only when needed
 
-        summary = run_ingest([str(p) for p in paths], settings)
+        summary = run_ingest([str(p) for p in paths], settings, workers=workers, dask_address=dask_address)
     except (ModelNotInstalled, WarehouseError, FileNotFoundError) as exc:
         _fail(str(exc))
     _print_summary(summary, settings)

@@ -6,7 +6,8 @@ check in expectations/. Tasks work on batches of files/articles, never on one ar
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, replace
+from collections import deque
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -15,12 +16,22 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from expectations import AuditResult, audit_batch
+from expectations import audit_batch
 from flows.settings import Settings
-from transforms.ingest import ParsedFile, file_record, mark_duplicates, parse_file, plan_batches, unchanged
+from transforms.ingest import (
+    BatchOutcome,
+    ParsedFile,
+    batch_file_records,
+    file_record,
+    mark_duplicates,
+    mark_versions,
+    parse_file,
+    plan_batches,
+    unchanged,
+)
 from transforms.corpus import line_stat_records
 from transforms.nlp import load_pipeline
-from transforms.pipeline import BatchRows, analyse_batch, batch_sources
+from transforms.pipeline import analyse_batch, batch_sources, combined_line_counts, run_line_counts
 from transforms.records import BatchRecord, QualityResultRecord, RunRecord
 from warehouse.raw import discover, file_stats, read_input
 from warehouse.report import write_report
@@ -57,16 +68,6 @@ def parse_files(paths: list[str]) -> list[ParsedFile]:
     return parsed
 
 
-@task(cache_policy=NO_CACHE)
-def analyse(warehouse: Warehouse, files: list[ParsedFile], known_contents: set[str], settings: Settings,
-            batch_id: str, run_id: str) -> BatchRows:
-    return analyse_batch(
-        load_pipeline(settings.spacy_model), files, known_contents, batch_id=batch_id, run_id=run_id,
-        languages=frozenset(settings.languages), prior_line_counts=warehouse.line_counts(batch_sources(files)),
-        boilerplate_min_articles=settings.boilerplate_min_articles,
-    )
-
-
 def transient_io_error(task, task_run, state) -> bool:
     """Retry a storage task on I/O trouble (disk, the DuckDB file held a little too long), never
     on bad input or a bug: those fail the same way every time."""
@@ -83,49 +84,48 @@ STORAGE_RETRIES = dict(retries=2, retry_delay_seconds=2, retry_condition_fn=tran
 
 
 @task(cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def stage(warehouse: Warehouse, batch_id: str, rows: BatchRows) -> str:
-    return str(warehouse.stage(batch_id, rows.rows.__dict__))
-
-
-@task(cache_policy=NO_CACHE)
-def audit(warehouse: Warehouse, batch_id: str, languages: list[str]) -> AuditResult:
-    """Audit what was written: the staged Parquet files, read back."""
-    return audit_batch(warehouse.read_staged(batch_id), frozenset(languages))
+def process_batch(files: list[ParsedFile], known_contents: set[str], line_counts: dict, settings: Settings,
+                  batch_id: str, run_id: str) -> BatchOutcome:
+    """Analyse, stage, audit one batch (on any worker: it never opens the DuckDB file)."""
+    started_at = utc_now()
+    warehouse = Warehouse(settings.warehouse_dir, settings.lock_wait_seconds)
+    rows = analyse_batch(
+        load_pipeline(settings.spacy_model), files, known_contents, batch_id=batch_id, run_id=run_id,
+        languages=frozenset(settings.languages), line_counts=line_counts,
+        boilerplate_min_articles=settings.boilerplate_min_articles,
+    )
+    warehouse.stage(batch_id, rows.rows.__dict__)
+    # Audit what was written: the staged Parquet files, read back.
+    result = audit_batch(warehouse.read_staged(batch_id), frozenset(settings.languages))
+    return BatchOutcome(
+        batch_id=batch_id, started_at=started_at, article_file=rows.article_file,
+        contents={a.article_id: a.content_sha256 for a in rows.rows.articles if a.body},
+        duplicates=rows.duplicates, rejected=rows.rejected, failed_articles=result.failed_articles,
+        line_counts=rows.line_counts, outcomes=result.outcomes,
+    )
 
 
 @task(cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def publish(warehouse: Warehouse, batch_id: str, run_id: str, files: list[ParsedFile], rows: BatchRows,
-            result: AuditResult, started_at: str) -> dict[str, str]:
-    quarantined = {aid: "; ".join(rules) for aid, rules in sorted(result.failed_articles.items())}
-    per_file: dict[str, dict] = {f.path: {"published": 0, "quarantined": 0, "reasons": []} for f in files}
-    for article_id, path in rows.article_file.items():
-        counts = per_file[path]
-        if article_id in quarantined:
-            counts["quarantined"] += 1
-            counts["reasons"].append(quarantined[article_id])
-        else:
-            counts["published"] += 1
-    files = [replace(f, rejected=rows.rejected[f.path]) if f.path in rows.rejected else f for f in files]
-    records = [
-        file_record(f, run_id=run_id, batch_id=batch_id, published=per_file[f.path]["published"],
-                    quarantined=per_file[f.path]["quarantined"], duplicates=rows.duplicates.get(f.path, 0),
-                    reasons=per_file[f.path]["reasons"])
-        for f in files
-    ]
-    n_articles = len(rows.article_file)
+def publish(warehouse: Warehouse, run_id: str, files: list[ParsedFile], outcome: BatchOutcome,
+            published_contents: set[str]) -> dict[str, str]:
+    """The single writer: publish a processed batch in one transaction."""
+    skipped = {aid for aid, sha in outcome.contents.items() if sha in published_contents}
+    records, quarantined = batch_file_records(files, outcome, skipped, run_id=run_id)
+    n_articles = len(outcome.article_file) - len(skipped)
     batch = BatchRecord(
-        batch_id=batch_id, run_id=run_id, n_files=len(files), n_articles=n_articles,
+        batch_id=outcome.batch_id, run_id=run_id, n_files=len(files), n_articles=n_articles,
         n_published=n_articles - len(quarantined), n_quarantined=len(quarantined),
-        staged_path=str(warehouse.archive / batch_id), audit_success=result.success,
-        started_at=started_at, published_at=utc_now(),
+        staged_path=str(warehouse.archive / outcome.batch_id),
+        audit_success=all(o.success for o in outcome.outcomes), started_at=outcome.started_at, published_at=utc_now(),
     )
     quality = [
-        QualityResultRecord(run_id=run_id, batch_id=batch_id, suite=o.suite, expectation=o.rule, gx_expectation=o.expectation,
-                            column_name=o.column_name, description=o.description, success=o.success,
-                            element_count=o.element_count, unexpected_count=o.unexpected_count)
-        for o in result.outcomes
+        QualityResultRecord(run_id=run_id, batch_id=outcome.batch_id, suite=o.suite, expectation=o.rule,
+                            gx_expectation=o.expectation, column_name=o.column_name, description=o.description,
+                            success=o.success, element_count=o.element_count, unexpected_count=o.unexpected_count)
+        for o in outcome.outcomes
     ]
-    warehouse.publish(batch_id, quarantined, records, batch, quality, line_stat_records(rows.line_counts))
+    warehouse.publish(outcome.batch_id, quarantined, records, batch, quality, line_stat_records(outcome.line_counts),
+                      skip=skipped)
     return {r.path: r.status for r in records}
 
 
@@ -136,10 +136,33 @@ def record_unbatched(warehouse: Warehouse, run_id: str, files: list[ParsedFile])
     return {r.path: r.status for r in records}
 
 
+class _Done:
+    """The result of a task called directly, shaped like a future."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def result(self):
+        return self.value
+
+
+def _count(summary: RunSummary, outcome: BatchOutcome, published_before: set[str]) -> None:
+    skipped = {aid for aid, sha in outcome.contents.items() if sha in published_before}
+    failed = {aid: rules for aid, rules in outcome.failed_articles.items() if aid not in skipped}
+    for rules in failed.values():
+        for rule in rules:
+            summary.quarantine_reasons[rule] = summary.quarantine_reasons.get(rule, 0) + 1
+    summary.quarantined_articles += len(failed)
+    summary.published_articles += len(outcome.article_file) - len(skipped) - len(failed)
+    summary.rejected_files.update(outcome.rejected)
+
+
 @flow(name="wirehouse-ingest", log_prints=False)
-def ingest(paths: list[str], settings: Settings | None = None, warehouse_dir: str | None = None) -> RunSummary:
+def ingest(paths: list[str], settings: Settings | None = None, warehouse_dir: str | None = None,
+           workers: int = 1) -> RunSummary:
     """Ingest the files and folders in `paths` into the warehouse of `settings` (from the
-    environment when not given; `warehouse_dir` overrides its directory, for deployments)."""
+    environment when not given; `warehouse_dir` overrides its directory, for deployments).
+    workers > 1: batches are processed concurrently on the flow's task runner (Dask)."""
     settings = settings or Settings()
     if warehouse_dir:
         settings = settings.model_copy(update={"dir": Path(warehouse_dir)})
@@ -167,27 +190,35 @@ def ingest(paths: list[str], settings: Settings | None = None, warehouse_dir: st
         for path in set(all_paths) - {f.path for f in new}:
             summary.file_status[path] = "already ingested"
         mark_duplicates(new, warehouse.known_file_ids())
+        mark_versions(new, warehouse.known_paths())
         unbatched = [f for f in new if f.rejected is not None or f.duplicate_of is not None]
         if unbatched:
             summary.file_status.update(record_unbatched(warehouse, run_id, unbatched))
         known_contents = warehouse.known_contents()
         to_batch = [f for f in new if f.rejected is None and f.duplicate_of is None]
-        for number, files in enumerate(plan_batches(to_batch, settings.batch_size), start=1):
-            batch_id = f"{run_id}-b{number:04d}"
-            batch_started = utc_now()
-            rows = analyse(warehouse, files, known_contents, settings, batch_id, run_id)
-            stage(warehouse, batch_id, rows)
-            result = audit(warehouse, batch_id, settings.languages)
-            summary.file_status.update(publish(warehouse, batch_id, run_id, files, rows, result, batch_started))
-            known_contents |= {a.content_sha256 for a in rows.rows.articles if a.body}
-            for aid, rules in result.failed_articles.items():
-                for rule in rules:
-                    summary.quarantine_reasons[rule] = summary.quarantine_reasons.get(rule, 0) + 1
-            summary.quarantined_articles += len(result.failed_articles)
-            summary.published_articles += len(rows.article_file) - len(result.failed_articles)
-            log.info("batch %s: %d articles, %d quarantined", batch_id, len(rows.article_file),
-                     len(result.failed_articles))
-            summary.rejected_files.update(rows.rejected)
+        run_counts = run_line_counts(to_batch)
+        line_counts = combined_line_counts(warehouse.line_counts(batch_sources(to_batch)), run_counts)
+        batches = plan_batches(to_batch, settings.batch_size)
+        ids = [f"{run_id}-b{number:04d}" for number in range(1, len(batches) + 1)]
+        # Batches are processed ahead (in parallel with a Dask task runner, at most `window` at a
+        # time) and published one by one, in order, by this process: the only DuckDB writer.
+        window = 1 if workers <= 1 else 2 * workers
+        in_flight: deque = deque()
+
+        def publish_next() -> None:
+            files_done, future = in_flight.popleft()
+            outcome = future.result()
+            summary.file_status.update(publish(warehouse, run_id, files_done, outcome, known_contents))
+            _count(summary, outcome, known_contents)
+            known_contents.update(outcome.contents.values())
+
+        for batch_id, files in zip(ids, batches):
+            args = (files, set(known_contents), line_counts, settings, batch_id, run_id)
+            in_flight.append((files, process_batch.submit(*args) if workers > 1 else _Done(process_batch(*args))))
+            while len(in_flight) >= window:
+                publish_next()
+        while in_flight:
+            publish_next()
         summary.rejected_files.update({f.path: f.rejected for f in new if f.rejected is not None})
         summary.duplicate_files = sum(1 for s in summary.file_status.values() if s == "duplicate")
         warehouse.record_run(RunRecord(

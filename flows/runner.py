@@ -8,10 +8,23 @@ from flows.settings import Settings
 from warehouse.store import Warehouse
 
 
-def run_ingest(paths: list[str], settings: Settings) -> RunSummary:
+def run_ingest(paths: list[str], settings: Settings, workers: int = 1, dask_address: str | None = None) -> RunSummary:
     """Run the flow; usage errors (warehouse locked) are raised before Prefect starts a run, so
-    they reach the user as one line instead of a failed flow run with a traceback."""
+    they reach the user as one line instead of a failed flow run with a traceback.
+
+    workers > 1 starts a local Dask cluster of that many single-threaded worker processes;
+    dask_address uses an existing cluster (tcp://host:port). Either way the spaCy model loads
+    once per worker process, and only this process writes the DuckDB file."""
     Warehouse(settings.warehouse_dir).check_unlocked()
+    if workers > 1 or dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        runner = (DaskTaskRunner(address=dask_address) if dask_address else DaskTaskRunner(
+            cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                            "dashboard_address": None}))
+        flow = ingest.with_options(task_runner=runner)
+        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            return flow(paths, settings, workers=max(workers, 2))
     # Flow-run heartbeats only help a server detect crashed runs; the thread costs ~1 s at exit.
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         return ingest(paths, settings)

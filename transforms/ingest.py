@@ -11,7 +11,7 @@ adds no rows.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Optional
 
 from transforms.parse import RawDocument, RejectedInput, detect_format, parse_raw
@@ -28,6 +28,15 @@ class ParsedFile:
     rejected: Optional[str] = None
     duplicate_of: Optional[str] = None
     mtime_ns: Optional[int] = None
+    new_version: bool = False  # the path was ingested before with other bytes
+
+
+def mark_versions(files: Iterable[ParsedFile], known_paths: set[str]) -> None:
+    """Flag files whose path the ledger already has (with other bytes): a new version. Their
+    lines do not count again in the corpus statistics (versions of one story would otherwise
+    make the story itself look like boilerplate)."""
+    for f in files:
+        f.new_version = f.path in known_paths
 
 
 def unchanged(stat: Optional[tuple[int, int]], seen: set[tuple[int, int]]) -> bool:
@@ -100,3 +109,47 @@ def file_record(
         reason=reason, n_articles=len(f.documents), n_published=published, n_quarantined=quarantined,
         n_duplicates=duplicates, run_id=run_id, batch_id=batch_id, mtime_ns=f.mtime_ns,
     )
+
+
+@dataclass
+class BatchOutcome:
+    """What a processed batch reports back to the publisher (its rows are in staged Parquet)."""
+
+    batch_id: str
+    started_at: str
+    article_file: dict[str, str]  # article_id -> file path
+    contents: dict[str, str]  # article_id -> content_sha256 (empty bodies left out)
+    duplicates: dict[str, int]  # file path -> articles skipped as already ingested
+    rejected: dict[str, str]  # file path -> why processing failed
+    failed_articles: dict[str, list[str]]  # article_id -> failed audit rules
+    line_counts: dict[tuple[str, str], list]
+    outcomes: list = field(default_factory=list)  # the audit's ExpectationOutcome per rule
+
+
+def batch_file_records(
+    files: list[ParsedFile], outcome: BatchOutcome, skipped: set[str], *, run_id: str
+) -> tuple[list[FileRecord], dict[str, str]]:
+    """Ledger rows of a batch's files and the quarantine reasons of its failed articles.
+    skipped: article ids found to be duplicates at publish time (a parallel batch published the
+    same body first); they count as duplicates, not as published or quarantined."""
+    quarantined = {aid: "; ".join(rules) for aid, rules in sorted(outcome.failed_articles.items())
+                   if aid not in skipped}
+    counts = {f.path: {"published": 0, "quarantined": 0, "duplicates": outcome.duplicates.get(f.path, 0),
+                       "reasons": []} for f in files}
+    for article_id, path in outcome.article_file.items():
+        entry = counts[path]
+        if article_id in skipped:
+            entry["duplicates"] += 1
+        elif article_id in quarantined:
+            entry["quarantined"] += 1
+            entry["reasons"].append(quarantined[article_id])
+        else:
+            entry["published"] += 1
+    records = []
+    for f in files:
+        if f.path in outcome.rejected:
+            f = replace(f, rejected=outcome.rejected[f.path])
+        c = counts[f.path]
+        records.append(file_record(f, run_id=run_id, batch_id=outcome.batch_id, published=c["published"],
+                                   quarantined=c["quarantined"], duplicates=c["duplicates"], reasons=c["reasons"]))
+    return records, quarantined

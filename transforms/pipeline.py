@@ -8,7 +8,7 @@ from spacy.language import Language
 
 from transforms.article import ArticleRows, article_id_for, article_rows, content_sha256
 from transforms.clean import PARAGRAPH_SEPARATOR, CleanArticle, clean_document
-from transforms.corpus import count_document_lines, learned_by_source, line_key, source_of
+from transforms.corpus import count_document_lines, learned_by_source, source_of
 from transforms.ingest import ParsedFile, source_uri
 from transforms.language import detect_language
 from transforms.parse import RawDocument
@@ -29,9 +29,34 @@ def batch_sources(files: list[ParsedFile]) -> list[str]:
     return sorted({source_of(doc.url, f.path) for f in files for doc in f.documents})
 
 
+def run_line_counts(files: list[ParsedFile]) -> dict[tuple[str, str], list]:
+    """Line statistics of a whole run, before any batch: the raw lines of every page copy and
+    text record of the new files, each distinct document once per source. Batches then all
+    clean with the same learned lines, whatever order or process they run in."""
+    documents, seen = [], set()
+    for f in files:
+        if f.rejected is not None or f.duplicate_of is not None or f.new_version:
+            continue
+        for doc in f.documents:
+            source = source_of(doc.url, f.path)
+            digest = (source, content_sha256(doc.content))
+            if doc.kind != "html" and digest not in seen:
+                seen.add(digest)
+                documents.append((source, doc.content.splitlines()))
+    return count_document_lines(documents)
+
+
+def combined_line_counts(prior: Mapping[tuple[str, str], int], run: dict[tuple[str, str], list]) -> dict[tuple[str, str], int]:
+    """Earlier runs' counts plus this run's."""
+    combined = dict(prior)
+    for key, (n, _) in run.items():
+        combined[key] = combined.get(key, 0) + n
+    return combined
+
+
 def analyse_batch(
     nlp: Language, files: list[ParsedFile], known_contents: set[str], *, batch_id: str, run_id: str,
-    languages: frozenset[str] = frozenset({"en"}), prior_line_counts: Mapping[tuple[str, str], int] = {},
+    languages: frozenset[str] = frozenset({"en"}), line_counts: Mapping[tuple[str, str], int] = {},
     boilerplate_min_articles: int = 3, nlp_batch_size: int = 32,
 ) -> BatchRows:
     """Clean every document of the batch's files, run the spaCy pipeline once over all bodies
@@ -44,14 +69,14 @@ def analyse_batch(
     languages: bodies detected in another language skip the NLP stages (the audit quarantines
     them).
 
-    Corpus-learned boilerplate: every new (not duplicate) article counts once per line key
-    for its source: the raw lines of page copies and text records, the body paragraphs of HTML
-    pages (their text exists only after extraction). With prior_line_counts from earlier runs,
-    a key reaching boilerplate_min_articles is boilerplate: articles are cleaned with what
-    earlier runs learned, and those holding a key that this batch pushed over the threshold are
-    cleaned again. Removed lines carry rule id corpus-boilerplate."""
+    Corpus-learned boilerplate: line_counts ((source, line key) -> articles, earlier runs plus
+    this run's run_line_counts) decide which lines are boilerplate (at least
+    boilerplate_min_articles); they are removed with rule id corpus-boilerplate. The batch
+    returns its own contribution in line_counts: the raw lines of its page copies and text
+    records, and the body paragraphs of its HTML pages (their text exists only after
+    extraction, so they teach later runs)."""
     result = BatchRows()
-    prior = learned_by_source({}, prior_line_counts, boilerplate_min_articles)
+    learned = learned_by_source({}, line_counts, boilerplate_min_articles)
     seen = set(known_contents)
     pending: list[list] = []  # [file, raw document, cleaned article, source]
     for f in files:
@@ -61,7 +86,7 @@ def analyse_batch(
         try:
             for doc in f.documents:
                 source = source_of(doc.url, f.path)
-                cleaned.append([f, doc, clean_document(doc, prior.get(source, frozenset())), source])
+                cleaned.append([f, doc, clean_document(doc, learned.get(source, frozenset())), source])
         except Exception as exc:  # noqa: BLE001 - any failure on one input is that input's rejection
             result.rejected[f.path] = _failure("clean", f, doc, exc)
             continue
@@ -73,17 +98,8 @@ def analyse_batch(
             seen.add(digest)
             pending.append(item)
 
-    lines = [_counted_lines(raw, article) for _, raw, article, _ in pending]
-    result.line_counts = count_document_lines((item[3], item_lines) for item, item_lines in zip(pending, lines))
-    learned = learned_by_source(result.line_counts, prior_line_counts, boilerplate_min_articles)
-    for item, item_lines in zip(pending, lines):
-        f, raw, _, source = item
-        fresh = learned.get(source, frozenset()) - prior.get(source, frozenset())
-        if fresh and any(line_key(line) in fresh for line in item_lines):
-            try:
-                item[2] = clean_document(raw, learned[source])
-            except Exception as exc:  # noqa: BLE001
-                result.rejected[f.path] = _failure("clean", f, raw, exc)
+    result.line_counts = count_document_lines(
+        (source, _counted_lines(raw, article)) for f, raw, article, source in pending if not f.new_version)
 
     per_file: dict[str, list[ArticleRows]] = {}
     detected = [detect_language(a.body) for _, _, a, _ in pending]

@@ -153,6 +153,10 @@ class Warehouse:
                 con.executemany("UPDATE files SET mtime_ns = ? WHERE file_id = ? AND path = ?",
                                 [(m, f, p) for f, p, m in rows])
 
+    def known_paths(self) -> set[str]:
+        with self.connect() as con:
+            return {r[0] for r in con.execute("SELECT DISTINCT path FROM files").fetchall()}
+
     def known_file_ids(self) -> dict[str, str]:
         """file_id -> a path it was first seen at."""
         with self.connect() as con:
@@ -200,19 +204,23 @@ class Warehouse:
         batch,
         quality: Iterable,
         line_stats: Iterable = (),
+        skip: Iterable[str] = (),
     ) -> None:
         """Publish one audited batch atomically.
 
         quarantined: article_id -> reason. Rows of those articles go to quarantine.*, the rest
         to the published tables; ledger rows, the batch row, quality rows and the batch's line
         statistics (added to the counts already there) in the same commit. Rows whose key
-        already exists are skipped, so a retried batch adds nothing twice.
+        already exists are skipped, so a retried batch adds nothing twice. skip: article ids
+        that go nowhere (found to be duplicates at publish time).
         """
         folder = self.staging / batch_id
         reasons = pd.DataFrame({"article_id": list(quarantined), REASON_COLUMN: list(quarantined.values())},
                                dtype="string")
+        skipped = pd.DataFrame({"article_id": list(skip)}, dtype="string")
         with self.connect() as con:
             con.register("quarantined_articles", reasons)
+            con.register("skipped_articles", skipped)
             con.execute("BEGIN TRANSACTION")
             try:
                 for table in ARTICLE_TABLES:
@@ -220,7 +228,8 @@ class Warehouse:
                     source = f"read_parquet('{(folder / (table + '.parquet')).as_posix()}')"
                     con.execute(
                         f"INSERT OR IGNORE INTO {table} ({cols}) SELECT {cols} FROM {source} "
-                        f"WHERE article_id NOT IN (SELECT article_id FROM quarantined_articles)"
+                        f"WHERE article_id NOT IN (SELECT article_id FROM quarantined_articles) "
+                        f"AND article_id NOT IN (SELECT article_id FROM skipped_articles)"
                     )
                     con.execute(
                         f"INSERT INTO {QUARANTINE_SCHEMA}.{table} ({cols}, {REASON_COLUMN}) "
@@ -238,6 +247,7 @@ class Warehouse:
                 raise
             finally:
                 con.unregister("quarantined_articles")
+                con.unregister("skipped_articles")
         if folder.exists():
             target = self.archive / batch_id
             if target.exists():

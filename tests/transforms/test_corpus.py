@@ -3,7 +3,7 @@ from transforms.corpus import count_document_lines, learned_by_source, line_key,
 from transforms.ingest import ParsedFile
 from transforms.parse import RawDocument
 from transforms.nlp import load_pipeline
-from transforms.pipeline import analyse_batch
+from transforms.pipeline import analyse_batch, combined_line_counts, run_line_counts
 
 FOLLOW = "Follow the Norbury Ledger on Mastodon for 24/7 updates!"
 
@@ -33,10 +33,12 @@ def page(i: int) -> str:
             f"{FOLLOW}\n\nMembers will vote on the {topic} again next month.")
 
 
-def batch(n: int, prior: dict | None = None):
-    files = [ParsedFile(f"/dumps/ledger/p{i}.txt", f"{i:064d}", 10, "text", [RawDocument(0, "text", page(i))])
-             for i in range(n)]
-    return analyse_batch(_nlp(), files, set(), batch_id="b", run_id="r", prior_line_counts=prior or {},
+def batch(n: int, prior: dict | None = None, versions: bool = False):
+    """A run of n page copies from one folder, counted as the flow counts a run."""
+    files = [ParsedFile(f"/dumps/ledger/p{i}.txt", f"{i:064d}", 10, "text", [RawDocument(0, "text", page(i))],
+                        new_version=versions) for i in range(n)]
+    counts = combined_line_counts(prior or {}, run_line_counts(files))
+    return analyse_batch(_nlp(), files, set(), batch_id="b", run_id="r", line_counts=counts,
                          boilerplate_min_articles=3)
 
 
@@ -55,3 +57,10 @@ def test_two_articles_are_not_enough_but_earlier_runs_count():
     assert all(FOLLOW in a.body for a in batch(2).rows.articles)
     learned = batch(1, prior={("/dumps/ledger", line_key(FOLLOW)): 2})
     assert FOLLOW not in learned.rows.articles[0].body
+
+
+def test_new_versions_of_known_files_do_not_count_again():
+    # Three versions of stories already counted once: their lines must not become boilerplate.
+    result = batch(3, prior={("/dumps/ledger", line_key(FOLLOW)): 1}, versions=True)
+    assert all(FOLLOW in a.body for a in result.rows.articles)
+    assert result.line_counts == {}
