@@ -6,7 +6,8 @@ scored by the shared scorer (../shared/eval/score_quotes.py).
 Runs the real stages the flow runs on every gold article's text: the configured spaCy pipeline
 (transforms.nlp.load_pipeline(Settings().spacy_model), over all texts with nlp.pipe), then
 transforms.entities.analyse_entities and transforms.quotes.extract_quotes. Writes one prediction
-per quote to benchmarks/results/quote_preds.jsonl ({"id", "text", "speaker", "kind"}), scores the
+per quote (per paragraph of a multi-paragraph quote; scare quotes left out) to
+benchmarks/results/quote_preds.jsonl ({"id", "text", "speaker", "kind"}), scores the
 dev split, the test split and all articles, and writes the figures to
 benchmarks/results/quote_eval.txt.
 
@@ -46,6 +47,13 @@ def run_stages(nlp, texts: list[str]):
     quotes = [extract_quotes(doc, analyse_entities(doc)) for doc in docs]
     t2 = time.perf_counter()
     return quotes, t1 - t0, t2 - t1
+
+
+def scored_parts(text: str) -> list[str]:
+    """A multi-paragraph quotation is one row in the warehouse (its text runs across the
+    paragraph breaks and re-opening marks); the scorer's units are the stretches inside marks,
+    one per paragraph, so it is written as one prediction per paragraph."""
+    return [part.strip().lstrip("“\"„«") for part in text.split("\n\n") if part.strip()]
 
 
 def score(pred_path: Path, gold_path: Path, split: str) -> dict:
@@ -92,9 +100,11 @@ def main() -> int:
         for article, found in zip(gold, quotes):
             for q in found:
                 kinds[q.kind] = kinds.get(q.kind, 0) + 1
-                handle.write(json.dumps({"id": article["id"], "text": article["text"][q.start:q.end],
-                                         "speaker": q.attribution.speaker, "kind": q.kind},
-                                        ensure_ascii=False) + "\n")
+                if q.kind == "scare":
+                    continue  # scare quotes, terms and titles are not quotations
+                for text in scored_parts(article["text"][q.start:q.end]):
+                    handle.write(json.dumps({"id": article["id"], "text": text, "speaker": q.attribution.speaker,
+                                             "kind": q.kind}, ensure_ascii=False) + "\n")
 
     results = {split: score(pred_path, args.gold, split) for split in SPLITS}
     n_words = sum(len(t.split()) for t in texts)

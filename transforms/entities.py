@@ -6,7 +6,8 @@ first or last word it equals, and otherwise the cluster with the same name. A cl
 voted over all its mentions, where a one-word mention joined to a PERSON full name by name
 match votes PERSON (the small model often calls a bare surname GPE or ORG). The canonical name
 is the cluster's longest mention; entity ids hash label and canonical name, so the same person
-gets the same id in every article.
+gets the same id in every article. A multi-word name ending with an organisation word
+(rules/entities.yaml: Terminals, Air, Stores, University, ...) is an ORG whatever the votes.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from transforms.records import stable_id
-from transforms.rules import speech_lexicon
+from transforms.rules import org_suffixes, speech_lexicon
 
 # Labels that name things; numeric and temporal labels (DATE, MONEY, ...) are not entities here.
 NAMED_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"}
@@ -70,6 +71,9 @@ class Cluster:
 
     @property
     def label(self) -> str:
+        full = max((m.name for m in self.mentions), key=lambda n: (len(n.split()), len(n)))
+        if len(full.split()) > 1 and full.split()[-1].lower() in org_suffixes():
+            return "ORG"  # "Tidemark Terminals", "Skylark Air": the name says what it is
         votes = Counter()
         for m in self.mentions:
             votes["PERSON" if id(m) in self.name_matched else m.label] += 1

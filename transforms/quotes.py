@@ -15,9 +15,13 @@
    resolvable subject are indirect quotes.
 
 Quotation kinds: direct (a quoted statement), partial (a quoted fragment embedded in the
-reporter's clause: preceded by a word that is not the cue), indirect (reported speech).
-Quoted fragments of at most three words with no cue in their sentence and no quotation to
-follow on are scare quotes or titles and are not returned.
+reporter's clause: preceded by a word that is not the cue), indirect (reported speech), and
+scare: quotation marks that name rather than quote (scare quotes, terms, titles of works). A
+fragment of at most three words is scare when a naming marker precedes it (so-called, known as,
+dubbed, the journal, the film, ... in rules/speech.yaml), when it modifies a following noun, when
+it is a capitalised title, or when nobody can be credited with it. Scare quotes get no speaker
+and are exempt from the "every quote has a speaker" audit rule. Only direct quotations continue
+the previous speaker (follow-on); a partial quote with no cue takes the subject of its clause.
 """
 from __future__ import annotations
 
@@ -140,14 +144,23 @@ class _Context:
                 cluster = self.nearest(before, {"ORG"}) if lower == "it" else None
                 return self._from_cluster(cluster, surface, "pronoun")
             return Attribution(speaker_surface=surface, method="none")
-        if token.pos_ != "PROPN":
-            # "Chief executive Hannah Orsini": a common-noun head with the name in apposition.
+        if self.entities.cluster_at(token.idx) is None:
+            # "Chief executive Hannah Orsini", "union branch chair Dr. Ngozi Ferncastle", "Harbour
+            # Master Ruth Okonjo": a title or role with the person's name in apposition or right after.
             names = [c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
-            if names:
+            following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+            if not names and following is not None and following.pos_ == "PROPN":
+                cluster = self.entities.cluster_at(following.idx)
+                if cluster is not None and cluster.label == "PERSON":
+                    return self._from_cluster(cluster, surface, "cue")
+            if names and token.pos_ != "PROPN":
                 found = self.resolve(names[-1], before, descriptions)
                 found.speaker_surface = surface
                 return found
-        for t in _name_tokens(token) if token.pos_ == "PROPN" else [token]:
+        parts = _name_tokens(token) if token.pos_ == "PROPN" else [token]
+        # The head word first, then its modifiers nearest first: in "Harbour Master Ruth
+        # Okonjo" the model may tag "Harbour Master" as a person of its own.
+        for t in [token] + sorted((p for p in parts if p is not token), key=lambda p: token.i - p.i):
             cluster = self.entities.cluster_at(t.idx)
             if cluster is not None and cluster.label in {"PERSON", "ORG", "GPE", "NORP"}:
                 return self._from_cluster(cluster, surface, "cue")
@@ -155,15 +168,29 @@ class _Context:
             cluster = self.entities.person_by_word(token.text, before)
             if cluster is not None:
                 return self._from_cluster(cluster, surface, "cue")
-            name = strip_titles(" ".join(t.text for t in _name_tokens(token)))
+            # No entity at all: the fullest name ending in this word written so far.
+            names = [_name_tokens(t) for t in self.doc if t.text == token.text and t.pos_ == "PROPN" and t.idx < before]
+            longest = max(names + [parts], key=len)
+            name = strip_titles(" ".join(t.text for t in longest))
             return Attribution(speaker=name, speaker_surface=surface, method="cue")
         lemma = token.lemma_.lower()
         if not descriptions:
             return Attribution(speaker_surface=surface, method="none")
+        if not _definite_singular(token):
+            # "schools", "two officials": anonymous or generic, the speaker is the phrase itself.
+            return Attribution(speaker=surface, speaker_surface=surface, method="description")
+        if lemma in self.lex.spokesperson_nouns:
+            # "a spokesman for Wessex Stores said": the organisation speaks.
+            for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in {"for", "of", "at"}):
+                for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                    cluster = self.entities.cluster_at(obj.idx)
+                    if cluster is not None:
+                        return self._from_cluster(cluster, surface, "description")
+            return self._description(surface, self.nearest(before, {"ORG"}, acting=True))
         if lemma in self.lex.person_descriptions:
             return self._description(surface, self.nearest(before, {"PERSON"}))
         if lemma in self.lex.org_descriptions:
-            return self._description(surface, self.nearest(before, {"ORG", "GPE"}))
+            return self._description(surface, self.nearest(before, {"ORG", "GPE"}, acting=True))
         # An anonymous description ("two officials", "residents"): it is the speaker as written.
         return Attribution(speaker=surface, speaker_surface=surface, method="description")
 
@@ -177,24 +204,45 @@ class _Context:
             return Attribution(speaker_surface=surface, method="none")
         return Attribution(cluster.name, cluster.entity_id, surface, method=method)
 
-    def nearest(self, before: int, labels: set[str]) -> Cluster | None:
-        """Cluster of the nearest mention before `before`, outside quotations, with a label."""
-        best = None
+    def nearest(self, before: int, labels: set[str], acting: bool = False) -> Cluster | None:
+        """Cluster of the nearest mention before `before`, outside quotations, with a label.
+        acting: prefer the nearest one that is somewhere the subject of a verb (the company
+        that "said" or "announced", not one merely named in passing)."""
+        best = best_acting = None
         for m in self.entities.mentions:
             if m.start >= before or self.inside[m.start]:
                 continue
             if m.cluster is not None and m.cluster.label in labels:
                 best = m.cluster
-        return best
+                if acting and self._is_subject(m):
+                    best_acting = m.cluster
+        return best_acting or best
+
+    def _is_subject(self, m) -> bool:
+        span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+        return span is not None and span.root.dep_ in SUBJECT_DEPS
 
     def according_to(self, tokens: list[Token]) -> tuple[Optional[Attribution], Optional[Token]]:
         for t in tokens:
             if t.lower_ == "according" and t.i + 1 < len(self.doc) and self.doc[t.i + 1].lower_ == "to":
                 objects = [c for c in self.doc[t.i + 1].children if c.dep_ == "pobj"]
                 head = objects[0] if objects else (self.doc[t.i + 2] if t.i + 2 < len(self.doc) else None)
+                if head is not None and head.lemma_.lower() in self.lex.document_nouns:
+                    # "according to a joint statement from Portugal and Morocco": its author.
+                    authors = [o for prep in head.children if prep.dep_ == "prep" and prep.lower_ in {"from", "by", "of"}
+                               for o in prep.children if o.dep_ == "pobj"]
+                    if authors:
+                        head = authors[0]
                 if head is not None:
                     return self.resolve(head, t.idx), head
         return None, None
+
+
+def _definite_singular(token: Token) -> bool:
+    """"the company", "a spokesman for X", "its operator": one identifiable speaker."""
+    if token.tag_ in {"NNS", "NNPS"}:
+        return False
+    return any(c.dep_ in {"det", "poss"} for c in token.children)
 
 
 def _name_tokens(token: Token) -> list[Token]:
@@ -224,14 +272,16 @@ def _cue_verbs(tokens: list[Token], cues: frozenset[str]) -> list[Token]:
 
 
 def _subject_of(verb: Token, allowed: set[int]) -> Optional[Token]:
-    for child in verb.children:
-        if child.dep_ in SUBJECT_DEPS and child.i in allowed:
-            return child
-    # Conjoined verbs share the subject: "Blinken met Lavrov and said ...".
-    if verb.dep_ == "conj" and verb.head.pos_ in {"VERB", "AUX"}:
-        for child in verb.head.children:
-            if child.dep_ in SUBJECT_DEPS and child.i in allowed:
-                return child
+    # Two subjects happen when the parser splits "union branch chair Dr. Ngozi Ferncastle":
+    # the proper noun names the speaker.
+    subjects = sorted((c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i in allowed),
+                      key=lambda c: c.pos_ != "PROPN")
+    if subjects:
+        return subjects[0]
+    # Conjoined verbs and participles share their head's subject: "Blinken met Lavrov and said
+    # ...", "van der Lugt wrote that ..., adding that ...".
+    if verb.dep_ in {"conj", "advcl", "xcomp"} and verb.head.pos_ in {"VERB", "AUX"}:
+        return _subject_of(verb.head, allowed)
     return None
 
 
@@ -241,8 +291,14 @@ def _nearby_name(verb: Token, tokens: list[Token], entities: EntityAnalysis) -> 
     ("Kilby Mayor Tobias Wren, who has campaigned ..., said:"), else the first one after it."""
     by_distance = sorted(tokens, key=lambda t: abs(t.i - verb.i))
     for t in by_distance:
-        if t.i != verb.i and abs(t.i - verb.i) <= 3 and (t.pos_ == "PROPN" or t.lower_ in PRONOUNS_PERSON):
-            return t
+        if t.i == verb.i or abs(t.i - verb.i) > 3 or not (t.pos_ == "PROPN" or t.lower_ in PRONOUNS_PERSON):
+            continue
+        between = verb.doc[min(t.i, verb.i) + 1:max(t.i, verb.i)]
+        if t.i > verb.i and any(b.dep_ == "mark" or b.lower_ in {"that", "whether", "if"} for b in between):
+            continue  # "adding that Quillon's ...": a name inside the reported clause
+        if t.i > verb.i and t.dep_ in {"poss", "case"}:
+            continue
+        return t
     before = [t for t in tokens if t.i < verb.i]
     after = [t for t in tokens if t.i > verb.i]
     for group in (before, after):
@@ -274,6 +330,7 @@ def attribute_in(ctx: _Context, tokens: list[Token], before: int, quote_end: Opt
         cue_tokens.sort(key=lambda t: _cue_rank(t, tokens, before, quote_end))
     allowed = {t.i for t in tokens}
     source, source_token = ctx.according_to(tokens)
+    fallback = None
     for verb in cue_tokens:
         subject = _subject_of(verb, allowed) or _nearby_name(verb, tokens, ctx.entities)
         if subject is None or (source_token is not None and subject.i == source_token.i):
@@ -282,7 +339,12 @@ def attribute_in(ctx: _Context, tokens: list[Token], before: int, quote_end: Opt
         found.cue = verb.text
         if source is not None:
             found.according_to = source.speaker or source.speaker_surface
-        return found
+        if found.speaker_entity_id is not None or found.method == "pronoun":
+            return found
+        # A description no entity stands for ("schools"): a later cue may name the speaker.
+        fallback = fallback or found
+    if fallback is not None:
+        return fallback
     if source is not None:
         source.method = "according_to" if source.speaker else source.method
         source.according_to = source.speaker or source.speaker_surface
@@ -301,18 +363,26 @@ def extract_quotes(doc: Doc, entities: EntityAnalysis) -> list[Quote]:
         first = ctx.sentence_at(q.open_mark)
         last = ctx.sentence_at(max(q.start, q.end - 1))
         window = ctx.outside_tokens(first.start, q.open_mark) + ctx.outside_tokens(q.end, last.end)
-        found = attribute_in(ctx, window, q.open_mark, q.end)
         kind = _kind(body, q, window)
+        if kind == "partial" and _is_term_or_title(ctx, q, bool(_cue_verbs(window, ctx.lex.direct_cues))):
+            quotes.append(Quote(q.start, q.end, "scare", q.paragraph_index, Attribution()))
+            continue
+        found = attribute_in(ctx, window, q.open_mark, q.end)
         if found is None:
             found = _lead_in(ctx, first, q)
-        if found is None and previous is not None and previous.attribution.speaker \
+        if found is None and kind == "partial":
+            # "Wierzbicki dismissed the offer as “too little, too slow”": the clause's subject.
+            found = _clause_subject(ctx, first, q)
+        if found is None and kind == "direct" and previous is not None and previous.attribution.speaker \
                 and q.paragraph_index - previous.paragraph_index <= 1:
             prev = previous.attribution
             found = Attribution(prev.speaker, prev.speaker_entity_id, prev.speaker_surface, None,
                                 prev.according_to, "follow_on")
         if found is None:
             if len(body[q.start:q.end].split()) <= MAX_SCARE_WORDS:
-                continue  # scare quotes or a title: not a quotation to attribute
+                # A short fragment nobody is credited with: scare quotes, not a quotation.
+                quotes.append(Quote(q.start, q.end, "scare", q.paragraph_index, Attribution()))
+                continue
             found = Attribution()
         quote = Quote(q.start, q.end, kind, q.paragraph_index, found)
         quotes.append(quote)
@@ -320,6 +390,41 @@ def extract_quotes(doc: Doc, entities: EntityAnalysis) -> list[Quote]:
     quotes.extend(_indirect_quotes(ctx))
     quotes.sort(key=lambda x: x.start)
     return quotes
+
+
+def _is_term_or_title(ctx: _Context, q: Quotation, has_cue: bool) -> bool:
+    """A short embedded fragment (at most MAX_SCARE_WORDS words) that names rather than quotes:
+    after a naming marker (the so-called "northern levy", known as "shrinkflation", the journal
+    "Crop Frontiers"), used as a modifier right before a noun in a sentence without a reporting
+    verb (a "tram to nowhere" project, 310,000 "Trailhand" pickups), or a capitalised title
+    without sentence punctuation."""
+    body = ctx.doc.text
+    words = body[q.start:q.end].split()
+    if len(words) > MAX_SCARE_WORDS:
+        return False
+    before = " ".join(body[max(0, q.open_mark - 40):q.open_mark].lower().split())
+    before = before.removesuffix(" the").removesuffix(" a")
+    if any(before.endswith(marker) and (len(before) == len(marker) or not before[-len(marker) - 1].isalnum())
+           for marker in ctx.lex.naming_markers):
+        return True
+    after = [t for t in ctx.doc if t.idx > q.end and not t.is_punct and not t.is_space][:1]
+    if after and after[0].pos_ == "NOUN" and body[q.end:after[0].idx].rstrip(" ") in {"”", '"', "»"} \
+            and not has_cue:
+        return True
+    stripped = [w.strip(".,;:!?") for w in words]
+    return all(w[:1].isupper() for w in stripped if w) and not body[q.end - 1:q.end] in ".!?"
+
+
+def _clause_subject(ctx: _Context, sentence: Span, q: Quotation) -> Optional[Attribution]:
+    """The person or organisation heading the subject of the clause that embeds a partial quote."""
+    tokens = ctx.outside_tokens(sentence.start, q.open_mark)
+    heads = [t for t in tokens if t.dep_ in SUBJECT_DEPS and t.head.dep_ in {"ROOT", "conj", "ccomp"}]
+    for subject in heads[:1]:
+        found = ctx.resolve(subject, q.open_mark, descriptions=False)
+        if found.speaker_entity_id is not None or found.method == "pronoun" and found.speaker:
+            found.method = "subject"
+            return found
+    return None
 
 
 def _lead_in(ctx: _Context, sentence: Span, q: Quotation) -> Optional[Attribution]:

@@ -126,7 +126,7 @@ class QuoteRecord:
     text: str = col("the quotation without its outer quotation marks; equals body[start_char:end_char]")
     start_char: int = col("offset of the quotation's first character in body (inside the marks)")
     end_char: int = col("offset just past the quotation's last character in body")
-    kind: str = col("direct (a quoted statement), partial (a quoted fragment inside reported speech) or indirect (reported speech without marks)")
+    kind: str = col("direct (a quoted statement), partial (a quoted fragment inside reported speech), indirect (reported speech without marks) or scare (quotation marks that name rather than quote: scare quotes, terms, titles; no speaker)")
     speaker: Optional[str] = col("canonical full name of the speaker (entities.name); null when unattributed")
     speaker_entity_id: Optional[str] = col("entities.entity_id of the speaker")
     speaker_surface: Optional[str] = col("the speaker as written next to the cue (e.g. Blinken, he, the minister)")

@@ -101,7 +101,8 @@ def test_clean_batch_passes_everything():
     assert outcome(result, "sentences.offsets_in_body").element_count == 4
     speaker = outcome(result, "quotes.speaker_not_null")
     assert (speaker.suite, speaker.expectation, speaker.column_name, speaker.description) == (
-        "quotes", "expect_column_values_to_not_be_null", "speaker", "every quote has a speaker",
+        "quotes", "expect_column_values_to_be_in_set", "speaker_present",
+        "every quote has a speaker (scare quotes, terms and titles excepted)",
     )
 
 
@@ -135,6 +136,16 @@ def test_quote_without_speaker():
     assert failing(result) == {"quotes.speaker_not_null": 1}
     speaker = outcome(result, "quotes.speaker_not_null")
     assert (speaker.element_count, speaker.unexpected_count) == (2, 1)
+
+
+def test_scare_quotes_need_no_speaker_but_other_kinds_do():
+    scare, unknown = article_rows("a1"), article_rows("a2")
+    scare["quotes"][0].kind, scare["quotes"][0].speaker = "scare", None
+    unknown["quotes"][0].kind = "sarcastic"
+    result = audit_batch(frames(scare, unknown))
+    assert result.failed_articles == {"a2": ["quotes.kind_known"]}
+    speaker = outcome(result, "quotes.speaker_not_null")
+    assert (speaker.element_count, speaker.unexpected_count, speaker.success) == (2, 0, True)
 
 
 def test_quote_text_differs_from_body_slice():

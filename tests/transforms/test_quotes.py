@@ -67,6 +67,44 @@ def test_colon_lead_in_follow_on_and_unattributed_quotation(nlp):
     ]
 
 
-def test_scare_quotes_without_cue_are_not_quotations(nlp):
-    body = "The so-called “bridge tax” was dropped. Residents cheered on Monday."
-    assert rows(nlp, body) == []
+def test_scare_quotes_terms_and_titles_get_no_speaker(nlp):
+    body = ("Mayor Ines Taverner said the so-called “bridge tax” was dropped, and the council’s "
+            "“Green Streets” plan would start in May. The “tram to nowhere” project was shelved.\n\n"
+            "Taverner said the plan was “overdue and underfunded,” a view the journal “Civic Review” shared.")
+    assert rows(nlp, body) == [
+        ("bridge tax", "scare", None, None, None, "none"),
+        ("Green Streets", "scare", None, None, None, "none"),
+        ("tram to nowhere", "scare", None, None, None, "none"),
+        ("overdue and underfunded", "partial", "Ines Taverner", "said", None, "cue"),
+        ("Civic Review", "scare", None, None, None, "none"),
+    ]
+
+
+def test_inverted_colon_dash_told_and_statement_cues(nlp):
+    body = ("“The pier reopens in June,” said Harbour Master Ruth Okonjo.\n\n"
+            "Okonjo told reporters: “We will not cut corners.”\n\n"
+            "“Safety first, always” — Okonjo, speaking on Friday.\n\n"
+            "Marlow Foods wrote in a statement that it “regrets the delay.”")
+    got = rows(nlp, body)
+    assert [(r[0], r[2], r[3]) for r in got if r[1] != "indirect"] == [
+        ("The pier reopens in June", "Ruth Okonjo", "said"),
+        ("We will not cut corners.", "Ruth Okonjo", "told"),
+        ("Safety first, always", "Ruth Okonjo", None),
+        ("regrets the delay.", "Marlow Foods", "wrote"),
+    ]
+
+
+def test_descriptions_resolve_to_the_organisation_or_person(nlp):
+    body = ("Tidemark Terminals said talks with dock workers had stalled.\n\n"
+            "“It is a fair offer,” the company said in a statement.\n\n"
+            "Skylark Air cancelled 40 flights on Monday. “We apologise to every passenger,” a spokeswoman said.")
+    got = [(r[0], r[2], r[5]) for r in rows(nlp, body) if r[1] == "direct"]
+    assert got == [("It is a fair offer", "Tidemark Terminals", "description"),
+                   ("We apologise to every passenger", "Skylark Air", "description")]
+
+
+def test_participle_and_conjoined_cues_share_the_subject(nlp):
+    body = ("Analyst Piet Varga wrote that the cut was “worse than feared,” adding that Quill Motors’ balance "
+            "sheet “can absorb a bad year.”")
+    got = [(r[0], r[2]) for r in rows(nlp, body) if r[1] == "partial"]
+    assert got == [("worse than feared", "Piet Varga"), ("can absorb a bad year.", "Piet Varga")]

@@ -63,10 +63,24 @@ def residue_rules() -> tuple[ResidueRule, ...]:
 
 def match_residue(line: str) -> ResidueRule | None:
     """The first rule that matches this whole line, or None."""
+    matcher, rule_of_group = _residue_matcher()
+    match = matcher.match(line)
+    return rule_of_group[match.lastindex] if match else None
+
+
+@lru_cache(maxsize=1)
+def _residue_matcher() -> tuple[re.Pattern[str], dict[int, ResidueRule]]:
+    """Every rule's whole-line regex as one alternation, tried in file order: the first rule
+    that matches wins, as when trying them one by one, at one regex call a line. Each rule is
+    one outer group (the last group a match closes); rule_of_group maps its number to the rule."""
+    alternatives = []
+    rule_of_group: dict[int, ResidueRule] = {}
+    group = 1
     for rule in residue_rules():
-        if rule.compiled.match(line):
-            return rule
-    return None
+        alternatives.append(f"({LINE_PREFIX}(?:{rule.pattern})\\s*$)")
+        rule_of_group[group] = rule
+        group += 1 + re.compile(rule.pattern).groups
+    return re.compile(f"(?im)^(?:{'|'.join(alternatives)})"), rule_of_group
 
 
 @dataclass(frozen=True)
@@ -76,13 +90,17 @@ class SpeechLexicon:
     person_descriptions: frozenset[str]
     org_descriptions: frozenset[str]
     titles: frozenset[str]
+    spokesperson_nouns: frozenset[str]
+    document_nouns: frozenset[str]
+    naming_markers: frozenset[str]
 
 
 @lru_cache(maxsize=1)
 def speech_lexicon() -> SpeechLexicon:
     """Reporting verbs (by lemma) and speaker-describing nouns from speech.yaml."""
     raw = yaml.safe_load(resources.files(__package__).joinpath("speech.yaml").read_text("utf-8"))
-    expected = {"direct", "indirect", "person_descriptions", "org_descriptions", "titles"}
+    expected = {"direct", "indirect", "person_descriptions", "org_descriptions", "titles", "spokesperson_nouns",
+                "document_nouns", "naming_markers"}
     if set(raw) != expected:
         raise ValueError(f"speech.yaml: expected keys {sorted(expected)}, got {sorted(raw)}")
     return SpeechLexicon(
@@ -91,6 +109,9 @@ def speech_lexicon() -> SpeechLexicon:
         person_descriptions=frozenset(raw["person_descriptions"]),
         org_descriptions=frozenset(raw["org_descriptions"]),
         titles=frozenset(raw["titles"]),
+        spokesperson_nouns=frozenset(raw["spokesperson_nouns"]),
+        document_nouns=frozenset(raw["document_nouns"]),
+        naming_markers=frozenset(raw["naming_markers"]),
     )
 
 
@@ -111,3 +132,12 @@ def line_rules() -> dict[str, str]:
 def removal_rule_ids() -> list[str]:
     """Every id a cleaner may record in the residue table."""
     return [r.id for r in residue_rules()] + list(line_rules())
+
+
+@lru_cache(maxsize=1)
+def org_suffixes() -> frozenset[str]:
+    """Last words of organisation names (entities.yaml), lowercased."""
+    raw = yaml.safe_load(resources.files(__package__).joinpath("entities.yaml").read_text("utf-8"))
+    if set(raw) != {"org_suffixes"}:
+        raise ValueError(f"entities.yaml: expected the key org_suffixes, got {sorted(raw)}")
+    return frozenset(w.lower() for w in raw["org_suffixes"])
