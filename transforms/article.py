@@ -8,7 +8,7 @@ from typing import Optional
 from spacy.tokens import Doc
 
 from transforms.clean import CleanArticle
-from transforms.entities import analyse_entities
+from transforms.entities import analyse_entities, role_of
 from transforms.quotes import extract_quotes
 from transforms.records import (
     ArticleRecord,
@@ -78,19 +78,25 @@ def article_rows(
     if not analyse:
         return rows
     analysis = analyse_entities(doc)
+    roles = {c.entity_id: role_of(c, doc) for c in analysis.clusters}
     rows.entities = [
-        EntityRecord(aid, c.entity_id, c.name, c.label, len(c.mentions)) for c in analysis.clusters
+        EntityRecord(aid, c.entity_id, c.name, c.label, len(c.mentions), roles[c.entity_id]) for c in analysis.clusters
     ]
     rows.mentions = [
         MentionRecord(aid, i, m.start, m.end, body[m.start:m.end], m.label, m.cluster.entity_id)
         for i, m in enumerate(sorted(analysis.mentions, key=lambda m: m.start))
     ]
+    first_part: dict[int, str] = {}  # quote start -> quote_id of its quotation's first part
     for q in extract_quotes(doc, analysis):
         at = q.attribution
+        quote_id = stable_id(aid, q.start, q.end)
+        quotation_id = first_part.get(q.continues, quote_id) if q.continues is not None else quote_id
+        first_part[q.start] = quotation_id
         rows.quotes.append(QuoteRecord(
-            quote_id=stable_id(aid, q.start, q.end), article_id=aid, text=body[q.start:q.end],
+            quote_id=quote_id, article_id=aid, text=body[q.start:q.end],
             start_char=q.start, end_char=q.end, kind=q.kind, speaker=at.speaker,
             speaker_entity_id=at.speaker_entity_id, speaker_surface=at.speaker_surface, cue=at.cue,
             according_to=at.according_to, paragraph_index=q.paragraph_index, attribution=at.method,
+            speaker_role=roles.get(at.speaker_entity_id), quotation_id=quotation_id,
         ))
     return rows

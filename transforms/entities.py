@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Optional
 
 from spacy.tokens import Doc, Span
 
@@ -88,6 +89,47 @@ class Cluster:
         if full is None:
             return ("", "")
         return (full.words[0], full.words[-1])
+
+
+def role_of(cluster: "Cluster", doc: Doc) -> Optional[str]:
+    """A person's role as the article gives it: title words stripped from a mention ("Treasurer
+    Lena Whitcombe"), capitalised title words right before a mention ("Secretary of State Antony
+    Blinken", "Russian Foreign Minister Sergey Lavrov"), else a comma-set apposition ("Lavrov, a
+    veteran in international diplomacy,")."""
+    if cluster.label != "PERSON":
+        return None
+    for m in sorted(cluster.mentions, key=lambda m: m.start):
+        stripped = normalise_name(m.text).split()[: -len(m.name.split()) or None]
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        words = []
+        i = span.start - 1
+        titles = speech_lexicon().titles
+        while i >= 0 and (doc[i].is_title or doc[i].is_upper and len(doc[i]) > 1 or
+                          doc[i].lower_ in {"of", "for"} and words) \
+                and (not doc[i].is_sent_start or doc[i].lower_ in titles) \
+                and doc[i].ent_type_ in {"", "NORP", "ORG", "GPE"} and doc[i].pos_ != "PRON":
+            words.insert(0, doc[i].text)
+            i -= 1
+        while words and words[0].lower() in {"of", "for"}:
+            words.pop(0)
+        role = " ".join(words + stripped).strip()
+        if role:
+            return role
+    for m in cluster.mentions:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        for child in span.root.children:
+            if child.dep_ == "appos" and child.pos_ == "NOUN":
+                # The apposition runs to the comma (or the end of its subtree) that closes it.
+                end = child.left_edge.i
+                while end <= child.right_edge.i and not doc[end].is_punct:
+                    end += 1
+                if end > child.left_edge.i:
+                    return doc[child.left_edge.i:end].text
+    return None
 
 
 @dataclass

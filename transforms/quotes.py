@@ -25,6 +25,8 @@ the previous speaker (follow-on); a partial quote with no cue takes the subject 
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Optional
 
@@ -66,6 +68,7 @@ class Quote:
     kind: str
     paragraph_index: int
     attribution: Attribution
+    continues: Optional[int] = None  # start of the part this one continues (“A,” she said, “B.”)
 
 
 def find_quotations(body: str) -> list[Quotation]:
@@ -113,11 +116,13 @@ class _Context:
         self.doc = doc
         self.entities = entities
         self.lex = speech_lexicon()
-        self.sentences = sentences(doc.text)
-        inside = bytearray(len(doc.text) + 1)
+        self.text = doc.text  # Doc.text is rebuilt on every access: read it once
+        self.token_starts = [t.idx for t in doc]
+        self.sentences = sentences(self.text)
+        inside = bytearray(len(self.text) + 1)
         for q in quotations:
             lo = q.open_mark
-            hi = min(len(doc.text), q.end + 1)
+            hi = min(len(self.text), q.end + 1)
             inside[lo:hi] = b"\x01" * (hi - lo)
         self.inside = inside
 
@@ -128,7 +133,13 @@ class _Context:
         return self.sentences[-1]
 
     def outside_tokens(self, start: int, end: int) -> list[Token]:
-        return [t for t in self.doc if start <= t.idx < end and not self.inside[t.idx]]
+        lo, hi = bisect_left(self.token_starts, start), bisect_left(self.token_starts, end)
+        return [t for t in self.doc[lo:hi] if not self.inside[t.idx]]
+
+    def token_after(self, char: int):
+        """The first token starting after `char`, or None."""
+        i = bisect_right(self.token_starts, char)
+        return self.doc[i] if i < len(self.doc) else None
 
     # --- speaker resolution -------------------------------------------------------------
     def resolve(self, token: Token, before: int, descriptions: bool = True) -> Attribution:
@@ -385,11 +396,29 @@ def extract_quotes(doc: Doc, entities: EntityAnalysis) -> list[Quote]:
                 continue
             found = Attribution()
         quote = Quote(q.start, q.end, kind, q.paragraph_index, found)
+        if previous is not None and _interrupted(ctx, previous, q, first):
+            quote.continues = previous.start
+            if quote.attribution.speaker is None or quote.attribution.method == "follow_on":
+                quote.attribution = previous.attribution
         quotes.append(quote)
         previous = quote
     quotes.extend(_indirect_quotes(ctx))
     quotes.sort(key=lambda x: x.start)
     return quotes
+
+
+def _interrupted(ctx: _Context, previous: "Quote", q: Quotation, sentence: Span) -> bool:
+    """“First part,” she said, “second part.”: the previous part ends with a comma inside its
+    marks, in the same sentence, and only its attribution (a cue, no full stop) stands between."""
+    body = ctx.text
+    if previous.end <= sentence.start or previous.paragraph_index != q.paragraph_index:
+        return False
+    between = body[previous.end:q.open_mark]
+    # The reporter's comma sits inside the marks (“part,”) or, British style, outside (“part”,).
+    if not re.match(r',[”"»]|[”"»],', between):
+        return False
+    gap = ctx.outside_tokens(previous.end, q.open_mark)
+    return bool(_cue_verbs(gap, ctx.lex.direct_cues)) and not any(t.text in {".", "!", "?"} for t in gap)
 
 
 def _is_term_or_title(ctx: _Context, q: Quotation, has_cue: bool) -> bool:
@@ -398,7 +427,7 @@ def _is_term_or_title(ctx: _Context, q: Quotation, has_cue: bool) -> bool:
     "Crop Frontiers"), used as a modifier right before a noun in a sentence without a reporting
     verb (a "tram to nowhere" project, 310,000 "Trailhand" pickups), or a capitalised title
     without sentence punctuation."""
-    body = ctx.doc.text
+    body = ctx.text
     words = body[q.start:q.end].split()
     if len(words) > MAX_SCARE_WORDS:
         return False
@@ -407,7 +436,12 @@ def _is_term_or_title(ctx: _Context, q: Quotation, has_cue: bool) -> bool:
     if any(before.endswith(marker) and (len(before) == len(marker) or not before[-len(marker) - 1].isalnum())
            for marker in ctx.lex.naming_markers):
         return True
-    after = [t for t in ctx.doc if t.idx > q.end and not t.is_punct and not t.is_space][:1]
+    after = []
+    token = ctx.token_after(q.end)
+    while token is not None and (token.is_punct or token.is_space) and token.i + 1 < len(ctx.doc):
+        token = ctx.doc[token.i + 1]
+    if token is not None and not token.is_punct and not token.is_space:
+        after = [token]
     if after and after[0].pos_ == "NOUN" and body[q.end:after[0].idx].rstrip(" ") in {"”", '"', "»"} \
             and not has_cue:
         return True
@@ -431,11 +465,11 @@ def _lead_in(ctx: _Context, sentence: Span, q: Quotation) -> Optional[Attributio
     """A quotation introduced by a colon without a reporting verb, in its own sentence
     ("Taverner was blunt: “...”") or at the end of the previous sentence of the paragraph: the
     speaker is the subject of the introducing clause."""
-    if ctx.doc.text[sentence.start:q.open_mark].rstrip().endswith(":"):
+    if ctx.text[sentence.start:q.open_mark].rstrip().endswith(":"):
         start, end = sentence.start, q.open_mark
     else:
         prior = [s for s in ctx.sentences if s.paragraph_index == sentence.paragraph_index and s.end <= sentence.start]
-        if not prior or not ctx.doc.text[prior[-1].start:prior[-1].end].rstrip().endswith(":"):
+        if not prior or not ctx.text[prior[-1].start:prior[-1].end].rstrip().endswith(":"):
             return None
         start, end = prior[-1].start, prior[-1].end
     tokens = ctx.outside_tokens(start, end)
@@ -465,7 +499,7 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
     result = []
     for sentence in ctx.sentences:
         if any(ctx.inside[sentence.start:sentence.end]) or any(
-            ch in OPENING or ch in CLOSING for ch in ctx.doc.text[sentence.start:sentence.end]
+            ch in OPENING or ch in CLOSING for ch in ctx.text[sentence.start:sentence.end]
         ):
             continue
         tokens = ctx.outside_tokens(sentence.start, sentence.end)

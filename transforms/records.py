@@ -102,6 +102,9 @@ class EntityRecord:
     name: str = col("canonical name: the longest full-name mention of the cluster (e.g. Antony Blinken)")
     label: str = col("spaCy label voted over all mentions of the cluster (PERSON, ORG, GPE, ...)")
     n_mentions: int = col("mentions in the cluster")
+    role: Optional[str] = col(
+        "a person's role or title as the article gives it: the words before the name (Secretary of State, "
+        "Russian Foreign Minister) or its apposition (a veteran in international diplomacy)", None)
 
 
 @dataclass
@@ -133,7 +136,11 @@ class QuoteRecord:
     cue: Optional[str] = col("the reporting verb as written (said, warned, stressed, ...)")
     according_to: Optional[str] = col("source named in an 'according to X' phrase of the attribution")
     paragraph_index: int = col("paragraph where the quotation starts")
-    attribution: str = col("how the speaker was found: cue, according_to, pronoun, description, follow_on, none")
+    attribution: str = col("how the speaker was found: cue, according_to, pronoun, description, subject (the clause's subject, for a partial quote), follow_on, none")
+    speaker_role: Optional[str] = col("the speaker's role or title in this article (entities.role)", None)
+    quotation_id: Optional[str] = col(
+        "quote_id of the quotation this row belongs to: the first part's id for every part of a quotation "
+        "interrupted by its attribution (“First part,” she said, “second part.”); its own id otherwise", None)
 
 
 @dataclass

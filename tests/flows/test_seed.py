@@ -60,8 +60,8 @@ def test_seed_quotes_and_speakers(seed_run):
     assert rows[5][0].endswith("and of course on the basis of mutual respect.")
     indirect = wh.query("select text, speaker, cue from quotes where kind = 'indirect'").values.tolist()
     assert indirect == [["the two sides needed to be frank", "Sergey Lavrov", "said"]]
-    speakers = wh.query("select distinct speaker from quotes order by 1").speaker.tolist()
-    assert speakers == ["Antony Blinken", "Sergey Lavrov"]
+    speakers = wh.query("select distinct speaker, speaker_role from quotes order by 1").values.tolist()
+    assert speakers == [["Antony Blinken", "Secretary of State"], ["Sergey Lavrov", "Russian Foreign Minister"]]
 
 
 def test_seed_entities_vote_person_for_surnames(seed_run):

@@ -25,3 +25,15 @@ def test_surnames_join_full_names_and_vote_person(nlp):
     assert {m.cluster.entity_id for m in brandvik.mentions} == {brandvik.entity_id}
     assert analysis.cluster_at(text.index("Karimi had")) is people["Osman Karimi"]
     assert analysis.person_by_word("Karimi") is people["Osman Karimi"]
+
+
+def test_roles_from_titles_stripped_words_and_appositions(nlp):
+    from transforms.entities import role_of
+
+    text = ("Secretary of State Ruth Adebayo met Treasurer Lena Whitcombe in Oslo. "
+            "Adebayo later spoke to Marek Olsen, a veteran shipbuilder, about the yard.")
+    doc = nlp(text)
+    roles = {c.name: role_of(c, doc) for c in analyse_entities(doc).clusters if c.label == "PERSON"}
+    assert roles["Ruth Adebayo"] == "Secretary of State"
+    assert roles["Lena Whitcombe"] == "Treasurer"
+    assert roles["Marek Olsen"] == "a veteran shipbuilder"

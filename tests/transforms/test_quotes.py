@@ -108,3 +108,20 @@ def test_participle_and_conjoined_cues_share_the_subject(nlp):
             "sheet “can absorb a bad year.”")
     got = [(r[0], r[2]) for r in rows(nlp, body) if r[1] == "partial"]
     assert got == [("worse than feared", "Piet Varga"), ("can absorb a bad year.", "Piet Varga")]
+
+
+def test_a_quotation_interrupted_by_its_attribution_is_one_quotation(nlp):
+    from transforms.article import article_rows
+    from transforms.clean import CleanArticle
+
+    body = ("Coach Ingrid Solberg was pleased.\n\n"
+            "“We knew we were strong,” she said, “but I didn’t expect it to be this close.”")
+    doc = nlp(body)
+    rows = article_rows(article=CleanArticle(title="T", body=body), doc=doc, file_id="f" * 64, record_index=0,
+                        source_uri="/x.txt", batch_id="b", run_id="r")
+    parts = [(q.text, q.speaker, q.speaker_role, q.quotation_id) for q in rows.quotes]
+    first_id = rows.quotes[0].quote_id
+    assert parts == [
+        ("We knew we were strong", "Ingrid Solberg", "Coach", first_id),
+        ("but I didn’t expect it to be this close.", "Ingrid Solberg", "Coach", first_id),
+    ]
