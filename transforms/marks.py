@@ -1,8 +1,9 @@
 """Pairing double quotation marks inside one paragraph (shared by segment and quotes).
 
-Typographic “ … ”, German „ … “ or „ … ”, guillemets « … », and straight " … " (a straight
-mark opens at the start of the text or after a space or opening bracket, and closes
-elsewhere). Single quotes and apostrophes never take part, so “We’re ready” pairs cleanly.
+Typographic “ … ”, German „ … “ or „ … ”, guillemets « … », straight " … " (a straight mark
+opens at the start of the text or after a space or opening bracket, and closes elsewhere), and
+the two-character ``…'' and ''…'' of typewriter and LaTeX-style copy. Single quotes and
+apostrophes never take part, so “We’re ready” and "don't" pair cleanly.
 """
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from typing import NamedTuple
 
 OPENING = frozenset("“„«\"")
 CLOSING = frozenset("”»\"")
+DOUBLED = ("``", "''")
 
 
 class MarkPair(NamedTuple):
     open: int  # index of the opening mark
     end: int  # index of the closing mark; where the quotation was cut off when not closed
     closed: bool
+    open_width: int = 1  # characters of the opening mark (2 for `` and '')
 
 
 def opens_straight(text: str, i: int) -> bool:
@@ -28,20 +31,35 @@ def pair_marks(text: str) -> list[MarkPair]:
     cuts the open one there (it was never closed); a quotation still open at the end of the
     text ends at len(text), not closed."""
     pairs: list[MarkPair] = []
-    open_at = None
-    for i, ch in enumerate(text):
+    open_at, width = None, 1
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        doubled = text[i:i + 2] in DOUBLED
         if open_at is None:
+            if doubled and opens_straight(text, i):
+                open_at, width = i, 2
+                i += 2
+                continue
             if ch in OPENING and (ch != '"' or opens_straight(text, i)):
-                open_at = i
+                open_at, width = i, 1
+            i += 1
             continue
         opener = text[open_at]
-        if (ch in CLOSING and ch != '"') or (ch == '"' and (not opens_straight(text, i) or i == len(text) - 1)) \
+        if width == 2:
+            if text[i:i + 2] == "''" and not opens_straight(text, i):
+                pairs.append(MarkPair(open_at, i, True, 2))
+                open_at = None
+                i += 2
+                continue
+        elif (ch in CLOSING and ch != '"') or (ch == '"' and (not opens_straight(text, i) or i == len(text) - 1)) \
                 or (ch == "“" and opener == "„"):
             pairs.append(MarkPair(open_at, i, True))
             open_at = None
         elif ch == "“" and opener == "“":
             pairs.append(MarkPair(open_at, i, False))
             open_at = i
+        i += 1
     if open_at is not None:
-        pairs.append(MarkPair(open_at, len(text), False))
+        pairs.append(MarkPair(open_at, len(text), False, width))
     return pairs

@@ -90,9 +90,10 @@ def find_quotations(body: str) -> list[Quotation]:
                 carry = None
         for pair in pairs:
             if pair.closed or pair is not pairs[-1]:
-                _add(result, body, para.start + pair.open + 1, para.start + pair.end, para.index, para.start + pair.open)
+                _add(result, body, para.start + pair.open + pair.open_width, para.start + pair.end, para.index,
+                     para.start + pair.open)
             else:
-                carry = (para.start + pair.open + 1, para.start + pair.open, para.index)
+                carry = (para.start + pair.open + pair.open_width, para.start + pair.open, para.index)
         previous_end = para.end
     if carry is not None:
         _add(result, body, carry[0], previous_end, carry[2], carry[1])

@@ -125,3 +125,8 @@ def test_a_quotation_interrupted_by_its_attribution_is_one_quotation(nlp):
         ("We knew we were strong", "Ingrid Solberg", "Coach", first_id),
         ("but I didn’t expect it to be this close.", "Ingrid Solberg", "Coach", first_id),
     ]
+
+
+def test_typewriter_double_marks_pair_and_apostrophes_do_not():
+    body = "``We are ready,'' said Ruiz. ''It's done,'' she added. The students' plan 'works'."
+    assert spans(body) == ["We are ready", "It's done"]
