@@ -61,10 +61,25 @@ def test_html_main_text_via_trafilatura():
         "The council voted 7-2 on Tuesday to renew the ferry contract with Harbor Lines for five years.\n\n"
         "“It is the right deal for commuters who have waited long enough,” Mayor Ana Ruiz said."
     )
-    assert [r.rule_id for r in article.removed] == ["share-bar"]
+    assert [r.rule_id for r in article.removed] == ["page-headline", "share-bar"]
 
 
 def test_only_residue_gives_empty_body():
     article = clean_document(RawDocument(0, "fields", "Oops!\nSomething went wrong.\nPlease try again later.", title="T"))
     assert article.body == ""
     assert len(article.removed) == 3
+
+
+def test_fix_text_skips_plain_lines_but_matches_ftfy():
+    import ftfy
+
+    from transforms.clean import fix_text
+
+    text = ("Plain line, nothing to fix.\r\n"
+            "â€œWe are ready,â€\x9d she said &amp; left.\n"
+            "It’s “fine” — really…\n"
+            "<b>bold</b> and &amp; after a tag\n"
+            "&amp; stays escaped once a line held a tag\n"
+            "ﬁne ＬＯＵＤ")
+    assert fix_text(text) == ftfy.fix_text(text, uncurl_quotes=False)
+    assert fix_text(text).splitlines()[1] == "“We are ready,” she said & left."

@@ -35,3 +35,12 @@ def test_line_rules_have_ids_and_descriptions_and_do_not_clash():
     assert "corpus-boilerplate" in rules and all(rules.values())
     ids = removal_rule_ids()
     assert len(ids) == len(set(ids))
+
+
+def test_one_pass_matching_picks_the_same_rule_as_trying_rules_in_order():
+    def first_rule(line):
+        return next((rule for rule in RULES if rule.compiled.match(line)), None)
+
+    lines = [line for rule in RULES for line in rule.positive + rule.negative]
+    lines += ["  • Comments", "Most read: Ferry strike enters second week", "Share", "Comments (4)"]
+    assert [match_residue(line) for line in lines] == [first_rule(line) for line in lines]
