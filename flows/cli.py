@@ -74,6 +74,33 @@ def run(
     _print_summary(summary, settings)
 
 
+@app.command("reprocess")
+def reprocess_command(
+    since: Optional[str] = typer.Option(None, "--since", help="Only files ingested by runs started on or after "
+                                        "this date or time (ISO 8601, e.g. 2026-11-01)."),
+    all_files: bool = typer.Option(False, "--all", help="Every stored file."),
+    warehouse: Optional[Path] = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+) -> None:
+    """Re-run clean -> publish from the stored raw documents after a rule or model upgrade; new rows
+    (stamped with the current pipeline_version) replace the old ones atomically, batch by batch."""
+    if all_files == (since is not None):
+        _fail("give exactly one of --since DATE or --all")
+    settings = _settings(warehouse)
+    from transforms.nlp import ModelNotInstalled, load_pipeline
+    from warehouse.store import Warehouse, WarehouseError
+
+    try:
+        if not Warehouse(settings.warehouse_dir).db_path.exists():
+            _fail(f"no warehouse at {settings.warehouse_dir} (run `wirehouse run PATH` first)")
+        load_pipeline(settings.spacy_model)
+        from flows.runner import run_reprocess
+
+        summary = run_reprocess(settings, since)
+    except (ModelNotInstalled, WarehouseError) as exc:
+        _fail(str(exc))
+    _print_summary(summary, settings)
+
+
 @app.command()
 def serve(
     landing: Path = typer.Argument(..., help="Landing folder a scraper drops dumps into (read recursively)."),

@@ -26,7 +26,9 @@ from transforms.ingest import (
     mark_duplicates,
     mark_versions,
     parse_file,
+    parsed_from_raw,
     plan_batches,
+    raw_document_records,
     unchanged,
 )
 from transforms.corpus import line_stat_records
@@ -107,8 +109,9 @@ def process_batch(files: list[ParsedFile], known_contents: set[str], line_counts
 
 @task(cache_policy=NO_CACHE, **STORAGE_RETRIES)
 def publish(warehouse: Warehouse, run_id: str, files: list[ParsedFile], outcome: BatchOutcome,
-            published_contents: set[str]) -> dict[str, str]:
-    """The single writer: publish a processed batch in one transaction."""
+            published_contents: set[str], replace: bool = False) -> dict[str, str]:
+    """The single writer: publish a processed batch in one transaction (with the files' raw
+    documents, for reprocessing; replace: the files' earlier rows go in the same transaction)."""
     skipped = {aid for aid, sha in outcome.contents.items() if sha in published_contents}
     records, quarantined = batch_file_records(files, outcome, skipped, run_id=run_id)
     n_articles = len(outcome.article_file) - len(skipped)
@@ -124,8 +127,9 @@ def publish(warehouse: Warehouse, run_id: str, files: list[ParsedFile], outcome:
                             success=o.success, element_count=o.element_count, unexpected_count=o.unexpected_count)
         for o in outcome.outcomes
     ]
-    warehouse.publish(outcome.batch_id, quarantined, records, batch, quality, line_stat_records(outcome.line_counts),
-                      skip=skipped)
+    warehouse.publish(outcome.batch_id, quarantined, records, batch, quality,
+                      [] if replace else line_stat_records(outcome.line_counts), skip=skipped,
+                      raw_documents=raw_document_records(files), replace=replace)
     return {r.path: r.status for r in records}
 
 
@@ -155,6 +159,33 @@ def _count(summary: RunSummary, outcome: BatchOutcome, published_before: set[str
     summary.quarantined_articles += len(failed)
     summary.published_articles += len(outcome.article_file) - len(skipped) - len(failed)
     summary.rejected_files.update(outcome.rejected)
+
+
+def process_and_publish(warehouse: Warehouse, to_batch: list[ParsedFile], settings: Settings, run_id: str,
+                        summary: RunSummary, known_contents: set[str], workers: int, replace: bool = False) -> None:
+    """Batch the files, process the batches (ahead, in parallel with a Dask task runner, at most
+    `window` at a time) and publish them one by one, in order, from this process: the only
+    DuckDB writer. replace: the files' earlier rows are replaced (reprocessing)."""
+    line_counts = combined_line_counts(warehouse.line_counts(batch_sources(to_batch)), run_line_counts(to_batch))
+    batches = plan_batches(to_batch, settings.batch_size)
+    ids = [f"{run_id}-b{number:04d}" for number in range(1, len(batches) + 1)]
+    window = 1 if workers <= 1 else 2 * workers
+    in_flight: deque = deque()
+
+    def publish_next() -> None:
+        files_done, future = in_flight.popleft()
+        outcome = future.result()
+        summary.file_status.update(publish(warehouse, run_id, files_done, outcome, known_contents, replace))
+        _count(summary, outcome, known_contents)
+        known_contents.update(outcome.contents.values())
+
+    for batch_id, files in zip(ids, batches):
+        args = (files, set(known_contents), line_counts, settings, batch_id, run_id)
+        in_flight.append((files, process_batch.submit(*args) if workers > 1 else _Done(process_batch(*args))))
+        while len(in_flight) >= window:
+            publish_next()
+    while in_flight:
+        publish_next()
 
 
 @flow(name="wirehouse-ingest", log_prints=False)
@@ -196,34 +227,41 @@ def ingest(paths: list[str], settings: Settings | None = None, warehouse_dir: st
             summary.file_status.update(record_unbatched(warehouse, run_id, unbatched))
         known_contents = warehouse.known_contents()
         to_batch = [f for f in new if f.rejected is None and f.duplicate_of is None]
-        run_counts = run_line_counts(to_batch)
-        line_counts = combined_line_counts(warehouse.line_counts(batch_sources(to_batch)), run_counts)
-        batches = plan_batches(to_batch, settings.batch_size)
-        ids = [f"{run_id}-b{number:04d}" for number in range(1, len(batches) + 1)]
-        # Batches are processed ahead (in parallel with a Dask task runner, at most `window` at a
-        # time) and published one by one, in order, by this process: the only DuckDB writer.
-        window = 1 if workers <= 1 else 2 * workers
-        in_flight: deque = deque()
-
-        def publish_next() -> None:
-            files_done, future = in_flight.popleft()
-            outcome = future.result()
-            summary.file_status.update(publish(warehouse, run_id, files_done, outcome, known_contents))
-            _count(summary, outcome, known_contents)
-            known_contents.update(outcome.contents.values())
-
-        for batch_id, files in zip(ids, batches):
-            args = (files, set(known_contents), line_counts, settings, batch_id, run_id)
-            in_flight.append((files, process_batch.submit(*args) if workers > 1 else _Done(process_batch(*args))))
-            while len(in_flight) >= window:
-                publish_next()
-        while in_flight:
-            publish_next()
+        process_and_publish(warehouse, to_batch, settings, run_id, summary, known_contents, workers)
         summary.rejected_files.update({f.path: f.rejected for f in new if f.rejected is not None})
         summary.duplicate_files = sum(1 for s in summary.file_status.values() if s == "duplicate")
         warehouse.record_run(RunRecord(
             run_id=run_id, flow_run_id=str(flow_run.get_id() or ""), started_at=started, finished_at=utc_now(),
             inputs="; ".join(str(p) for p in paths), n_files=summary.files_seen,
+            n_published=summary.published_articles, n_quarantined=summary.quarantined_articles,
+            n_rejected=len(summary.rejected_files), n_duplicates=summary.duplicate_files,
+        ))
+        summary.report_path = str(write_report(warehouse))
+    return summary
+
+
+@flow(name="wirehouse-reprocess", log_prints=False)
+def reprocess(settings: Settings | None = None, since: str | None = None) -> RunSummary:
+    """Re-run clean -> publish from the stored raw documents (after a rule or model upgrade):
+    every file ingested by runs started at or after `since` (all files when None). Each batch's
+    new rows replace the files' old ones, published or quarantined, in one transaction."""
+    settings = settings or Settings()
+    warehouse = Warehouse(settings.warehouse_dir, settings.lock_wait_seconds)
+    started = utc_now()
+    run_id = f"reprocess-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+    summary = RunSummary(run_id=run_id, warehouse=str(warehouse.root))
+    with warehouse.run_lock():
+        warehouse.initialise()
+        load_pipeline(settings.spacy_model)
+        files = parsed_from_raw(warehouse.raw_documents(since))
+        summary.files_seen = len(files)
+        # The files' own articles are about to be replaced: they are not duplicates of themselves.
+        known_contents = warehouse.known_contents(excluding_files={f.file_id for f in files})
+        process_and_publish(warehouse, files, settings, run_id, summary, known_contents, 1, replace=True)
+        summary.duplicate_files = sum(1 for s in summary.file_status.values() if s == "duplicate")
+        warehouse.record_run(RunRecord(
+            run_id=run_id, flow_run_id=str(flow_run.get_id() or ""), started_at=started, finished_at=utc_now(),
+            inputs=f"reprocess since {since}" if since else "reprocess all", n_files=summary.files_seen,
             n_published=summary.published_articles, n_quarantined=summary.quarantined_articles,
             n_rejected=len(summary.rejected_files), n_duplicates=summary.duplicate_files,
         ))

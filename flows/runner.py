@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-from flows.ingest import RunSummary, ingest
+from flows.ingest import RunSummary, ingest, reprocess
 from flows.settings import Settings
 from warehouse.store import Warehouse
 
@@ -69,3 +69,11 @@ def serve_ingest(landing: str, settings: Settings, interval: float | None, cron:
         # instead of failing on the warehouse lock.
         global_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW),
     )
+
+
+def run_reprocess(settings: Settings, since: str | None) -> RunSummary:
+    """Reprocess stored raw documents (all, or those ingested since a date) with the current
+    rules and model."""
+    Warehouse(settings.warehouse_dir).check_unlocked()
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        return reprocess(settings, since)

@@ -48,7 +48,16 @@ def content_sha256(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def article_rows(
+def article_rows(*, pipeline_version: Optional[str] = None, **kwargs) -> ArticleRows:
+    """All rows for one article (see _article_rows), each stamped with pipeline_version."""
+    rows = _article_rows(**kwargs)
+    for name in rows.__dataclass_fields__:
+        for record in getattr(rows, name):
+            record.pipeline_version = pipeline_version
+    return rows
+
+
+def _article_rows(
     *, article: CleanArticle, doc: Doc, file_id: str, record_index: int, source_uri: str,
     batch_id: str, run_id: str, language: Optional[str] = None, source: Optional[str] = None,
     analyse: bool = True,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable, Optional
 
 from transforms.parse import RawDocument, RejectedInput, detect_format, parse_raw
-from transforms.records import FileRecord
+from transforms.records import FileRecord, RawDocumentRecord
 
 
 @dataclass
@@ -153,3 +153,21 @@ def batch_file_records(
         records.append(file_record(f, run_id=run_id, batch_id=outcome.batch_id, published=c["published"],
                                    quarantined=c["quarantined"], duplicates=c["duplicates"], reasons=c["reasons"]))
     return records, quarantined
+
+
+def raw_document_records(files: list[ParsedFile]) -> list[RawDocumentRecord]:
+    """The parsed documents of the files, as stored for reprocessing."""
+    return [RawDocumentRecord(f.file_id, d.record_index, f.path, f.format, d.kind, d.content, d.title, d.url,
+                              d.authors, d.published) for f in files for d in f.documents]
+
+
+def parsed_from_raw(rows: list[dict]) -> list[ParsedFile]:
+    """Stored raw documents (with their file's ledger size and mtime) back into parsed files."""
+    files: dict[tuple[str, str], ParsedFile] = {}
+    for r in sorted(rows, key=lambda r: (r["path"], r["file_id"], r["record_index"])):
+        key = (r["file_id"], r["path"])
+        if key not in files:
+            files[key] = ParsedFile(r["path"], r["file_id"], r["size_bytes"], r["format"], mtime_ns=r.get("mtime_ns"))
+        files[key].documents.append(RawDocument(r["record_index"], r["kind"], r["content"], title=r["title"],
+                                                url=r["url"], authors=r["authors"], published=r["published"]))
+    return list(files.values())

@@ -12,6 +12,7 @@ from transforms.corpus import count_document_lines, learned_by_source, source_of
 from transforms.ingest import ParsedFile, source_uri
 from transforms.language import detect_language
 from transforms.parse import RawDocument
+from transforms.version import pipeline_version
 
 
 @dataclass
@@ -102,6 +103,7 @@ def analyse_batch(
         (source, _counted_lines(raw, article)) for f, raw, article, source in pending if not f.new_version)
 
     per_file: dict[str, list[ArticleRows]] = {}
+    version = pipeline_version(f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}", nlp.meta.get("version", "?"))
     detected = [detect_language(a.body) for _, _, a, _ in pending]
     supported = [lang is None or lang in languages for lang in detected]
     parsed = iter(nlp.pipe((item[2].body for item, ok in zip(pending, supported) if ok), batch_size=nlp_batch_size))
@@ -112,7 +114,7 @@ def analyse_batch(
         try:
             rows = article_rows(article=article, doc=doc, file_id=f.file_id, record_index=raw.record_index,
                                 source_uri=source_uri(f, raw), batch_id=batch_id, run_id=run_id,
-                                language=language, source=source, analyse=ok)
+                                language=language, source=source, analyse=ok, pipeline_version=version)
         except Exception as exc:  # noqa: BLE001
             result.rejected[f.path] = _failure("analyse", f, raw, exc)
             continue

@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 
+PIPELINE_VERSION_DOC = ("the pipeline that produced the row: package version, a digest of the rule files and the "
+                        "spaCy model (transforms.version); `wirehouse reprocess` replaces rows of older versions")
+
+
 def col(doc: str, default=dataclasses.MISSING):
     """A dataclass field carrying its column documentation."""
     if default is dataclasses.MISSING:
@@ -68,6 +72,7 @@ class ArticleRecord:
     language: Optional[str] = col(
         "ISO 639-1 code detected from the body (lingua); null when the body is too short to tell", None)
     source: Optional[str] = col("where the article comes from: the URL's host, else the input file's folder", None)
+    pipeline_version: Optional[str] = col(PIPELINE_VERSION_DOC, None)
 
 
 @dataclass
@@ -79,6 +84,7 @@ class ParagraphRecord:
     start_char: int = col("offset of the paragraph's first character in body")
     end_char: int = col("offset just past the paragraph's last character in body")
     text: str = col("body[start_char:end_char]")
+    pipeline_version: Optional[str] = col(PIPELINE_VERSION_DOC, None)
 
 
 @dataclass
@@ -91,6 +97,7 @@ class SentenceRecord:
     start_char: int = col("offset of the sentence's first character in body")
     end_char: int = col("offset just past the sentence's last character in body")
     text: str = col("body[start_char:end_char]")
+    pipeline_version: Optional[str] = col(PIPELINE_VERSION_DOC, None)
 
 
 @dataclass
@@ -105,6 +112,7 @@ class EntityRecord:
     role: Optional[str] = col(
         "a person's role or title as the article gives it: the words before the name (Secretary of State, "
         "Russian Foreign Minister) or its apposition (a veteran in international diplomacy)", None)
+    pipeline_version: Optional[str] = col(PIPELINE_VERSION_DOC, None)
 
 
 @dataclass
@@ -118,6 +126,7 @@ class MentionRecord:
     text: str = col("body[start_char:end_char]")
     model_label: str = col("label the spaCy model gave this mention")
     entity_id: str = col("entities.entity_id of the cluster the mention belongs to")
+    pipeline_version: Optional[str] = col(PIPELINE_VERSION_DOC, None)
 
 
 @dataclass
@@ -141,6 +150,7 @@ class QuoteRecord:
     quotation_id: Optional[str] = col(
         "quote_id of the quotation this row belongs to: the first part's id for every part of a quotation "
         "interrupted by its attribution (“First part,” she said, “second part.”); its own id otherwise", None)
+    pipeline_version: Optional[str] = col(PIPELINE_VERSION_DOC, None)
 
 
 @dataclass
@@ -151,6 +161,7 @@ class ResidueRecord:
     line_no: int = col("0-based line number in the raw text the line was removed from")
     rule_id: str = col("id of the residue rule (transforms/rules/residue.yaml) that removed it")
     text: str = col("the removed line as it was")
+    pipeline_version: Optional[str] = col(PIPELINE_VERSION_DOC, None)
 
 
 @dataclass
@@ -212,6 +223,22 @@ class LineStatRecord:
 
 
 @dataclass
+class RawDocumentRecord:
+    """An input document as parsed, before cleaning: what `wirehouse reprocess` starts from."""
+
+    file_id: str = col("files.file_id of the input file")
+    record_index: int = col("position of the document in its file")
+    path: str = col("the input file's path")
+    format: str = col("the input file's format (files.format)")
+    kind: str = col("text (page copy), html, or fields (extracted main text)")
+    content: str = col("the document's text or HTML as read (decompressed, decoded)")
+    title: Optional[str] = col("title given by the input, if any")
+    url: Optional[str] = col("URL given by the input, if any")
+    authors: Optional[str] = col("authors given by the input, if any")
+    published: Optional[str] = col("publication date given by the input, if any")
+
+
+@dataclass
 class QuarantineDecisionRecord:
     """A reviewer's decision on a quarantined article (`wirehouse quarantine release|drop`)."""
 
@@ -238,6 +265,7 @@ TABLES: dict[str, type] = {
     "quality_results": QualityResultRecord,
     "line_stats": LineStatRecord,
     "quarantine_decisions": QuarantineDecisionRecord,
+    "raw_documents": RawDocumentRecord,
 }
 
 # Tables whose rows belong to one article: these are split between published and quarantine.

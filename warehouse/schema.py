@@ -27,6 +27,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "quality_results": ("run_id", "batch_id", "expectation"),
     "line_stats": ("source", "line_key"),
     "quarantine_decisions": ("decision_id",),
+    "raw_documents": ("file_id", "record_index"),
 }
 QUARANTINE_SCHEMA = "quarantine"
 REASON_COLUMN = "reason"

@@ -162,13 +162,29 @@ class Warehouse:
         with self.connect() as con:
             return dict(con.execute("SELECT file_id, min(path) FROM files GROUP BY file_id").fetchall())
 
-    def known_contents(self) -> set[str]:
-        """content_sha256 of every article already published or quarantined."""
+    def known_contents(self, excluding_files: Iterable[str] = ()) -> set[str]:
+        """content_sha256 of every article already published or quarantined (except those of the
+        given file ids)."""
+        frame = pd.DataFrame({"file_id": list(excluding_files)}, dtype="string")
         with self.connect() as con:
+            con.register("excluded_files", frame)
             rows = con.execute(
-                f"SELECT content_sha256 FROM articles UNION SELECT content_sha256 FROM {QUARANTINE_SCHEMA}.articles"
+                f"SELECT content_sha256 FROM articles WHERE file_id NOT IN (SELECT file_id FROM excluded_files) UNION "
+                f"SELECT content_sha256 FROM {QUARANTINE_SCHEMA}.articles "
+                f"WHERE file_id NOT IN (SELECT file_id FROM excluded_files)"
             ).fetchall()
         return {r[0] for r in rows}
+
+    def raw_documents(self, since: Optional[str] = None) -> list[dict]:
+        """Stored raw documents of the files that reached a batch (published or quarantined),
+        ingested by runs started at or after `since` (ISO date or time) when given."""
+        condition = "" if since is None else "AND f.run_id IN (SELECT run_id FROM runs WHERE started_at >= ?)"
+        with self.connect() as con:
+            frame = con.execute(f"""
+                SELECT r.*, f.size_bytes, f.mtime_ns FROM raw_documents r
+                JOIN files f ON f.file_id = r.file_id AND f.path = r.path
+                WHERE f.status IN ('published', 'quarantined') {condition}""", [since] if since else []).fetch_df()
+        return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
     def line_counts(self, sources: Iterable[str]) -> dict[tuple[str, str], int]:
         """(source, line key) -> articles seen, for the given sources (corpus statistics)."""
@@ -205,6 +221,8 @@ class Warehouse:
         quality: Iterable,
         line_stats: Iterable = (),
         skip: Iterable[str] = (),
+        raw_documents: Iterable = (),
+        replace: bool = False,
     ) -> None:
         """Publish one audited batch atomically.
 
@@ -223,6 +241,8 @@ class Warehouse:
             con.register("skipped_articles", skipped)
             con.execute("BEGIN TRANSACTION")
             try:
+                if replace:
+                    self._delete_file_rows(con, [r.file_id for r in files])
                 for table in ARTICLE_TABLES:
                     cols = ", ".join(column_names(table))
                     source = f"read_parquet('{(folder / (table + '.parquet')).as_posix()}')"
@@ -236,7 +256,12 @@ class Warehouse:
                         f"SELECT s.*, q.{REASON_COLUMN} FROM (SELECT {cols} FROM {source}) s "
                         f"JOIN quarantined_articles q USING (article_id)"
                     )
-                self._insert_records(con, "files", files)
+                self._insert_records(con, "files", files, on_conflict=(
+                    "ON CONFLICT (file_id, path) DO UPDATE SET status = EXCLUDED.status, reason = EXCLUDED.reason, "
+                    "n_articles = EXCLUDED.n_articles, n_published = EXCLUDED.n_published, "
+                    "n_quarantined = EXCLUDED.n_quarantined, n_duplicates = EXCLUDED.n_duplicates, "
+                    "run_id = EXCLUDED.run_id, batch_id = EXCLUDED.batch_id") if replace else "")
+                self._insert_records(con, "raw_documents", raw_documents)
                 self._insert_records(con, "batches", [batch] if batch is not None else [])
                 self._insert_records(con, "quality_results", quality)
                 self._insert_records(con, "line_stats", line_stats, on_conflict=(
@@ -253,6 +278,20 @@ class Warehouse:
             if target.exists():
                 shutil.rmtree(target)
             shutil.move(str(folder), str(target))
+
+    @staticmethod
+    def _delete_file_rows(con: duckdb.DuckDBPyConnection, file_ids: list[str]) -> None:
+        """Delete every article row (published and quarantined) of these files."""
+        con.register("replaced_files", pd.DataFrame({"file_id": file_ids}, dtype="string"))
+        try:
+            for schema in ("main", QUARANTINE_SCHEMA):
+                ids = (f"SELECT article_id FROM {schema}.articles "
+                       f"WHERE file_id IN (SELECT file_id FROM replaced_files)")
+                con.execute(f"CREATE OR REPLACE TEMP TABLE replaced_articles AS {ids}")
+                for table in reversed(ARTICLE_TABLES):
+                    con.execute(f"DELETE FROM {schema}.{table} WHERE article_id IN (SELECT article_id FROM replaced_articles)")
+        finally:
+            con.unregister("replaced_files")
 
     def record_files(self, files: Iterable) -> None:
         """Ledger rows for files that reached no batch (rejected or duplicate), one commit."""

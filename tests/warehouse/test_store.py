@@ -55,10 +55,10 @@ def test_publish_splits_published_and_quarantined_rows(warehouse):
 def test_failed_publish_leaves_nothing_visible(warehouse, monkeypatch):
     warehouse.stage("b1", {"articles": [article("a1", "Body.")]})
 
-    def boom(con, table, records):
+    def boom(con, table, records, **kwargs):
         if table == "batches":
             raise RuntimeError("disk full")
-        return original(con, table, records)
+        return original(con, table, records, **kwargs)
 
     original = Warehouse._insert_records
     monkeypatch.setattr(Warehouse, "_insert_records", staticmethod(boom))
