@@ -14,7 +14,7 @@ import trafilatura
 
 from transforms.corpus import RULE_ID as CORPUS_RULE_ID
 from transforms.corpus import line_key
-from transforms.page_text import furniture_removals, main_text_removals
+from transforms.page_text import byline_metadata, furniture_removals, main_text_removals
 from transforms.parse import RawDocument
 from transforms.rules import match_residue
 
@@ -101,6 +101,9 @@ def clean_document(doc: RawDocument, boilerplate: frozenset[str] = frozenset()) 
                                             page_copy=doc.kind == "text")
     if title_from_first_line:
         title = first_line
+    if authors is None or published is None:
+        found_authors, found_published = byline_metadata(removed)
+        authors, published = authors or found_authors, published or found_published
     return CleanArticle(title=title or None, body=body, url=url, authors=authors,
                         published=published, removed=removed)
 

@@ -28,6 +28,7 @@ transforms/rules/line_rules.yaml: nothing is dropped silently.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from collections import Counter
 from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence
@@ -564,3 +565,41 @@ def _is_headline_variant(line: Line, title: str) -> bool:
     title_words = {word.lower() for word in _WORD.findall(title)}
     return (not line.sentence_end and 0 < len(words) <= HEADLINE_VARIANT_MAX_WORDS
             and sum(word in title_words for word in words) >= HEADLINE_VARIANT_SHARE * len(words))
+
+
+_BY_NAMES = re.compile(rf"\bby\s+({_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)", re.IGNORECASE)
+_ROLE_TAIL = re.compile(rf"\s+{_ROLE}s?$", re.IGNORECASE)
+_DATE_FORMATS = ("%B %d, %Y", "%B %d %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d", "%m/%d/%Y")
+_DATE_TEXT = re.compile(rf"{_DATE}", re.IGNORECASE)
+
+
+def byline_metadata(removed: list) -> tuple[Optional[str], Optional[str]]:
+    """Authors and publication date from the byline and dateline lines a page copy's cleaning
+    removed (RemovedLine with rule byline / dateline): ("Meg James", "2019-11-19") from "By Meg
+    James Staff Writer" and "Nov. 19, 2019". Dates that no known format reads stay as written."""
+    authors = published = None
+    for line in removed:
+        text = " ".join(line.text.split())
+        if authors is None and line.rule_id == BYLINE:
+            match = _BY_NAMES.search(text)
+            if match:
+                names = re.split(r"\s*(?:,|\band\b|&)\s*", match.group(1))
+                names = [_ROLE_TAIL.sub("", n).strip() for n in names if n.strip()]
+                authors = "; ".join(n for n in names if n) or None
+        if published is None and line.rule_id in (DATELINE, BYLINE):
+            match = _DATE_TEXT.search(text)
+            if match:
+                published = _iso_date(match.group(0))
+    return authors, published
+
+
+def _iso_date(text: str) -> str:
+    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.strip().rstrip("."))
+    cleaned = re.sub(r"^\w+day,?\s+", "", cleaned)  # a leading weekday
+    for fmt in _DATE_FORMATS:
+        for candidate in (cleaned, cleaned.replace("Sept.", "Sep.").replace(".", "")):
+            try:
+                return datetime.strptime(candidate, fmt.replace(".", "") if "." not in candidate else fmt).date().isoformat()
+            except ValueError:
+                continue
+    return text.strip()

@@ -311,3 +311,30 @@ def test_extracted_text_loses_only_page_furniture():
         (0, "page-headline"), (1, "byline"), (3, "page-link-list"), (4, "page-link-list"),
         (8, "image-caption"), (9, "photo-credit"), (10, "page-repeated-line"), (11, "page-repeated-line"),
     ]
+
+
+def test_byline_and_dateline_become_authors_and_date():
+    from transforms.clean import RemovedLine
+    from transforms.page_text import byline_metadata
+
+    assert byline_metadata([RemovedLine(3, "byline", "By Meg Harlow and Tom Reyes Staff Writers"),
+                            RemovedLine(4, "dateline", "Nov. 19, 2019")]) == ("Meg Harlow; Tom Reyes", "2019-11-19")
+    assert byline_metadata([RemovedLine(0, "byline", "By Ana Ruiz - Mar 3, 2021, 9:15 pm CST")]) == (
+        "Ana Ruiz", "2021-03-03")
+    assert byline_metadata([RemovedLine(0, "dateline", "Updated: Thursday, in the spring")]) == (None, None)
+    assert byline_metadata([RemovedLine(0, "share-bar", "By the way")]) == (None, None)
+
+
+def test_page_copy_metadata_reaches_the_article():
+    from transforms.clean import clean_document
+    from transforms.parse import RawDocument
+
+    page = ("Ferry deal renewed after long talks\n\nHome\nNews\nSport\n\nFerry deal renewed after long talks\n"
+            "By Meg Harlow Staff Writer\nNov. 19, 2019\n\n"
+            "The council voted 7-2 on Tuesday to renew the ferry contract with Harbor Lines for five more years "
+            "after talks that ran into the night.\n\n“It is the right deal for the people who ride these boats "
+            "every day,” Mayor Ana Ruiz said after the vote.\n")
+    article = clean_document(RawDocument(0, "text", page))
+    assert (article.title, article.authors, article.published) == (
+        "Ferry deal renewed after long talks", "Meg Harlow", "2019-11-19")
+    assert article.body.startswith("The council voted 7-2")
