@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
-from prefect import flow, get_run_logger, task
+from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
@@ -150,6 +150,17 @@ class _Done:
         return self.value
 
 
+def _finish(warehouse: Warehouse, summary: RunSummary, started: str, inputs: str) -> None:
+    """Record the run in `runs` and rewrite the quality report."""
+    warehouse.record_run(RunRecord(
+        run_id=summary.run_id, flow_run_id=str(flow_run.get_id() or ""), started_at=started, finished_at=utc_now(),
+        inputs=inputs, n_files=summary.files_seen, n_published=summary.published_articles,
+        n_quarantined=summary.quarantined_articles, n_rejected=len(summary.rejected_files),
+        n_duplicates=summary.duplicate_files,
+    ))
+    summary.report_path = str(write_report(warehouse))
+
+
 def _count(summary: RunSummary, outcome: BatchOutcome, published_before: set[str]) -> None:
     skipped = {aid for aid, sha in outcome.contents.items() if sha in published_before}
     failed = {aid: rules for aid, rules in outcome.failed_articles.items() if aid not in skipped}
@@ -197,7 +208,6 @@ def ingest(paths: list[str], settings: Settings | None = None, warehouse_dir: st
     settings = settings or Settings()
     if warehouse_dir:
         settings = settings.model_copy(update={"dir": Path(warehouse_dir)})
-    log = get_run_logger()
     warehouse = Warehouse(settings.warehouse_dir, settings.lock_wait_seconds)
     started = utc_now()
     run_id = f"run-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
@@ -230,13 +240,7 @@ def ingest(paths: list[str], settings: Settings | None = None, warehouse_dir: st
         process_and_publish(warehouse, to_batch, settings, run_id, summary, known_contents, workers)
         summary.rejected_files.update({f.path: f.rejected for f in new if f.rejected is not None})
         summary.duplicate_files = sum(1 for s in summary.file_status.values() if s == "duplicate")
-        warehouse.record_run(RunRecord(
-            run_id=run_id, flow_run_id=str(flow_run.get_id() or ""), started_at=started, finished_at=utc_now(),
-            inputs="; ".join(str(p) for p in paths), n_files=summary.files_seen,
-            n_published=summary.published_articles, n_quarantined=summary.quarantined_articles,
-            n_rejected=len(summary.rejected_files), n_duplicates=summary.duplicate_files,
-        ))
-        summary.report_path = str(write_report(warehouse))
+        _finish(warehouse, summary, started, "; ".join(str(p) for p in paths))
     return summary
 
 
@@ -259,11 +263,5 @@ def reprocess(settings: Settings | None = None, since: str | None = None) -> Run
         known_contents = warehouse.known_contents(excluding_files={f.file_id for f in files})
         process_and_publish(warehouse, files, settings, run_id, summary, known_contents, 1, replace=True)
         summary.duplicate_files = sum(1 for s in summary.file_status.values() if s == "duplicate")
-        warehouse.record_run(RunRecord(
-            run_id=run_id, flow_run_id=str(flow_run.get_id() or ""), started_at=started, finished_at=utc_now(),
-            inputs=f"reprocess since {since}" if since else "reprocess all", n_files=summary.files_seen,
-            n_published=summary.published_articles, n_quarantined=summary.quarantined_articles,
-            n_rejected=len(summary.rejected_files), n_duplicates=summary.duplicate_files,
-        ))
-        summary.report_path = str(write_report(warehouse))
+        _finish(warehouse, summary, started, f"reprocess since {since}" if since else "reprocess all")
     return summary
