@@ -150,6 +150,14 @@ class _Done:
         return self.value
 
 
+def _start(settings: Settings, kind: str) -> tuple[Warehouse, str, RunSummary]:
+    """The warehouse, the start time and an empty summary with a new run id ("run-..." or
+    "reprocess-...")."""
+    warehouse = Warehouse(settings.warehouse_dir, settings.lock_wait_seconds)
+    run_id = f"{kind}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+    return warehouse, utc_now(), RunSummary(run_id=run_id, warehouse=str(warehouse.root))
+
+
 def _finish(warehouse: Warehouse, summary: RunSummary, started: str, inputs: str) -> None:
     """Record the run in `runs` and rewrite the quality report."""
     warehouse.record_run(RunRecord(
@@ -208,10 +216,8 @@ def ingest(paths: list[str], settings: Settings | None = None, warehouse_dir: st
     settings = settings or Settings()
     if warehouse_dir:
         settings = settings.model_copy(update={"dir": Path(warehouse_dir)})
-    warehouse = Warehouse(settings.warehouse_dir, settings.lock_wait_seconds)
-    started = utc_now()
-    run_id = f"run-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-    summary = RunSummary(run_id=run_id, warehouse=str(warehouse.root))
+    warehouse, started, summary = _start(settings, "run")
+    run_id = summary.run_id
     with warehouse.run_lock():
         warehouse.initialise()
         load_pipeline(settings.spacy_model)  # fail before any work when the model is missing
@@ -250,10 +256,8 @@ def reprocess(settings: Settings | None = None, since: str | None = None) -> Run
     every file ingested by runs started at or after `since` (all files when None). Each batch's
     new rows replace the files' old ones, published or quarantined, in one transaction."""
     settings = settings or Settings()
-    warehouse = Warehouse(settings.warehouse_dir, settings.lock_wait_seconds)
-    started = utc_now()
-    run_id = f"reprocess-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-    summary = RunSummary(run_id=run_id, warehouse=str(warehouse.root))
+    warehouse, started, summary = _start(settings, "reprocess")
+    run_id = summary.run_id
     with warehouse.run_lock():
         warehouse.initialise()
         load_pipeline(settings.spacy_model)
