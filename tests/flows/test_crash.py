@@ -34,8 +34,10 @@ def consistent(wh: Warehouse) -> None:
 def test_sigkill_mid_run_then_rerun(tmp_path):
     wh_dir = tmp_path / "wh"
     env = {**os.environ, "WIREHOUSE_BATCH_SIZE": "2"}
+    # Its own process group: the kill takes Prefect's temporary server (a child) down with it.
     proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "run", str(EXAMPLES), "-w", str(wh_dir)],
-                            cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
     archive = wh_dir / "batches"
     deadline = time.monotonic() + 300
     # Kill once the first batch is published and later ones are still coming.
@@ -44,7 +46,7 @@ def test_sigkill_mid_run_then_rerun(tmp_path):
             break
         time.sleep(0.05)
     assert proc.poll() is None, "the run finished before it could be killed"
-    os.kill(proc.pid, signal.SIGKILL)
+    os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
 
     wh = Warehouse(wh_dir)
