@@ -41,13 +41,6 @@ def source_of(url: Optional[str], path: str) -> str:
     return str(PurePath(path).parent)
 
 
-def article_keys(lines: Iterable[str]) -> set[str]:
-    """The distinct keys of one article's lines (each article counts once per key)."""
-    return {k for k in (line_key(line) for line in lines) if len(k) >= MIN_KEY_CHARS}
-
-
-
-
 def count_document_lines(sources_lines: Iterable[tuple[str, Iterable[str]]]) -> dict[tuple[str, str], list]:
     """(source, key) -> [articles containing it, an example line], over documents given as
     (source, lines). Each document counts once per key."""

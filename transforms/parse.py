@@ -50,11 +50,6 @@ def split_suffix(name: str) -> tuple[str, bool]:
     return suffix, compressed
 
 
-def is_supported(name: str) -> bool:
-    suffix, _ = split_suffix(name)
-    return suffix in SUPPORTED_SUFFIXES
-
-
 def detect_format(name: str) -> str:
     suffix, compressed = split_suffix(name)
     base = (
