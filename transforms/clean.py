@@ -11,10 +11,12 @@ from typing import Optional
 
 import ftfy
 import trafilatura
+from lxml import etree
+from trafilatura.utils import load_html
 
 from transforms.corpus import RULE_ID as CORPUS_RULE_ID
 from transforms.corpus import line_key
-from transforms.page_text import byline_metadata, furniture_removals, main_text_removals
+from transforms.page_text import LIST_HEADER_RULES, byline_metadata, furniture_removals, main_text_removals
 from transforms.parse import RawDocument
 from transforms.rules import match_residue
 
@@ -69,9 +71,177 @@ def fix_text(text: str) -> str:
     return "".join(fixed)
 
 
+# HTML structure, before trafilatura reads the page (prepare_html).
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# A hover card inside a paragraph: an inline element holding this many links ...
+HOVER_CARD_MIN_LINKS = 3
+# ... whose text is (nearly) all link text.
+HOVER_CARD_LINK_SHARE = 0.9
+# A list of other stories: this many items, each opening with a link to a title this long
+# (headed, or a link share of the item's words this high).
+TEASER_LIST_MIN_ITEMS = 3
+TEASER_TITLE_MIN_WORDS = 3
+TEASER_LINK_SHARE = 0.8
+# A paragraph of nothing but links holding this many words promotes other stories (a product
+# or a person named in a link is shorter).
+LINKED_HEADLINE_MIN_WORDS = 4
+# A body container: an element with at least this many paragraphs of prose directly inside ...
+BODY_PART_MIN_PARAGRAPHS = 2
+# ... a paragraph of prose having at least this many words.
+BODY_PARAGRAPH_MIN_WORDS = 10
+_HTML_WORD = re.compile(r"\w+")
+_SENTENCE_END_HTML = re.compile(r"[.!?…:][\"”’')\]]*$")
+
+
+def prepare_html(content: str):
+    """The page as an lxml tree, corrected where trafilatura misreads common page structures
+    (hover cards inside paragraphs, a related-stories section, a body split into several
+    containers); the content itself when it does not parse."""
+    tree = load_html(content)
+    if tree is None:
+        return content
+    drop_hover_cards(tree)
+    drop_related_sections(tree)
+    drop_teaser_lists(tree)
+    drop_linked_headlines(tree)
+    return tree
+
+
+def _text_words(element) -> int:
+    return len(_HTML_WORD.findall(element.text_content() if hasattr(element, "text_content")
+                                  else "".join(element.itertext())))
+
+
+def _remove_keeping_tail(element) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def drop_hover_cards(tree) -> None:
+    """A paragraph's hover card (a person's name opening a box of links to their latest
+    stories, hidden until the pointer rests on it) is no part of the sentence: an inline
+    element inside a paragraph holding several links and nothing but link text."""
+    for paragraph in tree.iter("p"):
+        # Innermost first: a card's own box goes, the linked name the card belongs to stays.
+        for element in reversed(list(paragraph.iterdescendants("span", "div"))):
+            links = list(element.iter("a"))
+            if len(links) < HOVER_CARD_MIN_LINKS:
+                continue
+            text = len("".join(element.itertext()).strip())
+            linked = sum(len("".join(link.itertext()).strip()) for link in links)
+            if text and linked >= HOVER_CARD_LINK_SHARE * text:
+                _remove_keeping_tail(element)
+
+
+def drop_related_sections(tree) -> None:
+    """A heading such as "Related stories" or "You may also like" (residue rule
+    related-list-header) opens a list of other stories: the heading goes, and so do the
+    elements after it in its section up to the next paragraph (teaser cards, lists, links)."""
+    for heading in list(tree.iter(*_HEADINGS)):
+        if heading.getparent() is None:
+            continue
+        text = normalise_line(" ".join("".join(heading.itertext()).split()))
+        rule = match_residue(text) if text else None
+        if rule is None or rule.id not in LIST_HEADER_RULES:
+            continue
+        sibling = heading.getnext()
+        while sibling is not None and sibling.tag not in ("p",) + _HEADINGS:
+            following = sibling.getnext()
+            _remove_keeping_tail(sibling)
+            sibling = following
+        _remove_keeping_tail(heading)
+
+
+def drop_teaser_lists(tree) -> None:
+    """A list whose every item opens with a link to another page and is mostly link text, or
+    carries its linked title as a heading (a teaser card: picture, headline, a line of
+    summary), lists other stories, not the article's own points."""
+    for listing in list(tree.iter("ul", "ol")):
+        if listing.getparent() is None:
+            continue
+        items = [item for item in listing if item.tag == "li" and "".join(item.itertext()).strip()]
+        if len(items) >= TEASER_LIST_MIN_ITEMS and all(_is_teaser_item(item) for item in items):
+            _remove_keeping_tail(listing)
+
+
+def _is_teaser_item(item) -> bool:
+    first = next((node for node in item.iter() if isinstance(node.tag, str)
+                  and ((node.text or "").strip() or node.tag == "img")), None)
+    if first is None or (first.tag != "a" and not any(a.tag == "a" for a in first.iterancestors())):
+        return False  # the item does not open with a link
+    words = _text_words(item)
+    linked = sum(_text_words(a) for a in item.iter("a"))
+    headed = any(_text_words(a) >= TEASER_TITLE_MIN_WORDS for heading in item.iter(*_HEADINGS) for a in heading.iter("a"))
+    return headed or (words > 0 and linked >= TEASER_LINK_SHARE * words and linked >= TEASER_TITLE_MIN_WORDS)
+
+
+def drop_linked_headlines(tree) -> None:
+    """A paragraph that is nothing but links to other pages' headlines (no sentence of its
+    own) is a promotion of other stories placed inside the article."""
+    for paragraph in list(tree.iter("p")):
+        if paragraph.getparent() is None or any(a.tag == "blockquote" for a in paragraph.iterancestors()):
+            continue
+        text = " ".join("".join(paragraph.itertext()).split())
+        if not text or _SENTENCE_END_HTML.search(text):
+            continue
+        links = [a for a in paragraph.iter("a") if not (a.get("href") or "#").startswith(("#", "mailto:", "javascript:"))]
+        linked = sum(_text_words(a) for a in links)
+        if linked >= LINKED_HEADLINE_MIN_WORDS and linked >= TEASER_LINK_SHARE * _text_words(paragraph):
+            _remove_keeping_tail(paragraph)
+
+
+def join_split_bodies(tree, extracted: str) -> bool:
+    """An article body interrupted by full-width ads or widgets is often several containers of
+    the same tag and class, each holding paragraphs of prose, and an extractor may keep only
+    the first. When the extracted text has the paragraphs of some of them but none of others',
+    the later containers' content is moved into the first one, in page order, and True is
+    returned (extract again); otherwise the tree is left as it is."""
+    seen = " ".join(extracted.split())
+    groups: dict[tuple[str, str], list] = {}
+    for element in tree.iter("div", "section", "article"):
+        classes = " ".join((element.get("class") or "").split())
+        if not classes:
+            continue
+        prose = [child for child in element if child.tag == "p" and _text_words(child) >= BODY_PARAGRAPH_MIN_WORDS]
+        if len(prose) >= BODY_PART_MIN_PARAGRAPHS:
+            groups.setdefault((element.tag, classes), []).append((element, prose))
+    joined = False
+    for parts in groups.values():
+        if len(parts) < 2:
+            continue
+        kept = [any(_paragraph_text(p) in seen for p in prose) for _, prose in parts]
+        if all(kept) or not any(kept):
+            continue
+        first = parts[0][0]
+        for part, _ in parts[1:]:
+            if any(ancestor is first for ancestor in part.iterancestors()):
+                continue
+            for child in list(part):
+                first.append(child)
+            joined = True
+    return joined
+
+
+def _paragraph_text(paragraph) -> str:
+    return " ".join("".join(paragraph.itertext()).split())[:80]
+
+
 def normalise_line(line: str) -> str:
     """Zero-width characters dropped, runs of spaces (incl. no-break spaces) collapsed, trimmed."""
     return _SPACES.sub(" ", _ZERO_WIDTH.sub("", line)).strip()
+
+
+def _extract(page):
+    return trafilatura.bare_extraction(page, with_metadata=True, include_comments=False, include_tables=False)
 
 
 def clean_document(doc: RawDocument, boilerplate: frozenset[str] = frozenset()) -> CleanArticle:
@@ -81,10 +251,12 @@ def clean_document(doc: RawDocument, boilerplate: frozenset[str] = frozenset()) 
     a line with such a key is removed with rule id `corpus-boilerplate`."""
     title, url, authors, published = doc.title, doc.url, doc.authors, doc.published
     if doc.kind == "html":
-        extracted = trafilatura.bare_extraction(
-            doc.content, with_metadata=True, include_comments=False, include_tables=False
-        )
+        page = prepare_html(doc.content)
+        extracted = _extract(page)
         text = (extracted.text if extracted is not None else "") or ""
+        if not isinstance(page, str) and join_split_bodies(page, text):
+            extracted = _extract(page) or extracted
+            text = (extracted.text if extracted is not None else "") or ""
         if extracted is not None:
             title = title or extracted.title
             url = url or extracted.url

@@ -83,3 +83,144 @@ def test_fix_text_skips_plain_lines_but_matches_ftfy():
             "ﬁne ＬＯＵＤ")
     assert fix_text(text) == ftfy.fix_text(text, uncurl_quotes=False)
     assert fix_text(text).splitlines()[1] == "“We are ready,” she said & left."
+
+
+# HTML structure corrected before trafilatura reads the page (transforms.clean.prepare_html).
+# Example pages are our own writing: fictional places and people.
+
+def _tree(body: str):
+    from trafilatura.utils import load_html
+
+    return load_html(f"<html><head><title>T</title></head><body>{body}</body></html>")
+
+
+def _text(tree) -> str:
+    """The text of the page's paragraphs, list items and headings, one space between them."""
+    blocks = tree.find(".//body").iter("p", "li", "h2", "h3", "h4")
+    return " ".join(" ".join("".join(block.itertext()).split()) for block in blocks)
+
+
+def test_hover_card_inside_a_paragraph_goes_but_the_linked_name_stays():
+    from transforms.clean import drop_hover_cards
+
+    tree = _tree(
+        '<p>The plan was backed by Councillor <span class="person"><a href="/people/ines-varga">Ines Varga</a>'
+        '<span class="person-card"><img src="/i/varga.jpg"><a href="/people/ines-varga">Ines Varga</a>'
+        '<a href="/news/1">Varga pushes for night buses on the coast road</a> '
+        '<a href="/news/2">Budget talks stall over harbour dredging</a> <a href="/people/ines-varga">MORE</a>'
+        '</span></span> (Greens), who called it overdue.</p>'
+        '<p>See the <a href="/a">route map</a>, the <a href="/b">timetable</a> and the <a href="/c">fares</a>.</p>'
+    )
+    drop_hover_cards(tree)
+    assert _text(tree) == (
+        "The plan was backed by Councillor Ines Varga (Greens), who called it overdue. "
+        "See the route map, the timetable and the fares."
+    )
+
+
+def test_related_stories_heading_drops_the_cards_after_it_up_to_the_next_paragraph():
+    from transforms.clean import drop_related_sections
+
+    tree = _tree(
+        "<div><p>Dredging of the inner harbour starts in May and will close the north quay for six weeks.</p>"
+        "<h3>You may also like</h3>"
+        "<article><a href='/x'><img src='/x.jpg'></a><p>Night ferries return to the island after a long winter "
+        "break, and the operator promises …</p></article>"
+        "<article><p>The old lighthouse keeper's cottage will open as a small museum next spring …</p></article>"
+        "<p>Work on the south quay follows in the autumn.</p></div>"
+        "<h2>Related costs</h2><p>Rising costs are set out below.</p>"
+    )
+    drop_related_sections(tree)
+    assert _text(tree) == (
+        "Dredging of the inner harbour starts in May and will close the north quay for six weeks. "
+        "Work on the south quay follows in the autumn. Related costs Rising costs are set out below."
+    )
+
+
+def test_list_of_teaser_cards_goes_but_an_article_list_of_links_stays():
+    from transforms.clean import drop_teaser_lists
+
+    tree = _tree(
+        "<p>The new timetable adds three stops:</p>"
+        "<ul><li><a href='/stops/mill'>Mill Lane</a>, from 6 a.m. on weekdays</li>"
+        "<li><a href='/stops/quay'>North Quay</a>, hourly in the evening</li>"
+        "<li>Ashby Green, on request</li></ul>"
+        "<ul class='latest'>"
+        "<li><a href='/n/1'><img src='/1.jpg'></a><h3><a href='/n/1'>Coach sacked after cup exit</a></h3>"
+        "<h4>The club had been top of the table in August</h4></li>"
+        "<li><a href='/n/2'><img src='/2.jpg'></a><h3><a href='/n/2'>Harbour derby moved to Sunday</a></h3>"
+        "<h4>Police asked for the later kick-off</h4></li>"
+        "<li><a href='/n/3'><img src='/3.jpg'></a><h3><a href='/n/3'>What the new stand will cost fans</a></h3>"
+        "<h4>Season tickets rise by a tenth</h4></li></ul>"
+        "<ol><li><a href='/a'>Ferry fares frozen for another year</a></li>"
+        "<li><a href='/b'>Library opening hours cut on Mondays</a></li>"
+        "<li><a href='/c'>Bridge repairs finished ahead of schedule</a></li></ol>"
+    )
+    drop_teaser_lists(tree)
+    assert _text(tree) == (
+        "The new timetable adds three stops: Mill Lane, from 6 a.m. on weekdays North Quay, hourly in the evening "
+        "Ashby Green, on request"
+    )
+
+
+def test_paragraph_of_linked_headlines_goes_but_linked_sentences_and_names_stay():
+    from transforms.clean import drop_linked_headlines
+
+    tree = _tree(
+        "<p><strong><a href='/n/7'>HARBOUR MASTER QUITS AFTER TWENTY YEARS</a></strong></p>"
+        "<p><a href='/n/8'>Ferry strike called off at the last minute</a> [VIDEO]<br>"
+        "<a href='/n/9'>Island school gets its roof back</a> [PICTURES]</p>"
+        "<p><a href='/report'>The full inspection report is online.</a></p>"
+        "<p><a href='/shop/lamp'>Brass Storm Lantern</a></p>"
+        "<p><a href='#notes'>See the notes below for the method used here</a></p>"
+        "<blockquote><p><a href='/t/1'>Big day for the harbour crew today</a></p></blockquote>"
+    )
+    drop_linked_headlines(tree)
+    assert _text(tree) == (
+        "The full inspection report is online. Brass Storm Lantern See the notes below for the method used here "
+        "Big day for the harbour crew today"
+    )
+
+
+def test_body_split_over_containers_is_joined_only_when_the_extraction_missed_a_part():
+    from transforms.clean import join_split_bodies
+
+    first = ("<p>The quarry on Hollin Ridge will close in March after forty years of blasting, its owners said.</p>"
+             "<p>Neighbours had complained for a decade about dust on their cars and cracks in their walls.</p>")
+    second = ("<p>The site will be flooded and turned into a lake with a walking path around it by 2030.</p>"
+              "<p>Anglers have already asked the parish council whether they may fish there in summer.</p>")
+    page = (f"<main><div class='row'><div class='story-body'>{first}</div></div>"
+            "<div class='row wide-ad'><span>Advertisement</span></div>"
+            f"<div class='row'><div class='story-body'>{second}</div></div></main>")
+    tree = _tree(page)
+    missed = "The quarry on Hollin Ridge will close in March after forty years of blasting, its owners said. Neighbours"
+    assert join_split_bodies(tree, missed) is True
+    parts = tree.findall(".//div[@class='story-body']")
+    assert [len(part) for part in parts] == [4, 0]
+    assert "Anglers have already asked" in "".join(parts[0].itertext())
+    whole = _tree(page)
+    assert join_split_bodies(whole, missed + " The site will be flooded and turned into a lake with a walking path around it by 2030.") is False
+    assert [len(part) for part in whole.findall(".//div[@class='story-body']")] == [2, 2]
+
+
+def test_html_page_with_hover_card_and_teasers_end_to_end():
+    html = """<html><head><title>Quarry to close | Ridge Post</title></head><body>
+    <nav><a href="/">Home</a> <a href="/news">News</a></nav>
+    <article><h1>Quarry to close</h1>
+    <p>The quarry on Hollin Ridge will close in March after forty years of blasting, owner
+    <span class="who"><a href="/people/tom-ashby">Tom Ashby</a><span class="who-card"><a href="/people/tom-ashby">Tom Ashby</a>
+    <a href="/n/1">Ashby buys the old brickworks</a> <a href="/n/2">Ridge firms hire fewer apprentices</a></span></span>
+    said on Monday.</p>
+    <p>Neighbours had complained for a decade about dust on their cars and cracks in their walls.</p>
+    <p><strong><a href="/n/3">RIDGE BUS ROUTE SAVED BY LATE DEAL</a></strong></p>
+    <p>The site will be flooded and turned into a lake with a walking path around it by 2030.</p>
+    <h3>Related stories</h3>
+    <article><p>Anglers want to fish in the new lake, but the parish council says it is far too early to …</p></article>
+    <article><p>Blasting at the quarry shook windows in three villages again this week, residents say, and …</p></article>
+    </article></body></html>"""
+    article = clean_document(RawDocument(0, "html", html))
+    assert article.body == (
+        "The quarry on Hollin Ridge will close in March after forty years of blasting, owner Tom Ashby said on Monday.\n\n"
+        "Neighbours had complained for a decade about dust on their cars and cracks in their walls.\n\n"
+        "The site will be flooded and turned into a lake with a walking path around it by 2030."
+    )
