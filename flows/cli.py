@@ -33,10 +33,12 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
-def _settings(warehouse: Optional[Path]) -> Settings:
+def _settings(warehouse: Optional[Path], lake: Optional[str] = None) -> Settings:
     settings = Settings()
     if warehouse is not None:
         settings = settings.model_copy(update={"dir": warehouse})
+    if lake is not None:
+        settings = settings.model_copy(update={"lake": lake})
     return settings
 
 
@@ -52,12 +54,15 @@ def run(
     workers: int = typer.Option(1, "--workers", min=1, help="Process batches on a local Dask cluster of N worker processes."),
     dask_address: Optional[str] = typer.Option(
         None, "--dask-address", help="Process batches on an existing Dask cluster, e.g. tcp://10.0.0.5:8786."),
+    lake: Optional[str] = typer.Option(
+        None, "--lake", help="Stage and archive batches here: a folder or fsspec URL (s3://bucket/wh, "
+        "file:///mnt/shared/wh) that every Dask worker reaches. Default: the warehouse directory."),
 ) -> None:
     """Ingest dumps (.txt page copies, .html/.htm, .jsonl/.json, any of them .gz), audit, publish.
 
     Exits 0 when the run completed, also when articles were quarantined or files rejected.
     """
-    settings = _settings(warehouse)
+    settings = _settings(warehouse, lake)
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         _fail(f"no such file or folder: {missing[0]}")
@@ -222,7 +227,8 @@ app.add_typer(quarantine_app, name="quarantine")
 def _review_warehouse(warehouse: Optional[Path]):
     from warehouse.store import Warehouse
 
-    return Warehouse(_settings(warehouse).warehouse_dir)
+    settings = _settings(warehouse)
+    return Warehouse(settings.warehouse_dir, settings.lock_wait_seconds, settings.lake)
 
 
 @quarantine_app.command("list")

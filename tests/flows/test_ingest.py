@@ -196,3 +196,24 @@ def test_failing_article_is_quarantined_with_reason_and_report_is_escaped(tmp_pa
     html = Path(summary.report_path).read_text(encoding="utf-8")
     assert "<script" not in html.lower()
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+
+
+def test_batches_stage_and_archive_in_a_lake_url(sample, tmp_path):
+    """Staging and archive on an fsspec URL (the in-memory filesystem here; s3://, gs://, a shared
+    mount elsewhere): the same rows are published and no batch file is written locally."""
+    from warehouse.lake import Lake
+
+    _, wh, _ = sample
+    lake_url = f"memory://wirehouse-{tmp_path.name}/lake"
+    settings = Settings(dir=tmp_path / "wh", lake=lake_url)
+    summary = run_ingest([str(EXAMPLES)], settings)
+    assert (summary.published_articles, summary.quarantined_articles) == (13, 3)
+    other = Warehouse(settings.warehouse_dir)
+    quotes = "select article_id, text, speaker from quotes order by all"
+    assert other.query(quotes).values.tolist() == wh.query(quotes).values.tolist()
+    staged = other.query("select staged_path from batches").staged_path.tolist()
+    assert staged and all(p.startswith(f"memory:///wirehouse-{tmp_path.name}/lake/batches/run-") for p in staged)
+    lake = Lake(lake_url)
+    assert all(lake.exists("batches", p.rsplit("/", 1)[1], "quotes.parquet") for p in staged)
+    assert sorted(p.name for p in settings.warehouse_dir.iterdir()) == ["reports", "run.lock", "wirehouse.duckdb"]
+    lake.remove()

@@ -29,11 +29,16 @@ def batch_row() -> BatchRecord:
     return BatchRecord("b1", "r1", 1, 2, 1, 1, "x", False, "t0", "t1")
 
 
-@pytest.fixture()
-def warehouse(tmp_path) -> Warehouse:
-    wh = Warehouse(tmp_path / "wh")
+@pytest.fixture(params=["local", "memory"])
+def warehouse(request, tmp_path) -> Warehouse:
+    """A warehouse staging in its own folder, and one staging to an fsspec URL elsewhere (the
+    in-memory filesystem standing in for shared storage: nothing of the batch is written
+    locally)."""
+    lake = None if request.param == "local" else f"memory://lake-{tmp_path.name}/wh"
+    wh = Warehouse(tmp_path / "wh", lake=lake)
     wh.initialise()
-    return wh
+    yield wh
+    wh.lake.remove()
 
 
 def test_publish_splits_published_and_quarantined_rows(warehouse):
@@ -48,8 +53,12 @@ def test_publish_splits_published_and_quarantined_rows(warehouse):
     assert warehouse.query("select article_id, reason from quarantine.quotes").values.tolist() == [
         ["a2", "quotes.speaker_not_null"]]
     # The staged batch moved to the archive; staging is empty.
-    assert (warehouse.archive / "b1" / "articles.parquet").exists()
-    assert not (warehouse.staging / "b1").exists()
+    assert warehouse.lake.exists("batches", "b1", "articles.parquet")
+    assert not warehouse.lake.exists("staging", "b1")
+    assert warehouse.lake.read_table("batches", "b1", "articles.parquet").num_rows == 2
+    local = sorted(p.name for p in warehouse.root.iterdir())
+    assert local == (["batches", "reports", "staging", "wirehouse.duckdb"] if warehouse.lake.is_local
+                     else ["reports", "wirehouse.duckdb"])
 
 
 def test_failed_publish_leaves_nothing_visible(warehouse, monkeypatch):
@@ -67,9 +76,9 @@ def test_failed_publish_leaves_nothing_visible(warehouse, monkeypatch):
     counts = warehouse.table_counts()
     assert counts["articles"] == 0 and counts["files"] == 0 and counts["batches"] == 0
     # The staged files stay for inspection; the next run's initialise() clears them.
-    assert (warehouse.staging / "b1").exists()
+    assert warehouse.lake.exists("staging", "b1")
     warehouse.initialise()
-    assert not (warehouse.staging / "b1").exists()
+    assert not warehouse.lake.exists("staging", "b1")
 
 
 def test_republishing_the_same_rows_adds_nothing(warehouse):
@@ -150,3 +159,16 @@ def test_the_same_quotation_in_two_sources_is_one_cluster(warehouse):
                                "from quote_clusters")
     assert clusters.values.tolist() == [
         ["we will rebuild the pier and soon", ["Ana Ruiz"], 2, 2, 2, "2024-03-01"]]
+
+
+def test_publish_without_the_staged_batch_says_where_it_looked(tmp_path):
+    """A worker on another machine staged to its own disk: the publisher cannot see the files."""
+    warehouse = Warehouse(tmp_path / "wh")
+    warehouse.initialise()
+    with pytest.raises(WarehouseError, match=r"staged batch b9 is not at .*staging/b9: .*WIREHOUSE_LAKE"):
+        warehouse.publish("b9", {}, [], None, [])
+
+
+def test_unknown_lake_protocol_is_a_clear_error(tmp_path):
+    with pytest.raises(WarehouseError, match=r"cannot use 'nosuch://bucket/wh' for staging: .*nosuch"):
+        Warehouse(tmp_path / "wh", lake="nosuch://bucket/wh")
