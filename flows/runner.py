@@ -1,6 +1,11 @@
 """Run the ingest flow with our Prefect settings (no server needed: Prefect's temporary one)."""
 from __future__ import annotations
 
+import logging
+import os
+from contextlib import contextmanager
+from typing import Iterator
+
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
 from flows.ingest import RunSummary, ingest, reprocess
@@ -15,19 +20,52 @@ def run_ingest(paths: list[str], settings: Settings, workers: int = 1, dask_addr
     workers > 1 starts a local Dask cluster of that many single-threaded worker processes;
     dask_address uses an existing cluster (tcp://host:port). Either way the spaCy model loads
     once per worker process, and only this process writes the DuckDB file."""
-    Warehouse(settings.warehouse_dir).check_unlocked()
-    if workers > 1 or dask_address:
-        from prefect_dask import DaskTaskRunner
-
-        runner = (DaskTaskRunner(address=dask_address) if dask_address else DaskTaskRunner(
-            cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
-                            "dashboard_address": None}))
-        flow = ingest.with_options(task_runner=runner)
-        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            return flow(paths, settings, workers=max(workers, 2))
+    Warehouse(settings.warehouse_dir, lake=settings.lake).check_unlocked()
     # Flow-run heartbeats only help a server detect crashed runs; the thread costs ~1 s at exit.
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        return ingest(paths, settings)
+    quiet = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+    if workers <= 1 and not dask_address:
+        with temporary_settings(updates=quiet):
+            return ingest(paths, settings)
+    from prefect_dask import DaskTaskRunner
+
+    logging.getLogger("distributed").setLevel(logging.WARNING)  # not the cluster's INFO chatter
+    runner = (DaskTaskRunner(address=dask_address) if dask_address else DaskTaskRunner(
+        cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                        "dashboard_address": None}))
+    with shared_prefect_api(), temporary_settings(updates=quiet):
+        return ingest.with_options(task_runner=runner)(paths, settings, workers=max(workers, 2))
+
+
+@contextmanager
+def shared_prefect_api() -> Iterator[str]:
+    """The Prefect API every process of the run reports to.
+
+    Without a configured PREFECT_API_URL, Prefect starts a temporary server in each process that
+    needs one, so each Dask worker would start (and wait for) its own, and its task runs would land
+    in a database nobody reads. Here the temporary server is started once, in this process, and its
+    URL goes into the settings Prefect ships with every task and into the environment that local
+    workers inherit. A configured API (a server, Prefect Cloud) is used as it is: for workers on
+    other machines it must be reachable from them."""
+    from prefect.settings import PREFECT_API_URL
+
+    configured = PREFECT_API_URL.value()
+    if configured:
+        yield configured
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    server.start()
+    previous = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = server.api_url
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            yield server.api_url
+    finally:
+        if previous is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = previous
 
 
 class PrefectApiUnavailable(RuntimeError):
@@ -57,7 +95,7 @@ def serve_ingest(landing: str, settings: Settings, interval: float | None, cron:
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 
     check_prefect_api()
-    Warehouse(settings.warehouse_dir).check_unlocked()
+    Warehouse(settings.warehouse_dir, lake=settings.lake).check_unlocked()
     ingest.serve(
         name="wirehouse-landing",
         interval=interval,
@@ -74,6 +112,6 @@ def serve_ingest(landing: str, settings: Settings, interval: float | None, cron:
 def run_reprocess(settings: Settings, since: str | None) -> RunSummary:
     """Reprocess stored raw documents (all, or those ingested since a date) with the current
     rules and model."""
-    Warehouse(settings.warehouse_dir).check_unlocked()
+    Warehouse(settings.warehouse_dir, lake=settings.lake).check_unlocked()
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         return reprocess(settings, since)

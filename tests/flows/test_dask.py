@@ -50,7 +50,7 @@ def dask_cluster(tmp_path_factory):
 
     with Client(address, timeout=60) as client:
         client.wait_for_workers(2, timeout=120)
-    yield address
+    yield address, [proc.pid for proc in procs]
     for proc in reversed(procs):
         os.killpg(proc.pid, signal.SIGTERM)
     for proc in procs:
@@ -68,9 +68,13 @@ def rows(wh: Warehouse, table: str, schema: str = "main") -> list[tuple]:
 
 def test_dask_cluster_publishes_exactly_what_a_serial_run_does(dask_cluster, tmp_path):
     serial = Settings(dir=tmp_path / "serial", batch_size=2)
-    parallel = Settings(dir=tmp_path / "parallel", batch_size=2)
+    # The cluster stages to a lake given as a URL outside the warehouse directory, as a cluster
+    # stages to shared storage.
+    lake = f"file://{tmp_path / 'shared-lake'}"
+    parallel = Settings(dir=tmp_path / "parallel", batch_size=2, lake=lake)
     one = run_ingest([str(EXAMPLES)], serial)
-    two = run_ingest([str(EXAMPLES)], parallel, dask_address=dask_cluster)
+    address, cluster_pids = dask_cluster
+    two = run_ingest([str(EXAMPLES)], parallel, dask_address=address)
     assert (two.published_articles, two.quarantined_articles) == (one.published_articles, one.quarantined_articles)
     a, b = Warehouse(serial.warehouse_dir), Warehouse(parallel.warehouse_dir)
     assert a.query("select count(distinct batch_id) as n from articles").n[0] > 2
@@ -80,3 +84,19 @@ def test_dask_cluster_publishes_exactly_what_a_serial_run_does(dask_cluster, tmp
     assert len(rows(a, "quotes")) == 70
     ledger = "select path, status, reason, n_published, n_quarantined from files order by path"
     assert a.query(ledger).values.tolist() == b.query(ledger).values.tolist()
+    batches = b.query("select staged_path from batches").staged_path.tolist()
+    assert batches and all(p.startswith(str(tmp_path / "shared-lake" / "batches")) for p in batches)
+    assert all((Path(p) / "quotes.parquet").exists() for p in batches)
+    assert not (parallel.warehouse_dir / "batches").exists()
+    assert_no_worker_started_a_prefect_server(cluster_pids)
+
+
+def assert_no_worker_started_a_prefect_server(cluster_pids: list[int]) -> None:
+    """The workers report to the API of the process that runs the flow: none of them started a
+    temporary Prefect server of its own (one per worker was the cost that made two workers
+    slower than one)."""
+    import psutil
+
+    servers = [c for pid in cluster_pids for c in psutil.Process(pid).children(recursive=True)
+               if "prefect.server.api.server:create_app" in " ".join(c.cmdline())]
+    assert servers == []
