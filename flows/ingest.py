@@ -31,9 +31,9 @@ from transforms.ingest import (
     raw_document_records,
     unchanged,
 )
-from transforms.corpus import line_stat_records
+from transforms.corpus import learned_by_source, line_stat_records
 from transforms.nlp import load_pipeline
-from transforms.pipeline import analyse_batch, batch_sources, combined_line_counts, run_line_counts
+from transforms.pipeline import analyse_batch, batch_sources, run_line_counts
 from transforms.records import BatchRecord, QualityResultRecord, RunRecord
 from warehouse.raw import discover, file_stats, read_input
 from warehouse.report import write_report
@@ -86,15 +86,14 @@ STORAGE_RETRIES = dict(retries=2, retry_delay_seconds=2, retry_condition_fn=tran
 
 
 @task(cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def process_batch(files: list[ParsedFile], known_contents: set[str], line_counts: dict, settings: Settings,
+def process_batch(files: list[ParsedFile], known_contents: set[str], learned: dict[str, frozenset[str]], settings: Settings,
                   batch_id: str, run_id: str) -> BatchOutcome:
     """Analyse, stage, audit one batch (on any worker: it never opens the DuckDB file)."""
     started_at = utc_now()
-    warehouse = Warehouse(settings.warehouse_dir, settings.lock_wait_seconds)
+    warehouse = Warehouse(settings.warehouse_dir, settings.lock_wait_seconds, settings.lake)
     rows = analyse_batch(
         load_pipeline(settings.spacy_model), files, known_contents, batch_id=batch_id, run_id=run_id,
-        languages=frozenset(settings.languages), line_counts=line_counts,
-        boilerplate_min_articles=settings.boilerplate_min_articles,
+        languages=frozenset(settings.languages), learned=learned,
     )
     warehouse.stage(batch_id, rows.rows.__dict__)
     # Audit what was written: the staged Parquet files, read back.
@@ -118,7 +117,7 @@ def publish(warehouse: Warehouse, run_id: str, files: list[ParsedFile], outcome:
     batch = BatchRecord(
         batch_id=outcome.batch_id, run_id=run_id, n_files=len(files), n_articles=n_articles,
         n_published=n_articles - len(quarantined), n_quarantined=len(quarantined),
-        staged_path=str(warehouse.archive / outcome.batch_id),
+        staged_path=warehouse.archived(outcome.batch_id),
         audit_success=all(o.success for o in outcome.outcomes), started_at=outcome.started_at, published_at=utc_now(),
     )
     quality = [
@@ -153,7 +152,7 @@ class _Done:
 def _start(settings: Settings, kind: str) -> tuple[Warehouse, str, RunSummary]:
     """The warehouse, the start time and an empty summary with a new run id ("run-..." or
     "reprocess-...")."""
-    warehouse = Warehouse(settings.warehouse_dir, settings.lock_wait_seconds)
+    warehouse = Warehouse(settings.warehouse_dir, settings.lock_wait_seconds, settings.lake)
     run_id = f"{kind}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     return warehouse, utc_now(), RunSummary(run_id=run_id, warehouse=str(warehouse.root))
 
@@ -185,7 +184,9 @@ def process_and_publish(warehouse: Warehouse, to_batch: list[ParsedFile], settin
     """Batch the files, process the batches (ahead, in parallel with a Dask task runner, at most
     `window` at a time) and publish them one by one, in order, from this process: the only
     DuckDB writer. replace: the files' earlier rows are replaced (reprocessing)."""
-    line_counts = combined_line_counts(warehouse.line_counts(batch_sources(to_batch)), run_line_counts(to_batch))
+    # Boilerplate lines, learned once for the run (earlier runs' statistics plus this run's lines).
+    learned = learned_by_source(run_line_counts(to_batch), warehouse.line_counts(batch_sources(to_batch)),
+                                settings.boilerplate_min_articles)
     batches = plan_batches(to_batch, settings.batch_size)
     ids = [f"{run_id}-b{number:04d}" for number in range(1, len(batches) + 1)]
     window = 1 if workers <= 1 else 2 * workers
@@ -199,7 +200,7 @@ def process_and_publish(warehouse: Warehouse, to_batch: list[ParsedFile], settin
         known_contents.update(outcome.contents.values())
 
     for batch_id, files in zip(ids, batches):
-        args = (files, set(known_contents), line_counts, settings, batch_id, run_id)
+        args = (files, set(known_contents), learned, settings, batch_id, run_id)
         in_flight.append((files, process_batch.submit(*args) if workers > 1 else _Done(process_batch(*args))))
         while len(in_flight) >= window:
             publish_next()

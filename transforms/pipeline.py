@@ -8,7 +8,7 @@ from spacy.language import Language
 
 from transforms.article import ArticleRows, article_id_for, article_rows, content_sha256
 from transforms.clean import PARAGRAPH_SEPARATOR, CleanArticle, clean_document
-from transforms.corpus import count_document_lines, learned_by_source, source_of
+from transforms.corpus import count_document_lines, source_of
 from transforms.ingest import ParsedFile, source_uri
 from transforms.language import detect_language
 from transforms.parse import RawDocument
@@ -47,18 +47,10 @@ def run_line_counts(files: list[ParsedFile]) -> dict[tuple[str, str], list]:
     return count_document_lines(documents)
 
 
-def combined_line_counts(prior: Mapping[tuple[str, str], int], run: dict[tuple[str, str], list]) -> dict[tuple[str, str], int]:
-    """Earlier runs' counts plus this run's."""
-    combined = dict(prior)
-    for key, (n, _) in run.items():
-        combined[key] = combined.get(key, 0) + n
-    return combined
-
-
 def analyse_batch(
     nlp: Language, files: list[ParsedFile], known_contents: set[str], *, batch_id: str, run_id: str,
-    languages: frozenset[str] = frozenset({"en"}), line_counts: Mapping[tuple[str, str], int] = {},
-    boilerplate_min_articles: int = 3, nlp_batch_size: int = 32,
+    languages: frozenset[str] = frozenset({"en"}), learned: Mapping[str, frozenset[str]] = {},
+    nlp_batch_size: int = 32,
 ) -> BatchRows:
     """Clean every document of the batch's files, run the spaCy pipeline once over all bodies
     (nlp.pipe), and build the rows. Articles whose cleaned body was already ingested (in
@@ -70,14 +62,13 @@ def analyse_batch(
     languages: bodies detected in another language skip the NLP stages (the audit quarantines
     them).
 
-    Corpus-learned boilerplate: line_counts ((source, line key) -> articles, earlier runs plus
-    this run's run_line_counts) decide which lines are boilerplate (at least
-    boilerplate_min_articles); they are removed with rule id corpus-boilerplate. The batch
-    returns its own contribution in line_counts: the raw lines of its page copies and text
-    records, and the body paragraphs of its HTML pages (their text exists only after
-    extraction, so they teach later runs)."""
+    Corpus-learned boilerplate: learned (source -> line keys, from
+    transforms.corpus.learned_by_source over earlier runs' counts and this run's run_line_counts)
+    are removed with rule id corpus-boilerplate. Only those keys travel with a batch, not the
+    run's statistics. The batch returns its own contribution in line_counts: the raw lines of its
+    page copies and text records, and the body paragraphs of its HTML pages (their text exists
+    only after extraction, so they teach later runs)."""
     result = BatchRows()
-    learned = learned_by_source({}, line_counts, boilerplate_min_articles)
     seen = set(known_contents)
     pending: list[list] = []  # [file, raw document, cleaned article, source]
     for f in files:

@@ -3,7 +3,7 @@ from transforms.corpus import count_document_lines, learned_by_source, line_key,
 from transforms.ingest import ParsedFile
 from transforms.parse import RawDocument
 from transforms.nlp import load_pipeline
-from transforms.pipeline import analyse_batch, combined_line_counts, run_line_counts
+from transforms.pipeline import analyse_batch, run_line_counts
 
 FOLLOW = "Follow the Norbury Ledger on Mastodon for 24/7 updates!"
 
@@ -37,9 +37,8 @@ def batch(n: int, prior: dict | None = None, versions: bool = False):
     """A run of n page copies from one folder, counted as the flow counts a run."""
     files = [ParsedFile(f"/dumps/ledger/p{i}.txt", f"{i:064d}", 10, "text", [RawDocument(0, "text", page(i))],
                         new_version=versions) for i in range(n)]
-    counts = combined_line_counts(prior or {}, run_line_counts(files))
-    return analyse_batch(_nlp(), files, set(), batch_id="b", run_id="r", line_counts=counts,
-                         boilerplate_min_articles=3)
+    learned = learned_by_source(run_line_counts(files), prior or {}, 3)
+    return analyse_batch(_nlp(), files, set(), batch_id="b", run_id="r", learned=learned)
 
 
 def _nlp():
