@@ -21,6 +21,8 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 GOLD = PROJECT / "tests" / "data" / "quotes_gold.jsonl"
 RESULTS = PROJECT / "benchmarks" / "results"
+WORDS = ("amber birch cedar delta ember fjord garnet harbor indigo juniper kestrel lagoon maple nectar "
+         "orchid pepper quartz raven saffron tundra umber violet willow xenon yarrow zephyr").split()
 WIREHOUSE = [sys.executable, "-m", "flows.cli"]
 
 
@@ -32,7 +34,9 @@ def build_corpus(root: Path, copies: int) -> int:
         folder.mkdir(parents=True)
         for article in articles:
             title = article["text"].split(".")[0][:80]
-            body = article["text"] + f"\n\nThis report was filed for edition {copy} of the {article['id']} desk."
+            # A closing line of words unique to this copy of this article: digits would be folded
+            # by the boilerplate statistics (CCNet normalisation) and make every copy one article.
+            body = article["text"] + f"\n\nFiled by the {WORDS[copy]} {WORDS[n % len(WORDS)]} {WORDS[n // len(WORDS) % len(WORDS)]} desk."
             (folder / f"{article['id']}.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
             n += 1
     return n
