@@ -66,16 +66,24 @@ def run(
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         _fail(f"no such file or folder: {missing[0]}")
-    from transforms.nlp import ModelNotInstalled, load_pipeline
+    from flows.summary import unchanged_run
     from warehouse.store import WarehouseError
 
     try:
-        load_pipeline(settings.spacy_model)  # fail fast, before Prefect starts; the flow reuses it
-        from flows.runner import run_ingest  # imports Prefect and GX: only when needed
-
-        summary = run_ingest([str(p) for p in paths], settings, workers=workers, dask_address=dask_address)
-    except (ModelNotInstalled, WarehouseError, FileNotFoundError) as exc:
+        # Nothing new under PATHS: answered from the ledger, without Prefect, spaCy or GX.
+        summary = unchanged_run([str(p) for p in paths], settings)
+    except (WarehouseError, FileNotFoundError) as exc:
         _fail(str(exc))
+    if summary is None:
+        from transforms.nlp import ModelNotInstalled, load_pipeline
+
+        try:
+            load_pipeline(settings.spacy_model)  # fail fast, before Prefect starts; the flow reuses it
+            from flows.runner import run_ingest  # imports Prefect and GX: only when needed
+
+            summary = run_ingest([str(p) for p in paths], settings, workers=workers, dask_address=dask_address)
+        except (ModelNotInstalled, WarehouseError, FileNotFoundError) as exc:
+            _fail(str(exc))
     _print_summary(summary, settings)
 
 

@@ -5,10 +5,7 @@ check in expectations/. Tasks work on batches of files/articles, never on one ar
 """
 from __future__ import annotations
 
-import uuid
 from collections import deque
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -18,6 +15,7 @@ from prefect.runtime import flow_run
 
 from expectations import audit_batch
 from flows.settings import Settings
+from flows.summary import RunSummary, finish_run, new_run_id, utc_now
 from transforms.ingest import (
     BatchOutcome,
     ParsedFile,
@@ -34,31 +32,11 @@ from transforms.ingest import (
 from transforms.corpus import learned_by_source, line_stat_records
 from transforms.nlp import load_pipeline
 from transforms.pipeline import analyse_batch, batch_sources, run_line_counts
-from transforms.records import BatchRecord, QualityResultRecord, RunRecord
+from transforms.records import BatchRecord, QualityResultRecord
 from warehouse.raw import discover, file_stats, read_input
-from warehouse.report import write_report
 from warehouse.store import Warehouse, WarehouseLocked
 
 PARSE_CHUNK = 256  # files per parse task
-
-
-def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-@dataclass
-class RunSummary:
-    run_id: str
-    warehouse: str
-    files_seen: int = 0
-    already_ingested: int = 0
-    published_articles: int = 0
-    quarantined_articles: int = 0
-    quarantine_reasons: dict[str, int] = field(default_factory=dict)
-    duplicate_files: int = 0
-    rejected_files: dict[str, str] = field(default_factory=dict)  # path -> reason
-    file_status: dict[str, str] = field(default_factory=dict)  # path -> status
-    report_path: str = ""
 
 
 @task(cache_policy=NO_CACHE)
@@ -153,19 +131,11 @@ def _start(settings: Settings, kind: str) -> tuple[Warehouse, str, RunSummary]:
     """The warehouse, the start time and an empty summary with a new run id ("run-..." or
     "reprocess-...")."""
     warehouse = Warehouse(settings.warehouse_dir, settings.lock_wait_seconds, settings.lake)
-    run_id = f"{kind}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-    return warehouse, utc_now(), RunSummary(run_id=run_id, warehouse=str(warehouse.root))
+    return warehouse, utc_now(), RunSummary(run_id=new_run_id(kind), warehouse=str(warehouse.root))
 
 
 def _finish(warehouse: Warehouse, summary: RunSummary, started: str, inputs: str) -> None:
-    """Record the run in `runs` and rewrite the quality report."""
-    warehouse.record_run(RunRecord(
-        run_id=summary.run_id, flow_run_id=str(flow_run.get_id() or ""), started_at=started, finished_at=utc_now(),
-        inputs=inputs, n_files=summary.files_seen, n_published=summary.published_articles,
-        n_quarantined=summary.quarantined_articles, n_rejected=len(summary.rejected_files),
-        n_duplicates=summary.duplicate_files,
-    ))
-    summary.report_path = str(write_report(warehouse))
+    finish_run(warehouse, summary, started, inputs, flow_run_id=str(flow_run.get_id() or ""))
 
 
 def _count(summary: RunSummary, outcome: BatchOutcome, published_before: set[str]) -> None:

@@ -97,3 +97,20 @@ def test_help_documents_every_option():
         assert result.returncode == 0
         for word in words:
             assert word in result.stdout, (command, word)
+
+
+def test_a_rerun_over_unchanged_files_never_starts_prefect(sample_cli, tmp_path):
+    """Answered from the ledger: with the Prefect API pointed at a closed port, a run that started
+    Prefect would fail; this one records the run and says every file was already ingested."""
+    _, wh = sample_cli
+    closed = {"PREFECT_API_URL": "http://127.0.0.1:9/api"}
+    result = wirehouse("run", str(EXAMPLES), "-w", str(wh), env=closed)
+    assert result.returncode == 0, result.stderr
+    assert "files seen: 14 (14 already ingested, skipped)" in " ".join(result.stdout.split())
+    runs = Warehouse(wh).query("select n_files, n_published, flow_run_id from runs order by started_at, run_id")
+    assert runs.values.tolist()[-1] == [14, 0, ""]
+    # One file changed on disk: the flow runs (and here, with no API to reach, fails clearly).
+    changed = tmp_path / "dumps"
+    changed.mkdir()
+    (changed / "new.txt").write_text("Title\n\nA new body, with a new sentence in it.\n", encoding="utf-8")
+    assert wirehouse("run", str(changed), "-w", str(wh), env=closed).returncode != 0
