@@ -5,6 +5,7 @@ check in expectations/. Tasks work on batches of files/articles, never on one ar
 """
 from __future__ import annotations
 
+import time
 from collections import deque
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from transforms.ingest import (
 )
 from transforms.corpus import learned_by_source, line_stat_records
 from transforms.nlp import load_pipeline
-from transforms.pipeline import analyse_batch, batch_sources, run_line_counts
+from transforms.pipeline import Stopwatch, analyse_batch, batch_sources, run_line_counts
 from transforms.records import BatchRecord, QualityResultRecord
 from warehouse.raw import discover, file_stats, read_input
 from warehouse.store import Warehouse, WarehouseLocked
@@ -69,18 +70,23 @@ def process_batch(files: list[ParsedFile], known_contents: set[str], learned: di
     """Analyse, stage, audit one batch (on any worker: it never opens the DuckDB file)."""
     started_at = utc_now()
     warehouse = Warehouse(settings.warehouse_dir, settings.lock_wait_seconds, settings.lake)
+    clock = Stopwatch()
     rows = analyse_batch(
         load_pipeline(settings.spacy_model), files, known_contents, batch_id=batch_id, run_id=run_id,
         languages=frozenset(settings.languages), learned=learned,
     )
+    clock.lap("analyse")
     warehouse.stage(batch_id, rows.rows.__dict__)
+    clock.lap("stage")
     # Audit what was written: the staged Parquet files, read back.
     result = audit_batch(warehouse.read_staged(batch_id), frozenset(settings.languages))
+    clock.lap("audit")
     return BatchOutcome(
         batch_id=batch_id, started_at=started_at, article_file=rows.article_file,
         contents={a.article_id: a.content_sha256 for a in rows.rows.articles if a.body},
         duplicates=rows.duplicates, rejected=rows.rejected, failed_articles=result.failed_articles,
         line_counts=rows.line_counts, outcomes=result.outcomes,
+        seconds={**rows.seconds, **clock.totals(("stage", "audit"))},
     )
 
 
@@ -97,6 +103,7 @@ def publish(warehouse: Warehouse, run_id: str, files: list[ParsedFile], outcome:
         n_published=n_articles - len(quarantined), n_quarantined=len(quarantined),
         staged_path=warehouse.archived(outcome.batch_id),
         audit_success=all(o.success for o in outcome.outcomes), started_at=outcome.started_at, published_at=utc_now(),
+        **{f"seconds_{stage}": seconds for stage, seconds in outcome.seconds.items()},
     )
     quality = [
         QualityResultRecord(run_id=run_id, batch_id=outcome.batch_id, suite=o.suite, expectation=o.rule,
@@ -155,9 +162,11 @@ def process_and_publish(warehouse: Warehouse, to_batch: list[ParsedFile], settin
     `window` at a time) and publish them one by one, in order, from this process: the only
     DuckDB writer. replace: the files' earlier rows are replaced (reprocessing)."""
     # Boilerplate lines, learned once for the run (earlier runs' statistics plus this run's lines).
+    counting = time.perf_counter()
     learned = learned_by_source(run_line_counts(to_batch), warehouse.line_counts(batch_sources(to_batch)),
                                 settings.boilerplate_min_articles)
-    batches = plan_batches(to_batch, settings.batch_size)
+    summary.seconds_read += time.perf_counter() - counting
+    batches = plan_batches(to_batch, settings.batch_size, parallel=workers)
     ids = [f"{run_id}-b{number:04d}" for number in range(1, len(batches) + 1)]
     window = 1 if workers <= 1 else 2 * workers
     in_flight: deque = deque()
@@ -192,6 +201,7 @@ def ingest(paths: list[str], settings: Settings | None = None, warehouse_dir: st
     with warehouse.run_lock():
         warehouse.initialise()
         load_pipeline(settings.spacy_model)  # fail before any work when the model is missing
+        reading = time.perf_counter()
         all_paths = [str(p) for p in discover([Path(p) for p in paths])]
         summary.files_seen = len(all_paths)
         # Unchanged files (same size and mtime as in the ledger) are not read at all.
@@ -214,6 +224,7 @@ def ingest(paths: list[str], settings: Settings | None = None, warehouse_dir: st
             summary.file_status.update(record_unbatched(warehouse, run_id, unbatched))
         known_contents = warehouse.known_contents()
         to_batch = [f for f in new if f.rejected is None and f.duplicate_of is None]
+        summary.seconds_read += time.perf_counter() - reading
         process_and_publish(warehouse, to_batch, settings, run_id, summary, known_contents, workers)
         summary.rejected_files.update({f.path: f.rejected for f in new if f.rejected is not None})
         summary.duplicate_files = sum(1 for s in summary.file_status.values() if s == "duplicate")

@@ -34,6 +34,7 @@ class RunSummary:
     rejected_files: dict[str, str] = field(default_factory=dict)  # path -> reason
     file_status: dict[str, str] = field(default_factory=dict)  # path -> status
     report_path: str = ""
+    seconds_read: float = 0.0  # reading and parsing inputs, line statistics (RunRecord.seconds_read)
 
 
 def unchanged_run(paths: list[str], settings: Settings) -> Optional[RunSummary]:
@@ -69,6 +70,6 @@ def finish_run(warehouse, summary: RunSummary, started: str, inputs: str, flow_r
         run_id=summary.run_id, flow_run_id=flow_run_id, started_at=started, finished_at=utc_now(),
         inputs=inputs, n_files=summary.files_seen, n_published=summary.published_articles,
         n_quarantined=summary.quarantined_articles, n_rejected=len(summary.rejected_files),
-        n_duplicates=summary.duplicate_files,
+        n_duplicates=summary.duplicate_files, seconds_read=round(summary.seconds_read, 4),
     ))
     summary.report_path = str(write_report(warehouse))

@@ -70,15 +70,24 @@ def mark_duplicates(files: Iterable[ParsedFile], known: dict[str, str]) -> None:
         seen.setdefault(f.file_id, f.path)
 
 
-def plan_batches(files: list[ParsedFile], batch_size: int) -> list[list[ParsedFile]]:
-    """Group files into batches of about `batch_size` articles; a file never spans batches."""
+def plan_batches(files: list[ParsedFile], batch_size: int, parallel: int = 1) -> list[list[ParsedFile]]:
+    """Group files into batches of at most about `batch_size` articles, as even as files allow
+    (a file never spans batches): 264 articles at 256 make two batches of 132, not 256 and 8.
+    parallel: the number of batches in flight at once; the batch count is rounded up to a
+    multiple of it so no worker idles while another finishes a lone last batch."""
+    total = sum(len(f.documents) for f in files)
+    if total == 0:
+        return [files] if files else []
+    n_batches = -(-total // batch_size)
+    n_batches = -(-n_batches // parallel) * parallel
+    target = -(-total // min(n_batches, total))
     batches: list[list[ParsedFile]] = []
     current: list[ParsedFile] = []
     count = 0
     for f in files:
         current.append(f)
         count += len(f.documents)
-        if count >= batch_size:
+        if count >= target:
             batches.append(current)
             current, count = [], 0
     if current:
@@ -124,6 +133,7 @@ class BatchOutcome:
     failed_articles: dict[str, list[str]]  # article_id -> failed audit rules
     line_counts: dict[tuple[str, str], list]
     outcomes: list = field(default_factory=list)  # the audit's ExpectationOutcome per rule
+    seconds: dict[str, float] = field(default_factory=dict)  # stage -> time (BatchRecord.seconds_*)
 
 
 def batch_file_records(

@@ -1,6 +1,7 @@
 """A batch of parsed files -> the rows of every article table (clean, segment, NLP, quotes)."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -23,6 +24,7 @@ class BatchRows:
     rejected: dict[str, str] = field(default_factory=dict)  # file path -> why processing failed
     # (source, line key) -> [articles of this batch containing it, example]: corpus statistics
     line_counts: dict[tuple[str, str], list] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # clean, nlp, rules
 
 
 def batch_sources(files: list[ParsedFile]) -> list[str]:
@@ -69,6 +71,7 @@ def analyse_batch(
     page copies and text records, and the body paragraphs of its HTML pages (their text exists
     only after extraction, so they teach later runs)."""
     result = BatchRows()
+    clock = Stopwatch()
     seen = set(known_contents)
     pending: list[list] = []  # [file, raw document, cleaned article, source]
     for f in files:
@@ -97,9 +100,11 @@ def analyse_batch(
     version = pipeline_version(f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}", nlp.meta.get("version", "?"))
     detected = [detect_language(a.body) for _, _, a, _ in pending]
     supported = [lang is None or lang in languages for lang in detected]
+    clock.lap("clean")
     parsed = iter(nlp.pipe((item[2].body for item, ok in zip(pending, supported) if ok), batch_size=nlp_batch_size))
     for (f, raw, article, source), language, ok in zip(pending, detected, supported):
         doc = next(parsed) if ok else nlp.make_doc(article.body)
+        clock.lap("nlp")
         if f.path in result.rejected:
             continue
         try:
@@ -109,6 +114,8 @@ def analyse_batch(
         except Exception as exc:  # noqa: BLE001
             result.rejected[f.path] = _failure("analyse", f, raw, exc)
             continue
+        finally:
+            clock.lap("rules")
         per_file.setdefault(f.path, []).append(rows)
     for f in files:
         if f.path in result.rejected:
@@ -116,7 +123,24 @@ def analyse_batch(
         for rows in per_file.get(f.path, []):
             result.rows.extend(rows)
             result.article_file[rows.articles[0].article_id] = f.path
+    result.seconds = clock.totals(("clean", "nlp", "rules"))
     return result
+
+
+class Stopwatch:
+    """Time between laps, summed per stage name."""
+
+    def __init__(self):
+        self._last = time.perf_counter()
+        self._totals: dict[str, float] = {}
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self._totals[stage] = self._totals.get(stage, 0.0) + now - self._last
+        self._last = now
+
+    def totals(self, stages: tuple[str, ...]) -> dict[str, float]:
+        return {stage: round(self._totals.get(stage, 0.0), 4) for stage in stages}
 
 
 def _counted_lines(raw: RawDocument, article: CleanArticle) -> list[str]:

@@ -178,6 +178,14 @@ class BatchRecord:
     audit_success: bool = col("true when every expectation passed on the whole batch")
     started_at: str = col("UTC time the batch started (ISO 8601)")
     published_at: str = col("UTC time of the publish commit (ISO 8601)")
+    seconds_clean: Optional[float] = col("time spent cleaning the batch's documents (extraction, residue, "
+                                         "boilerplate, language detection)", None)
+    seconds_nlp: Optional[float] = col("time in the spaCy pipeline (nlp.pipe)", None)
+    seconds_rules: Optional[float] = col("time building rows from the parsed documents (segmentation, "
+                                         "entity clustering, quote attribution)", None)
+    seconds_stage: Optional[float] = col("time writing the staged Parquet files", None)
+    seconds_audit: Optional[float] = col("time reading them back and validating them (Great Expectations)", None)
+    seconds_publish: Optional[float] = col("time of the publish transaction and the move to the archive", None)
 
 
 @dataclass
@@ -210,6 +218,8 @@ class RunRecord:
     n_quarantined: int = col("articles quarantined")
     n_rejected: int = col("files rejected")
     n_duplicates: int = col("files skipped as duplicates")
+    seconds_read: Optional[float] = col("time reading and parsing the new input files and counting their "
+                                        "lines for the boilerplate statistics, before the first batch", None)
 
 
 @dataclass

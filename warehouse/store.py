@@ -20,6 +20,7 @@ import fcntl
 import os
 import time
 from contextlib import contextmanager
+import dataclasses
 from dataclasses import asdict
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
@@ -246,6 +247,7 @@ class Warehouse:
         already exists are skipped, so a retried batch adds nothing twice. skip: article ids
         that go nowhere (found to be duplicates at publish time).
         """
+        started = time.perf_counter()
         staged = self._staged_tables(batch_id)
         reasons = pd.DataFrame({"article_id": list(quarantined), REASON_COLUMN: list(quarantined.values())},
                                dtype="string")
@@ -278,10 +280,12 @@ class Warehouse:
                     "n_quarantined = EXCLUDED.n_quarantined, n_duplicates = EXCLUDED.n_duplicates, "
                     "run_id = EXCLUDED.run_id, batch_id = EXCLUDED.batch_id") if replace else "")
                 self._insert_records(con, "raw_documents", raw_documents)
-                self._insert_records(con, "batches", [batch] if batch is not None else [])
                 self._insert_records(con, "quality_results", quality)
                 self._insert_records(con, "line_stats", line_stats, on_conflict=(
                     "ON CONFLICT (source, line_key) DO UPDATE SET n_articles = n_articles + EXCLUDED.n_articles"))
+                if batch is not None:  # last, with the time the publish took up to its commit
+                    batch = dataclasses.replace(batch, seconds_publish=round(time.perf_counter() - started, 4))
+                self._insert_records(con, "batches", [batch] if batch is not None else [])
                 con.execute("COMMIT")
             except Exception:
                 con.execute("ROLLBACK")

@@ -34,3 +34,21 @@ def test_a_failing_document_rejects_its_file_only(nlp, monkeypatch):
     assert result.rejected == {"/bad.jsonl": "record 1: cannot analyse (ValueError: model crashed)"}
     assert [x.body for x in result.rows.articles] == ["Ruiz spoke on Monday."]
     assert set(result.article_file.values()) == {"/good.jsonl"}
+
+
+def test_batches_are_even_and_a_multiple_of_the_workers():
+    from transforms.ingest import plan_batches
+
+    files = [parsed(f"/d/{i}.jsonl", "x") for i in range(300)]
+    sizes = lambda batches: [sum(len(f.documents) for f in b) for b in batches]  # noqa: E731
+    assert sizes(plan_batches(files, 256)) == [150, 150]
+    assert sizes(plan_batches(files, 64)) == [60, 60, 60, 60, 60]
+    assert sizes(plan_batches(files, 64, parallel=2)) == [50, 50, 50, 50, 50, 50]
+    assert sizes(plan_batches(files, 1000, parallel=4)) == [75, 75, 75, 75]
+    assert sizes(plan_batches(files[:3], 64, parallel=4)) == [1, 1, 1]
+    assert plan_batches([], 64) == []
+    # A file never spans batches; every file lands in exactly one, in order.
+    mixed = [parsed(f"/m/{i}.jsonl", *(["x"] * (1 + i % 4))) for i in range(100)]  # 250 articles
+    batches = plan_batches(mixed, 64)
+    assert [f for b in batches for f in b] == mixed
+    assert len(batches) == 4 and all(63 <= n <= 66 for n in sizes(batches[:-1]))
