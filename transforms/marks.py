@@ -7,11 +7,13 @@ apostrophes never take part, so “We’re ready” and "don't" pair cleanly.
 """
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 OPENING = frozenset("“„«\"")
 CLOSING = frozenset("”»\"")
 DOUBLED = ("``", "''")
+_MARK_CHARACTER = re.compile("[" + re.escape("".join(sorted(OPENING | CLOSING | {"`", "'"}))) + "]")
 
 
 class MarkPair(NamedTuple):
@@ -33,7 +35,12 @@ def pair_marks(text: str) -> list[MarkPair]:
     pairs: list[MarkPair] = []
     open_at, width = None, 1
     i = 0
-    while i < len(text):
+    while True:
+        # Only mark characters change the state: jump from one to the next.
+        found = _MARK_CHARACTER.search(text, i)
+        if found is None:
+            break
+        i = found.start()
         ch = text[i]
         doubled = text[i:i + 2] in DOUBLED
         if open_at is None:
