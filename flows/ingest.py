@@ -31,10 +31,10 @@ from transforms.ingest import (
     unchanged,
 )
 from transforms.corpus import learned_by_source, line_stat_records
-from transforms.nlp import load_pipeline
+from transforms.nlp import load_pipeline, require_model
 from transforms.pipeline import Stopwatch, analyse_batch, batch_sources, run_line_counts
 from transforms.records import BatchRecord, QualityResultRecord
-from warehouse.raw import discover, file_stats, read_input
+from warehouse.raw import discover_with_stats, read_input
 from warehouse.store import Warehouse, WarehouseLocked
 
 PARSE_CHUNK = 256  # files per parse task
@@ -200,12 +200,13 @@ def ingest(paths: list[str], settings: Settings | None = None, warehouse_dir: st
     run_id = summary.run_id
     with warehouse.run_lock():
         warehouse.initialise()
-        load_pipeline(settings.spacy_model)  # fail before any work when the model is missing
+        require_model(settings.spacy_model)  # fail before any work when the model is missing
         reading = time.perf_counter()
-        all_paths = [str(p) for p in discover([Path(p) for p in paths])]
+        stats = discover_with_stats([Path(p) for p in paths])
+        all_paths = list(stats)
         summary.files_seen = len(all_paths)
         # Unchanged files (same size and mtime as in the ledger) are not read at all.
-        stats, seen = file_stats([Path(p) for p in all_paths]), warehouse.ledger_stats()
+        seen = warehouse.ledger_stats()
         to_read = [p for p in all_paths if not unchanged(stats.get(p), seen.get(p, set()))]
         ingested = warehouse.ingested_files()
         parsed: list[ParsedFile] = []
@@ -242,7 +243,7 @@ def reprocess(settings: Settings | None = None, since: str | None = None) -> Run
     run_id = summary.run_id
     with warehouse.run_lock():
         warehouse.initialise()
-        load_pipeline(settings.spacy_model)
+        require_model(settings.spacy_model)
         files = parsed_from_raw(warehouse.raw_documents(since))
         summary.files_seen = len(files)
         # The files' own articles are about to be replaced: they are not duplicates of themselves.

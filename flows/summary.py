@@ -42,7 +42,7 @@ def unchanged_run(paths: list[str], settings: Settings) -> Optional[RunSummary]:
     record the run (a `runs` row, the report rewritten) and return its summary; otherwise None,
     and the flow does the run. Nothing is read but directory entries and the ledger."""
     from transforms.ingest import unchanged
-    from warehouse.raw import discover, file_stats
+    from warehouse.raw import discover_with_stats
     from warehouse.store import Warehouse
 
     warehouse = Warehouse(settings.warehouse_dir, settings.lock_wait_seconds, settings.lake)
@@ -50,8 +50,9 @@ def unchanged_run(paths: list[str], settings: Settings) -> Optional[RunSummary]:
         return None
     started = utc_now()
     with warehouse.run_lock():
-        all_paths = [str(p) for p in discover([Path(p) for p in paths])]
-        stats, seen = file_stats([Path(p) for p in all_paths]), warehouse.ledger_stats()
+        stats = discover_with_stats([Path(p) for p in paths])
+        all_paths = list(stats)
+        seen = warehouse.ledger_stats()
         if not all(unchanged(stats.get(p), seen.get(p, set())) for p in all_paths):
             return None
         summary = RunSummary(run_id=new_run_id("run"), warehouse=str(warehouse.root), files_seen=len(all_paths),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -21,20 +22,61 @@ class InputFile:
 
 
 def discover(paths: list[Path]) -> list[Path]:
-    """Every file under the given files and folders (recursive), sorted, de-duplicated.
-    Raises FileNotFoundError naming the first missing path."""
-    found: dict[str, Path] = {}
+    """Every file under the given files and folders (recursive; hidden files and folders and
+    README.md are skipped), sorted, de-duplicated, by real path. Raises FileNotFoundError
+    naming the first missing path."""
+    return [Path(p) for p in discover_with_stats(paths)]
+
+
+def discover_with_stats(paths: list[Path]) -> dict[str, Optional[tuple[int, int]]]:
+    """discover(), as path -> (size in bytes, mtime in ns) from the same directory scan (None
+    when a file cannot be stat'ed: reading it reports the error). One scandir per folder and
+    one stat per file: a rerun over 20,000 files costs a fraction of a second here."""
+    found: dict[str, Optional[tuple[int, int]]] = {}
     for given in paths:
         path = Path(given).expanduser()
         if not path.exists():
             raise FileNotFoundError(f"no such file or folder: {given}")
-        if path.is_file():
-            found[str(path.resolve())] = path.resolve()
+        root = path.resolve()
+        if root.is_file():
+            found[str(root)] = _stat(root)
             continue
-        for child in sorted(path.rglob("*")):
-            if child.is_file() and not child.name.startswith(".") and child.name not in IGNORED_NAMES:
-                found[str(child.resolve())] = child.resolve()
-    return [found[k] for k in sorted(found)]
+        _scan(str(root), found, {os.path.realpath(root)})
+    return dict(sorted(found.items()))
+
+
+def _scan(folder: str, found: dict, seen_folders: set[str]) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(".") or entry.name in IGNORED_NAMES:
+            continue
+        try:
+            if entry.is_symlink():  # named by where it points, as Path.resolve() does
+                target = os.path.realpath(entry.path)
+                if os.path.isdir(target):
+                    if target not in seen_folders:
+                        seen_folders.add(target)
+                        _scan(target, found, seen_folders)
+                elif os.path.isfile(target):
+                    found[target] = _stat(Path(target))
+            elif entry.is_dir(follow_symlinks=False):
+                _scan(entry.path, found, seen_folders)
+            elif entry.is_file(follow_symlinks=False):
+                st = entry.stat(follow_symlinks=False)
+                found[entry.path] = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            continue
+
+
+def _stat(path: Path) -> Optional[tuple[int, int]]:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
 
 
 def read_input(path: Path) -> InputFile:
@@ -46,16 +88,3 @@ def read_input(path: Path) -> InputFile:
         return InputFile(str(path), 0, hashlib.sha256(str(path).encode()).hexdigest(), None,
                          f"cannot read file: {exc.strerror or exc}")
     return InputFile(str(path), len(data), hashlib.sha256(data).hexdigest(), data, mtime_ns=mtime_ns)
-
-
-def file_stats(paths: list[Path]) -> dict[str, tuple[int, int]]:
-    """path -> (size in bytes, mtime in ns) without reading the files; unreadable ones are left
-    out (reading them reports the error)."""
-    stats = {}
-    for path in paths:
-        try:
-            st = Path(path).stat()
-        except OSError:
-            continue
-        stats[str(path)] = (st.st_size, st.st_mtime_ns)
-    return stats
