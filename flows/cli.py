@@ -75,14 +75,22 @@ def run(
     except (WarehouseError, FileNotFoundError) as exc:
         _fail(str(exc))
     if summary is None:
-        from transforms.nlp import ModelNotInstalled, load_pipeline
+        from flows.api_server import ApiServerError, temporary_api
+        from transforms.nlp import ModelNotInstalled, require_model
 
         try:
-            load_pipeline(settings.spacy_model)  # fail fast, before Prefect starts; the flow reuses it
-            from flows.runner import run_ingest  # imports Prefect and GX: only when needed
+            require_model(settings.spacy_model)  # fail fast, before Prefect starts
+            with temporary_api() as api:  # boots while this process imports and loads
+                if workers <= 1 and not dask_address:
+                    from flows.warm import warm_in_background
 
-            summary = run_ingest([str(p) for p in paths], settings, workers=workers, dask_address=dask_address)
-        except (ModelNotInstalled, WarehouseError, FileNotFoundError) as exc:
+                    # The model and GX load now, beside the server's boot (workers warm up as they start).
+                    warm_in_background(settings)
+                from flows.runner import run_ingest  # imports Prefect: only when needed
+
+                api.wait(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
+                summary = run_ingest([str(p) for p in paths], settings, workers=workers, dask_address=dask_address)
+        except (ModelNotInstalled, WarehouseError, FileNotFoundError, ApiServerError) as exc:
             _fail(str(exc))
     _print_summary(summary, settings)
 

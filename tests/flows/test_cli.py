@@ -114,3 +114,24 @@ def test_a_rerun_over_unchanged_files_never_starts_prefect(sample_cli, tmp_path)
     changed.mkdir()
     (changed / "new.txt").write_text("Title\n\nA new body, with a new sentence in it.\n", encoding="utf-8")
     assert wirehouse("run", str(changed), "-w", str(wh), env=closed).returncode != 0
+
+
+def test_two_local_workers_publish_what_one_does(sample_cli, tmp_path):
+    """`--workers 2`: a local Dask cluster whose workers warm up at start (flows.warm preload) and
+    report to the run's one temporary API; same summary as the serial run, nothing on stderr,
+    no server left behind."""
+    import psutil
+
+    result, _ = sample_cli
+    two = wirehouse("run", str(EXAMPLES), "-w", str(tmp_path / "wh2"), "--workers", "2")
+    assert two.returncode == 0, two.stderr
+    def counts(out: str) -> str:  # from "files seen:" up to the report's path (which differs)
+        text = " ".join(out.split())
+        return text[text.index("files seen:"):text.index("quality report:")]
+
+    assert "articles published: 13" in counts(two.stdout)
+    assert counts(two.stdout) == counts(result.stdout)
+    assert two.stderr == ""
+    assert not [p for p in psutil.process_iter(["cmdline"])
+                if "prefect.server.api.server:create_app" in " ".join(p.info["cmdline"] or [])
+                and str(tmp_path) in " ".join(p.info["cmdline"] or [])]

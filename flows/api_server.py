@@ -1,0 +1,109 @@
+"""Prefect's temporary API server, started early and once per run.
+
+Without PREFECT_API_URL, Prefect starts a temporary server when the flow begins: the run's
+process first imports the whole server package (~6 s of CPU on two cores) only to launch it in
+a subprocess, then waits for that subprocess to boot (~9 s) before any work starts. Here the same
+server command starts as a subprocess before Prefect is even imported, so its boot overlaps the
+run's own imports, the model load and the Great Expectations set-up, and the process never
+imports the server package. The URL goes into PREFECT_API_URL, which Prefect (imported later)
+and local Dask workers (spawned later) read from the environment.
+
+The server dies with the run: it is stopped at interpreter exit, after Prefect's own exit hooks
+have flushed their events, and on Linux the kernel stops it if the run is killed outright.
+"""
+from __future__ import annotations
+
+import atexit
+import ctypes
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
+SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+PR_SET_PDEATHSIG = 1
+
+
+class ApiServerError(RuntimeError):
+    """The temporary API server did not come up; the message says why."""
+
+
+class TemporaryApi:
+    def __init__(self, process: Optional[subprocess.Popen], url: str):
+        self.process = process
+        self.url = url
+
+    def wait(self, timeout: float) -> None:
+        """Block until the API answers its health check."""
+        if self.process is None:
+            return
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ApiServerError(f"Prefect's temporary API server exited with code {self.process.returncode}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.1)
+        raise ApiServerError(f"Prefect's temporary API server at {self.url} did not answer within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """In the server process, before exec: SIGTERM when the run's process dies (Linux)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
+@contextmanager
+def temporary_api() -> Iterator[TemporaryApi]:
+    """The API this run reports to: PREFECT_API_URL when configured (a server, Prefect Cloud),
+    else a temporary server started now (call .wait() before the flow starts). Sets
+    PREFECT_API_URL for the rest of the process and the processes it starts."""
+    configured = os.environ.get("PREFECT_API_URL")
+    if configured:
+        yield TemporaryApi(None, configured)
+        return
+    port = _free_port()
+    prefect_dir = Path(importlib.util.find_spec("prefect").origin).parent
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect_dir.parent), "--factory",
+         "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
+         "--log-level", "error", "--lifespan", "on"],
+        env={**os.environ, **SERVER_ENV}, preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+    )
+    api = TemporaryApi(process, f"http://127.0.0.1:{port}/api")
+    # Registered before Prefect is imported, so it runs after Prefect's exit hooks (LIFO).
+    atexit.register(api.stop)
+    os.environ["PREFECT_API_URL"] = api.url
+    try:
+        yield api
+    finally:
+        os.environ.pop("PREFECT_API_URL", None)
