@@ -81,8 +81,9 @@ def _article_rows(
     if not body:
         return rows
     rows.paragraphs = [ParagraphRecord(aid, p.index, p.start, p.end, body[p.start:p.end]) for p in paragraphs(body)]
+    spans = sentences(body)
     rows.sentences = [
-        SentenceRecord(aid, s.index, s.paragraph_index, s.start, s.end, body[s.start:s.end]) for s in sentences(body)
+        SentenceRecord(aid, s.index, s.paragraph_index, s.start, s.end, body[s.start:s.end]) for s in spans
     ]
     if not analyse:
         return rows
@@ -96,7 +97,7 @@ def _article_rows(
         for i, m in enumerate(sorted(analysis.mentions, key=lambda m: m.start))
     ]
     first_part: dict[int, str] = {}  # quote start -> quote_id of its quotation's first part
-    for q in extract_quotes(doc, analysis):
+    for q in extract_quotes(doc, analysis, spans, body):
         at = q.attribution
         quote_id = stable_id(aid, q.start, q.end)
         quotation_id = first_part.get(q.continues, quote_id) if q.continues is not None else quote_id

@@ -64,14 +64,25 @@ class Mention:
 class Cluster:
     mentions: list[Mention] = field(default_factory=list)
     name_matched: set[int] = field(default_factory=set)  # ids of mentions joined by name match
+    # (name, label, entity_id) once clustering is done (finalise): quote attribution asks for them
+    # thousands of times an article, and each answer is a vote over the mentions and a hash.
+    final: Optional[tuple[str, str, str]] = field(default=None, repr=False, compare=False)
+
+    def finalise(self) -> None:
+        self.final = None
+        self.final = (self.name, self.label, self.entity_id)
 
     @property
     def name(self) -> str:
+        if self.final is not None:
+            return self.final[0]
         longest = max((m.name for m in self.mentions), key=lambda n: (len(n.split()), len(n)))
         return strip_titles(longest) if self.label == "PERSON" else longest
 
     @property
     def label(self) -> str:
+        if self.final is not None:
+            return self.final[1]
         full = max((m.name for m in self.mentions), key=lambda n: (len(n.split()), len(n)))
         if len(full.split()) > 1 and full.split()[-1].lower() in org_suffixes():
             return "ORG"  # "Tidemark Terminals", "Skylark Air": the name says what it is
@@ -82,6 +93,8 @@ class Cluster:
 
     @property
     def entity_id(self) -> str:
+        if self.final is not None:
+            return self.final[2]
         return stable_id(self.label, self.name)
 
     def words(self) -> tuple[str, str]:
@@ -195,6 +208,8 @@ def analyse_entities(doc: Doc) -> EntityAnalysis:
         target.mentions.append(m)
         target.name_matched.add(id(m))
         m.cluster = target
+    for cluster in clusters:
+        cluster.finalise()
     return EntityAnalysis(mentions, clusters)
 
 

@@ -37,6 +37,8 @@ from transforms.rules import speech_lexicon
 from transforms.marks import CLOSING, OPENING, pair_marks
 from transforms.segment import Span, paragraphs, sentences
 
+_QUOTE_MARK = re.compile("[" + re.escape("".join(sorted(OPENING | CLOSING))) + "]")
+
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 PRONOUNS_PERSON = {"he", "she", "him", "her"}
 PRONOUNS_OTHER = {"they", "it", "we", "i"}
@@ -113,13 +115,15 @@ def _add(result, body, start, end, para_index, mark):
 class _Context:
     """Per-article lookups shared by all quotations."""
 
-    def __init__(self, doc: Doc, entities: EntityAnalysis, quotations: list[Quotation]):
+    def __init__(self, doc: Doc, entities: EntityAnalysis, quotations: list[Quotation],
+                 sentence_spans: Optional[list[Span]] = None, text: Optional[str] = None):
         self.doc = doc
         self.entities = entities
         self.lex = speech_lexicon()
-        self.text = doc.text  # Doc.text is rebuilt on every access: read it once
+        self.text = doc.text if text is None else text  # Doc.text is rebuilt on every access: read it once
         self.token_starts = [t.idx for t in doc]
-        self.sentences = sentences(self.text)
+        self.sentences = sentence_spans if sentence_spans is not None else sentences(self.text)
+        self._sentence_ends = [s.end for s in self.sentences]
         inside = bytearray(len(self.text) + 1)
         for q in quotations:
             lo = q.open_mark
@@ -128,10 +132,9 @@ class _Context:
         self.inside = inside
 
     def sentence_at(self, char: int) -> Span:
-        for s in self.sentences:
-            if s.start <= char < s.end or char < s.start:
-                return s
-        return self.sentences[-1]
+        """The sentence holding char, else the next one (char between sentences), else the last."""
+        i = bisect_right(self._sentence_ends, char)
+        return self.sentences[min(i, len(self.sentences) - 1)]
 
     def outside_tokens(self, start: int, end: int) -> list[Token]:
         lo, hi = bisect_left(self.token_starts, start), bisect_left(self.token_starts, end)
@@ -364,11 +367,14 @@ def attribute_in(ctx: _Context, tokens: list[Token], before: int, quote_end: Opt
     return None
 
 
-def extract_quotes(doc: Doc, entities: EntityAnalysis) -> list[Quote]:
-    """Direct, partial and indirect quotes of one article (doc.text is the cleaned body)."""
-    body = doc.text
+def extract_quotes(doc: Doc, entities: EntityAnalysis, sentence_spans: Optional[list[Span]] = None,
+                   body: Optional[str] = None) -> list[Quote]:
+    """Direct, partial and indirect quotes of one article (doc.text is the cleaned body).
+    sentence_spans: transforms.segment.sentences(doc.text), and body: doc.text, when the caller
+    has them already (Doc.text is rebuilt on every access)."""
+    body = doc.text if body is None else body
     quotations = find_quotations(body)
-    ctx = _Context(doc, entities, quotations)
+    ctx = _Context(doc, entities, quotations, sentence_spans, body)
     quotes: list[Quote] = []
     previous: Optional[Quote] = None
     for q in quotations:
@@ -499,9 +505,8 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
     """Reported speech in sentences without quotation marks: subject + reporting verb + clause."""
     result = []
     for sentence in ctx.sentences:
-        if any(ctx.inside[sentence.start:sentence.end]) or any(
-            ch in OPENING or ch in CLOSING for ch in ctx.text[sentence.start:sentence.end]
-        ):
+        if ctx.inside.find(1, sentence.start, sentence.end) != -1 or _QUOTE_MARK.search(
+                ctx.text, sentence.start, sentence.end):
             continue
         tokens = ctx.outside_tokens(sentence.start, sentence.end)
         allowed = {t.i for t in tokens}
