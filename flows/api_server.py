@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
@@ -82,12 +83,29 @@ def _die_with_parent() -> None:
         pass
 
 
+def configured_api_url() -> Optional[str]:
+    """PREFECT_API_URL from the environment or the active Prefect profile (profiles.toml), read
+    without importing Prefect."""
+    if os.environ.get("PREFECT_API_URL"):
+        return os.environ["PREFECT_API_URL"]
+    home = Path(os.environ.get("PREFECT_HOME", "~/.prefect")).expanduser()
+    profiles = Path(os.environ.get("PREFECT_PROFILES_PATH", home / "profiles.toml")).expanduser()
+    try:
+        data = tomllib.loads(profiles.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    active = os.environ.get("PREFECT_PROFILE") or data.get("active") or "ephemeral"
+    url = data.get("profiles", {}).get(active, {}).get("PREFECT_API_URL")
+    return str(url) if url else None
+
+
 @contextmanager
 def temporary_api() -> Iterator[TemporaryApi]:
-    """The API this run reports to: PREFECT_API_URL when configured (a server, Prefect Cloud),
-    else a temporary server started now (call .wait() before the flow starts). Sets
-    PREFECT_API_URL for the rest of the process and the processes it starts."""
-    configured = os.environ.get("PREFECT_API_URL")
+    """The API this run reports to: PREFECT_API_URL when configured (a server, Prefect Cloud; in
+    the environment or the active profile), else a temporary server started now (call .wait()
+    before the flow starts). Sets PREFECT_API_URL for the rest of the process and the processes
+    it starts."""
+    configured = configured_api_url()
     if configured:
         yield TemporaryApi(None, configured)
         return
