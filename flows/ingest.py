@@ -16,7 +16,7 @@ from prefect.runtime import flow_run
 
 from expectations import audit_batch
 from flows.settings import Settings
-from flows.summary import RunSummary, finish_run, new_run_id, utc_now
+from flows.summary import RunSummary, finish_run, new_run_id, scan_inputs, utc_now
 from transforms.ingest import (
     BatchOutcome,
     ParsedFile,
@@ -28,13 +28,12 @@ from transforms.ingest import (
     parsed_from_raw,
     plan_batches,
     raw_document_records,
-    unchanged,
 )
 from transforms.corpus import learned_by_source, line_stat_records
 from transforms.nlp import load_pipeline, require_model
 from transforms.pipeline import Stopwatch, analyse_batch, batch_sources, run_line_counts
 from transforms.records import BatchRecord, QualityResultRecord
-from warehouse.raw import discover_with_stats, read_input
+from warehouse.raw import read_input
 from warehouse.store import Warehouse, WarehouseLocked
 
 PARSE_CHUNK = 256  # files per parse task
@@ -202,12 +201,9 @@ def ingest(paths: list[str], settings: Settings | None = None, warehouse_dir: st
         warehouse.initialise()
         require_model(settings.spacy_model)  # fail before any work when the model is missing
         reading = time.perf_counter()
-        stats = discover_with_stats([Path(p) for p in paths])
-        all_paths = list(stats)
-        summary.files_seen = len(all_paths)
         # Unchanged files (same size and mtime as in the ledger) are not read at all.
-        seen = warehouse.ledger_stats()
-        to_read = [p for p in all_paths if not unchanged(stats.get(p), seen.get(p, set()))]
+        all_paths, to_read = scan_inputs(warehouse, paths)
+        summary.files_seen = len(all_paths)
         ingested = warehouse.ingested_files()
         parsed: list[ParsedFile] = []
         for i in range(0, len(to_read), PARSE_CHUNK):

@@ -37,12 +37,21 @@ class RunSummary:
     seconds_read: float = 0.0  # reading and parsing inputs, line statistics (RunRecord.seconds_read)
 
 
+def scan_inputs(warehouse, paths: list[str]) -> tuple[list[str], list[str]]:
+    """(every input file under `paths`, those to read): a file with the same size and mtime as a
+    ledger row of its path is not read again."""
+    from transforms.ingest import unchanged
+    from warehouse.raw import discover_with_stats
+
+    stats = discover_with_stats([Path(p) for p in paths])
+    seen = warehouse.ledger_stats()
+    return list(stats), [p for p, stat in stats.items() if not unchanged(stat, seen.get(p, set()))]
+
+
 def unchanged_run(paths: list[str], settings: Settings) -> Optional[RunSummary]:
     """When every file under `paths` is in the warehouse's ledger with the same size and mtime,
     record the run (a `runs` row, the report rewritten) and return its summary; otherwise None,
     and the flow does the run. Nothing is read but directory entries and the ledger."""
-    from transforms.ingest import unchanged
-    from warehouse.raw import discover_with_stats
     from warehouse.store import Warehouse
 
     warehouse = Warehouse(settings.warehouse_dir, settings.lock_wait_seconds, settings.lake)
@@ -50,10 +59,8 @@ def unchanged_run(paths: list[str], settings: Settings) -> Optional[RunSummary]:
         return None
     started = utc_now()
     with warehouse.run_lock():
-        stats = discover_with_stats([Path(p) for p in paths])
-        all_paths = list(stats)
-        seen = warehouse.ledger_stats()
-        if not all(unchanged(stats.get(p), seen.get(p, set())) for p in all_paths):
+        all_paths, to_read = scan_inputs(warehouse, paths)
+        if to_read:
             return None
         summary = RunSummary(run_id=new_run_id("run"), warehouse=str(warehouse.root), files_seen=len(all_paths),
                              already_ingested=len(all_paths),

@@ -21,17 +21,12 @@ class InputFile:
     mtime_ns: Optional[int] = None
 
 
-def discover(paths: list[Path]) -> list[Path]:
-    """Every file under the given files and folders (recursive; hidden files and folders and
-    README.md are skipped), sorted, de-duplicated, by real path. Raises FileNotFoundError
-    naming the first missing path."""
-    return [Path(p) for p in discover_with_stats(paths)]
-
-
 def discover_with_stats(paths: list[Path]) -> dict[str, Optional[tuple[int, int]]]:
-    """discover(), as path -> (size in bytes, mtime in ns) from the same directory scan (None
-    when a file cannot be stat'ed: reading it reports the error). One scandir per folder and
-    one stat per file: a rerun over 20,000 files costs a fraction of a second here."""
+    """Every file under the given files and folders (recursive; hidden files and folders and
+    README.md are skipped), sorted, de-duplicated, by real path, as path -> (size in bytes, mtime
+    in ns) from the same directory scan (None when a file cannot be stat'ed: reading it reports
+    the error). One scandir per folder and one stat per file: a rerun over 20,000 files costs a
+    fraction of a second here. Raises FileNotFoundError naming the first missing path."""
     found: dict[str, Optional[tuple[int, int]]] = {}
     for given in paths:
         path = Path(given).expanduser()
