@@ -33,8 +33,10 @@ floor seconds / end-to-end wall seconds. Prints a table of figures with their ta
 PASS/FAIL, and writes benchmarks/results/throughput.json (every raw figure, the machine, the
 corpus, versions) and throughput.txt (what was printed).
 
---rss-articles A,B additionally runs the 1-worker end to end on corpora of A and B articles
-(about an hour for 20,000 on two cores) and reports the peak RSS of each and their ratio.
+--rss-articles A,B additionally runs the end to end (--rss-workers, default 1) on corpora of A
+and B articles (20,000 take about 100 minutes with 1 worker, 70 with 2, on two cores) and reports
+the peak RSS of each and their ratio. With --rss-only that is all it runs; it writes
+throughput_rss.{json,txt}, and later full runs show those figures in their targets table.
 """
 from __future__ import annotations
 
@@ -576,6 +578,73 @@ def _verdict(ok: Optional[bool]) -> str:
     return "n/a" if ok is None else ("PASS" if ok else "FAIL")
 
 
+def rss_scaling(sizes: list[int], args, tmp: Path, repeats: int, log, one_run: Optional[dict] = None,
+                corpus_info: Optional[dict] = None) -> dict:
+    """Peak tree RSS of `wirehouse run --workers args.rss_workers` over corpora of each size (a
+    1-worker run of the main corpus is reused when it has one of the sizes), their ratio, and a
+    no-op rerun over each ingested corpus."""
+    rss_runs: dict = {"workers": args.rss_workers}
+    for size in sizes:
+        if one_run is not None and args.rss_workers == 1 and size == corpus_info["articles"]:
+            run, files = one_run, corpus_info["files"]
+        else:
+            log(f"RSS: corpus of {size} articles, {args.rss_workers} worker(s) end to end ...")
+            c = tmp / f"corpus-{size}"
+            m = corpus_mod.generate(c, size, args.seed, jobs=min(2, os.cpu_count() or 1))
+            run = end_to_end(c, tmp / f"wh-rss-{size}", args.rss_workers, args.timeout)
+            files = len(m)
+            rss_runs[f"noop_{size}"] = noop_reruns(c, tmp / f"wh-rss-{size}", repeats)
+            shutil.rmtree(tmp / f"wh-rss-{size}", ignore_errors=True)
+            shutil.rmtree(c, ignore_errors=True)
+            log(f"  {run['wall_s']:.1f} s, peak tree RSS {_mb(run['peak_tree_rss_bytes'])}")
+        rss_runs[str(size)] = {"articles": size, "files": files, "wall_s": run["wall_s"],
+                               "peak_tree_rss_bytes": run["peak_tree_rss_bytes"],
+                               "ru_maxrss_bytes": run["ru_maxrss_bytes"],
+                               "peak_processes": run["peak_processes"],
+                               "stage_seconds": run["stage_seconds"]}
+    a, b = (rss_runs[str(s)] for s in sizes)
+    rss_runs["sizes"] = sizes
+    rss_runs["ratio"] = b["peak_tree_rss_bytes"] / a["peak_tree_rss_bytes"]
+    rss_runs["ratio_ru_maxrss"] = b["ru_maxrss_bytes"] / a["ru_maxrss_bytes"]
+    return rss_runs
+
+
+def rss_only(sizes: list[int], args, results: dict, tmp: Path, repeats: int, log) -> int:
+    """--rss-only: the RSS comparison alone, written to throughput_rss.{json,txt}."""
+    try:
+        results["rss_scaling"] = rss_scaling(sizes, args, tmp, repeats, log)
+    finally:
+        for proc in list(_active):
+            _kill_group(proc)
+        shutil.rmtree(tmp, ignore_errors=True)
+    results["machine"]["loadavg_at_end"] = os.getloadavg()
+    results["measured_at"] = time.strftime("%Y-%m-%d %H:%M")
+    lines = [f"# Wirehouse peak RSS by corpus size ({results['measured_at']})",
+             f"machine: {results['machine']['cpu_count']} CPUs, {_mb(results['machine']['memory_bytes'])}",
+             "versions: " + ", ".join(f"{k} {v}" for k, v in results["versions"].items())]
+    lines += render_rss(results["rss_scaling"])
+    print("\n".join(lines))
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "throughput_rss.json").write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    (args.out / "throughput_rss.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"\nwrote {args.out / 'throughput_rss.json'} and {args.out / 'throughput_rss.txt'}")
+    return 0
+
+
+def render_rss(rs: dict) -> list[str]:
+    a, b = rs["sizes"]
+    lines = ["", f"## peak RSS by corpus size ({rs['workers']} worker{'s' if rs['workers'] > 1 else ''})"]
+    for size in rs["sizes"]:
+        x = rs[str(size)]
+        lines.append(f"{size:>7} articles ({x['files']} files): {x['wall_s']:8.1f} s, tree "
+                     f"{_mb(x['peak_tree_rss_bytes'])}, largest process {_mb(x['ru_maxrss_bytes'])}")
+        if f"noop_{size}" in rs:
+            lines.append(f"{'':8} no-op rerun over its {rs[f'noop_{size}']['files']} files: "
+                         f"{rs[f'noop_{size}']['median_s']:.2f} s")
+    lines.append(f"ratio {b}/{a}: tree {rs['ratio']:.2f}x, largest process {rs['ratio_ru_maxrss']:.2f}x")
+    return lines
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=2000, help="corpus size for the main runs (default 2000)")
@@ -590,6 +659,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--rss-articles", default=None, metavar="A,B",
                         help="also run 1 worker end to end on corpora of A and B articles (e.g. 2000,20000) and "
                              "compare their peak RSS (off by default: 20,000 takes about an hour)")
+    parser.add_argument("--rss-workers", type=int, default=1,
+                        help="workers of the --rss-articles runs (default 1; 2 halves the time)")
+    parser.add_argument("--rss-only", action="store_true",
+                        help="run only the --rss-articles comparison and write results/throughput_rss.{json,txt}; "
+                             "a later full run shows its figures in its targets table")
     parser.add_argument("--quotes-rows", type=int, default=TARGET_QUOTE_ROWS,
                         help="quote rows of the generated SQL warehouse (default 1,000,000; 0 skips it)")
     parser.add_argument("--noop-files", type=int, default=TARGET_NOOP_FILES,
@@ -600,6 +674,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     rss_sizes = [int(x) for x in args.rss_articles.split(",")] if args.rss_articles else []
     if rss_sizes and len(rss_sizes) != 2:
         parser.error("--rss-articles takes two sizes, A,B")
+    if args.rss_only and not rss_sizes:
+        parser.error("--rss-only needs --rss-articles A,B")
     repeats, heavy = max(1, args.repeats), max(1, args.heavy_repeats)
 
     from flows.settings import Settings
@@ -613,6 +689,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     def log(message: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
+    if args.rss_only:
+        return rss_only(rss_sizes, args, results, tmp, repeats, log)
     try:
         corpus = tmp / "corpus"
         t = time.perf_counter()
@@ -676,36 +754,20 @@ def main(argv: Optional[list[str]] = None) -> int:
             results["sql_big_warehouse"] = sql_timings(big, repeats)
             shutil.rmtree(big, ignore_errors=True)
 
-        if rss_sizes:
-            rss_runs = {}
-            for size in rss_sizes:
-                if size == args.articles and args.seed == results["corpus"]["seed"]:
-                    run, files = ones[0], results["corpus"]["files"]
-                else:
-                    log(f"RSS: corpus of {size} articles, 1 worker end to end ...")
-                    c = tmp / f"corpus-{size}"
-                    m = corpus_mod.generate(c, size, args.seed, jobs=min(2, os.cpu_count() or 1))
-                    run = end_to_end(c, tmp / f"wh-rss-{size}", 1, args.timeout)
-                    files = len(m)
-                    noop = noop_reruns(c, tmp / f"wh-rss-{size}", repeats)
-                    rss_runs[f"noop_{size}"] = noop
-                    shutil.rmtree(tmp / f"wh-rss-{size}", ignore_errors=True)
-                    shutil.rmtree(c, ignore_errors=True)
-                    log(f"  {run['wall_s']:.1f} s, peak tree RSS {_mb(run['peak_tree_rss_bytes'])}")
-                rss_runs[str(size)] = {"articles": size, "files": files, "wall_s": run["wall_s"],
-                                       "peak_tree_rss_bytes": run["peak_tree_rss_bytes"],
-                                       "ru_maxrss_bytes": run["ru_maxrss_bytes"],
-                                       "stage_seconds": run["stage_seconds"]}
-            a, b = (rss_runs[str(s)] for s in rss_sizes)
-            rss_runs["ratio"] = b["peak_tree_rss_bytes"] / a["peak_tree_rss_bytes"]
-            rss_runs["ratio_ru_maxrss"] = b["ru_maxrss_bytes"] / a["ru_maxrss_bytes"]
-            results["rss_scaling"] = rss_runs
+        if rss_sizes and not args.rss_only:
+            results["rss_scaling"] = rss_scaling(rss_sizes, args, tmp, repeats, log, one_run=ones[0],
+                                                 corpus_info=results["corpus"])
     finally:
         for proc in list(_active):
             _kill_group(proc)
         shutil.rmtree(tmp, ignore_errors=True)
     results["machine"]["loadavg_at_end"] = os.getloadavg()
 
+    saved = args.out / "throughput_rss.json"
+    if "rss_scaling" not in results and saved.exists():
+        earlier = json.loads(saved.read_text(encoding="utf-8"))
+        results["rss_scaling"] = {**earlier["rss_scaling"],
+                                  "from": f"{saved.name}, the --rss-only run of {earlier['measured_at']}"}
     lines = render(results, rss_sizes)
     print("\n".join(lines))
     args.out.mkdir(parents=True, exist_ok=True)
@@ -792,15 +854,9 @@ def render(r: dict, rss_sizes: list[int]) -> list[str]:
                      f"entities, {_mb(b['db_bytes'])}, built in {b['total_build_s']:.1f} s")
 
     if "rss_scaling" in r:
-        rs = r["rss_scaling"]
-        lines += ["", "## peak RSS by corpus size (1 worker)"]
-        for size in rss_sizes:
-            x = rs[str(size)]
-            lines.append(f"{size:>7} articles ({x['files']} files): {x['wall_s']:8.1f} s, tree "
-                         f"{_mb(x['peak_tree_rss_bytes'])}, largest process {_mb(x['ru_maxrss_bytes'])}")
-            if f"noop_{size}" in rs:
-                lines.append(f"{'':8} no-op rerun over its {rs[f'noop_{size}']['files']} files: "
-                             f"{rs[f'noop_{size}']['median_s']:.2f} s")
+        lines += render_rss(r["rss_scaling"])
+        if r["rss_scaling"].get("from"):
+            lines.append(f"(from {r['rss_scaling']['from']})")
 
     # Targets.
     ratio = floor["pipe_median_s"] / one["wall_s"]
@@ -813,7 +869,7 @@ def render(r: dict, rss_sizes: list[int]) -> list[str]:
     else:
         targets.append(("2 workers / 1 worker (articles/s)", "skipped", f">= {TARGET_SPEEDUP}x", None))
     if "rss_scaling" in r:
-        a, b = rss_sizes
+        a, b = r["rss_scaling"]["sizes"]
         rr = r["rss_scaling"]["ratio"]
         ok = rr <= TARGET_RSS_RATIO
         targets.append((f"peak RSS {b} / {a} articles", f"{rr:.2f}x", f"<= {TARGET_RSS_RATIO}x"

@@ -28,15 +28,16 @@ from transforms.ingest import (
     parsed_from_raw,
     plan_batches,
     raw_document_records,
+    reloaded,
 )
-from transforms.corpus import learned_by_source, line_stat_records
+from transforms.corpus import LineCounter, line_stat_records
 from transforms.nlp import load_pipeline, require_model
-from transforms.pipeline import Stopwatch, analyse_batch, batch_sources, run_line_counts
+from transforms.pipeline import Stopwatch, analyse_batch, batch_sources, count_run_lines
 from transforms.records import BatchRecord, QualityResultRecord
 from warehouse.raw import read_input
 from warehouse.store import Warehouse, WarehouseLocked
 
-PARSE_CHUNK = 256  # files per parse task
+PARSE_CHUNK = 256  # files per parse task: what the first reading holds at once
 
 
 @task(cache_policy=NO_CACHE)
@@ -156,15 +157,14 @@ def _count(summary: RunSummary, outcome: BatchOutcome, published_before: set[str
 
 
 def process_and_publish(warehouse: Warehouse, to_batch: list[ParsedFile], settings: Settings, run_id: str,
-                        summary: RunSummary, known_contents: set[str], workers: int, replace: bool = False) -> None:
+                        summary: RunSummary, known_contents: set[str], workers: int,
+                        learned: dict[str, frozenset[int]], load=None, replace: bool = False) -> None:
     """Batch the files, process the batches (ahead, in parallel with a Dask task runner, at most
     `window` at a time) and publish them one by one, in order, from this process: the only
-    DuckDB writer. replace: the files' earlier rows are replaced (reprocessing)."""
-    # Boilerplate lines, learned once for the run (earlier runs' statistics plus this run's lines).
-    counting = time.perf_counter()
-    learned = learned_by_source(run_line_counts(to_batch), warehouse.line_counts(batch_sources(to_batch)),
-                                settings.boilerplate_min_articles)
-    summary.seconds_read += time.perf_counter() - counting
+    DuckDB writer. learned: the run's corpus boilerplate (LineCounter.learned). load: reads a
+    batch of released files again (ParsedFile.released) just before it is processed, so a run
+    holds at most `window` batches of documents; None when the files are held whole.
+    replace: the files' earlier rows are replaced (reprocessing)."""
     batches = plan_batches(to_batch, settings.batch_size, parallel=workers)
     ids = [f"{run_id}-b{number:04d}" for number in range(1, len(batches) + 1)]
     window = 1 if workers <= 1 else 2 * workers
@@ -177,13 +177,29 @@ def process_and_publish(warehouse: Warehouse, to_batch: list[ParsedFile], settin
         _count(summary, outcome, known_contents)
         known_contents.update(outcome.contents.values())
 
-    for batch_id, files in zip(ids, batches):
+    for number, (batch_id, files) in enumerate(zip(ids, batches)):
+        if load is not None:
+            files = load(files)
+            batches[number] = None  # the released stubs of a loaded batch are not needed again
         args = (files, set(known_contents), learned, settings, batch_id, run_id)
         in_flight.append((files, process_batch.submit(*args) if workers > 1 else _Done(process_batch(*args))))
         while len(in_flight) >= window:
             publish_next()
     while in_flight:
         publish_next()
+
+
+def read_again(files: list[ParsedFile], summary: RunSummary) -> list[ParsedFile]:
+    """A planned batch with its released files read and parsed again (ingest.reloaded)."""
+    released = [f.path for f in files if f.released_count is not None]
+    if not released:
+        return files
+    reading = time.perf_counter()
+    fresh = {f.path: f for f in parse_files(released)}
+    summary.seconds_read += time.perf_counter() - reading
+    files = [reloaded(f, fresh[f.path]) if f.path in fresh else f for f in files]
+    summary.rejected_files.update({f.path: f.rejected for f in files if f.rejected is not None})
+    return files
 
 
 @flow(name="wirehouse-ingest", log_prints=False)
@@ -205,25 +221,45 @@ def ingest(paths: list[str], settings: Settings | None = None, warehouse_dir: st
         all_paths, to_read = scan_inputs(warehouse, paths)
         summary.files_seen = len(all_paths)
         ingested = warehouse.ingested_files()
-        parsed: list[ParsedFile] = []
+        known_ids, known_paths = warehouse.known_file_ids(), warehouse.known_paths()
+        # First reading, a chunk at a time: decide each file's fate and count the run's lines. The
+        # files to batch are kept whole up to settings.hold_mb, then as released stubs (read again
+        # when their batch comes).
+        counter, sources, hold = LineCounter(), set(), settings.hold_mb * 1e6
+        to_batch: list[ParsedFile] = []
+        new_paths: set[str] = set()
+        rejected: dict[str, str] = {}
         for i in range(0, len(to_read), PARSE_CHUNK):
-            parsed += parse_files(to_read[i:i + PARSE_CHUNK])
-        new = [f for f in parsed if (f.file_id, f.path) not in ingested]
-        warehouse.touch_files([(f.file_id, f.path, f.mtime_ns) for f in parsed
-                               if (f.file_id, f.path) in ingested and f.mtime_ns is not None])
-        summary.already_ingested = len(all_paths) - len(new)
-        for path in set(all_paths) - {f.path for f in new}:
+            parsed = parse_files(to_read[i:i + PARSE_CHUNK])
+            new = [f for f in parsed if (f.file_id, f.path) not in ingested]
+            warehouse.touch_files([(f.file_id, f.path, f.mtime_ns) for f in parsed
+                                   if (f.file_id, f.path) in ingested and f.mtime_ns is not None])
+            mark_duplicates(new, known_ids)
+            mark_versions(new, known_paths)
+            for f in new:  # later chunks see this chunk's files as mark_duplicates saw them
+                known_ids.setdefault(f.file_id, f.path)
+            unbatched = [f for f in new if f.rejected is not None or f.duplicate_of is not None]
+            if unbatched:
+                summary.file_status.update(record_unbatched(warehouse, run_id, unbatched))
+            batchable = [f for f in new if f.rejected is None and f.duplicate_of is None]
+            count_run_lines(counter, batchable)
+            sources.update(batch_sources(batchable))
+            for f in batchable:
+                hold -= sum(len(doc.content) for doc in f.documents)
+                to_batch.append(f if hold >= 0 else f.released())
+            new_paths.update(f.path for f in new)
+            rejected.update({f.path: f.rejected for f in new if f.rejected is not None})
+        summary.already_ingested = len(all_paths) - len(new_paths)
+        for path in set(all_paths) - new_paths:
             summary.file_status[path] = "already ingested"
-        mark_duplicates(new, warehouse.known_file_ids())
-        mark_versions(new, warehouse.known_paths())
-        unbatched = [f for f in new if f.rejected is not None or f.duplicate_of is not None]
-        if unbatched:
-            summary.file_status.update(record_unbatched(warehouse, run_id, unbatched))
         known_contents = warehouse.known_contents()
-        to_batch = [f for f in new if f.rejected is None and f.duplicate_of is None]
+        # Boilerplate lines, learned once for the run (earlier runs' statistics plus this run's lines).
+        learned = counter.learned(warehouse.line_counts(sorted(sources)), settings.boilerplate_min_articles)
+        del counter
         summary.seconds_read += time.perf_counter() - reading
-        process_and_publish(warehouse, to_batch, settings, run_id, summary, known_contents, workers)
-        summary.rejected_files.update({f.path: f.rejected for f in new if f.rejected is not None})
+        process_and_publish(warehouse, to_batch, settings, run_id, summary, known_contents, workers, learned,
+                            load=lambda files: read_again(files, summary))
+        summary.rejected_files.update(rejected)
         summary.duplicate_files = sum(1 for s in summary.file_status.values() if s == "duplicate")
         _finish(warehouse, summary, started, "; ".join(str(p) for p in paths))
     return summary
@@ -244,7 +280,10 @@ def reprocess(settings: Settings | None = None, since: str | None = None) -> Run
         summary.files_seen = len(files)
         # The files' own articles are about to be replaced: they are not duplicates of themselves.
         known_contents = warehouse.known_contents(excluding_files={f.file_id for f in files})
-        process_and_publish(warehouse, files, settings, run_id, summary, known_contents, 1, replace=True)
+        # New versions among them counted when they were first ingested: the run's own lines are
+        # the earlier runs' statistics already, so only those (prior) teach the boilerplate here.
+        learned = LineCounter().learned(warehouse.line_counts(batch_sources(files)), settings.boilerplate_min_articles)
+        process_and_publish(warehouse, files, settings, run_id, summary, known_contents, 1, learned, replace=True)
         summary.duplicate_files = sum(1 for s in summary.file_status.values() if s == "duplicate")
         _finish(warehouse, summary, started, f"reprocess since {since}" if since else "reprocess all")
     return summary

@@ -31,6 +31,12 @@ class Settings(BaseSettings):
         default=256, ge=1, description="Articles per batch at most (batches are made even): one NLP/stage/audit/publish "
         "cycle. Great Expectations costs ~0.6 s a batch whatever its size, so batches of a few hundred keep the audit small."
     )
+    hold_mb: float = Field(
+        default=64, ge=0,
+        description="Input documents a run keeps in memory from its first reading (where it counts the run's lines), in "
+        "millions of characters of parsed documents; files beyond it are read again batch by batch, so a run's memory does not grow with its corpus. "
+        "Env WIREHOUSE_HOLD_MB.",
+    )
     lock_wait_seconds: float = Field(
         default=10.0, ge=0, description="How long `wirehouse sql` waits for a writer, and a publish for readers, to release the DuckDB file."
     )

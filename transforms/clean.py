@@ -15,7 +15,7 @@ from lxml import etree
 from trafilatura.utils import load_html
 
 from transforms.corpus import RULE_ID as CORPUS_RULE_ID
-from transforms.corpus import line_key
+from transforms.corpus import line_hash, line_key
 from transforms.page_text import LIST_HEADER_RULES, byline_metadata, furniture_removals, main_text_removals
 from transforms.parse import RawDocument
 from transforms.rules import match_residue
@@ -244,11 +244,12 @@ def _extract(page):
     return trafilatura.bare_extraction(page, with_metadata=True, include_comments=False, include_tables=False)
 
 
-def clean_document(doc: RawDocument, boilerplate: frozenset[str] = frozenset()) -> CleanArticle:
+def clean_document(doc: RawDocument, boilerplate: frozenset[int] = frozenset()) -> CleanArticle:
     """Clean one raw document (page copy, HTML or extracted main text).
 
-    boilerplate: corpus-learned line keys (transforms.corpus.line_key) of the document's source;
-    a line with such a key is removed with rule id `corpus-boilerplate`."""
+    boilerplate: corpus-learned lines of the document's source, as hashes (transforms.corpus.line_hash)
+    of their keys (transforms.corpus.line_key); such a line is removed with rule id
+    `corpus-boilerplate`."""
     title, url, authors, published = doc.title, doc.url, doc.authors, doc.published
     if doc.kind == "html":
         page = prepare_html(doc.content)
@@ -281,7 +282,7 @@ def clean_document(doc: RawDocument, boilerplate: frozenset[str] = frozenset()) 
 
 
 def clean_lines(
-    text: str, take_title: bool, title: Optional[str], boilerplate: frozenset[str] = frozenset(),
+    text: str, take_title: bool, title: Optional[str], boilerplate: frozenset[int] = frozenset(),
     page_copy: bool = False,
 ) -> tuple[str, list[RemovedLine], Optional[str]]:
     """Split text into lines, drop residue lines, rebuild paragraphs.
@@ -305,7 +306,7 @@ def clean_lines(
         rule = match_residue(line)
         if rule is not None:
             rules[line_no] = rule.id
-        elif boilerplate and line_key(line) in boilerplate:
+        elif boilerplate and line_hash(line_key(line)) in boilerplate:
             rules[line_no] = CORPUS_RULE_ID
         elif take_title and first is None:
             first, first_no = line, line_no

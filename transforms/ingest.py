@@ -29,6 +29,27 @@ class ParsedFile:
     duplicate_of: Optional[str] = None
     mtime_ns: Optional[int] = None
     new_version: bool = False  # the path was ingested before with other bytes
+    released_count: Optional[int] = None  # set by released(): how many documents there were
+
+    @property
+    def n_documents(self) -> int:
+        return len(self.documents) if self.released_count is None else self.released_count
+
+    def released(self) -> ParsedFile:
+        """This file without its documents (their count kept): what a run holds of a file between
+        reading it for the line statistics and reading it again for its batch, so memory does not
+        grow with the corpus."""
+        return replace(self, documents=[], released_count=self.n_documents)
+
+
+def reloaded(released: ParsedFile, fresh: ParsedFile) -> ParsedFile:
+    """A released file read again for its batch: the fresh documents with the decisions taken on
+    the first reading (duplicate, new version). Bytes that changed in between reject the file
+    for this run: the ledger keeps the first reading's size and mtime, so the next run reads it
+    again."""
+    if fresh.rejected is None and fresh.file_id != released.file_id:
+        return replace(released, rejected="the file changed while this run read it; the next run reads it again")
+    return replace(released, documents=fresh.documents, rejected=fresh.rejected, released_count=None)
 
 
 def mark_versions(files: Iterable[ParsedFile], known_paths: set[str]) -> None:
@@ -75,7 +96,7 @@ def plan_batches(files: list[ParsedFile], batch_size: int, parallel: int = 1) ->
     (a file never spans batches): 264 articles at 256 make two batches of 132, not 256 and 8.
     parallel: the number of batches in flight at once; the batch count is rounded up to a
     multiple of it so no worker idles while another finishes a lone last batch."""
-    total = sum(len(f.documents) for f in files)
+    total = sum(f.n_documents for f in files)
     if total == 0:
         return [files] if files else []
     n_batches = -(-total // batch_size)
@@ -86,7 +107,7 @@ def plan_batches(files: list[ParsedFile], batch_size: int, parallel: int = 1) ->
     count = 0
     for f in files:
         current.append(f)
-        count += len(f.documents)
+        count += f.n_documents
         if count >= target:
             batches.append(current)
             current, count = [], 0
@@ -115,7 +136,7 @@ def file_record(
         status, reason = "published", None
     return FileRecord(
         file_id=f.file_id, path=f.path, size_bytes=f.size_bytes, format=f.format, status=status,
-        reason=reason, n_articles=len(f.documents), n_published=published, n_quarantined=quarantined,
+        reason=reason, n_articles=f.n_documents, n_published=published, n_quarantined=quarantined,
         n_duplicates=duplicates, run_id=run_id, batch_id=batch_id, mtime_ns=f.mtime_ns,
     )
 

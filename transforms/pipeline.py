@@ -9,7 +9,7 @@ from spacy.language import Language
 
 from transforms.article import ArticleRows, article_id_for, article_rows, content_sha256
 from transforms.clean import PARAGRAPH_SEPARATOR, CleanArticle, clean_document
-from transforms.corpus import count_document_lines, source_of
+from transforms.corpus import LineCounter, count_document_lines, source_of
 from transforms.ingest import ParsedFile, source_uri
 from transforms.language import detect_language
 from transforms.parse import RawDocument
@@ -32,26 +32,29 @@ def batch_sources(files: list[ParsedFile]) -> list[str]:
     return sorted({source_of(doc.url, f.path) for f in files for doc in f.documents})
 
 
-def run_line_counts(files: list[ParsedFile]) -> dict[tuple[str, str], list]:
-    """Line statistics of a whole run, before any batch: the raw lines of every page copy and
-    text record of the new files, each distinct document once per source. Batches then all
-    clean with the same learned lines, whatever order or process they run in."""
-    documents, seen = [], set()
+def count_run_lines(counter: LineCounter, files: list[ParsedFile]) -> None:
+    """Add files to a run's line statistics, before any batch: the raw lines of every page copy
+    and text record of the new files (not new versions of known files), each distinct document
+    once per source. Called chunk by chunk as the run reads its inputs; batches then all clean
+    with the same learned lines, whatever order or process they run in."""
     for f in files:
         if f.rejected is not None or f.duplicate_of is not None or f.new_version:
             continue
         for doc in f.documents:
-            source = source_of(doc.url, f.path)
-            digest = (source, content_sha256(doc.content))
-            if doc.kind != "html" and digest not in seen:
-                seen.add(digest)
-                documents.append((source, doc.content.splitlines()))
-    return count_document_lines(documents)
+            if doc.kind != "html":
+                counter.add(source_of(doc.url, f.path), doc.content)
+
+
+def run_line_counts(files: list[ParsedFile]) -> LineCounter:
+    """The line statistics of these files alone (count_run_lines into a new counter)."""
+    counter = LineCounter()
+    count_run_lines(counter, files)
+    return counter
 
 
 def analyse_batch(
     nlp: Language, files: list[ParsedFile], known_contents: set[str], *, batch_id: str, run_id: str,
-    languages: frozenset[str] = frozenset({"en"}), learned: Mapping[str, frozenset[str]] = {},
+    languages: frozenset[str] = frozenset({"en"}), learned: Mapping[str, frozenset[int]] = {},
     nlp_batch_size: int = 32,
 ) -> BatchRows:
     """Clean every document of the batch's files, run the spaCy pipeline once over all bodies
@@ -64,8 +67,8 @@ def analyse_batch(
     languages: bodies detected in another language skip the NLP stages (the audit quarantines
     them).
 
-    Corpus-learned boilerplate: learned (source -> line keys, from
-    transforms.corpus.learned_by_source over earlier runs' counts and this run's run_line_counts)
+    Corpus-learned boilerplate: learned (source -> line key hashes, from
+    transforms.corpus.LineCounter.learned over earlier runs' counts and this run's lines)
     are removed with rule id corpus-boilerplate. Only those keys travel with a batch, not the
     run's statistics. The batch returns its own contribution in line_counts: the raw lines of its
     page copies and text records, and the body paragraphs of its HTML pages (their text exists

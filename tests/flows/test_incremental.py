@@ -56,3 +56,53 @@ def test_rerun_reads_only_what_changed(tmp_path, monkeypatch):
     story.write_text("A new headline\n" + story.read_text(encoding="utf-8").split("\n", 1)[1], encoding="utf-8")
     assert run_ingest([str(dumps)], settings).file_status[str(story)] == "duplicate"
     assert wh.table_counts()["articles"] == before["articles"] + 1
+
+
+def test_a_run_over_its_memory_hold_reads_files_again_batch_by_batch(tmp_path, monkeypatch):
+    """hold_mb=0: nothing is kept from the first reading; every file to batch is read again
+    for its batch, and the warehouse ends the same as a run that kept everything."""
+    dumps = tmp_path / "dumps"
+    shutil.copytree(EXAMPLES, dumps)
+    reads: list[str] = []
+    real_read = flows.ingest.read_input
+
+    def counting_read(path):
+        reads.append(Path(path).name)
+        return real_read(path)
+
+    monkeypatch.setattr(flows.ingest, "read_input", counting_read)
+    kept = run_ingest([str(dumps)], Settings(dir=tmp_path / "kept"))
+    assert len(reads) == 14
+    reads.clear()
+    streamed = run_ingest([str(dumps)], Settings(dir=tmp_path / "streamed", hold_mb=0))
+    # The 2 rejected files (broken.jsonl, corrupt.txt.gz) are decided on the first reading; the 12 others are read twice.
+    assert len(reads) == 14 + 12 and sorted(set(reads)) == sorted(set(reads[:14]))
+    assert sorted(n for n in reads[14:]) == sorted(n for n in reads[:14] if n not in {"broken.jsonl", "corrupt.txt.gz"})
+    assert {Path(p).name: s for p, s in streamed.file_status.items()} == \
+        {Path(p).name: s for p, s in kept.file_status.items()}
+    assert (streamed.published_articles, streamed.quarantined_articles) == \
+        (kept.published_articles, kept.quarantined_articles)
+    assert Warehouse(tmp_path / "streamed").table_counts() == Warehouse(tmp_path / "kept").table_counts()
+
+
+def test_a_file_that_changes_between_the_two_readings_is_rejected_for_this_run(tmp_path, monkeypatch):
+    dumps = tmp_path / "dumps"
+    shutil.copytree(EXAMPLES / "text", dumps)
+    story = dumps / "council-bridge.txt"
+    real_read = flows.ingest.read_input
+    count = {"story": 0}
+
+    def changing_read(path):
+        if Path(path) == story:
+            count["story"] += 1
+            if count["story"] == 2:  # someone appends to the file between the run's two readings
+                story.write_text(story.read_text(encoding="utf-8") + "\nA late line.\n", encoding="utf-8")
+        return real_read(path)
+
+    monkeypatch.setattr(flows.ingest, "read_input", changing_read)
+    settings = Settings(dir=tmp_path / "wh", hold_mb=0)
+    first = run_ingest([str(dumps)], settings)
+    assert first.file_status[str(story)] == "rejected"
+    assert first.rejected_files[str(story)] == "the file changed while this run read it; the next run reads it again"
+    again = run_ingest([str(dumps)], settings)
+    assert again.file_status[str(story)] == "published" and again.published_articles == 1

@@ -1,5 +1,5 @@
 from flows.settings import Settings
-from transforms.corpus import count_document_lines, learned_by_source, line_key, line_stat_records, source_of
+from transforms.corpus import LineCounter, count_document_lines, line_hash, line_key, line_stat_records, source_of
 from transforms.ingest import ParsedFile
 from transforms.parse import RawDocument
 from transforms.nlp import load_pipeline
@@ -19,9 +19,29 @@ def test_counts_are_per_article_and_threshold_is_inclusive():
     counts = count_document_lines([("s", ["A line here", "A line here!", "OK"]), ("s", ["a LINE here"])])
     assert counts[("s", "a line here")] == [2, "A line here"]
     assert ("s", "ok") not in counts  # too short to be evidence
-    assert learned_by_source(counts, {("s", "a line here"): 1}, 3) == {"s": frozenset({"a line here"})}
-    assert learned_by_source(counts, {}, 3) == {}
     assert [r.n_articles for r in line_stat_records(counts)] == [2]
+
+
+def test_run_counter_counts_documents_and_adds_earlier_runs():
+    counter = LineCounter()
+    counter.add("s", "A line here\nA line here!\nOK")
+    counter.add("s", "a LINE here")
+    counter.add("s", "a LINE here")  # the same document again counts once
+    counter.add("t", "A line here")
+    assert counter.count("s", "a line here") == 2 and counter.count("s", "ok") == 0
+    assert counter.learned({("s", "a line here"): 1}, 3) == {"s": frozenset({line_hash("a line here")})}
+    assert counter.learned({}, 3) == {}
+    assert counter.learned({("u", "only earlier"): 3}, 3) == {"u": frozenset({line_hash("only earlier")})}
+
+
+def test_run_counter_folds_its_buffer_without_losing_counts(monkeypatch):
+    monkeypatch.setattr(LineCounter, "FLUSH_EVERY", 3)
+    counter = LineCounter()
+    for i in range(50):
+        counter.add("s", f"Shared footer line\nStory line number {'x' * i}\nAnother story line {'y' * i}")
+    assert counter.count("s", "shared footer line") == 50
+    assert counter.count("s", f"story line number {'x' * 7}") == 1
+    assert set(counter.learned({}, 3)["s"]) == {line_hash("shared footer line")}
 
 
 TOPICS = ["harbour budget", "library hours", "bus depot", "school meals"]
@@ -37,7 +57,7 @@ def batch(n: int, prior: dict | None = None, versions: bool = False):
     """A run of n page copies from one folder, counted as the flow counts a run."""
     files = [ParsedFile(f"/dumps/ledger/p{i}.txt", f"{i:064d}", 10, "text", [RawDocument(0, "text", page(i))],
                         new_version=versions) for i in range(n)]
-    learned = learned_by_source(run_line_counts(files), prior or {}, 3)
+    learned = run_line_counts(files).learned(prior or {}, 3)
     return analyse_batch(_nlp(), files, set(), batch_id="b", run_id="r", learned=learned)
 
 
