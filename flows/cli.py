@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import ExitStack
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -80,12 +81,17 @@ def run(
 
         try:
             require_model(settings.spacy_model)  # fail fast, before Prefect starts
-            with temporary_api() as api:  # boots while this process imports and loads
+            with temporary_api() as api, ExitStack() as cluster:  # the server boots while this process loads
                 if workers <= 1 and not dask_address:
                     from flows.warm import warm_in_background
 
-                    # The model and GX load now, beside the server's boot (workers warm up as they start).
+                    # The model and GX load now, beside the server's boot.
                     warm_in_background(settings)
+                elif not dask_address:
+                    from flows.warm import start_local_cluster
+
+                    # The workers start (and warm up) now, beside the server's boot.
+                    dask_address = cluster.enter_context(start_local_cluster(workers)).scheduler_address
                 from flows.runner import run_ingest  # imports Prefect: only when needed
 
                 api.wait(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))

@@ -30,9 +30,17 @@ from transforms.ingest import (
     raw_document_records,
     reloaded,
 )
-from transforms.corpus import LineCounter, line_stat_records
+from transforms.corpus import LineCounter, count_article_lines, line_stat_records
 from transforms.nlp import load_pipeline, require_model
-from transforms.pipeline import Stopwatch, analyse_batch, batch_sources, count_run_lines
+from transforms.pipeline import (
+    BatchRows,
+    PreparedBatch,
+    Stopwatch,
+    batch_sources,
+    count_run_lines,
+    parse_batch,
+    prepare_batch,
+)
 from transforms.records import BatchRecord, QualityResultRecord
 from warehouse.raw import read_input
 from warehouse.store import Warehouse, WarehouseLocked
@@ -64,18 +72,40 @@ def transient_io_error(task, task_run, state) -> bool:
 STORAGE_RETRIES = dict(retries=2, retry_delay_seconds=2, retry_condition_fn=transient_io_error)
 
 
+@task(cache_policy=NO_CACHE)
+def prepare(files: list[ParsedFile], known_contents: set[str], learned: dict[str, frozenset[int]],
+            settings: Settings) -> PreparedBatch:
+    """Clean a batch (transforms.pipeline.prepare_batch)."""
+    return prepare_batch(files, known_contents, languages=frozenset(settings.languages), learned=learned)
+
+
+@task(cache_policy=NO_CACHE)
+def parse(prepared: PreparedBatch, settings: Settings, batch_id: str, run_id: str) -> BatchRows:
+    """The NLP stage and the entity and quote rules (transforms.pipeline.parse_batch)."""
+    return parse_batch(load_pipeline(settings.spacy_model), prepared, batch_id=batch_id, run_id=run_id)
+
+
 @task(cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def process_batch(files: list[ParsedFile], known_contents: set[str], learned: dict[str, frozenset[str]], settings: Settings,
-                  batch_id: str, run_id: str) -> BatchOutcome:
-    """Analyse, stage, audit one batch (on any worker: it never opens the DuckDB file)."""
+def stage_and_audit(rows: BatchRows, settings: Settings, batch_id: str, started_at: str) -> BatchOutcome:
+    """Stage a batch's rows as Parquet and audit what was written (never opens the DuckDB file)."""
+    return _stage_and_audit(rows, settings, batch_id, started_at)
+
+
+@task(cache_policy=NO_CACHE, **STORAGE_RETRIES)
+def process_batch(files: list[ParsedFile], known_contents: set[str], learned: dict[str, frozenset[int]],
+                  settings: Settings, batch_id: str, run_id: str) -> BatchOutcome:
+    """Analyse, stage, audit one batch in one task: what a Dask worker runs (only the small
+    outcome travels back; the rows go through the lake)."""
     started_at = utc_now()
+    rows = parse_batch(load_pipeline(settings.spacy_model),
+                       prepare_batch(files, known_contents, languages=frozenset(settings.languages), learned=learned),
+                       batch_id=batch_id, run_id=run_id)
+    return _stage_and_audit(rows, settings, batch_id, started_at)
+
+
+def _stage_and_audit(rows: BatchRows, settings: Settings, batch_id: str, started_at: str) -> BatchOutcome:
     warehouse = Warehouse(settings.warehouse_dir, settings.lock_wait_seconds, settings.lake)
     clock = Stopwatch()
-    rows = analyse_batch(
-        load_pipeline(settings.spacy_model), files, known_contents, batch_id=batch_id, run_id=run_id,
-        languages=frozenset(settings.languages), learned=learned,
-    )
-    clock.lap("analyse")
     warehouse.stage(batch_id, rows.rows.__dict__)
     clock.lap("stage")
     # Audit what was written: the staged Parquet files, read back.
@@ -85,7 +115,7 @@ def process_batch(files: list[ParsedFile], known_contents: set[str], learned: di
         batch_id=batch_id, started_at=started_at, article_file=rows.article_file,
         contents={a.article_id: a.content_sha256 for a in rows.rows.articles if a.body},
         duplicates=rows.duplicates, rejected=rows.rejected, failed_articles=result.failed_articles,
-        line_counts=rows.line_counts, outcomes=result.outcomes,
+        article_lines=rows.article_lines, outcomes=result.outcomes,
         seconds={**rows.seconds, **clock.totals(("stage", "audit"))},
     )
 
@@ -112,7 +142,8 @@ def publish(warehouse: Warehouse, run_id: str, files: list[ParsedFile], outcome:
         for o in outcome.outcomes
     ]
     warehouse.publish(outcome.batch_id, quarantined, records, batch, quality,
-                      [] if replace else line_stat_records(outcome.line_counts), skip=skipped,
+                      [] if replace else line_stat_records(count_article_lines(outcome.article_lines, skipped)),
+                      skip=skipped,
                       raw_documents=raw_document_records(files), replace=replace)
     return {r.path: r.status for r in records}
 
@@ -122,16 +153,6 @@ def record_unbatched(warehouse: Warehouse, run_id: str, files: list[ParsedFile])
     records = [file_record(f, run_id=run_id, batch_id=None) for f in files]
     warehouse.record_files(records)
     return {r.path: r.status for r in records}
-
-
-class _Done:
-    """The result of a task called directly, shaped like a future."""
-
-    def __init__(self, value):
-        self.value = value
-
-    def result(self):
-        return self.value
 
 
 def _start(settings: Settings, kind: str) -> tuple[Warehouse, str, RunSummary]:
@@ -159,15 +180,21 @@ def _count(summary: RunSummary, outcome: BatchOutcome, published_before: set[str
 def process_and_publish(warehouse: Warehouse, to_batch: list[ParsedFile], settings: Settings, run_id: str,
                         summary: RunSummary, known_contents: set[str], workers: int,
                         learned: dict[str, frozenset[int]], load=None, replace: bool = False) -> None:
-    """Batch the files, process the batches (ahead, in parallel with a Dask task runner, at most
-    `window` at a time) and publish them one by one, in order, from this process: the only
-    DuckDB writer. learned: the run's corpus boilerplate (LineCounter.learned). load: reads a
-    batch of released files again (ParsedFile.released) just before it is processed, so a run
-    holds at most `window` batches of documents; None when the files are held whole.
-    replace: the files' earlier rows are replaced (reprocessing)."""
+    """Batch the files, process the batches and publish them one by one, in order, from this
+    process: the only DuckDB writer.
+
+    workers > 1 (a Dask task runner): whole batches run ahead on the workers, at most `2 x
+    workers` at a time. One worker: this process is a pipeline around the NLP stage, which runs
+    here while the flow's thread pool cleans the next batch and stages and audits the previous
+    one, so the NLP stage never waits for them (on a machine with a second core).
+
+    learned: the run's corpus boilerplate (LineCounter.learned). load: reads a batch of released
+    files again (ParsedFile.released) just before it is processed, so a run holds a few batches
+    of documents at most; None when the files are held whole. replace: the files' earlier rows
+    are replaced (reprocessing). A body published by an earlier batch of the run while this one
+    was in flight is a duplicate at publish time (publish's `skipped`)."""
     batches = plan_batches(to_batch, settings.batch_size, parallel=workers)
     ids = [f"{run_id}-b{number:04d}" for number in range(1, len(batches) + 1)]
-    window = 1 if workers <= 1 else 2 * workers
     in_flight: deque = deque()
 
     def publish_next() -> None:
@@ -177,14 +204,35 @@ def process_and_publish(warehouse: Warehouse, to_batch: list[ParsedFile], settin
         _count(summary, outcome, known_contents)
         known_contents.update(outcome.contents.values())
 
-    for number, (batch_id, files) in enumerate(zip(ids, batches)):
+    def files_of(number: int) -> list[ParsedFile]:
+        files = batches[number]
         if load is not None:
             files = load(files)
             batches[number] = None  # the released stubs of a loaded batch are not needed again
-        args = (files, set(known_contents), learned, settings, batch_id, run_id)
-        in_flight.append((files, process_batch.submit(*args) if workers > 1 else _Done(process_batch(*args))))
-        while len(in_flight) >= window:
-            publish_next()
+        return files
+
+    if workers > 1:
+        for number, batch_id in enumerate(ids):
+            files = files_of(number)
+            in_flight.append((files, process_batch.submit(files, set(known_contents), learned, settings,
+                                                          batch_id, run_id)))
+            while len(in_flight) >= 2 * workers:
+                publish_next()
+    else:
+        def prepare_ahead(number: int):
+            files = files_of(number)
+            return files, utc_now(), prepare.submit(files, set(known_contents), learned, settings)
+
+        upcoming = prepare_ahead(0) if ids else None
+        for number, batch_id in enumerate(ids):
+            files, started_at, prepared = upcoming
+            prepared = prepared.result()
+            if number + 1 < len(ids):
+                upcoming = prepare_ahead(number + 1)  # cleaned on the pool while this batch is parsed here
+            rows = parse(prepared, settings, batch_id, run_id)
+            while in_flight:  # the previous batch, staged and audited on the pool meanwhile
+                publish_next()
+            in_flight.append((files, stage_and_audit.submit(rows, settings, batch_id, started_at)))
     while in_flight:
         publish_next()
 

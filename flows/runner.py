@@ -28,12 +28,11 @@ def run_ingest(paths: list[str], settings: Settings, workers: int = 1, dask_addr
             return ingest(paths, settings)
     from prefect_dask import DaskTaskRunner
 
+    from flows.warm import LOCAL_CLUSTER
+
     logging.getLogger("distributed").setLevel(logging.WARNING)  # not the cluster's INFO chatter
-    runner = (DaskTaskRunner(address=dask_address) if dask_address else DaskTaskRunner(
-        cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
-                        "dashboard_address": None,
-                        # each worker loads the model and GX as it starts, not on its first batch
-                        "preload": ["flows.warm"]}))
+    runner = (DaskTaskRunner(address=dask_address) if dask_address
+              else DaskTaskRunner(cluster_kwargs={"n_workers": workers, **LOCAL_CLUSTER}))
     with shared_prefect_api(), temporary_settings(updates=quiet):
         return ingest.with_options(task_runner=runner)(paths, settings, workers=max(workers, 2))
 

@@ -1,9 +1,15 @@
 """Warm-up: load the spaCy model and build the Great Expectations context in a background
 thread while the process waits on something else (Prefect's temporary server starting, the
 input files being read), so the first batch does not pay for them. Both loaders are
-thread-safe and cached per process; an error here is left for the real call to raise."""
+thread-safe and cached per process; an error here is left for the real call to raise.
+
+Once loaded, the model's and the libraries' objects are frozen out of the garbage collector's
+reach (gc.freeze): they live as long as the process, and a full collection would otherwise walk
+them again and again while the rules allocate."""
 from __future__ import annotations
 
+import gc
+import logging
 import threading
 
 from flows.settings import Settings
@@ -18,6 +24,7 @@ def warm_in_background(settings: Settings) -> threading.Thread:
             from expectations import warm_up
 
             warm_up()
+            gc.freeze()
         except Exception:  # noqa: BLE001 - the flow's own load reports it properly
             pass
 
@@ -30,3 +37,18 @@ def dask_setup(worker) -> None:
     """Dask preload hook (`dask worker ... --preload flows.warm`, and our local clusters): each
     worker process warms up as it starts, with the settings of its environment."""
     warm_in_background(Settings())
+
+
+# A local cluster: single-threaded worker processes (spaCy is not shared between threads), each
+# warming up as it starts. The scheduler's HTTP endpoint (health, and the dashboard when bokeh is
+# installed) takes a free port: a second cluster on the machine must not collide on 8787.
+LOCAL_CLUSTER = {"threads_per_worker": 1, "processes": True, "dashboard_address": ":0", "preload": ["flows.warm"]}
+
+
+def start_local_cluster(workers: int):
+    """A local Dask cluster of `workers` processes (LOCAL_CLUSTER), started now: `wirehouse run
+    --workers N` starts it while Prefect's server boots, so the workers load the model meanwhile."""
+    from distributed import LocalCluster
+
+    logging.getLogger("distributed").setLevel(logging.WARNING)  # not the cluster's INFO chatter
+    return LocalCluster(n_workers=workers, **LOCAL_CLUSTER)

@@ -44,17 +44,33 @@ def source_of(url: Optional[str], path: str) -> str:
     return str(PurePath(path).parent)
 
 
+def document_line_keys(lines: Iterable[str]) -> dict[str, str]:
+    """The distinct keys of one document's lines (too short ones left out), each with the first
+    line that had it."""
+    seen: dict[str, str] = {}
+    for line in lines:
+        key = line_key(line)
+        if len(key) >= MIN_KEY_CHARS and key not in seen:
+            seen[key] = line.strip()
+    return seen
+
+
 def count_document_lines(sources_lines: Iterable[tuple[str, Iterable[str]]]) -> dict[tuple[str, str], list]:
     """(source, key) -> [articles containing it, an example line], over documents given as
     (source, lines). Each document counts once per key."""
+    return count_article_lines({i: (source, document_line_keys(lines))
+                                for i, (source, lines) in enumerate(sources_lines)})
+
+
+def count_article_lines(article_lines: Mapping, skip: Iterable = ()) -> dict[tuple[str, str], list]:
+    """(source, key) -> [articles containing it, an example line], over articles given as
+    article -> (source, document_line_keys), leaving out the articles in `skip`."""
+    skip = set(skip)
     counts: dict[tuple[str, str], list] = {}
-    for source, lines in sources_lines:
-        seen: dict[str, str] = {}
-        for line in lines:
-            key = line_key(line)
-            if len(key) >= MIN_KEY_CHARS and key not in seen:
-                seen[key] = line.strip()
-        for key, example in seen.items():
+    for article, (source, keys) in article_lines.items():
+        if article in skip:
+            continue
+        for key, example in keys.items():
             entry = counts.setdefault((source, key), [0, example])
             entry[0] += 1
     return counts

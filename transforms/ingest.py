@@ -152,7 +152,7 @@ class BatchOutcome:
     duplicates: dict[str, int]  # file path -> articles skipped as already ingested
     rejected: dict[str, str]  # file path -> why processing failed
     failed_articles: dict[str, list[str]]  # article_id -> failed audit rules
-    line_counts: dict[tuple[str, str], list]
+    article_lines: dict[str, tuple[str, dict[str, str]]]  # the batch's line statistics, per article
     outcomes: list = field(default_factory=list)  # the audit's ExpectationOutcome per rule
     seconds: dict[str, float] = field(default_factory=dict)  # stage -> time (BatchRecord.seconds_*)
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Mapping, Optional
 
 from spacy.language import Language
 
 from transforms.article import ArticleRows, article_id_for, article_rows, content_sha256
 from transforms.clean import PARAGRAPH_SEPARATOR, CleanArticle, clean_document
-from transforms.corpus import LineCounter, count_document_lines, source_of
+from transforms.corpus import LineCounter, count_article_lines, document_line_keys, source_of
 from transforms.ingest import ParsedFile, source_uri
 from transforms.language import detect_language
 from transforms.parse import RawDocument
@@ -22,9 +22,14 @@ class BatchRows:
     article_file: dict[str, str] = field(default_factory=dict)  # article_id -> file path
     duplicates: dict[str, int] = field(default_factory=dict)  # file path -> articles skipped
     rejected: dict[str, str] = field(default_factory=dict)  # file path -> why processing failed
-    # (source, line key) -> [articles of this batch containing it, example]: corpus statistics
-    line_counts: dict[tuple[str, str], list] = field(default_factory=dict)
+    # article_id -> (source, {line key: example line}): the batch's corpus statistics
+    article_lines: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)  # clean, nlp, rules
+
+    def line_counts(self, skip=()) -> dict[tuple[str, str], list]:
+        """(source, line key) -> [articles of this batch containing it, example], without the
+        articles in `skip` (transforms.corpus.count_article_lines)."""
+        return count_article_lines(self.article_lines, skip)
 
 
 def batch_sources(files: list[ParsedFile]) -> list[str]:
@@ -52,17 +57,29 @@ def run_line_counts(files: list[ParsedFile]) -> LineCounter:
     return counter
 
 
+@dataclass
+class PreparedBatch:
+    """A batch cleaned and ready for the NLP stage (prepare_batch), with what cleaning decided."""
+
+    files: list[ParsedFile]
+    result: BatchRows  # duplicates, rejected, article_lines and seconds["clean"] filled in
+    pending: list[tuple[ParsedFile, RawDocument, CleanArticle, str]]  # (file, raw document, cleaned, source)
+    detected: list[Optional[str]]  # language of each pending body
+    supported: list[bool]  # whether it goes through the NLP stages
+
+
 def analyse_batch(
     nlp: Language, files: list[ParsedFile], known_contents: set[str], *, batch_id: str, run_id: str,
     languages: frozenset[str] = frozenset({"en"}), learned: Mapping[str, frozenset[int]] = {},
     nlp_batch_size: int = 32,
 ) -> BatchRows:
     """Clean every document of the batch's files, run the spaCy pipeline once over all bodies
-    (nlp.pipe), and build the rows. Articles whose cleaned body was already ingested (in
-    known_contents, or earlier in this batch) are skipped and counted as duplicates; empty bodies
-    are kept so the audit can quarantine them with a reason. A document whose processing raises
-    rejects its whole file (with the record and the error as reason) and nothing else: the rest
-    of the batch goes on.
+    (nlp.pipe), and build the rows: prepare_batch, then parse_batch (two steps so a caller may
+    clean the next batch while this one is in the NLP stage). Articles whose cleaned body was
+    already ingested (in known_contents, or earlier in this batch) are skipped and counted as
+    duplicates; empty bodies are kept so the audit can quarantine them with a reason. A document
+    whose processing raises rejects its whole file (with the record and the error as reason) and
+    nothing else: the rest of the batch goes on.
 
     languages: bodies detected in another language skip the NLP stages (the audit quarantines
     them).
@@ -70,13 +87,22 @@ def analyse_batch(
     Corpus-learned boilerplate: learned (source -> line key hashes, from
     transforms.corpus.LineCounter.learned over earlier runs' counts and this run's lines)
     are removed with rule id corpus-boilerplate. Only those keys travel with a batch, not the
-    run's statistics. The batch returns its own contribution in line_counts: the raw lines of its
+    run's statistics. The batch returns its own contribution in article_lines: the raw lines of its
     page copies and text records, and the body paragraphs of its HTML pages (their text exists
     only after extraction, so they teach later runs)."""
+    prepared = prepare_batch(files, known_contents, languages=languages, learned=learned)
+    return parse_batch(nlp, prepared, batch_id=batch_id, run_id=run_id, nlp_batch_size=nlp_batch_size)
+
+
+def prepare_batch(
+    files: list[ParsedFile], known_contents: set[str], *, languages: frozenset[str] = frozenset({"en"}),
+    learned: Mapping[str, frozenset[int]] = {},
+) -> PreparedBatch:
+    """The first step of analyse_batch: clean, skip duplicate bodies, count lines, detect languages."""
     result = BatchRows()
     clock = Stopwatch()
     seen = set(known_contents)
-    pending: list[list] = []  # [file, raw document, cleaned article, source]
+    pending: list = []
     for f in files:
         if f.rejected is not None or f.duplicate_of is not None:
             continue
@@ -84,7 +110,7 @@ def analyse_batch(
         try:
             for doc in f.documents:
                 source = source_of(doc.url, f.path)
-                cleaned.append([f, doc, clean_document(doc, learned.get(source, frozenset())), source])
+                cleaned.append((f, doc, clean_document(doc, learned.get(source, frozenset())), source))
         except Exception as exc:  # noqa: BLE001 - any failure on one input is that input's rejection
             result.rejected[f.path] = _failure("clean", f, doc, exc)
             continue
@@ -96,16 +122,25 @@ def analyse_batch(
             seen.add(digest)
             pending.append(item)
 
-    result.line_counts = count_document_lines(
-        (source, _counted_lines(raw, article)) for f, raw, article, source in pending if not f.new_version)
-
-    per_file: dict[str, list[ArticleRows]] = {}
-    version = pipeline_version(f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}", nlp.meta.get("version", "?"))
+    result.article_lines = {article_id_for(f.file_id, raw.record_index): (source, document_line_keys(_counted_lines(raw, article)))
+                            for f, raw, article, source in pending if not f.new_version}
     detected = [detect_language(a.body) for _, _, a, _ in pending]
     supported = [lang is None or lang in languages for lang in detected]
     clock.lap("clean")
+    result.seconds = clock.totals(("clean",))
+    return PreparedBatch(files, result, pending, detected, supported)
+
+
+def parse_batch(nlp: Language, prepared: PreparedBatch, *, batch_id: str, run_id: str,
+                nlp_batch_size: int = 32) -> BatchRows:
+    """The second step of analyse_batch: nlp.pipe over the prepared bodies, then the rows."""
+    result, pending = prepared.result, prepared.pending
+    clock = Stopwatch()
+    per_file: dict[str, list[ArticleRows]] = {}
+    version = pipeline_version(f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}", nlp.meta.get("version", "?"))
+    supported = prepared.supported
     parsed = iter(nlp.pipe((item[2].body for item, ok in zip(pending, supported) if ok), batch_size=nlp_batch_size))
-    for (f, raw, article, source), language, ok in zip(pending, detected, supported):
+    for (f, raw, article, source), language, ok in zip(pending, prepared.detected, supported):
         doc = next(parsed) if ok else nlp.make_doc(article.body)
         clock.lap("nlp")
         if f.path in result.rejected:
@@ -120,13 +155,13 @@ def analyse_batch(
         finally:
             clock.lap("rules")
         per_file.setdefault(f.path, []).append(rows)
-    for f in files:
+    for f in prepared.files:
         if f.path in result.rejected:
             continue
         for rows in per_file.get(f.path, []):
             result.rows.extend(rows)
             result.article_file[rows.articles[0].article_id] = f.path
-    result.seconds = clock.totals(("clean", "nlp", "rules"))
+    result.seconds.update(clock.totals(("nlp", "rules")))
     return result
 
 

@@ -217,3 +217,31 @@ def test_batches_stage_and_archive_in_a_lake_url(sample, tmp_path):
     assert all(lake.exists("batches", p.rsplit("/", 1)[1], "quotes.parquet") for p in staged)
     assert sorted(p.name for p in settings.warehouse_dir.iterdir()) == ["reports", "run.lock", "wirehouse.duckdb"]
     lake.remove()
+
+
+def test_one_worker_pipeline_in_small_batches_publishes_what_one_batch_does(tmp_path):
+    """With one worker the flow cleans the next batch and audits the previous one while a batch
+    is in the NLP stage. In batches of 2 articles the warehouse must end as with one batch, and a
+    retitled copy whose original is still in flight in the batch before is a duplicate all the
+    same (found at publish time)."""
+    dumps = tmp_path / "dumps"
+    shutil.copytree(EXAMPLES, dumps)
+    story = dumps / "text" / "shipyard-reopening.txt"
+    copy = dumps / "text2" / "shipyard-reopening.txt"
+    copy.parent.mkdir()
+    copy.write_text("Shipyard reopens, updated\n" + story.read_text(encoding="utf-8").split("\n", 1)[1], encoding="utf-8")
+    whole = run_ingest([str(dumps)], Settings(dir=tmp_path / "whole"))
+    small = run_ingest([str(dumps)], Settings(dir=tmp_path / "small", batch_size=2))
+    small_wh, whole_wh = Warehouse(tmp_path / "small"), Warehouse(tmp_path / "whole")
+    batches = small_wh.query("select path, batch_id from files").set_index("path").batch_id.to_dict()
+    assert batches[str(story)] != batches[str(copy)]  # the original and its copy in different batches
+    assert small.file_status[str(copy)] == whole.file_status[str(copy)] == "duplicate"
+    assert small.file_status == whole.file_status
+    assert (small.published_articles, small.quarantined_articles, small.quarantine_reasons) == \
+        (whole.published_articles, whole.quarantined_articles, whole.quarantine_reasons)
+    counts = small_wh.table_counts()
+    assert (counts.pop("batches"), counts.pop("quality_results")) == (7, 7 * 34)  # the audit's 34 rules per batch
+    assert counts == {t: n for t, n in whole_wh.table_counts().items() if t not in ("batches", "quality_results")}
+    assert small_wh.query("select * from line_stats order by all").equals(whole_wh.query("select * from line_stats order by all"))
+    quotes = "select q.text, q.speaker, a.title from quotes q join articles a using (article_id) order by all"
+    assert small_wh.query(quotes).equals(whole_wh.query(quotes))
