@@ -34,8 +34,10 @@ from transforms.corpus import LineCounter, count_article_lines, line_stat_record
 from transforms.nlp import load_pipeline, require_model
 from transforms.pipeline import (
     BatchRows,
+    ParsedBatch,
     PreparedBatch,
     Stopwatch,
+    batch_rows,
     batch_sources,
     count_run_lines,
     parse_batch,
@@ -80,15 +82,17 @@ def prepare(files: list[ParsedFile], known_contents: set[str], learned: dict[str
 
 
 @task(cache_policy=NO_CACHE)
-def parse(prepared: PreparedBatch, settings: Settings, batch_id: str, run_id: str) -> BatchRows:
-    """The NLP stage and the entity and quote rules (transforms.pipeline.parse_batch)."""
-    return parse_batch(load_pipeline(settings.spacy_model), prepared, batch_id=batch_id, run_id=run_id)
+def parse(prepared: PreparedBatch, settings: Settings) -> ParsedBatch:
+    """The NLP stage (transforms.pipeline.parse_batch)."""
+    return parse_batch(load_pipeline(settings.spacy_model), prepared)
 
 
 @task(cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def stage_and_audit(rows: BatchRows, settings: Settings, batch_id: str, started_at: str) -> BatchOutcome:
-    """Stage a batch's rows as Parquet and audit what was written (never opens the DuckDB file)."""
-    return _stage_and_audit(rows, settings, batch_id, started_at)
+def rows_stage_audit(parsed: ParsedBatch, settings: Settings, batch_id: str, run_id: str,
+                     started_at: str) -> BatchOutcome:
+    """The entity and quote rules (transforms.pipeline.batch_rows), then stage the rows as
+    Parquet and audit what was written (never opens the DuckDB file)."""
+    return _stage_and_audit(batch_rows(parsed, batch_id=batch_id, run_id=run_id), settings, batch_id, started_at)
 
 
 @task(cache_policy=NO_CACHE, **STORAGE_RETRIES)
@@ -97,10 +101,9 @@ def process_batch(files: list[ParsedFile], known_contents: set[str], learned: di
     """Analyse, stage, audit one batch in one task: what a Dask worker runs (only the small
     outcome travels back; the rows go through the lake)."""
     started_at = utc_now()
-    rows = parse_batch(load_pipeline(settings.spacy_model),
-                       prepare_batch(files, known_contents, languages=frozenset(settings.languages), learned=learned),
-                       batch_id=batch_id, run_id=run_id)
-    return _stage_and_audit(rows, settings, batch_id, started_at)
+    prepared = prepare_batch(files, known_contents, languages=frozenset(settings.languages), learned=learned)
+    parsed = parse_batch(load_pipeline(settings.spacy_model), prepared)
+    return _stage_and_audit(batch_rows(parsed, batch_id=batch_id, run_id=run_id), settings, batch_id, started_at)
 
 
 def _stage_and_audit(rows: BatchRows, settings: Settings, batch_id: str, started_at: str) -> BatchOutcome:
@@ -185,8 +188,9 @@ def process_and_publish(warehouse: Warehouse, to_batch: list[ParsedFile], settin
 
     workers > 1 (a Dask task runner): whole batches run ahead on the workers, at most `2 x
     workers` at a time. One worker: this process is a pipeline around the NLP stage, which runs
-    here while the flow's thread pool cleans the next batch and stages and audits the previous
-    one, so the NLP stage never waits for them (on a machine with a second core).
+    here while the flow's thread pool cleans the next batch and applies the rules to the previous
+    one, stages and audits it, so the NLP stage does not wait for them (on a machine with a
+    second core).
 
     learned: the run's corpus boilerplate (LineCounter.learned). load: reads a batch of released
     files again (ParsedFile.released) just before it is processed, so a run holds a few batches
@@ -229,10 +233,10 @@ def process_and_publish(warehouse: Warehouse, to_batch: list[ParsedFile], settin
             prepared = prepared.result()
             if number + 1 < len(ids):
                 upcoming = prepare_ahead(number + 1)  # cleaned on the pool while this batch is parsed here
-            rows = parse(prepared, settings, batch_id, run_id)
-            while in_flight:  # the previous batch, staged and audited on the pool meanwhile
+            parsed = parse(prepared, settings)
+            while in_flight:  # the previous batch, finished on the pool meanwhile
                 publish_next()
-            in_flight.append((files, stage_and_audit.submit(rows, settings, batch_id, started_at)))
+            in_flight.append((files, rows_stage_audit.submit(parsed, settings, batch_id, run_id, started_at)))
     while in_flight:
         publish_next()
 

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping, Optional
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from transforms.article import ArticleRows, article_id_for, article_rows, content_sha256
 from transforms.clean import PARAGRAPH_SEPARATOR, CleanArticle, clean_document
@@ -74,8 +75,9 @@ def analyse_batch(
     nlp_batch_size: int = 32,
 ) -> BatchRows:
     """Clean every document of the batch's files, run the spaCy pipeline once over all bodies
-    (nlp.pipe), and build the rows: prepare_batch, then parse_batch (two steps so a caller may
-    clean the next batch while this one is in the NLP stage). Articles whose cleaned body was
+    (nlp.pipe), and build the rows: prepare_batch, parse_batch, batch_rows (three steps, so a
+    caller may clean the next batch and build the rows of the previous one while a batch is in
+    the NLP stage). Articles whose cleaned body was
     already ingested (in known_contents, or earlier in this batch) are skipped and counted as
     duplicates; empty bodies are kept so the audit can quarantine them with a reason. A document
     whose processing raises rejects its whole file (with the record and the error as reason) and
@@ -91,7 +93,7 @@ def analyse_batch(
     page copies and text records, and the body paragraphs of its HTML pages (their text exists
     only after extraction, so they teach later runs)."""
     prepared = prepare_batch(files, known_contents, languages=languages, learned=learned)
-    return parse_batch(nlp, prepared, batch_id=batch_id, run_id=run_id, nlp_batch_size=nlp_batch_size)
+    return batch_rows(parse_batch(nlp, prepared, nlp_batch_size=nlp_batch_size), batch_id=batch_id, run_id=run_id)
 
 
 def prepare_batch(
@@ -131,29 +133,49 @@ def prepare_batch(
     return PreparedBatch(files, result, pending, detected, supported)
 
 
-def parse_batch(nlp: Language, prepared: PreparedBatch, *, batch_id: str, run_id: str,
-                nlp_batch_size: int = 32) -> BatchRows:
-    """The second step of analyse_batch: nlp.pipe over the prepared bodies, then the rows."""
-    result, pending = prepared.result, prepared.pending
+@dataclass
+class ParsedBatch:
+    """A prepared batch after the NLP stage (parse_batch): one spaCy Doc per pending body."""
+
+    prepared: PreparedBatch
+    docs: list[Doc]
+    pipeline_version: str
+
+
+def parse_batch(nlp: Language, prepared: PreparedBatch, *, nlp_batch_size: int = 32) -> ParsedBatch:
+    """The second step of analyse_batch, the NLP stage alone: nlp.pipe over the prepared bodies
+    (a body in an unsupported language gets a bare tokenised Doc)."""
+    clock = Stopwatch()
+    supported = prepared.supported
+    parsed = iter(nlp.pipe((item[2].body for item, ok in zip(prepared.pending, supported) if ok),
+                           batch_size=nlp_batch_size))
+    docs = [next(parsed) if ok else nlp.make_doc(item[2].body) for item, ok in zip(prepared.pending, supported)]
+    clock.lap("nlp")
+    prepared.result.seconds.update(clock.totals(("nlp",)))
+    version = pipeline_version(f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}", nlp.meta.get("version", "?"))
+    return ParsedBatch(prepared, docs, version)
+
+
+def batch_rows(parsed: ParsedBatch, *, batch_id: str, run_id: str) -> BatchRows:
+    """The third step of analyse_batch: the entity, quote and segment rules over the parsed
+    documents, as the rows of every article table. A new BatchRows each call (a retried task
+    builds the same rows again, not twice)."""
+    prepared = parsed.prepared
+    result = replace(prepared.result, rows=ArticleRows(), article_file={}, rejected=dict(prepared.result.rejected),
+                     seconds=dict(prepared.result.seconds))
     clock = Stopwatch()
     per_file: dict[str, list[ArticleRows]] = {}
-    version = pipeline_version(f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}", nlp.meta.get("version", "?"))
-    supported = prepared.supported
-    parsed = iter(nlp.pipe((item[2].body for item, ok in zip(pending, supported) if ok), batch_size=nlp_batch_size))
-    for (f, raw, article, source), language, ok in zip(pending, prepared.detected, supported):
-        doc = next(parsed) if ok else nlp.make_doc(article.body)
-        clock.lap("nlp")
+    for (f, raw, article, source), language, ok, doc in zip(prepared.pending, prepared.detected, prepared.supported,
+                                                            parsed.docs):
         if f.path in result.rejected:
             continue
         try:
             rows = article_rows(article=article, doc=doc, file_id=f.file_id, record_index=raw.record_index,
                                 source_uri=source_uri(f, raw), batch_id=batch_id, run_id=run_id,
-                                language=language, source=source, analyse=ok, pipeline_version=version)
+                                language=language, source=source, analyse=ok, pipeline_version=parsed.pipeline_version)
         except Exception as exc:  # noqa: BLE001
             result.rejected[f.path] = _failure("analyse", f, raw, exc)
             continue
-        finally:
-            clock.lap("rules")
         per_file.setdefault(f.path, []).append(rows)
     for f in prepared.files:
         if f.path in result.rejected:
@@ -161,7 +183,8 @@ def parse_batch(nlp: Language, prepared: PreparedBatch, *, batch_id: str, run_id
         for rows in per_file.get(f.path, []):
             result.rows.extend(rows)
             result.article_file[rows.articles[0].article_id] = f.path
-    result.seconds.update(clock.totals(("nlp", "rules")))
+    clock.lap("rules")
+    result.seconds.update(clock.totals(("rules",)))
     return result
 
 

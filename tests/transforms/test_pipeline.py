@@ -36,6 +36,24 @@ def test_a_failing_document_rejects_its_file_only(nlp, monkeypatch):
     assert set(result.article_file.values()) == {"/good.jsonl"}
 
 
+def test_the_three_steps_give_the_rows_of_analyse_batch_and_building_rows_twice_gives_them_once(nlp):
+    """prepare -> parse -> rows, as the one-worker pipeline runs them on two threads; a retried
+    rows step (its task retries on I/O trouble) must not add the rows twice."""
+    files = [parsed("/a.jsonl", '"We will reopen the yard," Ruiz said on Monday.', "Der Stadtrat hat am Montag beschlossen, den alten Hafen zu sanieren und neue Wohnungen am Ufer zu bauen. Die Arbeiten sollen im Frühjahr beginnen."),
+             parsed("/b.jsonl", "The ferry sailed on time, the operator said.")]
+    whole = pipeline.analyse_batch(nlp, files, set(), batch_id="b1", run_id="r1")
+    prepared = pipeline.prepare_batch(files, set())
+    assert set(prepared.result.seconds) == {"clean"} and prepared.supported == [True, False, True]
+    steps = pipeline.parse_batch(nlp, prepared)
+    assert [len(doc) > 0 for doc in steps.docs] == [True, True, True]
+    first = pipeline.batch_rows(steps, batch_id="b1", run_id="r1")
+    again = pipeline.batch_rows(steps, batch_id="b1", run_id="r1")
+    for rows in (first, again):
+        assert rows.rows == whole.rows and rows.article_file == whole.article_file
+        assert set(rows.seconds) == {"clean", "nlp", "rules"}
+    assert [(q.text, q.speaker) for q in first.rows.quotes] == [("We will reopen the yard", "Ruiz")]
+
+
 def test_batches_are_even_and_a_multiple_of_the_workers():
     from transforms.ingest import plan_batches
 
