@@ -54,6 +54,25 @@ def test_the_three_steps_give_the_rows_of_analyse_batch_and_building_rows_twice_
     assert [(q.text, q.speaker) for q in first.rows.quotes] == [("We will reopen the yard", "Ruiz")]
 
 
+def test_released_files_plan_like_whole_ones_and_reload_with_their_first_decisions():
+    from dataclasses import replace
+
+    from transforms.ingest import plan_batches, reloaded
+
+    files = [parsed(f"/f{i}.jsonl", *[f"Story {i}.{j} about the harbour." for j in range(i % 3 + 1)]) for i in range(40)]
+    stubs = [f.released() for f in files]
+    assert all(s.documents == [] for s in stubs) and [s.n_documents for s in stubs] == [f.n_documents for f in files]
+    assert [[f.path for f in b] for b in plan_batches(stubs, 16)] == [[f.path for f in b] for b in plan_batches(files, 16)]
+    first = replace(stubs[1], new_version=True)
+    again = reloaded(first, files[1])
+    assert again.documents == files[1].documents and again.new_version and again.released_count is None
+    changed = reloaded(first, replace(files[1], file_id="f" * 64))
+    assert changed.rejected == "the file changed while this run read it; the next run reads it again"
+    assert changed.file_id == first.file_id and changed.documents == []
+    unreadable = reloaded(first, replace(files[1], documents=[], rejected="cannot read file: gone"))
+    assert unreadable.rejected == "cannot read file: gone"
+
+
 def test_batches_are_even_and_a_multiple_of_the_workers():
     from transforms.ingest import plan_batches
 
