@@ -1,7 +1,8 @@
-"""Warm-up: load the spaCy model and build the Great Expectations context in a background
-thread while the process waits on something else (Prefect's temporary server starting, the
-input files being read), so the first batch does not pay for them. Both loaders are
-thread-safe and cached per process; an error here is left for the real call to raise.
+"""Warm-up: load the spaCy model, build the Great Expectations context and run the cleaning
+libraries once (warm_cleaning), in a background thread while the process waits on something
+else (Prefect's temporary server starting, the input files being read), so the first batch does
+not pay for them. The loaders are thread-safe and cached per process; an error here is left for
+the real call to raise.
 
 Once loaded, the model's and the libraries' objects are frozen out of the garbage collector's
 reach (gc.freeze): they live as long as the process, and a full collection would otherwise walk
@@ -24,6 +25,7 @@ def warm_in_background(settings: Settings) -> threading.Thread:
             from expectations import warm_up
 
             warm_up()
+            warm_cleaning()
             gc.freeze()
         except Exception:  # noqa: BLE001 - the flow's own load reports it properly
             pass
@@ -31,6 +33,17 @@ def warm_in_background(settings: Settings) -> threading.Thread:
     thread = threading.Thread(target=warm, name="wirehouse-warm-up", daemon=True)
     thread.start()
     return thread
+
+
+def warm_cleaning() -> None:
+    """trafilatura's and lxml's first page: imports and set-up, ~1.5 s. (lingua's detector is
+    left to the first article that is not plainly English: ~60 MB a process that an English-only
+    corpus never needs.)"""
+    from transforms.clean import clean_document
+    from transforms.parse import RawDocument
+
+    clean_document(RawDocument(0, "html", "<html><body><article><p>" + "A warm-up paragraph. " * 20
+                               + "</p></article></body></html>"))
 
 
 def dask_setup(worker) -> None:
