@@ -208,12 +208,14 @@ def process_and_publish(warehouse: Warehouse, to_batch: list[ParsedFile], settin
     one, stages and audits it, so the NLP stage does not wait for them (on a machine with a
     second core).
 
-    learned: the run's corpus boilerplate (LineCounter.learned). load: reads a batch of released
+    to_batch is consumed (emptied), so documents held from the first reading are let go batch by
+    batch. learned: the run's corpus boilerplate (LineCounter.learned). load: reads a batch of released
     files again (ParsedFile.released) just before it is processed, so a run holds a few batches
     of documents at most; None when the files are held whole. replace: the files' earlier rows
     are replaced (reprocessing). A body published by an earlier batch of the run while this one
     was in flight is a duplicate at publish time (publish's `skipped`)."""
     batches = plan_batches(to_batch, settings.batch_size, parallel=workers)
+    to_batch.clear()  # consumed: the batches hold the files now, and let go of each once it is taken
     ids = [f"{run_id}-b{number:04d}" for number in range(1, len(batches) + 1)]
     in_flight: deque = deque()
 
@@ -226,11 +228,8 @@ def process_and_publish(warehouse: Warehouse, to_batch: list[ParsedFile], settin
         known_contents.update(outcome.contents.values())
 
     def files_of(number: int) -> list[ParsedFile]:
-        files = batches[number]
-        if load is not None:
-            files = load(files)
-            batches[number] = None  # the released stubs of a loaded batch are not needed again
-        return files
+        files, batches[number] = batches[number], None  # a published batch's documents can go
+        return files if load is None else load(files)
 
     if workers > 1:
         for number, batch_id in enumerate(ids):

@@ -5,6 +5,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Mapping, Optional
 
+import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -133,6 +134,9 @@ def prepare_batch(
     return PreparedBatch(files, result, pending, detected, supported)
 
 
+_NO_TENSOR = numpy.zeros((0,), dtype="float32")  # what spaCy gives a Doc that has no tensor
+
+
 @dataclass
 class ParsedBatch:
     """A prepared batch after the NLP stage (parse_batch): one spaCy Doc per pending body."""
@@ -150,6 +154,10 @@ def parse_batch(nlp: Language, prepared: PreparedBatch, *, nlp_batch_size: int =
     parsed = iter(nlp.pipe((item[2].body for item, ok in zip(prepared.pending, supported) if ok),
                            batch_size=nlp_batch_size))
     docs = [next(parsed) if ok else nlp.make_doc(item[2].body) for item, ok in zip(prepared.pending, supported)]
+    for doc in docs:
+        # The tok2vec output (96 floats a token, ~70 MB for a batch) is used by no rule; a batch
+        # of Docs waits for its rules while the next one is parsed, so it is let go here.
+        doc.tensor = _NO_TENSOR
     clock.lap("nlp")
     prepared.result.seconds.update(clock.totals(("nlp",)))
     version = pipeline_version(f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}", nlp.meta.get("version", "?"))
