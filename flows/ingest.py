@@ -38,6 +38,7 @@ from transforms.pipeline import (
     ParsedBatch,
     PreparedBatch,
     Stopwatch,
+    analyse_batch,
     batch_rows,
     batch_sources,
     count_run_lines,
@@ -112,10 +113,9 @@ def process_batch(batch: BatchInput, settings: Settings, batch_id: str, run_id: 
     """Analyse, stage, audit one batch in one task: what a Dask worker runs (only the small
     outcome travels back; the rows go through the lake)."""
     started_at = utc_now()
-    prepared = prepare_batch(batch.files, batch.known_contents, languages=frozenset(settings.languages),
-                             learned=batch.learned)
-    parsed = parse_batch(load_pipeline(settings.spacy_model), prepared)
-    return _stage_and_audit(batch_rows(parsed, batch_id=batch_id, run_id=run_id), settings, batch_id, started_at)
+    rows = analyse_batch(load_pipeline(settings.spacy_model), batch.files, batch.known_contents, batch_id=batch_id,
+                         run_id=run_id, languages=frozenset(settings.languages), learned=batch.learned)
+    return _stage_and_audit(rows, settings, batch_id, started_at)
 
 
 def _stage_and_audit(rows: BatchRows, settings: Settings, batch_id: str, started_at: str) -> BatchOutcome:

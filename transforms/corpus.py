@@ -12,7 +12,7 @@ import hashlib
 import re
 import unicodedata
 from pathlib import PurePath
-from typing import Iterable, Mapping, Optional
+from typing import Iterable, Iterator, Mapping, Optional
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -44,13 +44,20 @@ def source_of(url: Optional[str], path: str) -> str:
     return str(PurePath(path).parent)
 
 
+def _keyed_lines(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """(key, line) for every line whose key is long enough to be evidence."""
+    for line in lines:
+        key = line_key(line)
+        if len(key) >= MIN_KEY_CHARS:
+            yield key, line
+
+
 def document_line_keys(lines: Iterable[str]) -> dict[str, str]:
     """The distinct keys of one document's lines (too short ones left out), each with the first
     line that had it."""
     seen: dict[str, str] = {}
-    for line in lines:
-        key = line_key(line)
-        if len(key) >= MIN_KEY_CHARS and key not in seen:
+    for key, line in _keyed_lines(lines):
+        if key not in seen:
             seen[key] = line.strip()
     return seen
 
@@ -114,7 +121,7 @@ class LineCounter:
         if digest in self._documents:
             return
         self._documents.add(digest)
-        keys = {line_hash(key) for key in map(line_key, text.splitlines()) if len(key) >= MIN_KEY_CHARS}
+        keys = {line_hash(key) for key, _ in _keyed_lines(text.splitlines())}
         self._pending.setdefault(source, []).extend(keys)
         self._n_pending += len(keys)
         if self._n_pending >= self.FLUSH_EVERY:
@@ -128,15 +135,13 @@ class LineCounter:
         self._pending.clear()
         self._n_pending = 0
 
-    def sources(self) -> list[str]:
-        return sorted(set(self._counted) | set(self._pending))
-
     def count(self, source: str, key: str) -> int:
-        """Documents of `source` counted with this line key (for tests and reports)."""
+        """Documents of `source` counted with this line key."""
         self._flush()
         keys, counts = self._counted.get(source, (_NO_KEYS, _NO_COUNTS))
-        at = np.searchsorted(keys, np.uint64(line_hash(key)))
-        return int(counts[at]) if at < len(keys) and keys[at] == np.uint64(line_hash(key)) else 0
+        wanted = np.uint64(line_hash(key))
+        at = np.searchsorted(keys, wanted)
+        return int(counts[at]) if at < len(keys) and keys[at] == wanted else 0
 
     def learned(self, prior: Mapping[tuple[str, str], int], min_articles: int) -> dict[str, frozenset[int]]:
         """source -> hashes (line_hash) of the keys seen in at least min_articles articles, this
