@@ -628,12 +628,17 @@ def rss_only(sizes: list[int], args, results: dict, tmp: Path, repeats: int, log
              f"machine: {results['machine']['cpu_count']} CPUs, {_mb(results['machine']['memory_bytes'])}",
              "versions: " + ", ".join(f"{k} {v}" for k, v in results["versions"].items())]
     lines += render_rss(results["rss_scaling"])
-    print("\n".join(lines))
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "throughput_rss.json").write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
-    (args.out / "throughput_rss.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"\nwrote {args.out / 'throughput_rss.json'} and {args.out / 'throughput_rss.txt'}")
+    write_results(args.out, "throughput_rss", results, lines)
     return 0
+
+
+def write_results(out: Path, stem: str, results: dict, lines: list[str]) -> None:
+    """Print the rendered lines and write them (stem.txt) with every raw figure (stem.json)."""
+    print("\n".join(lines))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{stem}.json").write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    (out / f"{stem}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"\nwrote {out / f'{stem}.json'} and {out / f'{stem}.txt'}")
 
 
 def render_rss(rs: dict) -> list[str]:
@@ -774,11 +779,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         results["rss_scaling"] = {**earlier["rss_scaling"],
                                   "from": f"{saved.name}, the --rss-only run of {earlier['measured_at']}"}
     lines = render(results, rss_sizes)
-    print("\n".join(lines))
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "throughput.json").write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
-    (args.out / "throughput.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"\nwrote {args.out / 'throughput.json'} and {args.out / 'throughput.txt'}")
+    write_results(args.out, "throughput", results, lines)
     return 0
 
 

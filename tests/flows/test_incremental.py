@@ -14,11 +14,8 @@ PROJECT = Path(__file__).resolve().parents[2]
 EXAMPLES = PROJECT / "examples" / "dumps"
 
 
-def test_rerun_reads_only_what_changed(tmp_path, monkeypatch):
-    dumps = tmp_path / "dumps"
-    shutil.copytree(EXAMPLES, dumps)
-    settings = Settings(dir=tmp_path / "wh")
-    wh = Warehouse(settings.warehouse_dir)
+def count_reads(monkeypatch) -> list[str]:
+    """The names of the files the flow reads, in order (the real read, counted)."""
     reads: list[str] = []
     real_read = flows.ingest.read_input
 
@@ -27,6 +24,15 @@ def test_rerun_reads_only_what_changed(tmp_path, monkeypatch):
         return real_read(path)
 
     monkeypatch.setattr(flows.ingest, "read_input", counting_read)
+    return reads
+
+
+def test_rerun_reads_only_what_changed(tmp_path, monkeypatch):
+    dumps = tmp_path / "dumps"
+    shutil.copytree(EXAMPLES, dumps)
+    settings = Settings(dir=tmp_path / "wh")
+    wh = Warehouse(settings.warehouse_dir)
+    reads = count_reads(monkeypatch)
     first = run_ingest([str(dumps)], settings)
     assert len(reads) == first.files_seen == 14
 
@@ -63,14 +69,7 @@ def test_a_run_over_its_memory_hold_reads_files_again_batch_by_batch(tmp_path, m
     for its batch, and the warehouse ends the same as a run that kept everything."""
     dumps = tmp_path / "dumps"
     shutil.copytree(EXAMPLES, dumps)
-    reads: list[str] = []
-    real_read = flows.ingest.read_input
-
-    def counting_read(path):
-        reads.append(Path(path).name)
-        return real_read(path)
-
-    monkeypatch.setattr(flows.ingest, "read_input", counting_read)
+    reads = count_reads(monkeypatch)
     kept = run_ingest([str(dumps)], Settings(dir=tmp_path / "kept"))
     assert len(reads) == 14
     reads.clear()
