@@ -33,16 +33,16 @@ SCORER = SHARED / "eval" / "score_quotes.py"
 DEFAULT_GOLD = PROJECT / "tests" / "data" / "quotes_gold.jsonl"
 RESULTS = PROJECT / "benchmarks" / "results"
 SPLITS = ("dev", "test", "all")
-NLP_BATCH_SIZE = 32  # what transforms.pipeline.analyse_batch uses
 
 
 def run_stages(nlp, texts: list[str]):
     """One timed pass: parse all texts, then entities + quotes on every doc."""
     from transforms.entities import analyse_entities
+    from transforms.nlp import pipe  # the NLP stage's own grouping of texts
     from transforms.quotes import extract_quotes
 
     t0 = time.perf_counter()
-    docs = list(nlp.pipe(texts, batch_size=NLP_BATCH_SIZE))
+    docs = list(pipe(nlp, texts))
     t1 = time.perf_counter()
     quotes = [extract_quotes(doc, analyse_entities(doc)) for doc in docs]
     t2 = time.perf_counter()

@@ -15,7 +15,8 @@ measures:
 * peak RSS of the run's whole process tree: psutil polled every 0.2 s, summing RSS over the CLI
   process and all its descendants (shared pages of forked children count once per process);
   cross-checked with os.wait4's ru_maxrss (the largest single process of the tree);
-* the NLP floor: `nlp.pipe(texts, batch_size=32)` alone over the cleaned bodies the pipeline
+* the NLP floor: `transforms.nlp.pipe(nlp, texts)` (nlp.pipe in the NLP stage's own groups: at
+  most 32 texts and 100,000 characters) alone over the cleaned bodies the pipeline
   analysed (read back from the 1-worker warehouse: published articles plus quarantined ones whose
   language the NLP stages accept), with `transforms.nlp.load_pipeline(Settings().spacy_model)`,
   in a fresh process (model load timed separately, not in the floor);
@@ -292,7 +293,7 @@ FLOOR_CHILD = r"""
 import json, resource, sys, time
 started = time.perf_counter()
 from flows.settings import Settings
-from transforms.nlp import load_pipeline
+from transforms.nlp import load_pipeline, pipe
 settings = Settings()
 nlp = load_pipeline(settings.spacy_model)
 load_s = time.perf_counter() - started
@@ -301,7 +302,7 @@ times = []
 for _ in range(int(sys.argv[2])):
     t = time.perf_counter()
     n = 0
-    for doc in nlp.pipe(texts, batch_size=32):
+    for doc in pipe(nlp, texts):
         n += 1
     times.append(time.perf_counter() - t)
     assert n == len(texts)

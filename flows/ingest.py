@@ -16,6 +16,7 @@ from prefect.runtime import flow_run
 from prefect.utilities.annotations import opaque
 
 from expectations import audit_batch
+from flows.memory import release_memory
 from flows.settings import Settings
 from flows.summary import RunSummary, finish_run, new_run_id, scan_inputs, utc_now
 from transforms.ingest import (
@@ -94,7 +95,9 @@ def rows_stage_audit(parsed: ParsedBatch, settings: Settings, batch_id: str, run
                      started_at: str) -> BatchOutcome:
     """The entity and quote rules (transforms.pipeline.batch_rows), then stage the rows as
     Parquet and audit what was written (never opens the DuckDB file)."""
-    return _stage_and_audit(batch_rows(parsed, batch_id=batch_id, run_id=run_id), settings, batch_id, started_at)
+    outcome = _stage_and_audit(batch_rows(parsed, batch_id=batch_id, run_id=run_id), settings, batch_id, started_at)
+    release_memory()  # the batch's rows and tables are gone; its Docs go with the caller's next batch
+    return outcome
 
 
 class BatchInput:
@@ -113,9 +116,12 @@ def process_batch(batch: BatchInput, settings: Settings, batch_id: str, run_id: 
     """Analyse, stage, audit one batch in one task: what a Dask worker runs (only the small
     outcome travels back; the rows go through the lake)."""
     started_at = utc_now()
-    rows = analyse_batch(load_pipeline(settings.spacy_model), batch.files, batch.known_contents, batch_id=batch_id,
-                         run_id=run_id, languages=frozenset(settings.languages), learned=batch.learned)
-    return _stage_and_audit(rows, settings, batch_id, started_at)
+    outcome = _stage_and_audit(
+        analyse_batch(load_pipeline(settings.spacy_model), batch.files, batch.known_contents, batch_id=batch_id,
+                      run_id=run_id, languages=frozenset(settings.languages), learned=batch.learned),
+        settings, batch_id, started_at)
+    release_memory()  # the batch's Docs, rows and tables are gone: the worker gives their pages back
+    return outcome
 
 
 def _stage_and_audit(rows: BatchRows, settings: Settings, batch_id: str, started_at: str) -> BatchOutcome:
@@ -226,6 +232,7 @@ def process_and_publish(warehouse: Warehouse, to_batch: list[ParsedFile], settin
                                            opaque(known_contents), replace))
         _count(summary, outcome, known_contents)
         known_contents.update(outcome.contents.values())
+        release_memory()  # the published batch's files and DuckDB's buffers for it
 
     def files_of(number: int) -> list[ParsedFile]:
         files, batches[number] = batches[number], None  # a published batch's documents can go

@@ -14,6 +14,7 @@ from transforms.clean import PARAGRAPH_SEPARATOR, CleanArticle, clean_document
 from transforms.corpus import LineCounter, count_article_lines, document_line_keys, source_of
 from transforms.ingest import ParsedFile, source_uri
 from transforms.language import detect_language
+from transforms.nlp import pipe
 from transforms.parse import RawDocument
 from transforms.version import pipeline_version
 
@@ -73,7 +74,6 @@ class PreparedBatch:
 def analyse_batch(
     nlp: Language, files: list[ParsedFile], known_contents: set[str], *, batch_id: str, run_id: str,
     languages: frozenset[str] = frozenset({"en"}), learned: Mapping[str, frozenset[int]] = {},
-    nlp_batch_size: int = 32,
 ) -> BatchRows:
     """Clean every document of the batch's files, run the spaCy pipeline once over all bodies
     (nlp.pipe), and build the rows: prepare_batch, parse_batch, batch_rows (three steps, so a
@@ -94,7 +94,7 @@ def analyse_batch(
     page copies and text records, and the body paragraphs of its HTML pages (their text exists
     only after extraction, so they teach later runs)."""
     prepared = prepare_batch(files, known_contents, languages=languages, learned=learned)
-    return batch_rows(parse_batch(nlp, prepared, nlp_batch_size=nlp_batch_size), batch_id=batch_id, run_id=run_id)
+    return batch_rows(parse_batch(nlp, prepared), batch_id=batch_id, run_id=run_id)
 
 
 def prepare_batch(
@@ -146,13 +146,13 @@ class ParsedBatch:
     pipeline_version: str
 
 
-def parse_batch(nlp: Language, prepared: PreparedBatch, *, nlp_batch_size: int = 32) -> ParsedBatch:
-    """The second step of analyse_batch, the NLP stage alone: nlp.pipe over the prepared bodies
-    (a body in an unsupported language gets a bare tokenised Doc)."""
+def parse_batch(nlp: Language, prepared: PreparedBatch) -> ParsedBatch:
+    """The second step of analyse_batch, the NLP stage alone: nlp.pipe over the prepared bodies,
+    in groups bounded by characters (transforms.nlp.pipe); a body in an unsupported language gets
+    a bare tokenised Doc."""
     clock = Stopwatch()
     supported = prepared.supported
-    parsed = iter(nlp.pipe((item[2].body for item, ok in zip(prepared.pending, supported) if ok),
-                           batch_size=nlp_batch_size))
+    parsed = pipe(nlp, [item[2].body for item, ok in zip(prepared.pending, supported) if ok])
     docs = [next(parsed) if ok else nlp.make_doc(item[2].body) for item, ok in zip(prepared.pending, supported)]
     for doc in docs:
         # The tok2vec output (96 floats a token, ~70 MB for a batch) is used by no rule; a batch
