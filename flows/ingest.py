@@ -31,6 +31,7 @@ from transforms.ingest import (
     plan_batches,
     raw_document_records,
     reloaded,
+    restored,
 )
 from transforms.corpus import LineCounter, count_article_lines, line_stat_records
 from transforms.nlp import load_pipeline, require_model
@@ -45,6 +46,7 @@ from transforms.pipeline import (
     count_run_lines,
     parse_batch,
     prepare_batch,
+    stored_sources,
 )
 from transforms.records import BatchRecord, QualityResultRecord
 from warehouse.raw import read_input
@@ -277,6 +279,16 @@ def read_again(files: list[ParsedFile], summary: RunSummary) -> list[ParsedFile]
     return files
 
 
+def read_stored(warehouse: Warehouse, files: list[ParsedFile], summary: RunSummary) -> list[ParsedFile]:
+    """A planned batch of reprocessing with its files' stored raw documents loaded."""
+    reading = time.perf_counter()
+    stored = parsed_from_raw(warehouse.raw_documents(files=[(f.file_id, f.path) for f in files]))
+    summary.seconds_read += time.perf_counter() - reading
+    files = restored(files, stored)
+    summary.rejected_files.update({f.path: f.rejected for f in files if f.rejected is not None})
+    return files
+
+
 @flow(name="wirehouse-ingest", log_prints=False)
 def ingest(paths: list[str], settings: Settings | None = None, warehouse_dir: str | None = None,
            workers: int = 1) -> RunSummary:
@@ -351,14 +363,18 @@ def reprocess(settings: Settings | None = None, since: str | None = None) -> Run
     with warehouse.run_lock():
         warehouse.initialise()
         require_model(settings.spacy_model)
-        files = parsed_from_raw(warehouse.raw_documents(since))
+        # An index of the stored documents, without their text: each batch loads its own (read_stored).
+        stored = warehouse.raw_documents(since, content=False)
+        files = parsed_from_raw(stored)
         summary.files_seen = len(files)
         # The files' own articles are about to be replaced: they are not duplicates of themselves.
         known_contents = warehouse.known_contents(excluding_files={f.file_id for f in files})
         # New versions among them counted when they were first ingested: the run's own lines are
         # the earlier runs' statistics already, so only those (prior) teach the boilerplate here.
-        learned = LineCounter().learned(warehouse.line_counts(batch_sources(files)), settings.boilerplate_min_articles)
-        process_and_publish(warehouse, files, settings, run_id, summary, known_contents, 1, learned, replace=True)
+        learned = LineCounter().learned(warehouse.line_counts(stored_sources(stored)), settings.boilerplate_min_articles)
+        del stored
+        process_and_publish(warehouse, files, settings, run_id, summary, known_contents, 1, learned,
+                            load=lambda batch: read_stored(warehouse, batch, summary), replace=True)
         summary.duplicate_files = sum(1 for s in summary.file_status.values() if s == "duplicate")
         _finish(warehouse, summary, started, f"reprocess since {since}" if since else "reprocess all")
     return summary

@@ -193,12 +193,28 @@ def raw_document_records(files: list[ParsedFile]) -> list[RawDocumentRecord]:
 
 
 def parsed_from_raw(rows: list[dict]) -> list[ParsedFile]:
-    """Stored raw documents (with their file's ledger size and mtime) back into parsed files."""
+    """Stored raw documents (with their file's ledger size and mtime) back into parsed files.
+    Rows without content (Warehouse.raw_documents(content=False)) give released files
+    (ParsedFile.released): their documents counted, to be loaded when their batch comes."""
     files: dict[tuple[str, str], ParsedFile] = {}
     for r in sorted(rows, key=lambda r: (r["path"], r["file_id"], r["record_index"])):
         key = (r["file_id"], r["path"])
         if key not in files:
-            files[key] = ParsedFile(r["path"], r["file_id"], r["size_bytes"], r["format"], mtime_ns=r.get("mtime_ns"))
-        files[key].documents.append(RawDocument(r["record_index"], r["kind"], r["content"], title=r["title"],
-                                                url=r["url"], authors=r["authors"], published=r["published"]))
+            files[key] = ParsedFile(r["path"], r["file_id"], r["size_bytes"], r["format"], mtime_ns=r.get("mtime_ns"),
+                                    released_count=None if "content" in r else 0)
+        f = files[key]
+        if f.released_count is not None:
+            f.released_count += 1
+            continue
+        f.documents.append(RawDocument(r["record_index"], r["kind"], r["content"], title=r["title"],
+                                       url=r["url"], authors=r["authors"], published=r["published"]))
     return list(files.values())
+
+
+def restored(files: list[ParsedFile], stored: list[ParsedFile]) -> list[ParsedFile]:
+    """Released files (parsed_from_raw without content) with their stored documents loaded
+    (parsed_from_raw of their rows), in the order of `files`; a file whose stored documents are
+    gone is rejected with that reason."""
+    by_key = {(f.file_id, f.path): f for f in stored}
+    return [reloaded(f, by_key[(f.file_id, f.path)]) if (f.file_id, f.path) in by_key
+            else replace(f, rejected="its stored raw documents are gone", released_count=None) for f in files]

@@ -40,6 +40,12 @@ def batch_sources(files: list[ParsedFile]) -> list[str]:
     return sorted({source_of(doc.url, f.path) for f in files for doc in f.documents})
 
 
+def stored_sources(rows: list[dict]) -> list[str]:
+    """The sources of stored raw documents (rows of Warehouse.raw_documents, with or without
+    their content): batch_sources without reading the documents."""
+    return sorted({source_of(r["url"], r["path"]) for r in rows})
+
+
 def count_run_lines(counter: LineCounter, files: list[ParsedFile]) -> None:
     """Add files to a run's line statistics, before any batch: the raw lines of every page copy
     and text record of the new files (not new versions of known files), each distinct document

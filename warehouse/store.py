@@ -181,13 +181,20 @@ class Warehouse:
             ).fetchall()
         return {r[0] for r in rows}
 
-    def raw_documents(self, since: Optional[str] = None) -> list[dict]:
+    def raw_documents(self, since: Optional[str] = None, files: Optional[Iterable[tuple[str, str]]] = None,
+                      content: bool = True) -> list[dict]:
         """Stored raw documents of the files that reached a batch (published or quarantined),
-        ingested by runs started at or after `since` (ISO date or time) when given."""
+        ingested by runs started at or after `since` (ISO date or time) when given, and of the
+        given (file_id, path) files only when given. content=False: every column but the
+        documents' text (an index of what is stored, for planning batches)."""
         condition = "" if since is None else "AND f.run_id IN (SELECT run_id FROM runs WHERE started_at >= ?)"
+        columns = "r.*" if content else "r.* EXCLUDE (content)"
         with self.connect() as con:
+            if files is not None:
+                con.register("wanted_files", pd.DataFrame(list(files), columns=["file_id", "path"], dtype="string"))
+                condition += " AND EXISTS (SELECT 1 FROM wanted_files w WHERE w.file_id = r.file_id AND w.path = r.path)"
             frame = con.execute(f"""
-                SELECT r.*, f.size_bytes, f.mtime_ns FROM raw_documents r
+                SELECT {columns}, f.size_bytes, f.mtime_ns FROM raw_documents r
                 JOIN files f ON f.file_id = r.file_id AND f.path = r.path
                 WHERE f.status IN ('published', 'quarantined') {condition}""", [since] if since else []).fetch_df()
         return frame.astype(object).where(frame.notna(), None).to_dict("records")

@@ -54,3 +54,33 @@ def test_reprocess_needs_since_or_all(tmp_path):
     result = subprocess.run([sys.executable, "-m", "flows.cli", "reprocess", "-w", str(tmp_path)],
                             capture_output=True, text=True, cwd=PROJECT, timeout=120)
     assert result.returncode == 2 and "give exactly one of --since DATE or --all" in result.stderr
+
+
+def test_reprocess_loads_stored_documents_batch_by_batch(tmp_path, monkeypatch):
+    """Reprocessing reads an index of the stored documents first, then each batch's own documents
+    when the batch comes: it never holds the whole corpus, and gives the warehouse it had."""
+    settings = Settings(dir=tmp_path / "wh", batch_size=2)
+    run_ingest([str(EXAMPLES / "text")], settings)
+    wh = Warehouse(settings.warehouse_dir)
+    before = wh.table_counts()
+    quotes = "select speaker, text from quotes order by all"
+    quotes_before = wh.query(quotes).values.tolist()
+
+    loads: list[tuple[bool, int]] = []  # (with content, rows) per read of the stored documents
+    real = Warehouse.raw_documents
+
+    def counting(self, since=None, files=None, content=True):
+        rows = real(self, since, files, content)
+        loads.append((content, len(rows)))
+        return rows
+
+    monkeypatch.setattr(Warehouse, "raw_documents", counting)
+    summary = run_reprocess(settings, since=None)
+    assert summary.files_seen == 7 and summary.rejected_files == {}
+    assert loads[0] == (False, 7)  # the index: 7 files of one document each
+    batches = wh.query("select count(*) as n from batches where run_id = ?", [summary.run_id]).n[0]
+    assert loads[1:] == [(True, 2), (True, 2), (True, 2), (True, 1)] and batches == 4
+    after = wh.table_counts()
+    for table in ARTICLE_TABLES:
+        assert (after[table], after[f"quarantine.{table}"]) == (before[table], before[f"quarantine.{table}"]), table
+    assert wh.query(quotes).values.tolist() == quotes_before

@@ -89,3 +89,27 @@ def test_batches_are_even_and_a_multiple_of_the_workers():
     batches = plan_batches(mixed, 64)
     assert [f for b in batches for f in b] == mixed
     assert len(batches) == 4 and all(63 <= n <= 66 for n in sizes(batches[:-1]))
+
+
+def test_stored_documents_index_as_released_files_and_load_per_batch():
+    from transforms.ingest import parsed_from_raw, restored
+    from transforms.pipeline import stored_sources
+
+    def row(path, file_id, index, content=None):
+        r = {"path": path, "file_id": file_id, "record_index": index, "size_bytes": 10, "format": "jsonl",
+             "mtime_ns": 5, "kind": "fields", "title": f"T{index}", "url": f"https://{path[1]}.example/{index}",
+             "authors": None, "published": None}
+        return r if content is None else {**r, "content": content}
+
+    stored = [row("/b.jsonl", "bb", 1, "Second."), row("/a.jsonl", "aa", 0, "Alone."), row("/b.jsonl", "bb", 0, "First.")]
+    index = [{k: v for k, v in r.items() if k != "content"} for r in stored]
+    stubs = parsed_from_raw(index)
+    assert [(f.path, f.documents, f.n_documents, f.mtime_ns) for f in stubs] == [("/a.jsonl", [], 1, 5), ("/b.jsonl", [], 2, 5)]
+    assert stored_sources(index) == ["a.example", "b.example"]
+    whole = parsed_from_raw(stored)
+    assert [[d.content for d in f.documents] for f in whole] == [["Alone."], ["First.", "Second."]]
+    # A batch gets its files' documents in its own order; one whose stored rows are gone is rejected.
+    loaded = restored([stubs[1], stubs[0]], [whole[1]])
+    assert [[d.content for d in f.documents] for f in loaded] == [["First.", "Second."], []]
+    assert (loaded[0].rejected, loaded[0].released_count) == (None, None)
+    assert (loaded[1].rejected, loaded[1].n_documents) == ("its stored raw documents are gone", 0)
