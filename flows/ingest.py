@@ -219,7 +219,8 @@ def process_and_publish(warehouse: Warehouse, to_batch: list[ParsedFile], settin
     to_batch is consumed (emptied), so documents held from the first reading are let go batch by
     batch. learned: the run's corpus boilerplate (LineCounter.learned). load: reads a batch of released
     files again (ParsedFile.released) just before it is processed, so a run holds a few batches
-    of documents at most; None when the files are held whole. replace: the files' earlier rows
+    of documents at most (its time counts as reading, the files it rejects in the run's
+    rejections); None when the files are held whole. replace: the files' earlier rows
     are replaced (reprocessing). A body published by an earlier batch of the run while this one
     was in flight is a duplicate at publish time (publish's `skipped`)."""
     batches = plan_batches(to_batch, settings.batch_size, parallel=workers)
@@ -238,7 +239,13 @@ def process_and_publish(warehouse: Warehouse, to_batch: list[ParsedFile], settin
 
     def files_of(number: int) -> list[ParsedFile]:
         files, batches[number] = batches[number], None  # a published batch's documents can go
-        return files if load is None else load(files)
+        if load is None:
+            return files
+        reading = time.perf_counter()
+        files = load(files)
+        summary.seconds_read += time.perf_counter() - reading
+        summary.rejected_files.update({f.path: f.rejected for f in files if f.rejected is not None})
+        return files
 
     if workers > 1:
         for number, batch_id in enumerate(ids):
@@ -266,27 +273,18 @@ def process_and_publish(warehouse: Warehouse, to_batch: list[ParsedFile], settin
         publish_next()
 
 
-def read_again(files: list[ParsedFile], summary: RunSummary) -> list[ParsedFile]:
+def read_again(files: list[ParsedFile]) -> list[ParsedFile]:
     """A planned batch with its released files read and parsed again (ingest.reloaded)."""
     released = [f.path for f in files if f.released_count is not None]
     if not released:
         return files
-    reading = time.perf_counter()
     fresh = {f.path: f for f in parse_files(released)}
-    summary.seconds_read += time.perf_counter() - reading
-    files = [reloaded(f, fresh[f.path]) if f.path in fresh else f for f in files]
-    summary.rejected_files.update({f.path: f.rejected for f in files if f.rejected is not None})
-    return files
+    return [reloaded(f, fresh[f.path]) if f.path in fresh else f for f in files]
 
 
-def read_stored(warehouse: Warehouse, files: list[ParsedFile], summary: RunSummary) -> list[ParsedFile]:
+def read_stored(warehouse: Warehouse, files: list[ParsedFile]) -> list[ParsedFile]:
     """A planned batch of reprocessing with its files' stored raw documents loaded."""
-    reading = time.perf_counter()
-    stored = parsed_from_raw(warehouse.raw_documents(files=[(f.file_id, f.path) for f in files]))
-    summary.seconds_read += time.perf_counter() - reading
-    files = restored(files, stored)
-    summary.rejected_files.update({f.path: f.rejected for f in files if f.rejected is not None})
-    return files
+    return restored(files, parsed_from_raw(warehouse.raw_documents(files=[(f.file_id, f.path) for f in files])))
 
 
 @flow(name="wirehouse-ingest", log_prints=False)
@@ -345,7 +343,7 @@ def ingest(paths: list[str], settings: Settings | None = None, warehouse_dir: st
         del counter
         summary.seconds_read += time.perf_counter() - reading
         process_and_publish(warehouse, to_batch, settings, run_id, summary, known_contents, workers, learned,
-                            load=lambda files: read_again(files, summary))
+                            load=read_again)
         summary.rejected_files.update(rejected)
         summary.duplicate_files = sum(1 for s in summary.file_status.values() if s == "duplicate")
         _finish(warehouse, summary, started, "; ".join(str(p) for p in paths))
@@ -374,7 +372,7 @@ def reprocess(settings: Settings | None = None, since: str | None = None) -> Run
         learned = LineCounter().learned(warehouse.line_counts(stored_sources(stored)), settings.boilerplate_min_articles)
         del stored
         process_and_publish(warehouse, files, settings, run_id, summary, known_contents, 1, learned,
-                            load=lambda batch: read_stored(warehouse, batch, summary), replace=True)
+                            load=lambda batch: read_stored(warehouse, batch), replace=True)
         summary.duplicate_files = sum(1 for s in summary.file_status.values() if s == "duplicate")
         _finish(warehouse, summary, started, f"reprocess since {since}" if since else "reprocess all")
     return summary
