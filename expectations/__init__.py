@@ -4,6 +4,7 @@
 Importing this package does not import Great Expectations; the first audit (or ``warm_up()``)
 does, once per process.
 """
+
 from expectations.audit import AuditError, audit_batch, warm_up
 from expectations.results import AuditResult, ExpectationOutcome
 from expectations.suites import describe, rule_ids

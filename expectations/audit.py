@@ -14,14 +14,16 @@ and ``exclude_unexpected_values`` keeps them out of the result altogether); the 
 the list has exactly ``unexpected_count`` entries and raises :class:`AuditError` if a GX upgrade
 changes that. Data Docs are never built: they would write scraped text into HTML unescaped.
 """
+
 from __future__ import annotations
 
 import logging
 import threading
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -35,8 +37,9 @@ BATCH_DEFINITION_NAME = "whole_frame"
 # First pass, whole suite: success and counts only (GX plans every metric per expectation, which
 # costs ~15-25 ms each whatever the data size; BASIC skips the row-list metrics).
 SUMMARY_FORMAT: dict[str, Any] = {"result_format": "BASIC"}
-# Second pass, only for the expectations that failed: COMPLETE, the whole unexpected_index_list. exclude_unexpected_values: the list holds only the
-# article ids (one {"article_id": [...]} entry), never the failing text itself.
+# Second pass, only for the expectations that failed: COMPLETE, the whole unexpected_index_list.
+# exclude_unexpected_values: the list holds only the article ids (one {"article_id": [...]} entry),
+# never the failing text itself.
 RESULT_FORMAT: dict[str, Any] = {
     "result_format": "COMPLETE",
     "unexpected_index_column_names": ["article_id"],

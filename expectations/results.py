@@ -1,8 +1,8 @@
 """What an audit returns: one outcome per expectation, and the articles that failed."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 
 @dataclass
@@ -11,7 +11,7 @@ class ExpectationOutcome:
 
     suite: str  # suite name = table name, e.g. "articles"
     expectation: str  # GX expectation type, e.g. "expect_column_values_to_not_be_null"
-    column_name: Optional[str]  # the column checked ("a, b" for a compound key)
+    column_name: str | None  # the column checked ("a, b" for a compound key)
     description: str  # plain words, e.g. "every quote has a speaker"
     rule: str  # our short id, used as quarantine reason, e.g. "quotes.speaker_not_null"
     success: bool

@@ -13,11 +13,13 @@ bad offset is reported once, as ``<table>.offsets_in_body``.
 
 This module does not import Great Expectations (slow); :mod:`expectations.audit` does.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable, Mapping, Optional
+from typing import Any
 
 import pandas as pd
 
@@ -51,7 +53,7 @@ class Check:
         return self.rule.split(".", 1)[0]
 
     @property
-    def column_name(self) -> Optional[str]:
+    def column_name(self) -> str | None:
         if "column" in self.kwargs:
             return self.kwargs["column"]
         if "column_list" in self.kwargs:
@@ -69,14 +71,14 @@ class Context:
     languages: frozenset = frozenset({"en"})  # languages the NLP stages support (a setting)
 
     @classmethod
-    def of(cls, tables: Mapping[str, pd.DataFrame], languages: frozenset = frozenset({"en"})) -> "Context":
+    def of(cls, tables: Mapping[str, pd.DataFrame], languages: frozenset = frozenset({"en"})) -> Context:
         articles = tables["articles"]
         keyed = articles[articles["article_id"].notna()].drop_duplicates("article_id")
         entities = tables["entities"]
         return cls(
-            bodies=dict(zip(keyed["article_id"], keyed["body"])),
+            bodies=dict(zip(keyed["article_id"], keyed["body"], strict=True)),
             article_ids=frozenset(keyed["article_id"]),
-            entity_keys=frozenset(zip(entities["article_id"], entities["entity_id"])),
+            entity_keys=frozenset(zip(entities["article_id"], entities["entity_id"], strict=True)),
             languages=frozenset(languages),
         )
 
@@ -93,7 +95,7 @@ class Derived:
 # --- derived predicates (plain Python over the rows; the batch is small) -------------------------
 
 
-def _offset(value: Any) -> Optional[int]:
+def _offset(value: Any) -> int | None:
     """An offset as int, or None when missing or not a whole number."""
     if value is None or isinstance(value, bool):
         return None
@@ -106,7 +108,7 @@ def _offset(value: Any) -> Optional[int]:
     return as_int if as_int == value else None
 
 
-def _span(body: Any, start: Any, end: Any) -> Optional[tuple[int, int]]:
+def _span(body: Any, start: Any, end: Any) -> tuple[int, int] | None:
     """(start, end) when 0 <= start < end <= len(body), else None."""
     s, e = _offset(start), _offset(end)
     if not isinstance(body, str) or s is None or e is None:
@@ -118,16 +120,18 @@ def offsets_in_body(frame: pd.DataFrame, ctx: Context) -> list:
     # A row whose article is not in the batch has no body: its offsets cannot be valid.
     return [
         _span(ctx.bodies.get(a), s, e) is not None
-        for a, s, e in zip(frame["article_id"], frame["start_char"], frame["end_char"])
+        for a, s, e in zip(frame["article_id"], frame["start_char"], frame["end_char"], strict=True)
     ]
 
 
 def text_matches_body(frame: pd.DataFrame, ctx: Context) -> list:
     out = []
-    for a, s, e, text in zip(frame["article_id"], frame["start_char"], frame["end_char"], frame["text"]):
+    for a, s, e, text in zip(
+        frame["article_id"], frame["start_char"], frame["end_char"], frame["text"], strict=True
+    ):
         body = ctx.bodies.get(a)
         span = _span(body, s, e)
-        out.append(None if span is None else body[span[0]:span[1]] == text)
+        out.append(None if span is None else body[span[0] : span[1]] == text)
     return out
 
 
@@ -136,12 +140,12 @@ def article_exists(frame: pd.DataFrame, ctx: Context) -> list:
 
 
 def entity_exists(frame: pd.DataFrame, ctx: Context) -> list:
-    return [key in ctx.entity_keys for key in zip(frame["article_id"], frame["entity_id"])]
+    return [key in ctx.entity_keys for key in zip(frame["article_id"], frame["entity_id"], strict=True)]
 
 
 def speaker_present(frame: pd.DataFrame, ctx: Context) -> list:
     out = []
-    for kind, speaker in zip(frame["kind"], frame["speaker"]):
+    for kind, speaker in zip(frame["kind"], frame["speaker"], strict=True):
         if isinstance(kind, str) and kind in UNATTRIBUTED_KINDS:
             out.append(None)  # not applicable
         else:
@@ -151,13 +155,15 @@ def speaker_present(frame: pd.DataFrame, ctx: Context) -> list:
 
 def language_supported(frame: pd.DataFrame, ctx: Context) -> list:
     # Null language (too little text to tell) is not applicable: empty bodies fail on their own.
-    return [None if lang is None or (not isinstance(lang, str) and pd.isna(lang)) else lang in ctx.languages
-            for lang in frame["language"]]
+    return [
+        None if lang is None or (not isinstance(lang, str) and pd.isna(lang)) else lang in ctx.languages
+        for lang in frame["language"]
+    ]
 
 
 def n_chars_matches(frame: pd.DataFrame, ctx: Context) -> list:
     out = []
-    for body, n in zip(frame["body"], frame["n_chars"]):
+    for body, n in zip(frame["body"], frame["n_chars"], strict=True):
         if body is None or (not isinstance(body, str) and pd.isna(body)):
             out.append(None)  # a missing body is reported by articles.body_not_null
         else:
@@ -178,11 +184,15 @@ def offset_checks(table: str, noun: str) -> list[tuple[Derived, Check]]:
     """The offset checks, shared by every table with start_char/end_char/text."""
     return [
         _derived_true(
-            table, Derived("offsets_in_body", offsets_in_body), "offsets_in_body",
+            table,
+            Derived("offsets_in_body", offsets_in_body),
+            "offsets_in_body",
             f"every {noun} lies inside its article's body: 0 <= start_char < end_char <= len(body)",
         ),
         _derived_true(
-            table, Derived("text_matches_body", text_matches_body), "text_matches_body",
+            table,
+            Derived("text_matches_body", text_matches_body),
+            "text_matches_body",
             f"every {noun}'s text equals body[start_char:end_char]",
         ),
     ]
@@ -190,7 +200,9 @@ def offset_checks(table: str, noun: str) -> list[tuple[Derived, Check]]:
 
 def _article_exists(table: str, noun: str) -> tuple[Derived, Check]:
     return _derived_true(
-        table, Derived("article_exists", article_exists), "article_exists",
+        table,
+        Derived("article_exists", article_exists),
+        "article_exists",
         f"every {noun} belongs to an article of the batch",
     )
 
@@ -201,7 +213,9 @@ def _not_null(table: str, column: str, description: str) -> Check:
 
 def _key_unique(table: str, index_column: str, description: str) -> Check:
     return Check(
-        f"{table}.{index_column}_unique", COMPOUND_UNIQUE, description,
+        f"{table}.{index_column}_unique",
+        COMPOUND_UNIQUE,
+        description,
         {"column_list": ["article_id", index_column]},
     )
 
@@ -223,10 +237,14 @@ def _suite_items() -> dict[str, list]:
     items: dict[str, list] = {
         "articles": [
             _not_null("articles", "article_id", "every article has an id"),
-            Check("articles.article_id_unique", UNIQUE, "no two articles share an id", {"column": "article_id"}),
+            Check(
+                "articles.article_id_unique", UNIQUE, "no two articles share an id", {"column": "article_id"}
+            ),
             _not_null("articles", "body", "every article has a body"),
             Check(
-                "articles.body_not_empty", LENGTHS_BETWEEN, "no article body is empty",
+                "articles.body_not_empty",
+                LENGTHS_BETWEEN,
+                "no article body is empty",
                 {"column": "body", "min_value": 1},
             ),
             # GX (pandas) runs column.astype(str).str.contains(regex) per rule. pandas 3.1 would use
@@ -234,16 +252,21 @@ def _suite_items() -> dict[str, list]:
             # RE2 reads differently (\s, Unicode \w/\b, ...): every line_regex has \s, so GX
             # matches exactly like transforms.rules.match_residue.
             Check(
-                "articles.no_ui_residue", NOT_MATCH_REGEX_LIST,
+                "articles.no_ui_residue",
+                NOT_MATCH_REGEX_LIST,
                 "no line of a body is UI residue (a whole line matched by a rule of residue.yaml)",
                 {"column": "body", "regex_list": regexes},
             ),
             _derived_true(
-                "articles", Derived("n_chars_matches", n_chars_matches), "n_chars_matches_body",
+                "articles",
+                Derived("n_chars_matches", n_chars_matches),
+                "n_chars_matches_body",
                 "n_chars equals the length of body",
             ),
             _derived_true(
-                "articles", Derived("language_supported", language_supported), "language_supported",
+                "articles",
+                Derived("language_supported", language_supported),
+                "language_supported",
                 "the body's language is one the NLP stages support (WIREHOUSE_LANGUAGES, default en)",
             ),
         ],
@@ -261,26 +284,33 @@ def _suite_items() -> dict[str, list]:
         "mentions": [
             _key_unique("mentions", "mention_index", "mention_index is unique within an article"),
             _derived_true(
-                "mentions", Derived("entity_exists", entity_exists), "entity_exists",
+                "mentions",
+                Derived("entity_exists", entity_exists),
+                "entity_exists",
                 "every mention's entity_id is an entity of its article",
             ),
         ],
         "quotes": [
             Check("quotes.quote_id_unique", UNIQUE, "no two quotes share an id", {"column": "quote_id"}),
             _derived_true(
-                "quotes", Derived("speaker_present", speaker_present), "speaker_not_null",
+                "quotes",
+                Derived("speaker_present", speaker_present),
+                "speaker_not_null",
                 "every quote has a speaker (scare quotes, terms and titles excepted)",
             ),
             _not_null("quotes", "kind", "every quote has a kind"),
             Check(
-                "quotes.kind_known", IN_SET, "quote kind is direct, partial, indirect or scare",
+                "quotes.kind_known",
+                IN_SET,
+                "quote kind is direct, partial, indirect or scare",
                 {"column": "kind", "value_set": list(QUOTE_KINDS)},
             ),
         ],
         "residue": [
             _not_null("residue", "rule_id", "every removed line names the rule that removed it"),
             Check(
-                "residue.rule_id_known", IN_SET,
+                "residue.rule_id_known",
+                IN_SET,
                 "every residue rule_id is a rule of residue.yaml or line_rules.yaml",
                 {"column": "rule_id", "value_set": removal_rule_ids()},
             ),
@@ -349,13 +379,27 @@ def rule_ids() -> list[str]:
 def describe() -> list[dict[str, Any]]:
     """The suites as plain rows (for docs and reports)."""
     return [
-        {"suite": s.name, "rule": c.rule, "expectation": c.expectation,
-         "column_name": c.column_name, "description": c.description}
-        for s in suites().values() for c in s.checks
+        {
+            "suite": s.name,
+            "rule": c.rule,
+            "expectation": c.expectation,
+            "column_name": c.column_name,
+            "description": c.description,
+        }
+        for s in suites().values()
+        for c in s.checks
     ]
 
 
 __all__ = [
-    "Check", "Context", "Derived", "Suite", "suites", "audit_frame", "offset_checks",
-    "rule_ids", "describe", "QUOTE_KINDS",
+    "QUOTE_KINDS",
+    "Check",
+    "Context",
+    "Derived",
+    "Suite",
+    "audit_frame",
+    "describe",
+    "offset_checks",
+    "rule_ids",
+    "suites",
 ]

@@ -6,6 +6,7 @@ the temporary local server (killed at shutdown mid-write, it prints CancelledErr
 warnings-only logging, and a startup timeout for the temporary server that suits a busy
 2-core machine.
 """
+
 import os
 
 PREFECT_QUIET_DEFAULTS = {

@@ -11,6 +11,7 @@ and local Dask workers (spawned later) read from the environment.
 The server dies with the run: it is stopped at interpreter exit, after Prefect's own exit hooks
 have flushed their events, and on Linux the kernel stops it if the run is killed outright.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -25,9 +26,9 @@ import time
 import tomllib
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Iterator, Optional
 
 SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
 PR_SET_PDEATHSIG = 1
@@ -38,7 +39,7 @@ class ApiServerError(RuntimeError):
 
 
 class TemporaryApi:
-    def __init__(self, process: Optional[subprocess.Popen], url: str):
+    def __init__(self, process: subprocess.Popen | None, url: str):
         self.process = process
         self.url = url
 
@@ -49,7 +50,9 @@ class TemporaryApi:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise ApiServerError(f"Prefect's temporary API server exited with code {self.process.returncode}")
+                raise ApiServerError(
+                    f"Prefect's temporary API server exited with code {self.process.returncode}"
+                )
             try:
                 with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
                     if response.status == 200:
@@ -57,7 +60,9 @@ class TemporaryApi:
             except (urllib.error.URLError, OSError):
                 pass
             time.sleep(0.1)
-        raise ApiServerError(f"Prefect's temporary API server at {self.url} did not answer within {timeout:.0f} s")
+        raise ApiServerError(
+            f"Prefect's temporary API server at {self.url} did not answer within {timeout:.0f} s"
+        )
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -77,13 +82,11 @@ def _free_port() -> int:
 
 def _die_with_parent() -> None:
     """In the server process, before exec: SIGTERM when the run's process dies (Linux)."""
-    try:
+    with suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass
 
 
-def configured_api_url() -> Optional[str]:
+def configured_api_url() -> str | None:
     """PREFECT_API_URL from the environment or the active Prefect profile (profiles.toml), read
     without importing Prefect."""
     if os.environ.get("PREFECT_API_URL"):
@@ -112,10 +115,25 @@ def temporary_api() -> Iterator[TemporaryApi]:
     port = _free_port()
     prefect_dir = Path(importlib.util.find_spec("prefect").origin).parent
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect_dir.parent), "--factory",
-         "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "error", "--lifespan", "on"],
-        env={**os.environ, **SERVER_ENV}, preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--app-dir",
+            str(prefect_dir.parent),
+            "--factory",
+            "prefect.server.api.server:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "error",
+            "--lifespan",
+            "on",
+        ],
+        env={**os.environ, **SERVER_ENV},
+        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
     )
     api = TemporaryApi(process, f"http://127.0.0.1:{port}/api")
     # Registered before Prefect is imported, so it runs after Prefect's exit hooks (LIFO).

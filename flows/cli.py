@@ -1,13 +1,13 @@
 """`wirehouse`: run the ingest flow, query the warehouse, write the quality report."""
+
 from __future__ import annotations
 
 import json
 import os
 import sys
 from contextlib import ExitStack
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -28,13 +28,13 @@ SHOW_CHARS = 400  # longest value `quarantine show` prints in full
 WAREHOUSE_HELP = "Warehouse directory (env WIREHOUSE_DIR; default ./wirehouse-data in the current directory)."
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
 
 
-def _settings(warehouse: Optional[Path], lake: Optional[str] = None) -> Settings:
+def _settings(warehouse: Path | None, lake: str | None = None) -> Settings:
     settings = Settings()
     if warehouse is not None:
         settings = settings.model_copy(update={"dir": warehouse})
@@ -50,14 +50,22 @@ def _fail(message: str, code: int = 2) -> None:
 
 @app.command()
 def run(
-    paths: list[Path] = typer.Argument(..., help="Files and folders to ingest (folders are read recursively)."),
-    warehouse: Optional[Path] = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
-    workers: int = typer.Option(1, "--workers", min=1, help="Process batches on a local Dask cluster of N worker processes."),
-    dask_address: Optional[str] = typer.Option(
-        None, "--dask-address", help="Process batches on an existing Dask cluster, e.g. tcp://10.0.0.5:8786."),
-    lake: Optional[str] = typer.Option(
-        None, "--lake", help="Stage and archive batches here: a folder or fsspec URL (s3://bucket/wh, "
-        "file:///mnt/shared/wh) that every Dask worker reaches. Default: the warehouse directory."),
+    paths: list[Path] = typer.Argument(
+        ..., help="Files and folders to ingest (folders are read recursively)."
+    ),
+    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+    workers: int = typer.Option(
+        1, "--workers", min=1, help="Process batches on a local Dask cluster of N worker processes."
+    ),
+    dask_address: str | None = typer.Option(
+        None, "--dask-address", help="Process batches on an existing Dask cluster, e.g. tcp://10.0.0.5:8786."
+    ),
+    lake: str | None = typer.Option(
+        None,
+        "--lake",
+        help="Stage and archive batches here: a folder or fsspec URL (s3://bucket/wh, "
+        "file:///mnt/shared/wh) that every Dask worker reaches. Default: the warehouse directory.",
+    ),
 ) -> None:
     """Ingest dumps (.txt page copies, .html/.htm, .jsonl/.json, any of them .gz), audit, publish.
 
@@ -95,7 +103,9 @@ def run(
                 from flows.runner import run_ingest  # imports Prefect: only when needed
 
                 api.wait(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
-                summary = run_ingest([str(p) for p in paths], settings, workers=workers, dask_address=dask_address)
+                summary = run_ingest(
+                    [str(p) for p in paths], settings, workers=workers, dask_address=dask_address
+                )
         except (ModelNotInstalled, WarehouseError, FileNotFoundError, ApiServerError) as exc:
             _fail(str(exc))
     _print_summary(summary, settings)
@@ -103,10 +113,13 @@ def run(
 
 @app.command("reprocess")
 def reprocess_command(
-    since: Optional[str] = typer.Option(None, "--since", help="Only files ingested by runs started on or after "
-                                        "this date or time (ISO 8601, e.g. 2026-11-01)."),
+    since: str | None = typer.Option(
+        None,
+        "--since",
+        help="Only files ingested by runs started on or after this date or time (ISO 8601, e.g. 2026-11-01).",
+    ),
     all_files: bool = typer.Option(False, "--all", help="Every stored file."),
-    warehouse: Optional[Path] = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
 ) -> None:
     """Re-run clean -> publish from the stored raw documents after a rule or model upgrade; new rows
     (stamped with the current pipeline_version) replace the old ones atomically, batch by batch."""
@@ -131,9 +144,9 @@ def reprocess_command(
 @app.command()
 def serve(
     landing: Path = typer.Argument(..., help="Landing folder a scraper drops dumps into (read recursively)."),
-    cron: Optional[str] = typer.Option(None, "--cron", help='Cron schedule, e.g. "*/15 * * * *".'),
-    interval: Optional[float] = typer.Option(None, "--interval", help="Run every this many seconds."),
-    warehouse: Optional[Path] = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+    cron: str | None = typer.Option(None, "--cron", help='Cron schedule, e.g. "*/15 * * * *".'),
+    interval: float | None = typer.Option(None, "--interval", help="Run every this many seconds."),
+    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
 ) -> None:
     """Ingest LANDING on a schedule: registers the Prefect deployment `wirehouse-ingest/wirehouse-landing`
     and serves it until stopped (needs a Prefect API: PREFECT_API_URL)."""
@@ -149,9 +162,12 @@ def serve(
         load_pipeline(settings.spacy_model)
         from flows.runner import PrefectApiUnavailable, serve_ingest
 
-        out.print(f"serving wirehouse-ingest/wirehouse-landing: {landing.resolve()} -> {settings.warehouse_dir} "
-                  f"({'cron ' + cron if cron else f'every {interval:g} s'}); stop with Ctrl-C or SIGTERM",
-                  highlight=False, soft_wrap=True)
+        out.print(
+            f"serving wirehouse-ingest/wirehouse-landing: {landing.resolve()} -> {settings.warehouse_dir} "
+            f"({'cron ' + cron if cron else f'every {interval:g} s'}); stop with Ctrl-C or SIGTERM",
+            highlight=False,
+            soft_wrap=True,
+        )
         serve_ingest(str(landing.resolve()), settings, interval, cron)
     except (ModelNotInstalled, WarehouseError, PrefectApiUnavailable) as exc:
         _fail(str(exc))
@@ -161,15 +177,22 @@ def _print_summary(summary, settings: Settings) -> None:
     from warehouse.store import Warehouse
 
     wh = Warehouse(settings.warehouse_dir)
-    quotes = wh.query("SELECT count(*) AS n FROM quotes q JOIN articles a USING (article_id) WHERE a.run_id = ?",
-                      [summary.run_id])["n"].iloc[0]
-    speakers = wh.query("""
+    quotes = wh.query(
+        "SELECT count(*) AS n FROM quotes q JOIN articles a USING (article_id) WHERE a.run_id = ?",
+        [summary.run_id],
+    )["n"].iloc[0]
+    speakers = wh.query(
+        """
         SELECT q.speaker, count(*) AS quotes FROM quotes q JOIN articles a USING (article_id)
         WHERE a.run_id = ? AND q.speaker IS NOT NULL
-        GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?""", [summary.run_id, settings.top_speakers])
+        GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?""",
+        [summary.run_id, settings.top_speakers],
+    )
     out.print(f"[bold]Wirehouse run {summary.run_id}[/] into {summary.warehouse}", highlight=False)
-    out.print(f"  files seen:            {summary.files_seen}"
-              + (f" ({summary.already_ingested} already ingested, skipped)" if summary.already_ingested else ""))
+    out.print(
+        f"  files seen:            {summary.files_seen}"
+        + (f" ({summary.already_ingested} already ingested, skipped)" if summary.already_ingested else "")
+    )
     out.print(f"  articles published:    {summary.published_articles}")
     out.print(f"  articles quarantined:  {summary.quarantined_articles}")
     for rule, n in sorted(summary.quarantine_reasons.items()):
@@ -180,15 +203,21 @@ def _print_summary(summary, settings: Settings) -> None:
         out.print(f"      {path}: {reason}", highlight=False, markup=False)
     out.print(f"  quotes published:      {quotes}")
     if len(speakers):
-        out.print("  top speakers:          " + ", ".join(
-            f"{row.speaker} ({row.quotes})" for row in speakers.itertuples()), highlight=False, markup=False)
+        out.print(
+            "  top speakers:          "
+            + ", ".join(f"{row.speaker} ({row.quotes})" for row in speakers.itertuples()),
+            highlight=False,
+            markup=False,
+        )
     out.print(f"  quality report:        {summary.report_path}", highlight=False, soft_wrap=True)
 
 
 @app.command()
 def sql(
-    query: str = typer.Argument(..., help="SQL to run, e.g. \"select speaker, count(*) from quotes group by 1\"."),
-    warehouse: Optional[Path] = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+    query: str = typer.Argument(
+        ..., help='SQL to run, e.g. "select speaker, count(*) from quotes group by 1".'
+    ),
+    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
     format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
     """Query the published warehouse through a read-only DuckDB connection."""
@@ -206,8 +235,12 @@ def sql(
     if format is OutputFormat.csv:
         sys.stdout.write(frame.to_csv(index=False))
     elif format is OutputFormat.json:
-        sys.stdout.write(json.dumps(json.loads(frame.to_json(orient="records", date_format="iso")),
-                                    ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                json.loads(frame.to_json(orient="records", date_format="iso")), ensure_ascii=False, indent=2
+            )
+            + "\n"
+        )
     else:
         _print_frame(frame)
 
@@ -225,7 +258,7 @@ def _print_frame(frame) -> None:
 
 @app.command()
 def report(
-    warehouse: Optional[Path] = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
 ) -> None:
     """(Re)write the HTML quality report and print its path."""
     from warehouse.report import write_report
@@ -246,7 +279,7 @@ quarantine_app = typer.Typer(
 app.add_typer(quarantine_app, name="quarantine")
 
 
-def _review_warehouse(warehouse: Optional[Path]):
+def _review_warehouse(warehouse: Path | None):
     from warehouse.store import Warehouse
 
     settings = _settings(warehouse)
@@ -255,7 +288,7 @@ def _review_warehouse(warehouse: Optional[Path]):
 
 @quarantine_app.command("list")
 def quarantine_list(
-    warehouse: Optional[Path] = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
 ) -> None:
     """Held articles with their failed expectations and the latest decision."""
     from warehouse.review import list_quarantined
@@ -270,7 +303,7 @@ def quarantine_list(
 @quarantine_app.command("show")
 def quarantine_show(
     article_id: str = typer.Argument(..., help="article_id from `wirehouse quarantine list`."),
-    warehouse: Optional[Path] = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
 ) -> None:
     """One held article: its row, past decisions, and the rows that failed each rule."""
     from warehouse.review import show
@@ -294,10 +327,13 @@ def quarantine_show(
 @quarantine_app.command("release")
 def quarantine_release(
     article_id: str = typer.Argument(..., help="article_id from `wirehouse quarantine list`."),
-    reason: Optional[str] = typer.Option(
-        None, "--reason", help="Publish on your word, recording this reason. Without it the article is "
-        "re-audited with the current rules and published only if it passes."),
-    warehouse: Optional[Path] = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+    reason: str | None = typer.Option(
+        None,
+        "--reason",
+        help="Publish on your word, recording this reason. Without it the article is "
+        "re-audited with the current rules and published only if it passes.",
+    ),
+    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
 ) -> None:
     """Re-audit a held article (after rules changed) and publish it if it passes, or force-publish
     it with --reason."""
@@ -313,8 +349,12 @@ def quarantine_release(
 
             result = audit_batch(held_rows(wh, article_id), frozenset(_settings(warehouse).languages))
             failed = sorted({r for rules in result.failed_articles.values() for r in rules})
-            decision = decide(wh, article_id, "kept" if failed else "released",
-                              "; ".join(failed) if failed else "re-audit passed")
+            decision = decide(
+                wh,
+                article_id,
+                "kept" if failed else "released",
+                "; ".join(failed) if failed else "re-audit passed",
+            )
     except WarehouseError as exc:
         _fail(str(exc))
     out.print(f"{article_id}: {decision.action} ({decision.reason})", highlight=False, markup=False)
@@ -323,8 +363,8 @@ def quarantine_release(
 @quarantine_app.command("drop")
 def quarantine_drop(
     article_id: str = typer.Argument(..., help="article_id from `wirehouse quarantine list`."),
-    reason: Optional[str] = typer.Option(None, "--reason", help="Why it is dropped (recorded)."),
-    warehouse: Optional[Path] = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+    reason: str | None = typer.Option(None, "--reason", help="Why it is dropped (recorded)."),
+    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
 ) -> None:
     """Record that a held article will not be published (its rows stay in quarantine)."""
     from warehouse.review import decide

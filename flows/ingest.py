@@ -3,6 +3,7 @@
 Wiring only: every decision lives in transforms/, every read and write in warehouse/, every
 check in expectations/. Tasks work on batches of files/articles, never on one article.
 """
+
 from __future__ import annotations
 
 import time
@@ -19,6 +20,7 @@ from expectations import audit_batch
 from flows.memory import release_memory
 from flows.settings import Settings
 from flows.summary import RunSummary, finish_run, new_run_id, scan_inputs, utc_now
+from transforms.corpus import LineCounter, count_article_lines, line_stat_records
 from transforms.ingest import (
     BatchOutcome,
     ParsedFile,
@@ -33,7 +35,6 @@ from transforms.ingest import (
     reloaded,
     restored,
 )
-from transforms.corpus import LineCounter, count_article_lines, line_stat_records
 from transforms.nlp import load_pipeline, require_model
 from transforms.pipeline import (
     BatchRows,
@@ -71,17 +72,18 @@ def transient_io_error(task, task_run, state) -> bool:
         state.result()
     except (OSError, duckdb.IOException, WarehouseLocked):
         return True
-    except BaseException:  # noqa: BLE001 - anything else is not transient
+    except BaseException:
         return False
     return False
 
 
-STORAGE_RETRIES = dict(retries=2, retry_delay_seconds=2, retry_condition_fn=transient_io_error)
+STORAGE_RETRIES = {"retries": 2, "retry_delay_seconds": 2, "retry_condition_fn": transient_io_error}
 
 
 @task(cache_policy=NO_CACHE)
-def prepare(files: list[ParsedFile], known_contents: set[str], learned: dict[str, frozenset[int]],
-            settings: Settings) -> PreparedBatch:
+def prepare(
+    files: list[ParsedFile], known_contents: set[str], learned: dict[str, frozenset[int]], settings: Settings
+) -> PreparedBatch:
     """Clean a batch (transforms.pipeline.prepare_batch)."""
     return prepare_batch(files, known_contents, languages=frozenset(settings.languages), learned=learned)
 
@@ -93,11 +95,14 @@ def parse(prepared: PreparedBatch, settings: Settings) -> ParsedBatch:
 
 
 @task(cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def rows_stage_audit(parsed: ParsedBatch, settings: Settings, batch_id: str, run_id: str,
-                     started_at: str) -> BatchOutcome:
+def rows_stage_audit(
+    parsed: ParsedBatch, settings: Settings, batch_id: str, run_id: str, started_at: str
+) -> BatchOutcome:
     """The entity and quote rules (transforms.pipeline.batch_rows), then stage the rows as
     Parquet and audit what was written (never opens the DuckDB file)."""
-    outcome = _stage_and_audit(batch_rows(parsed, batch_id=batch_id, run_id=run_id), settings, batch_id, started_at)
+    outcome = _stage_and_audit(
+        batch_rows(parsed, batch_id=batch_id, run_id=run_id), settings, batch_id, started_at
+    )
     release_memory()  # the batch's rows and tables are gone; its Docs go with the caller's next batch
     return outcome
 
@@ -119,9 +124,19 @@ def process_batch(batch: BatchInput, settings: Settings, batch_id: str, run_id: 
     outcome travels back; the rows go through the lake)."""
     started_at = utc_now()
     outcome = _stage_and_audit(
-        analyse_batch(load_pipeline(settings.spacy_model), batch.files, batch.known_contents, batch_id=batch_id,
-                      run_id=run_id, languages=frozenset(settings.languages), learned=batch.learned),
-        settings, batch_id, started_at)
+        analyse_batch(
+            load_pipeline(settings.spacy_model),
+            batch.files,
+            batch.known_contents,
+            batch_id=batch_id,
+            run_id=run_id,
+            languages=frozenset(settings.languages),
+            learned=batch.learned,
+        ),
+        settings,
+        batch_id,
+        started_at,
+    )
     release_memory()  # the batch's Docs, rows and tables are gone: the worker gives their pages back
     return outcome
 
@@ -135,39 +150,72 @@ def _stage_and_audit(rows: BatchRows, settings: Settings, batch_id: str, started
     result = audit_batch(warehouse.read_staged(batch_id), frozenset(settings.languages))
     clock.lap("audit")
     return BatchOutcome(
-        batch_id=batch_id, started_at=started_at, article_file=rows.article_file,
+        batch_id=batch_id,
+        started_at=started_at,
+        article_file=rows.article_file,
         contents={a.article_id: a.content_sha256 for a in rows.rows.articles if a.body},
-        duplicates=rows.duplicates, rejected=rows.rejected, failed_articles=result.failed_articles,
-        article_lines=rows.article_lines, outcomes=result.outcomes,
+        duplicates=rows.duplicates,
+        rejected=rows.rejected,
+        failed_articles=result.failed_articles,
+        article_lines=rows.article_lines,
+        outcomes=result.outcomes,
         seconds={**rows.seconds, **clock.totals(("stage", "audit"))},
     )
 
 
 @task(cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def publish(warehouse: Warehouse, run_id: str, files: list[ParsedFile], outcome: BatchOutcome,
-            published_contents: set[str], replace: bool = False) -> dict[str, str]:
+def publish(
+    warehouse: Warehouse,
+    run_id: str,
+    files: list[ParsedFile],
+    outcome: BatchOutcome,
+    published_contents: set[str],
+    replace: bool = False,
+) -> dict[str, str]:
     """The single writer: publish a processed batch in one transaction (with the files' raw
     documents, for reprocessing; replace: the files' earlier rows go in the same transaction)."""
     skipped = {aid for aid, sha in outcome.contents.items() if sha in published_contents}
     records, quarantined = batch_file_records(files, outcome, skipped, run_id=run_id)
     n_articles = len(outcome.article_file) - len(skipped)
     batch = BatchRecord(
-        batch_id=outcome.batch_id, run_id=run_id, n_files=len(files), n_articles=n_articles,
-        n_published=n_articles - len(quarantined), n_quarantined=len(quarantined),
+        batch_id=outcome.batch_id,
+        run_id=run_id,
+        n_files=len(files),
+        n_articles=n_articles,
+        n_published=n_articles - len(quarantined),
+        n_quarantined=len(quarantined),
         staged_path=warehouse.archived(outcome.batch_id),
-        audit_success=all(o.success for o in outcome.outcomes), started_at=outcome.started_at, published_at=utc_now(),
+        audit_success=all(o.success for o in outcome.outcomes),
+        started_at=outcome.started_at,
+        published_at=utc_now(),
         **{f"seconds_{stage}": seconds for stage, seconds in outcome.seconds.items()},
     )
     quality = [
-        QualityResultRecord(run_id=run_id, batch_id=outcome.batch_id, suite=o.suite, expectation=o.rule,
-                            gx_expectation=o.expectation, column_name=o.column_name, description=o.description,
-                            success=o.success, element_count=o.element_count, unexpected_count=o.unexpected_count)
+        QualityResultRecord(
+            run_id=run_id,
+            batch_id=outcome.batch_id,
+            suite=o.suite,
+            expectation=o.rule,
+            gx_expectation=o.expectation,
+            column_name=o.column_name,
+            description=o.description,
+            success=o.success,
+            element_count=o.element_count,
+            unexpected_count=o.unexpected_count,
+        )
         for o in outcome.outcomes
     ]
-    warehouse.publish(outcome.batch_id, quarantined, records, batch, quality,
-                      [] if replace else line_stat_records(count_article_lines(outcome.article_lines, skipped)),
-                      skip=skipped,
-                      raw_documents=raw_document_records(files), replace=replace)
+    warehouse.publish(
+        outcome.batch_id,
+        quarantined,
+        records,
+        batch,
+        quality,
+        [] if replace else line_stat_records(count_article_lines(outcome.article_lines, skipped)),
+        skip=skipped,
+        raw_documents=raw_document_records(files),
+        replace=replace,
+    )
     return {r.path: r.status for r in records}
 
 
@@ -204,9 +252,18 @@ def _count(summary: RunSummary, outcome: BatchOutcome, published_before: set[str
 # opaque(...): Prefect otherwise walks every element of a task's parameters looking for futures,
 # which took seconds per batch here (a cleaned batch of 256 articles: ~3 s; the known contents of
 # a 20,000-article warehouse: ~0.3 s per task) and grows with the warehouse.
-def process_and_publish(warehouse: Warehouse, to_batch: list[ParsedFile], settings: Settings, run_id: str,
-                        summary: RunSummary, known_contents: set[str], workers: int,
-                        learned: dict[str, frozenset[int]], load=None, replace: bool = False) -> None:
+def process_and_publish(
+    warehouse: Warehouse,
+    to_batch: list[ParsedFile],
+    settings: Settings,
+    run_id: str,
+    summary: RunSummary,
+    known_contents: set[str],
+    workers: int,
+    learned: dict[str, frozenset[int]],
+    load=None,
+    replace: bool = False,
+) -> None:
     """Batch the files, process the batches and publish them one by one, in order, from this
     process: the only DuckDB writer.
 
@@ -231,8 +288,9 @@ def process_and_publish(warehouse: Warehouse, to_batch: list[ParsedFile], settin
     def publish_next() -> None:
         files_done, future = in_flight.popleft()
         outcome = future.result()
-        summary.file_status.update(publish(warehouse, run_id, opaque(files_done), opaque(outcome),
-                                           opaque(known_contents), replace))
+        summary.file_status.update(
+            publish(warehouse, run_id, opaque(files_done), opaque(outcome), opaque(known_contents), replace)
+        )
         _count(summary, outcome, known_contents)
         known_contents.update(outcome.contents.values())
         release_memory()  # the published batch's files and DuckDB's buffers for it
@@ -255,9 +313,14 @@ def process_and_publish(warehouse: Warehouse, to_batch: list[ParsedFile], settin
             while len(in_flight) >= 2 * workers:
                 publish_next()
     else:
+
         def prepare_ahead(number: int):
             files = files_of(number)
-            return files, utc_now(), prepare.submit(opaque(files), opaque(set(known_contents)), opaque(learned), settings)
+            return (
+                files,
+                utc_now(),
+                prepare.submit(opaque(files), opaque(set(known_contents)), opaque(learned), settings),
+            )
 
         upcoming = prepare_ahead(0) if ids else None
         for number, batch_id in enumerate(ids):
@@ -268,7 +331,9 @@ def process_and_publish(warehouse: Warehouse, to_batch: list[ParsedFile], settin
             parsed = parse(opaque(prepared), settings)
             while in_flight:  # the previous batch, finished on the pool meanwhile
                 publish_next()
-            in_flight.append((files, rows_stage_audit.submit(opaque(parsed), settings, batch_id, run_id, started_at)))
+            in_flight.append(
+                (files, rows_stage_audit.submit(opaque(parsed), settings, batch_id, run_id, started_at))
+            )
     while in_flight:
         publish_next()
 
@@ -284,12 +349,15 @@ def read_again(files: list[ParsedFile]) -> list[ParsedFile]:
 
 def read_stored(warehouse: Warehouse, files: list[ParsedFile]) -> list[ParsedFile]:
     """A planned batch of reprocessing with its files' stored raw documents loaded."""
-    return restored(files, parsed_from_raw(warehouse.raw_documents(files=[(f.file_id, f.path) for f in files])))
+    return restored(
+        files, parsed_from_raw(warehouse.raw_documents(files=[(f.file_id, f.path) for f in files]))
+    )
 
 
 @flow(name="wirehouse-ingest", log_prints=False)
-def ingest(paths: list[str], settings: Settings | None = None, warehouse_dir: str | None = None,
-           workers: int = 1) -> RunSummary:
+def ingest(
+    paths: list[str], settings: Settings | None = None, warehouse_dir: str | None = None, workers: int = 1
+) -> RunSummary:
     """Ingest the files and folders in `paths` into the warehouse of `settings` (from the
     environment when not given; `warehouse_dir` overrides its directory, for deployments).
     workers > 1: batches are processed concurrently on the flow's task runner (Dask)."""
@@ -315,10 +383,15 @@ def ingest(paths: list[str], settings: Settings | None = None, warehouse_dir: st
         new_paths: set[str] = set()
         rejected: dict[str, str] = {}
         for i in range(0, len(to_read), PARSE_CHUNK):
-            parsed = parse_files(to_read[i:i + PARSE_CHUNK])
+            parsed = parse_files(to_read[i : i + PARSE_CHUNK])
             new = [f for f in parsed if (f.file_id, f.path) not in ingested]
-            warehouse.touch_files([(f.file_id, f.path, f.mtime_ns) for f in parsed
-                                   if (f.file_id, f.path) in ingested and f.mtime_ns is not None])
+            warehouse.touch_files(
+                [
+                    (f.file_id, f.path, f.mtime_ns)
+                    for f in parsed
+                    if (f.file_id, f.path) in ingested and f.mtime_ns is not None
+                ]
+            )
             mark_duplicates(new, known_ids)
             mark_versions(new, known_paths)
             for f in new:  # later chunks see this chunk's files as mark_duplicates saw them
@@ -342,8 +415,9 @@ def ingest(paths: list[str], settings: Settings | None = None, warehouse_dir: st
         learned = counter.learned(warehouse.line_counts(sorted(sources)), settings.boilerplate_min_articles)
         del counter
         summary.seconds_read += time.perf_counter() - reading
-        process_and_publish(warehouse, to_batch, settings, run_id, summary, known_contents, workers, learned,
-                            load=read_again)
+        process_and_publish(
+            warehouse, to_batch, settings, run_id, summary, known_contents, workers, learned, load=read_again
+        )
         summary.rejected_files.update(rejected)
         summary.duplicate_files = sum(1 for s in summary.file_status.values() if s == "duplicate")
         _finish(warehouse, summary, started, "; ".join(str(p) for p in paths))
@@ -369,10 +443,22 @@ def reprocess(settings: Settings | None = None, since: str | None = None) -> Run
         known_contents = warehouse.known_contents(excluding_files={f.file_id for f in files})
         # New versions among them counted when they were first ingested: the run's own lines are
         # the earlier runs' statistics already, so only those (prior) teach the boilerplate here.
-        learned = LineCounter().learned(warehouse.line_counts(stored_sources(stored)), settings.boilerplate_min_articles)
+        learned = LineCounter().learned(
+            warehouse.line_counts(stored_sources(stored)), settings.boilerplate_min_articles
+        )
         del stored
-        process_and_publish(warehouse, files, settings, run_id, summary, known_contents, 1, learned,
-                            load=lambda batch: read_stored(warehouse, batch), replace=True)
+        process_and_publish(
+            warehouse,
+            files,
+            settings,
+            run_id,
+            summary,
+            known_contents,
+            1,
+            learned,
+            load=lambda batch: read_stored(warehouse, batch),
+            replace=True,
+        )
         summary.duplicate_files = sum(1 for s in summary.file_status.values() if s == "duplicate")
         _finish(warehouse, summary, started, f"reprocess since {since}" if since else "reprocess all")
     return summary

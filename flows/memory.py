@@ -7,14 +7,15 @@ malloc_trim). Each process would then sit at the high-water mark of every batch 
 a long run draws heavier batches than a short one. release_memory, called once a batch's rows
 are staged and audited, hands the free pages back (4 to 11 ms measured); elsewhere than glibc it
 does nothing."""
+
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
-from typing import Callable, Optional
+from collections.abc import Callable
 
 
-def _find_malloc_trim() -> Optional[Callable[[int], int]]:
+def _find_malloc_trim() -> Callable[[int], int] | None:
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         trim = libc.malloc_trim

@@ -1,10 +1,11 @@
 """Run the ingest flow with our Prefect settings (no server needed: Prefect's temporary one)."""
+
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
@@ -13,7 +14,9 @@ from flows.settings import Settings
 from warehouse.store import Warehouse
 
 
-def run_ingest(paths: list[str], settings: Settings, workers: int = 1, dask_address: str | None = None) -> RunSummary:
+def run_ingest(
+    paths: list[str], settings: Settings, workers: int = 1, dask_address: str | None = None
+) -> RunSummary:
     """Run the flow; usage errors (warehouse locked) are raised before Prefect starts a run, so
     they reach the user as one line instead of a failed flow run with a traceback.
 
@@ -31,8 +34,11 @@ def run_ingest(paths: list[str], settings: Settings, workers: int = 1, dask_addr
     from flows.warm import LOCAL_CLUSTER
 
     logging.getLogger("distributed").setLevel(logging.WARNING)  # not the cluster's INFO chatter
-    runner = (DaskTaskRunner(address=dask_address) if dask_address
-              else DaskTaskRunner(cluster_kwargs={"n_workers": workers, **LOCAL_CLUSTER}))
+    runner = (
+        DaskTaskRunner(address=dask_address)
+        if dask_address
+        else DaskTaskRunner(cluster_kwargs={"n_workers": workers, **LOCAL_CLUSTER})
+    )
     with shared_prefect_api(), temporary_settings(updates=quiet):
         return ingest.with_options(task_runner=runner)(paths, settings, workers=max(workers, 2))
 
@@ -81,12 +87,16 @@ def check_prefect_api() -> str:
     url = PREFECT_API_URL.value()
     if not url:
         raise PrefectApiUnavailable(
-            "schedules need a running Prefect API: start one with `prefect server start --host 127.0.0.1` and "
-            "set PREFECT_API_URL=http://127.0.0.1:4200/api, or log in to Prefect Cloud")
+            "schedules need a running Prefect API: start one with `prefect server start --host "
+            "127.0.0.1` and "
+            "set PREFECT_API_URL=http://127.0.0.1:4200/api, or log in to Prefect Cloud"
+        )
     with get_client(sync_client=True) as client:
         error = client.api_healthcheck()
     if error is not None:
-        raise PrefectApiUnavailable(f"the Prefect API at {url} is not reachable ({type(error).__name__}: {error})")
+        raise PrefectApiUnavailable(
+            f"the Prefect API at {url} is not reachable ({type(error).__name__}: {error})"
+        )
     return url
 
 

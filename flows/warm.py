@@ -7,6 +7,7 @@ the real call to raise.
 Once loaded, the model's and the libraries' objects are frozen out of the garbage collector's
 reach (gc.freeze): they live as long as the process, and a full collection would otherwise walk
 them again and again while the rules allocate."""
+
 from __future__ import annotations
 
 import gc
@@ -27,7 +28,7 @@ def warm_in_background(settings: Settings) -> threading.Thread:
             warm_up()
             warm_cleaning()
             gc.freeze()
-        except Exception:  # noqa: BLE001 - the flow's own load reports it properly
+        except Exception:
             pass
 
     thread = threading.Thread(target=warm, name="wirehouse-warm-up", daemon=True)
@@ -42,8 +43,13 @@ def warm_cleaning() -> None:
     from transforms.clean import clean_document
     from transforms.parse import RawDocument
 
-    clean_document(RawDocument(0, "html", "<html><body><article><p>" + "A warm-up paragraph. " * 20
-                               + "</p></article></body></html>"))
+    clean_document(
+        RawDocument(
+            0,
+            "html",
+            "<html><body><article><p>" + "A warm-up paragraph. " * 20 + "</p></article></body></html>",
+        )
+    )
 
 
 def dask_setup(worker) -> None:
@@ -55,7 +61,12 @@ def dask_setup(worker) -> None:
 # A local cluster: single-threaded worker processes (spaCy is not shared between threads), each
 # warming up as it starts. The scheduler's HTTP endpoint (health, and the dashboard when bokeh is
 # installed) takes a free port: a second cluster on the machine must not collide on 8787.
-LOCAL_CLUSTER = {"threads_per_worker": 1, "processes": True, "dashboard_address": ":0", "preload": ["flows.warm"]}
+LOCAL_CLUSTER = {
+    "threads_per_worker": 1,
+    "processes": True,
+    "dashboard_address": ":0",
+    "preload": ["flows.warm"],
+}
 
 
 def start_local_cluster(workers: int):

@@ -1,9 +1,9 @@
 """One cleaned article + its spaCy Doc -> the rows of every article table."""
+
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Optional
 
 from spacy.tokens import Doc
 
@@ -35,7 +35,7 @@ class ArticleRows:
     quotes: list[QuoteRecord] = field(default_factory=list)
     residue: list[ResidueRecord] = field(default_factory=list)
 
-    def extend(self, other: "ArticleRows") -> None:
+    def extend(self, other: ArticleRows) -> None:
         for name in self.__dataclass_fields__:
             getattr(self, name).extend(getattr(other, name))
 
@@ -48,7 +48,7 @@ def content_sha256(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def article_rows(*, pipeline_version: Optional[str] = None, **kwargs) -> ArticleRows:
+def article_rows(*, pipeline_version: str | None = None, **kwargs) -> ArticleRows:
     """All rows for one article (see _article_rows), each stamped with pipeline_version."""
     rows = _article_rows(**kwargs)
     for name in rows.__dataclass_fields__:
@@ -58,8 +58,16 @@ def article_rows(*, pipeline_version: Optional[str] = None, **kwargs) -> Article
 
 
 def _article_rows(
-    *, article: CleanArticle, doc: Doc, file_id: str, record_index: int, source_uri: str,
-    batch_id: str, run_id: str, language: Optional[str] = None, source: Optional[str] = None,
+    *,
+    article: CleanArticle,
+    doc: Doc,
+    file_id: str,
+    record_index: int,
+    source_uri: str,
+    batch_id: str,
+    run_id: str,
+    language: str | None = None,
+    source: str | None = None,
     analyse: bool = True,
 ) -> ArticleRows:
     """All rows for one article. `doc` must be the pipeline's Doc of `article.body`. With
@@ -70,30 +78,46 @@ def _article_rows(
     body = article.body
     aid = article_id_for(file_id, record_index)
     rows = ArticleRows()
-    rows.articles.append(ArticleRecord(
-        article_id=aid, file_id=file_id, record_index=record_index, source_uri=source_uri,
-        url=article.url, title=article.title, authors=article.authors, published=article.published,
-        body=body, n_chars=len(body), n_residue_lines=len(article.removed),
-        content_sha256=content_sha256(body), batch_id=batch_id, run_id=run_id, language=language,
-        source=source,
-    ))
+    rows.articles.append(
+        ArticleRecord(
+            article_id=aid,
+            file_id=file_id,
+            record_index=record_index,
+            source_uri=source_uri,
+            url=article.url,
+            title=article.title,
+            authors=article.authors,
+            published=article.published,
+            body=body,
+            n_chars=len(body),
+            n_residue_lines=len(article.removed),
+            content_sha256=content_sha256(body),
+            batch_id=batch_id,
+            run_id=run_id,
+            language=language,
+            source=source,
+        )
+    )
     rows.residue = [ResidueRecord(aid, r.line_no, r.rule_id, r.text) for r in article.removed]
     if not body:
         return rows
-    rows.paragraphs = [ParagraphRecord(aid, p.index, p.start, p.end, body[p.start:p.end]) for p in paragraphs(body)]
+    rows.paragraphs = [
+        ParagraphRecord(aid, p.index, p.start, p.end, body[p.start : p.end]) for p in paragraphs(body)
+    ]
     spans = sentences(body)
     rows.sentences = [
-        SentenceRecord(aid, s.index, s.paragraph_index, s.start, s.end, body[s.start:s.end]) for s in spans
+        SentenceRecord(aid, s.index, s.paragraph_index, s.start, s.end, body[s.start : s.end]) for s in spans
     ]
     if not analyse:
         return rows
     analysis = analyse_entities(doc)
     roles = {c.entity_id: role_of(c, doc) for c in analysis.clusters}
     rows.entities = [
-        EntityRecord(aid, c.entity_id, c.name, c.label, len(c.mentions), roles[c.entity_id]) for c in analysis.clusters
+        EntityRecord(aid, c.entity_id, c.name, c.label, len(c.mentions), roles[c.entity_id])
+        for c in analysis.clusters
     ]
     rows.mentions = [
-        MentionRecord(aid, i, m.start, m.end, body[m.start:m.end], m.label, m.cluster.entity_id)
+        MentionRecord(aid, i, m.start, m.end, body[m.start : m.end], m.label, m.cluster.entity_id)
         for i, m in enumerate(sorted(analysis.mentions, key=lambda m: m.start))
     ]
     first_part: dict[int, str] = {}  # quote start -> quote_id of its quotation's first part
@@ -102,11 +126,23 @@ def _article_rows(
         quote_id = stable_id(aid, q.start, q.end)
         quotation_id = first_part.get(q.continues, quote_id) if q.continues is not None else quote_id
         first_part[q.start] = quotation_id
-        rows.quotes.append(QuoteRecord(
-            quote_id=quote_id, article_id=aid, text=body[q.start:q.end],
-            start_char=q.start, end_char=q.end, kind=q.kind, speaker=at.speaker,
-            speaker_entity_id=at.speaker_entity_id, speaker_surface=at.speaker_surface, cue=at.cue,
-            according_to=at.according_to, paragraph_index=q.paragraph_index, attribution=at.method,
-            speaker_role=roles.get(at.speaker_entity_id), quotation_id=quotation_id,
-        ))
+        rows.quotes.append(
+            QuoteRecord(
+                quote_id=quote_id,
+                article_id=aid,
+                text=body[q.start : q.end],
+                start_char=q.start,
+                end_char=q.end,
+                kind=q.kind,
+                speaker=at.speaker,
+                speaker_entity_id=at.speaker_entity_id,
+                speaker_surface=at.speaker_surface,
+                cue=at.cue,
+                according_to=at.according_to,
+                paragraph_index=q.paragraph_index,
+                attribution=at.method,
+                speaker_role=roles.get(at.speaker_entity_id),
+                quotation_id=quotation_id,
+            )
+        )
     return rows

@@ -3,15 +3,14 @@
 The body is a sequence of paragraphs joined by a blank line ("\\n\\n"); every later offset points
 into it. Each line removed as residue is returned with the rule that removed it.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
 
 import ftfy
 import trafilatura
-from lxml import etree
 from trafilatura.utils import load_html
 
 from transforms.corpus import RULE_ID as CORPUS_RULE_ID
@@ -23,12 +22,14 @@ from transforms.rules import match_residue
 PARAGRAPH_SEPARATOR = "\n\n"
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
-_TERMINAL = tuple(".!?:;\"”’)]…")
+_TERMINAL = tuple('.!?:;"”’)]…')
 # Lines ftfy leaves as they are: printable ASCII but "&" and "<" (HTML entities and tags), and
 # typographic punctuation (mojibake always holds letters like Ã or â).
 _PLAIN_LINE = re.compile(r"[\t\x20-\x25\x27-\x3b\x3d-\x7e‘’“”–—…•·]*\n?")
-_FTFY_CONFIG = {unescape: ftfy.TextFixerConfig(uncurl_quotes=False, unescape_html=unescape, explain=False)
-                for unescape in ("auto", False)}
+_FTFY_CONFIG = {
+    unescape: ftfy.TextFixerConfig(uncurl_quotes=False, unescape_html=unescape, explain=False)
+    for unescape in ("auto", False)
+}
 
 
 @dataclass
@@ -40,11 +41,11 @@ class RemovedLine:
 
 @dataclass
 class CleanArticle:
-    title: Optional[str]
+    title: str | None
     body: str
-    url: Optional[str] = None
-    authors: Optional[str] = None
-    published: Optional[str] = None
+    url: str | None = None
+    authors: str | None = None
+    published: str | None = None
     removed: list[RemovedLine] = field(default_factory=list)
 
 
@@ -108,8 +109,11 @@ def prepare_html(content: str):
 
 
 def _text_words(element) -> int:
-    return len(_HTML_WORD.findall(element.text_content() if hasattr(element, "text_content")
-                                  else "".join(element.itertext())))
+    return len(
+        _HTML_WORD.findall(
+            element.text_content() if hasattr(element, "text_content") else "".join(element.itertext())
+        )
+    )
 
 
 def _remove_keeping_tail(element) -> None:
@@ -154,7 +158,7 @@ def drop_related_sections(tree) -> None:
         if rule is None or rule.id not in LIST_HEADER_RULES:
             continue
         sibling = heading.getnext()
-        while sibling is not None and sibling.tag not in ("p",) + _HEADINGS:
+        while sibling is not None and sibling.tag not in ("p", *_HEADINGS):
             following = sibling.getnext()
             _remove_keeping_tail(sibling)
             sibling = following
@@ -174,13 +178,23 @@ def drop_teaser_lists(tree) -> None:
 
 
 def _is_teaser_item(item) -> bool:
-    first = next((node for node in item.iter() if isinstance(node.tag, str)
-                  and ((node.text or "").strip() or node.tag == "img")), None)
+    first = next(
+        (
+            node
+            for node in item.iter()
+            if isinstance(node.tag, str) and ((node.text or "").strip() or node.tag == "img")
+        ),
+        None,
+    )
     if first is None or (first.tag != "a" and not any(a.tag == "a" for a in first.iterancestors())):
         return False  # the item does not open with a link
     words = _text_words(item)
     linked = sum(_text_words(a) for a in item.iter("a"))
-    headed = any(_text_words(a) >= TEASER_TITLE_MIN_WORDS for heading in item.iter(*_HEADINGS) for a in heading.iter("a"))
+    headed = any(
+        _text_words(a) >= TEASER_TITLE_MIN_WORDS
+        for heading in item.iter(*_HEADINGS)
+        for a in heading.iter("a")
+    )
     return headed or (words > 0 and linked >= TEASER_LINK_SHARE * words and linked >= TEASER_TITLE_MIN_WORDS)
 
 
@@ -193,7 +207,11 @@ def drop_linked_headlines(tree) -> None:
         text = " ".join("".join(paragraph.itertext()).split())
         if not text or _SENTENCE_END_HTML.search(text):
             continue
-        links = [a for a in paragraph.iter("a") if not (a.get("href") or "#").startswith(("#", "mailto:", "javascript:"))]
+        links = [
+            a
+            for a in paragraph.iter("a")
+            if not (a.get("href") or "#").startswith(("#", "mailto:", "javascript:"))
+        ]
         linked = sum(_text_words(a) for a in links)
         if linked >= LINKED_HEADLINE_MIN_WORDS and linked >= TEASER_LINK_SHARE * _text_words(paragraph):
             _remove_keeping_tail(paragraph)
@@ -211,7 +229,9 @@ def join_split_bodies(tree, extracted: str) -> bool:
         classes = " ".join((element.get("class") or "").split())
         if not classes:
             continue
-        prose = [child for child in element if child.tag == "p" and _text_words(child) >= BODY_PARAGRAPH_MIN_WORDS]
+        prose = [
+            child for child in element if child.tag == "p" and _text_words(child) >= BODY_PARAGRAPH_MIN_WORDS
+        ]
         if len(prose) >= BODY_PART_MIN_PARAGRAPHS:
             groups.setdefault((element.tag, classes), []).append((element, prose))
     joined = False
@@ -270,21 +290,26 @@ def clean_document(doc: RawDocument, boilerplate: frozenset[int] = frozenset()) 
         title_from_first_line = doc.kind == "text" and not title
     text = fix_text(text)
     title = normalise_line(fix_text(title)) if title else None
-    body, removed, first_line = clean_lines(text, title_from_first_line, title, boilerplate,
-                                            page_copy=doc.kind == "text")
+    body, removed, first_line = clean_lines(
+        text, title_from_first_line, title, boilerplate, page_copy=doc.kind == "text"
+    )
     if title_from_first_line:
         title = first_line
     if authors is None or published is None:
         found_authors, found_published = byline_metadata(removed)
         authors, published = authors or found_authors, published or found_published
-    return CleanArticle(title=title or None, body=body, url=url, authors=authors,
-                        published=published, removed=removed)
+    return CleanArticle(
+        title=title or None, body=body, url=url, authors=authors, published=published, removed=removed
+    )
 
 
 def clean_lines(
-    text: str, take_title: bool, title: Optional[str], boilerplate: frozenset[int] = frozenset(),
+    text: str,
+    take_title: bool,
+    title: str | None,
+    boilerplate: frozenset[int] = frozenset(),
     page_copy: bool = False,
-) -> tuple[str, list[RemovedLine], Optional[str]]:
+) -> tuple[str, list[RemovedLine], str | None]:
     """Split text into lines, drop residue lines, rebuild paragraphs.
 
     Returns (body, removed lines, the first kept line when take_title). A line repeating the
@@ -298,8 +323,8 @@ def clean_lines(
     raw_lines = text.splitlines()
     lines = [normalise_line(raw_line) for raw_line in raw_lines]
     rules: dict[int, str] = {}  # line number -> id of the rule that removed it
-    first: Optional[str] = None
-    first_no: Optional[int] = None
+    first: str | None = None
+    first_no: int | None = None
     for line_no, line in enumerate(lines):
         if not line:
             continue

@@ -6,13 +6,14 @@ of the same source (the URL's domain, else the dump folder) is boilerplate for t
 "Copyright 2024 Daily Ledger", "Follow us on ...", a recurring promo line. Pure functions; the
 counts persist in the warehouse (`line_stats`) so later runs know what earlier runs saw.
 """
+
 from __future__ import annotations
 
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import PurePath
-from typing import Iterable, Iterator, Mapping, Optional
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -35,7 +36,7 @@ def line_key(line: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def source_of(url: Optional[str], path: str) -> str:
+def source_of(url: str | None, path: str) -> str:
     """The source an article belongs to: its URL's host (without www.), else its folder."""
     if url:
         host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
@@ -65,8 +66,9 @@ def document_line_keys(lines: Iterable[str]) -> dict[str, str]:
 def count_document_lines(sources_lines: Iterable[tuple[str, Iterable[str]]]) -> dict[tuple[str, str], list]:
     """(source, key) -> [articles containing it, an example line], over documents given as
     (source, lines). Each document counts once per key."""
-    return count_article_lines({i: (source, document_line_keys(lines))
-                                for i, (source, lines) in enumerate(sources_lines)})
+    return count_article_lines(
+        {i: (source, document_line_keys(lines)) for i, (source, lines) in enumerate(sources_lines)}
+    )
 
 
 def count_article_lines(article_lines: Mapping, skip: Iterable = ()) -> dict[tuple[str, str], list]:
@@ -130,8 +132,9 @@ class LineCounter:
     def _flush(self) -> None:
         for source, hashes in self._pending.items():
             keys, counts = self._counted.get(source, (_NO_KEYS, _NO_COUNTS))
-            self._counted[source] = _merge(keys, counts, np.array(hashes, dtype=np.uint64),
-                                           np.ones(len(hashes), dtype=np.int64))
+            self._counted[source] = _merge(
+                keys, counts, np.array(hashes, dtype=np.uint64), np.ones(len(hashes), dtype=np.int64)
+            )
         self._pending.clear()
         self._n_pending = 0
 
@@ -154,8 +157,12 @@ class LineCounter:
         for source in set(self._counted) | set(earlier):
             keys, counts = self._counted.get(source, (_NO_KEYS, _NO_COUNTS))
             if source in earlier:
-                keys, counts = _merge(keys, counts, np.fromiter(earlier[source], dtype=np.uint64),
-                                      np.fromiter(earlier[source].values(), dtype=np.int64))
+                keys, counts = _merge(
+                    keys,
+                    counts,
+                    np.fromiter(earlier[source], dtype=np.uint64),
+                    np.fromiter(earlier[source].values(), dtype=np.int64),
+                )
             frequent = frozenset(int(h) for h in keys[counts >= min_articles])
             if frequent:
                 learned[source] = frequent

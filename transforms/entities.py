@@ -9,22 +9,46 @@ is the cluster's longest mention; entity ids hash label and canonical name, so t
 gets the same id in every article. A multi-word name ending with an organisation word
 (rules/entities.yaml: Terminals, Air, Stores, University, ...) is an ORG whatever the votes.
 """
+
 from __future__ import annotations
 
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Optional
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from transforms.records import stable_id
 from transforms.rules import org_suffixes, speech_lexicon
 
 # Labels that name things; numeric and temporal labels (DATE, MONEY, ...) are not entities here.
-NAMED_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+NAMED_LABELS = {
+    "PERSON",
+    "ORG",
+    "GPE",
+    "LOC",
+    "NORP",
+    "FAC",
+    "EVENT",
+    "PRODUCT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+}
 # Label preference when votes tie.
-LABEL_PRIORITY = ["PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"]
+LABEL_PRIORITY = [
+    "PERSON",
+    "ORG",
+    "GPE",
+    "NORP",
+    "LOC",
+    "FAC",
+    "EVENT",
+    "PRODUCT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+]
 
 _LEADING_THE = re.compile(r"^(?:the)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
@@ -53,7 +77,7 @@ class Mention:
     text: str
     label: str
     name: str
-    cluster: "Cluster | None" = None
+    cluster: Cluster | None = None
 
     @property
     def words(self) -> list[str]:
@@ -66,7 +90,7 @@ class Cluster:
     name_matched: set[int] = field(default_factory=set)  # ids of mentions joined by name match
     # (name, label, entity_id) once clustering is done (finalise): quote attribution asks for them
     # thousands of times an article, and each answer is a vote over the mentions and a hash.
-    final: Optional[tuple[str, str, str]] = field(default=None, repr=False, compare=False)
+    final: tuple[str, str, str] | None = field(default=None, repr=False, compare=False)
 
     def finalise(self) -> None:
         self.final = None
@@ -104,7 +128,7 @@ class Cluster:
         return (full.words[0], full.words[-1])
 
 
-def role_of(cluster: "Cluster", doc: Doc) -> Optional[str]:
+def role_of(cluster: Cluster, doc: Doc) -> str | None:
     """A person's role as the article gives it: title words stripped from a mention ("Treasurer
     Lena Whitcombe"), capitalised title words right before a mention ("Secretary of State Antony
     Blinken", "Russian Foreign Minister Sergey Lavrov"), else a comma-set apposition ("Lavrov, a
@@ -119,10 +143,17 @@ def role_of(cluster: "Cluster", doc: Doc) -> Optional[str]:
         words = []
         i = span.start - 1
         titles = speech_lexicon().titles
-        while i >= 0 and (doc[i].is_title or doc[i].is_upper and len(doc[i]) > 1 or
-                          doc[i].lower_ in {"of", "for"} and words) \
-                and (not doc[i].is_sent_start or doc[i].lower_ in titles) \
-                and doc[i].ent_type_ in {"", "NORP", "ORG", "GPE"} and doc[i].pos_ != "PRON":
+        while (
+            i >= 0
+            and (
+                doc[i].is_title
+                or (doc[i].is_upper and len(doc[i]) > 1)
+                or (doc[i].lower_ in {"of", "for"} and words)
+            )
+            and (not doc[i].is_sent_start or doc[i].lower_ in titles)
+            and doc[i].ent_type_ in {"", "NORP", "ORG", "GPE"}
+            and doc[i].pos_ != "PRON"
+        ):
             words.insert(0, doc[i].text)
             i -= 1
         while words and words[0].lower() in {"of", "for"}:
@@ -141,7 +172,7 @@ def role_of(cluster: "Cluster", doc: Doc) -> Optional[str]:
                 while end <= child.right_edge.i and not doc[end].is_punct:
                     end += 1
                 if end > child.left_edge.i:
-                    return doc[child.left_edge.i:end].text
+                    return doc[child.left_edge.i : end].text
     return None
 
 

@@ -9,10 +9,11 @@ Every input file ends in exactly one status:
 A file already in the ledger at the same path with the same bytes is skipped entirely: a rerun
 adds no rows.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Optional
 
 from transforms.parse import RawDocument, RejectedInput, detect_format, parse_raw
 from transforms.records import FileRecord, RawDocumentRecord
@@ -25,11 +26,11 @@ class ParsedFile:
     size_bytes: int
     format: str
     documents: list[RawDocument] = field(default_factory=list)
-    rejected: Optional[str] = None
-    duplicate_of: Optional[str] = None
-    mtime_ns: Optional[int] = None
+    rejected: str | None = None
+    duplicate_of: str | None = None
+    mtime_ns: int | None = None
     new_version: bool = False  # the path was ingested before with other bytes
-    released_count: Optional[int] = None  # set by released(): how many documents there were
+    released_count: int | None = None  # set by released(): how many documents there were
 
     @property
     def n_documents(self) -> int:
@@ -48,7 +49,9 @@ def reloaded(released: ParsedFile, fresh: ParsedFile) -> ParsedFile:
     for this run: the ledger keeps the first reading's size and mtime, so the next run reads it
     again."""
     if fresh.rejected is None and fresh.file_id != released.file_id:
-        return replace(released, rejected="the file changed while this run read it; the next run reads it again")
+        return replace(
+            released, rejected="the file changed while this run read it; the next run reads it again"
+        )
     return replace(released, documents=fresh.documents, rejected=fresh.rejected, released_count=None)
 
 
@@ -60,13 +63,19 @@ def mark_versions(files: Iterable[ParsedFile], known_paths: set[str]) -> None:
         f.new_version = f.path in known_paths
 
 
-def unchanged(stat: Optional[tuple[int, int]], seen: set[tuple[int, int]]) -> bool:
+def unchanged(stat: tuple[int, int] | None, seen: set[tuple[int, int]]) -> bool:
     """A file whose (size, mtime) matches a ledger row of the same path is not read again."""
     return stat is not None and stat in seen
 
 
-def parse_file(path: str, file_id: str, size_bytes: int, data: Optional[bytes], read_error: Optional[str],
-               mtime_ns: Optional[int] = None) -> ParsedFile:
+def parse_file(
+    path: str,
+    file_id: str,
+    size_bytes: int,
+    data: bytes | None,
+    read_error: str | None,
+    mtime_ns: int | None = None,
+) -> ParsedFile:
     """Parse one input file; a read or parse failure becomes a rejection reason, never an exception."""
     parsed = ParsedFile(path, file_id, size_bytes, detect_format(path), mtime_ns=mtime_ns)
     if read_error is not None:
@@ -121,8 +130,14 @@ def source_uri(f: ParsedFile, doc: RawDocument) -> str:
 
 
 def file_record(
-    f: ParsedFile, *, run_id: str, batch_id: Optional[str], published: int = 0, quarantined: int = 0,
-    duplicates: int = 0, reasons: Iterable[str] = (),
+    f: ParsedFile,
+    *,
+    run_id: str,
+    batch_id: str | None,
+    published: int = 0,
+    quarantined: int = 0,
+    duplicates: int = 0,
+    reasons: Iterable[str] = (),
 ) -> FileRecord:
     if f.rejected is not None:
         status, reason = "rejected", f.rejected
@@ -135,9 +150,19 @@ def file_record(
     else:
         status, reason = "published", None
     return FileRecord(
-        file_id=f.file_id, path=f.path, size_bytes=f.size_bytes, format=f.format, status=status,
-        reason=reason, n_articles=f.n_documents, n_published=published, n_quarantined=quarantined,
-        n_duplicates=duplicates, run_id=run_id, batch_id=batch_id, mtime_ns=f.mtime_ns,
+        file_id=f.file_id,
+        path=f.path,
+        size_bytes=f.size_bytes,
+        format=f.format,
+        status=status,
+        reason=reason,
+        n_articles=f.n_documents,
+        n_published=published,
+        n_quarantined=quarantined,
+        n_duplicates=duplicates,
+        run_id=run_id,
+        batch_id=batch_id,
+        mtime_ns=f.mtime_ns,
     )
 
 
@@ -163,10 +188,18 @@ def batch_file_records(
     """Ledger rows of a batch's files and the quarantine reasons of its failed articles.
     skipped: article ids found to be duplicates at publish time (a parallel batch published the
     same body first); they count as duplicates, not as published or quarantined."""
-    quarantined = {aid: "; ".join(rules) for aid, rules in sorted(outcome.failed_articles.items())
-                   if aid not in skipped}
-    counts = {f.path: {"published": 0, "quarantined": 0, "duplicates": outcome.duplicates.get(f.path, 0),
-                       "reasons": []} for f in files}
+    quarantined = {
+        aid: "; ".join(rules) for aid, rules in sorted(outcome.failed_articles.items()) if aid not in skipped
+    }
+    counts = {
+        f.path: {
+            "published": 0,
+            "quarantined": 0,
+            "duplicates": outcome.duplicates.get(f.path, 0),
+            "reasons": [],
+        }
+        for f in files
+    }
     for article_id, path in outcome.article_file.items():
         entry = counts[path]
         if article_id in skipped:
@@ -181,15 +214,38 @@ def batch_file_records(
         if f.path in outcome.rejected:
             f = replace(f, rejected=outcome.rejected[f.path])
         c = counts[f.path]
-        records.append(file_record(f, run_id=run_id, batch_id=outcome.batch_id, published=c["published"],
-                                   quarantined=c["quarantined"], duplicates=c["duplicates"], reasons=c["reasons"]))
+        records.append(
+            file_record(
+                f,
+                run_id=run_id,
+                batch_id=outcome.batch_id,
+                published=c["published"],
+                quarantined=c["quarantined"],
+                duplicates=c["duplicates"],
+                reasons=c["reasons"],
+            )
+        )
     return records, quarantined
 
 
 def raw_document_records(files: list[ParsedFile]) -> list[RawDocumentRecord]:
     """The parsed documents of the files, as stored for reprocessing."""
-    return [RawDocumentRecord(f.file_id, d.record_index, f.path, f.format, d.kind, d.content, d.title, d.url,
-                              d.authors, d.published) for f in files for d in f.documents]
+    return [
+        RawDocumentRecord(
+            f.file_id,
+            d.record_index,
+            f.path,
+            f.format,
+            d.kind,
+            d.content,
+            d.title,
+            d.url,
+            d.authors,
+            d.published,
+        )
+        for f in files
+        for d in f.documents
+    ]
 
 
 def parsed_from_raw(rows: list[dict]) -> list[ParsedFile]:
@@ -200,14 +256,29 @@ def parsed_from_raw(rows: list[dict]) -> list[ParsedFile]:
     for r in sorted(rows, key=lambda r: (r["path"], r["file_id"], r["record_index"])):
         key = (r["file_id"], r["path"])
         if key not in files:
-            files[key] = ParsedFile(r["path"], r["file_id"], r["size_bytes"], r["format"], mtime_ns=r.get("mtime_ns"),
-                                    released_count=None if "content" in r else 0)
+            files[key] = ParsedFile(
+                r["path"],
+                r["file_id"],
+                r["size_bytes"],
+                r["format"],
+                mtime_ns=r.get("mtime_ns"),
+                released_count=None if "content" in r else 0,
+            )
         f = files[key]
         if f.released_count is not None:
             f.released_count += 1
             continue
-        f.documents.append(RawDocument(r["record_index"], r["kind"], r["content"], title=r["title"],
-                                       url=r["url"], authors=r["authors"], published=r["published"]))
+        f.documents.append(
+            RawDocument(
+                r["record_index"],
+                r["kind"],
+                r["content"],
+                title=r["title"],
+                url=r["url"],
+                authors=r["authors"],
+                published=r["published"],
+            )
+        )
     return list(files.values())
 
 
@@ -216,5 +287,9 @@ def restored(files: list[ParsedFile], stored: list[ParsedFile]) -> list[ParsedFi
     (parsed_from_raw of their rows), in the order of `files`; a file whose stored documents are
     gone is rejected with that reason."""
     by_key = {(f.file_id, f.path): f for f in stored}
-    return [reloaded(f, by_key[(f.file_id, f.path)]) if (f.file_id, f.path) in by_key
-            else replace(f, rejected="its stored raw documents are gone", released_count=None) for f in files]
+    return [
+        reloaded(f, by_key[(f.file_id, f.path)])
+        if (f.file_id, f.path) in by_key
+        else replace(f, rejected="its stored raw documents are gone", released_count=None)
+        for f in files
+    ]

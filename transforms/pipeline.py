@@ -1,9 +1,10 @@
 """A batch of parsed files -> the rows of every article table (clean, segment, NLP, quotes)."""
+
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Mapping, Optional
 
 import numpy
 from spacy.language import Language
@@ -73,13 +74,19 @@ class PreparedBatch:
     files: list[ParsedFile]
     result: BatchRows  # duplicates, rejected, article_lines and seconds["clean"] filled in
     pending: list[tuple[ParsedFile, RawDocument, CleanArticle, str]]  # (file, raw document, cleaned, source)
-    detected: list[Optional[str]]  # language of each pending body
+    detected: list[str | None]  # language of each pending body
     supported: list[bool]  # whether it goes through the NLP stages
 
 
 def analyse_batch(
-    nlp: Language, files: list[ParsedFile], known_contents: set[str], *, batch_id: str, run_id: str,
-    languages: frozenset[str] = frozenset({"en"}), learned: Mapping[str, frozenset[int]] = {},
+    nlp: Language,
+    files: list[ParsedFile],
+    known_contents: set[str],
+    *,
+    batch_id: str,
+    run_id: str,
+    languages: frozenset[str] = frozenset({"en"}),
+    learned: Mapping[str, frozenset[int]] = {},
 ) -> BatchRows:
     """Clean every document of the batch's files, run the spaCy pipeline once over all bodies
     (nlp.pipe), and build the rows: prepare_batch, parse_batch, batch_rows (three steps, so a
@@ -104,7 +111,10 @@ def analyse_batch(
 
 
 def prepare_batch(
-    files: list[ParsedFile], known_contents: set[str], *, languages: frozenset[str] = frozenset({"en"}),
+    files: list[ParsedFile],
+    known_contents: set[str],
+    *,
+    languages: frozenset[str] = frozenset({"en"}),
     learned: Mapping[str, frozenset[int]] = {},
 ) -> PreparedBatch:
     """The first step of analyse_batch: clean, skip duplicate bodies, count lines, detect languages."""
@@ -120,7 +130,7 @@ def prepare_batch(
             for doc in f.documents:
                 source = source_of(doc.url, f.path)
                 cleaned.append((f, doc, clean_document(doc, learned.get(source, frozenset())), source))
-        except Exception as exc:  # noqa: BLE001 - any failure on one input is that input's rejection
+        except Exception as exc:
             result.rejected[f.path] = _failure("clean", f, doc, exc)
             continue
         for item in cleaned:
@@ -131,8 +141,14 @@ def prepare_batch(
             seen.add(digest)
             pending.append(item)
 
-    result.article_lines = {article_id_for(f.file_id, raw.record_index): (source, document_line_keys(_counted_lines(raw, article)))
-                            for f, raw, article, source in pending if not f.new_version}
+    result.article_lines = {
+        article_id_for(f.file_id, raw.record_index): (
+            source,
+            document_line_keys(_counted_lines(raw, article)),
+        )
+        for f, raw, article, source in pending
+        if not f.new_version
+    }
     detected = [detect_language(a.body) for _, _, a, _ in pending]
     supported = [lang is None or lang in languages for lang in detected]
     clock.lap("clean")
@@ -158,15 +174,20 @@ def parse_batch(nlp: Language, prepared: PreparedBatch) -> ParsedBatch:
     a bare tokenised Doc."""
     clock = Stopwatch()
     supported = prepared.supported
-    parsed = pipe(nlp, [item[2].body for item, ok in zip(prepared.pending, supported) if ok])
-    docs = [next(parsed) if ok else nlp.make_doc(item[2].body) for item, ok in zip(prepared.pending, supported)]
+    parsed = pipe(nlp, [item[2].body for item, ok in zip(prepared.pending, supported, strict=True) if ok])
+    docs = [
+        next(parsed) if ok else nlp.make_doc(item[2].body)
+        for item, ok in zip(prepared.pending, supported, strict=True)
+    ]
     for doc in docs:
         # The tok2vec output (96 floats a token, ~70 MB for a batch) is used by no rule; a batch
         # of Docs waits for its rules while the next one is parsed, so it is let go here.
         doc.tensor = _NO_TENSOR
     clock.lap("nlp")
     prepared.result.seconds.update(clock.totals(("nlp",)))
-    version = pipeline_version(f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}", nlp.meta.get("version", "?"))
+    version = pipeline_version(
+        f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}", nlp.meta.get("version", "?")
+    )
     return ParsedBatch(prepared, docs, version)
 
 
@@ -175,19 +196,35 @@ def batch_rows(parsed: ParsedBatch, *, batch_id: str, run_id: str) -> BatchRows:
     documents, as the rows of every article table. A new BatchRows each call (a retried task
     builds the same rows again, not twice)."""
     prepared = parsed.prepared
-    result = replace(prepared.result, rows=ArticleRows(), article_file={}, rejected=dict(prepared.result.rejected),
-                     seconds=dict(prepared.result.seconds))
+    result = replace(
+        prepared.result,
+        rows=ArticleRows(),
+        article_file={},
+        rejected=dict(prepared.result.rejected),
+        seconds=dict(prepared.result.seconds),
+    )
     clock = Stopwatch()
     per_file: dict[str, list[ArticleRows]] = {}
-    for (f, raw, article, source), language, ok, doc in zip(prepared.pending, prepared.detected, prepared.supported,
-                                                            parsed.docs):
+    for (f, raw, article, source), language, ok, doc in zip(
+        prepared.pending, prepared.detected, prepared.supported, parsed.docs, strict=True
+    ):
         if f.path in result.rejected:
             continue
         try:
-            rows = article_rows(article=article, doc=doc, file_id=f.file_id, record_index=raw.record_index,
-                                source_uri=source_uri(f, raw), batch_id=batch_id, run_id=run_id,
-                                language=language, source=source, analyse=ok, pipeline_version=parsed.pipeline_version)
-        except Exception as exc:  # noqa: BLE001
+            rows = article_rows(
+                article=article,
+                doc=doc,
+                file_id=f.file_id,
+                record_index=raw.record_index,
+                source_uri=source_uri(f, raw),
+                batch_id=batch_id,
+                run_id=run_id,
+                language=language,
+                source=source,
+                analyse=ok,
+                pipeline_version=parsed.pipeline_version,
+            )
+        except Exception as exc:
             result.rejected[f.path] = _failure("analyse", f, raw, exc)
             continue
         per_file.setdefault(f.path, []).append(rows)

@@ -23,18 +23,18 @@ it is a capitalised title, or when nobody can be credited with it. Scare quotes 
 and are exempt from the "every quote has a speaker" audit rule. Only direct quotations continue
 the previous speaker (follow-on); a partial quote with no cue takes the subject of its clause.
 """
+
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from typing import Optional
 
 from spacy.tokens import Doc, Token
 
 from transforms.entities import Cluster, EntityAnalysis, normalise_name, strip_titles
-from transforms.rules import speech_lexicon
 from transforms.marks import CLOSING, OPENING, pair_marks
+from transforms.rules import speech_lexicon
 from transforms.segment import Span, paragraphs, sentences
 
 _QUOTE_MARK = re.compile("[" + re.escape("".join(sorted(OPENING | CLOSING))) + "]")
@@ -55,11 +55,11 @@ class Quotation:
 
 @dataclass
 class Attribution:
-    speaker: Optional[str] = None
-    speaker_entity_id: Optional[str] = None
-    speaker_surface: Optional[str] = None
-    cue: Optional[str] = None
-    according_to: Optional[str] = None
+    speaker: str | None = None
+    speaker_entity_id: str | None = None
+    speaker_surface: str | None = None
+    cue: str | None = None
+    according_to: str | None = None
     method: str = "none"
 
 
@@ -70,16 +70,16 @@ class Quote:
     kind: str
     paragraph_index: int
     attribution: Attribution
-    continues: Optional[int] = None  # start of the part this one continues (“A,” she said, “B.”)
+    continues: int | None = None  # start of the part this one continues (“A,” she said, “B.”)
 
 
 def find_quotations(body: str) -> list[Quotation]:
     """Quotation spans (content only, marks excluded) over the whole body."""
     result: list[Quotation] = []
-    carry: Optional[tuple[int, int, int]] = None  # (content start, mark offset, paragraph) left open
+    carry: tuple[int, int, int] | None = None  # (content start, mark offset, paragraph) left open
     previous_end = 0
     for para in paragraphs(body):
-        pairs = pair_marks(body[para.start:para.end])
+        pairs = pair_marks(body[para.start : para.end])
         if carry is not None:
             if pairs and pairs[0].open == 0:
                 # Continued: the re-opening mark is part of the quotation's span.
@@ -92,8 +92,14 @@ def find_quotations(body: str) -> list[Quotation]:
                 carry = None
         for pair in pairs:
             if pair.closed or pair is not pairs[-1]:
-                _add(result, body, para.start + pair.open + pair.open_width, para.start + pair.end, para.index,
-                     para.start + pair.open)
+                _add(
+                    result,
+                    body,
+                    para.start + pair.open + pair.open_width,
+                    para.start + pair.end,
+                    para.index,
+                    para.start + pair.open,
+                )
             else:
                 carry = (para.start + pair.open + pair.open_width, para.start + pair.open, para.index)
         previous_end = para.end
@@ -115,8 +121,14 @@ def _add(result, body, start, end, para_index, mark):
 class _Context:
     """Per-article lookups shared by all quotations."""
 
-    def __init__(self, doc: Doc, entities: EntityAnalysis, quotations: list[Quotation],
-                 sentence_spans: Optional[list[Span]] = None, text: Optional[str] = None):
+    def __init__(
+        self,
+        doc: Doc,
+        entities: EntityAnalysis,
+        quotations: list[Quotation],
+        sentence_spans: list[Span] | None = None,
+        text: str | None = None,
+    ):
         self.doc = doc
         self.entities = entities
         self.lex = speech_lexicon()
@@ -175,7 +187,7 @@ class _Context:
         parts = _name_tokens(token) if token.pos_ == "PROPN" else [token]
         # The head word first, then its modifiers nearest first: in "Harbour Master Ruth
         # Okonjo" the model may tag "Harbour Master" as a person of its own.
-        for t in [token] + sorted((p for p in parts if p is not token), key=lambda p: token.i - p.i):
+        for t in [token, *sorted((p for p in parts if p is not token), key=lambda p: token.i - p.i)]:
             cluster = self.entities.cluster_at(t.idx)
             if cluster is not None and cluster.label in {"PERSON", "ORG", "GPE", "NORP"}:
                 return self._from_cluster(cluster, surface, "cue")
@@ -184,8 +196,12 @@ class _Context:
             if cluster is not None:
                 return self._from_cluster(cluster, surface, "cue")
             # No entity at all: the fullest name ending in this word written so far.
-            names = [_name_tokens(t) for t in self.doc if t.text == token.text and t.pos_ == "PROPN" and t.idx < before]
-            longest = max(names + [parts], key=len)
+            names = [
+                _name_tokens(t)
+                for t in self.doc
+                if t.text == token.text and t.pos_ == "PROPN" and t.idx < before
+            ]
+            longest = max([*names, parts], key=len)
             name = strip_titles(" ".join(t.text for t in longest))
             return Attribution(speaker=name, speaker_surface=surface, method="cue")
         lemma = token.lemma_.lower()
@@ -237,15 +253,20 @@ class _Context:
         span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
         return span is not None and span.root.dep_ in SUBJECT_DEPS
 
-    def according_to(self, tokens: list[Token]) -> tuple[Optional[Attribution], Optional[Token]]:
+    def according_to(self, tokens: list[Token]) -> tuple[Attribution | None, Token | None]:
         for t in tokens:
             if t.lower_ == "according" and t.i + 1 < len(self.doc) and self.doc[t.i + 1].lower_ == "to":
                 objects = [c for c in self.doc[t.i + 1].children if c.dep_ == "pobj"]
                 head = objects[0] if objects else (self.doc[t.i + 2] if t.i + 2 < len(self.doc) else None)
                 if head is not None and head.lemma_.lower() in self.lex.document_nouns:
                     # "according to a joint statement from Portugal and Morocco": its author.
-                    authors = [o for prep in head.children if prep.dep_ == "prep" and prep.lower_ in {"from", "by", "of"}
-                               for o in prep.children if o.dep_ == "pobj"]
+                    authors = [
+                        o
+                        for prep in head.children
+                        if prep.dep_ == "prep" and prep.lower_ in {"from", "by", "of"}
+                        for o in prep.children
+                        if o.dep_ == "pobj"
+                    ]
                     if authors:
                         head = authors[0]
                 if head is not None:
@@ -254,7 +275,7 @@ class _Context:
 
 
 def _definite_singular(token: Token) -> bool:
-    """"the company", "a spokesman for X", "its operator": one identifiable speaker."""
+    """ "the company", "a spokesman for X", "its operator": one identifiable speaker."""
     if token.tag_ in {"NNS", "NNPS"}:
         return False
     return any(c.dep_ in {"det", "poss"} for c in token.children)
@@ -263,7 +284,7 @@ def _definite_singular(token: Token) -> bool:
 def _name_tokens(token: Token) -> list[Token]:
     """The subject token with its compound/flat name parts ("Sergey" + "Lavrov")."""
     parts = [c for c in token.children if c.dep_ in {"compound", "flat"} and c.pos_ == "PROPN"]
-    return sorted(parts + [token], key=lambda t: t.i)
+    return sorted([*parts, token], key=lambda t: t.i)
 
 
 def _subject_surface(token: Token) -> str:
@@ -279,18 +300,20 @@ def _subject_surface(token: Token) -> str:
     for child in token.rights:
         if child.i == end + 1 and child.dep_ in {"appos", "compound", "flat"} and child.pos_ == "PROPN":
             end = child.i
-    return normalise_name(doc[start:end + 1].text)
+    return normalise_name(doc[start : end + 1].text)
 
 
 def _cue_verbs(tokens: list[Token], cues: frozenset[str]) -> list[Token]:
     return [t for t in tokens if t.pos_ in {"VERB", "AUX"} and t.lemma_.lower() in cues]
 
 
-def _subject_of(verb: Token, allowed: set[int]) -> Optional[Token]:
+def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
     # Two subjects happen when the parser splits "union branch chair Dr. Ngozi Ferncastle":
     # the proper noun names the speaker.
-    subjects = sorted((c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i in allowed),
-                      key=lambda c: c.pos_ != "PROPN")
+    subjects = sorted(
+        (c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i in allowed),
+        key=lambda c: c.pos_ != "PROPN",
+    )
     if subjects:
         return subjects[0]
     # Conjoined verbs and participles share their head's subject: "Blinken met Lavrov and said
@@ -300,7 +323,7 @@ def _subject_of(verb: Token, allowed: set[int]) -> Optional[Token]:
     return None
 
 
-def _nearby_name(verb: Token, tokens: list[Token], entities: EntityAnalysis) -> Optional[Token]:
+def _nearby_name(verb: Token, tokens: list[Token], entities: EntityAnalysis) -> Token | None:
     """Fallback when the parse gives the cue no subject: a proper noun or pronoun next to it
     ("said Lavrov", "Lavrov said"), else the first person named before the cue in the window
     ("Kilby Mayor Tobias Wren, who has campaigned ..., said:"), else the first one after it."""
@@ -308,7 +331,7 @@ def _nearby_name(verb: Token, tokens: list[Token], entities: EntityAnalysis) -> 
     for t in by_distance:
         if t.i == verb.i or abs(t.i - verb.i) > 3 or not (t.pos_ == "PROPN" or t.lower_ in PRONOUNS_PERSON):
             continue
-        between = verb.doc[min(t.i, verb.i) + 1:max(t.i, verb.i)]
+        between = verb.doc[min(t.i, verb.i) + 1 : max(t.i, verb.i)]
         if t.i > verb.i and any(b.dep_ == "mark" or b.lower_ in {"that", "whether", "if"} for b in between):
             continue  # "adding that Quillon's ...": a name inside the reported clause
         if t.i > verb.i and t.dep_ in {"poss", "case"}:
@@ -337,7 +360,9 @@ def _cue_rank(verb: Token, tokens: list[Token], before: int, quote_end: int) -> 
     return (1, before - verb.idx)
 
 
-def attribute_in(ctx: _Context, tokens: list[Token], before: int, quote_end: Optional[int] = None) -> Optional[Attribution]:
+def attribute_in(
+    ctx: _Context, tokens: list[Token], before: int, quote_end: int | None = None
+) -> Attribution | None:
     """Attribution from the tokens of an attribution window, or None when there is no cue.
     With several cues, the one nearest the quotation (which spans before..quote_end) wins."""
     cue_tokens = _cue_verbs(tokens, ctx.lex.direct_cues)
@@ -367,8 +392,9 @@ def attribute_in(ctx: _Context, tokens: list[Token], before: int, quote_end: Opt
     return None
 
 
-def extract_quotes(doc: Doc, entities: EntityAnalysis, sentence_spans: Optional[list[Span]] = None,
-                   body: Optional[str] = None) -> list[Quote]:
+def extract_quotes(
+    doc: Doc, entities: EntityAnalysis, sentence_spans: list[Span] | None = None, body: str | None = None
+) -> list[Quote]:
     """Direct, partial and indirect quotes of one article (doc.text is the cleaned body).
     sentence_spans: transforms.segment.sentences(doc.text), and body: doc.text, when the caller
     has them already (Doc.text is rebuilt on every access)."""
@@ -376,7 +402,7 @@ def extract_quotes(doc: Doc, entities: EntityAnalysis, sentence_spans: Optional[
     quotations = find_quotations(body)
     ctx = _Context(doc, entities, quotations, sentence_spans, body)
     quotes: list[Quote] = []
-    previous: Optional[Quote] = None
+    previous: Quote | None = None
     for q in quotations:
         first = ctx.sentence_at(q.open_mark)
         last = ctx.sentence_at(max(q.start, q.end - 1))
@@ -391,13 +417,24 @@ def extract_quotes(doc: Doc, entities: EntityAnalysis, sentence_spans: Optional[
         if found is None and kind == "partial":
             # "Wierzbicki dismissed the offer as “too little, too slow”": the clause's subject.
             found = _clause_subject(ctx, first, q)
-        if found is None and kind == "direct" and previous is not None and previous.attribution.speaker \
-                and q.paragraph_index - previous.paragraph_index <= 1:
+        if (
+            found is None
+            and kind == "direct"
+            and previous is not None
+            and previous.attribution.speaker
+            and q.paragraph_index - previous.paragraph_index <= 1
+        ):
             prev = previous.attribution
-            found = Attribution(prev.speaker, prev.speaker_entity_id, prev.speaker_surface, None,
-                                prev.according_to, "follow_on")
+            found = Attribution(
+                prev.speaker,
+                prev.speaker_entity_id,
+                prev.speaker_surface,
+                None,
+                prev.according_to,
+                "follow_on",
+            )
         if found is None:
-            if len(body[q.start:q.end].split()) <= MAX_SCARE_WORDS:
+            if len(body[q.start : q.end].split()) <= MAX_SCARE_WORDS:
                 # A short fragment nobody is credited with: scare quotes, not a quotation.
                 quotes.append(Quote(q.start, q.end, "scare", q.paragraph_index, Attribution()))
                 continue
@@ -414,13 +451,13 @@ def extract_quotes(doc: Doc, entities: EntityAnalysis, sentence_spans: Optional[
     return quotes
 
 
-def _interrupted(ctx: _Context, previous: "Quote", q: Quotation, sentence: Span) -> bool:
+def _interrupted(ctx: _Context, previous: Quote, q: Quotation, sentence: Span) -> bool:
     """“First part,” she said, “second part.”: the previous part ends with a comma inside its
     marks, in the same sentence, and only its attribution (a cue, no full stop) stands between."""
     body = ctx.text
     if previous.end <= sentence.start or previous.paragraph_index != q.paragraph_index:
         return False
-    between = body[previous.end:q.open_mark]
+    between = body[previous.end : q.open_mark]
     # The reporter's comma sits inside the marks (“part,”) or, British style, outside (“part”,).
     if not re.match(r',[”"»]|[”"»],', between):
         return False
@@ -435,13 +472,15 @@ def _is_term_or_title(ctx: _Context, q: Quotation, has_cue: bool) -> bool:
     verb (a "tram to nowhere" project, 310,000 "Trailhand" pickups), or a capitalised title
     without sentence punctuation."""
     body = ctx.text
-    words = body[q.start:q.end].split()
+    words = body[q.start : q.end].split()
     if len(words) > MAX_SCARE_WORDS:
         return False
-    before = " ".join(body[max(0, q.open_mark - 40):q.open_mark].lower().split())
+    before = " ".join(body[max(0, q.open_mark - 40) : q.open_mark].lower().split())
     before = before.removesuffix(" the").removesuffix(" a")
-    if any(before.endswith(marker) and (len(before) == len(marker) or not before[-len(marker) - 1].isalnum())
-           for marker in ctx.lex.naming_markers):
+    if any(
+        before.endswith(marker) and (len(before) == len(marker) or not before[-len(marker) - 1].isalnum())
+        for marker in ctx.lex.naming_markers
+    ):
         return True
     after = []
     token = ctx.token_after(q.end)
@@ -449,34 +488,42 @@ def _is_term_or_title(ctx: _Context, q: Quotation, has_cue: bool) -> bool:
         token = ctx.doc[token.i + 1]
     if token is not None and not token.is_punct and not token.is_space:
         after = [token]
-    if after and after[0].pos_ == "NOUN" and body[q.end:after[0].idx].rstrip(" ") in {"”", '"', "»"} \
-            and not has_cue:
+    if (
+        after
+        and after[0].pos_ == "NOUN"
+        and body[q.end : after[0].idx].rstrip(" ") in {"”", '"', "»"}
+        and not has_cue
+    ):
         return True
     stripped = [w.strip(".,;:!?") for w in words]
-    return all(w[:1].isupper() for w in stripped if w) and not body[q.end - 1:q.end] in ".!?"
+    return all(w[:1].isupper() for w in stripped if w) and body[q.end - 1 : q.end] not in ".!?"
 
 
-def _clause_subject(ctx: _Context, sentence: Span, q: Quotation) -> Optional[Attribution]:
+def _clause_subject(ctx: _Context, sentence: Span, q: Quotation) -> Attribution | None:
     """The person or organisation heading the subject of the clause that embeds a partial quote."""
     tokens = ctx.outside_tokens(sentence.start, q.open_mark)
     heads = [t for t in tokens if t.dep_ in SUBJECT_DEPS and t.head.dep_ in {"ROOT", "conj", "ccomp"}]
     for subject in heads[:1]:
         found = ctx.resolve(subject, q.open_mark, descriptions=False)
-        if found.speaker_entity_id is not None or found.method == "pronoun" and found.speaker:
+        if found.speaker_entity_id is not None or (found.method == "pronoun" and found.speaker):
             found.method = "subject"
             return found
     return None
 
 
-def _lead_in(ctx: _Context, sentence: Span, q: Quotation) -> Optional[Attribution]:
+def _lead_in(ctx: _Context, sentence: Span, q: Quotation) -> Attribution | None:
     """A quotation introduced by a colon without a reporting verb, in its own sentence
     ("Taverner was blunt: “...”") or at the end of the previous sentence of the paragraph: the
     speaker is the subject of the introducing clause."""
-    if ctx.text[sentence.start:q.open_mark].rstrip().endswith(":"):
+    if ctx.text[sentence.start : q.open_mark].rstrip().endswith(":"):
         start, end = sentence.start, q.open_mark
     else:
-        prior = [s for s in ctx.sentences if s.paragraph_index == sentence.paragraph_index and s.end <= sentence.start]
-        if not prior or not ctx.text[prior[-1].start:prior[-1].end].rstrip().endswith(":"):
+        prior = [
+            s
+            for s in ctx.sentences
+            if s.paragraph_index == sentence.paragraph_index and s.end <= sentence.start
+        ]
+        if not prior or not ctx.text[prior[-1].start : prior[-1].end].rstrip().endswith(":"):
             return None
         start, end = prior[-1].start, prior[-1].end
     tokens = ctx.outside_tokens(start, end)
@@ -492,11 +539,15 @@ def _kind(body: str, q: Quotation, window: list[Token]) -> str:
     """partial when the quotation continues the reporter's clause: the word before the opening
     mark is not a reporting verb and not a clause boundary, or the quotation starts in lower
     case after a word."""
-    before = body[:q.open_mark].rstrip()
-    if not before or before[-1] in ".!?:,;—–-(\n\"”“":
+    before = body[: q.open_mark].rstrip()
+    if not before or before[-1] in '.!?:,;—–-(\n"”“':
         return "direct"
     prev_word = [t for t in window if t.idx + len(t.text) <= q.open_mark]
-    if prev_word and prev_word[-1].lemma_.lower() in speech_lexicon().direct_cues and body[q.start:q.start + 1].isupper():
+    if (
+        prev_word
+        and prev_word[-1].lemma_.lower() in speech_lexicon().direct_cues
+        and body[q.start : q.start + 1].isupper()
+    ):
         return "direct"
     return "partial"
 
@@ -506,7 +557,8 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
     result = []
     for sentence in ctx.sentences:
         if ctx.inside.find(1, sentence.start, sentence.end) != -1 or _QUOTE_MARK.search(
-                ctx.text, sentence.start, sentence.end):
+            ctx.text, sentence.start, sentence.end
+        ):
             continue
         tokens = ctx.outside_tokens(sentence.start, sentence.end)
         allowed = {t.i for t in tokens}

@@ -5,16 +5,17 @@ the expectations read the same column names, and ``docs/tables.md`` is generated
 ``doc`` metadata of each field. Character offsets are always half-open ``[start_char, end_char)``
 positions into ``articles.body`` (the cleaned body), counted in Python ``str`` code points.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import hashlib
 from dataclasses import dataclass, field
-from typing import Optional
 
-
-PIPELINE_VERSION_DOC = ("the pipeline that produced the row: package version, a digest of the rule files and the "
-                        "spaCy model (transforms.version); `wirehouse reprocess` replaces rows of older versions")
+PIPELINE_VERSION_DOC = (
+    "the pipeline that produced the row: package version, a digest of the rule files and the "
+    "spaCy model (transforms.version); `wirehouse reprocess` replaces rows of older versions"
+)
 
 
 def col(doc: str, default=dataclasses.MISSING):
@@ -39,16 +40,18 @@ class FileRecord:
     size_bytes: int = col("size of the raw file in bytes")
     format: str = col("detected input format: text, html, jsonl, json (suffix `+gzip` when compressed)")
     status: str = col("published | quarantined | duplicate | rejected: how the file ended")
-    reason: Optional[str] = col("why the file was rejected, quarantined or a duplicate; null when published")
+    reason: str | None = col("why the file was rejected, quarantined or a duplicate; null when published")
     n_articles: int = col("articles parsed from the file")
     n_published: int = col("articles of this file published")
     n_quarantined: int = col("articles of this file quarantined")
     n_duplicates: int = col("articles of this file skipped because the same article was already ingested")
     run_id: str = col("run that processed the file")
-    batch_id: Optional[str] = col("batch the file's articles were audited in; null when rejected or a duplicate")
-    mtime_ns: Optional[int] = col(
+    batch_id: str | None = col("batch the file's articles were audited in; null when rejected or a duplicate")
+    mtime_ns: int | None = col(
         "the file's modification time (ns since the epoch) when read: with size_bytes, lets a rerun skip "
-        "unchanged files without reading them", None)
+        "unchanged files without reading them",
+        None,
+    )
 
 
 @dataclass
@@ -59,20 +62,25 @@ class ArticleRecord:
     file_id: str = col("sha256 of the input file the article came from (files.file_id)")
     record_index: int = col("position of the article inside its file (0 for single-article files)")
     source_uri: str = col("input path, with `#N` for the N-th record of a JSON Lines/JSON file")
-    url: Optional[str] = col("original URL when the input gives one")
-    title: Optional[str] = col("headline: first non-empty line of a page copy, HTML/JSON metadata otherwise")
-    authors: Optional[str] = col("authors as given by the input, `; `-separated")
-    published: Optional[str] = col("publication date as given by the input (ISO 8601 when known)")
+    url: str | None = col("original URL when the input gives one")
+    title: str | None = col("headline: first non-empty line of a page copy, HTML/JSON metadata otherwise")
+    authors: str | None = col("authors as given by the input, `; `-separated")
+    published: str | None = col("publication date as given by the input (ISO 8601 when known)")
     body: str = col("cleaned article text: paragraphs separated by a blank line; all offsets point here")
     n_chars: int = col("length of body in characters")
     n_residue_lines: int = col("lines removed as UI residue (see residue)")
-    content_sha256: str = col("sha256 of the cleaned body, used to skip the same article seen in another file")
+    content_sha256: str = col(
+        "sha256 of the cleaned body, used to skip the same article seen in another file"
+    )
     batch_id: str = col("batch the article was audited and published in")
     run_id: str = col("run that ingested the article")
-    language: Optional[str] = col(
-        "ISO 639-1 code detected from the body (lingua); null when the body is too short to tell", None)
-    source: Optional[str] = col("where the article comes from: the URL's host, else the input file's folder", None)
-    pipeline_version: Optional[str] = col(PIPELINE_VERSION_DOC, None)
+    language: str | None = col(
+        "ISO 639-1 code detected from the body (lingua); null when the body is too short to tell", None
+    )
+    source: str | None = col(
+        "where the article comes from: the URL's host, else the input file's folder", None
+    )
+    pipeline_version: str | None = col(PIPELINE_VERSION_DOC, None)
 
 
 @dataclass
@@ -84,7 +92,7 @@ class ParagraphRecord:
     start_char: int = col("offset of the paragraph's first character in body")
     end_char: int = col("offset just past the paragraph's last character in body")
     text: str = col("body[start_char:end_char]")
-    pipeline_version: Optional[str] = col(PIPELINE_VERSION_DOC, None)
+    pipeline_version: str | None = col(PIPELINE_VERSION_DOC, None)
 
 
 @dataclass
@@ -97,7 +105,7 @@ class SentenceRecord:
     start_char: int = col("offset of the sentence's first character in body")
     end_char: int = col("offset just past the sentence's last character in body")
     text: str = col("body[start_char:end_char]")
-    pipeline_version: Optional[str] = col(PIPELINE_VERSION_DOC, None)
+    pipeline_version: str | None = col(PIPELINE_VERSION_DOC, None)
 
 
 @dataclass
@@ -109,10 +117,12 @@ class EntityRecord:
     name: str = col("canonical name: the longest full-name mention of the cluster (e.g. Antony Blinken)")
     label: str = col("spaCy label voted over all mentions of the cluster (PERSON, ORG, GPE, ...)")
     n_mentions: int = col("mentions in the cluster")
-    role: Optional[str] = col(
+    role: str | None = col(
         "a person's role or title as the article gives it: the words before the name (Secretary of State, "
-        "Russian Foreign Minister) or its apposition (a veteran in international diplomacy)", None)
-    pipeline_version: Optional[str] = col(PIPELINE_VERSION_DOC, None)
+        "Russian Foreign Minister) or its apposition (a veteran in international diplomacy)",
+        None,
+    )
+    pipeline_version: str | None = col(PIPELINE_VERSION_DOC, None)
 
 
 @dataclass
@@ -126,7 +136,7 @@ class MentionRecord:
     text: str = col("body[start_char:end_char]")
     model_label: str = col("label the spaCy model gave this mention")
     entity_id: str = col("entities.entity_id of the cluster the mention belongs to")
-    pipeline_version: Optional[str] = col(PIPELINE_VERSION_DOC, None)
+    pipeline_version: str | None = col(PIPELINE_VERSION_DOC, None)
 
 
 @dataclass
@@ -138,19 +148,30 @@ class QuoteRecord:
     text: str = col("the quotation without its outer quotation marks; equals body[start_char:end_char]")
     start_char: int = col("offset of the quotation's first character in body (inside the marks)")
     end_char: int = col("offset just past the quotation's last character in body")
-    kind: str = col("direct (a quoted statement), partial (a quoted fragment inside reported speech), indirect (reported speech without marks) or scare (quotation marks that name rather than quote: scare quotes, terms, titles; no speaker)")
-    speaker: Optional[str] = col("canonical full name of the speaker (entities.name); null when unattributed")
-    speaker_entity_id: Optional[str] = col("entities.entity_id of the speaker")
-    speaker_surface: Optional[str] = col("the speaker as written next to the cue (e.g. Blinken, he, the minister)")
-    cue: Optional[str] = col("the reporting verb as written (said, warned, stressed, ...)")
-    according_to: Optional[str] = col("source named in an 'according to X' phrase of the attribution")
+    kind: str = col(
+        "direct (a quoted statement), partial (a quoted fragment inside reported speech), indirect "
+        "(reported speech without marks) or scare (quotation marks that name rather than quote: "
+        "scare quotes, terms, titles; no speaker)"
+    )
+    speaker: str | None = col("canonical full name of the speaker (entities.name); null when unattributed")
+    speaker_entity_id: str | None = col("entities.entity_id of the speaker")
+    speaker_surface: str | None = col(
+        "the speaker as written next to the cue (e.g. Blinken, he, the minister)"
+    )
+    cue: str | None = col("the reporting verb as written (said, warned, stressed, ...)")
+    according_to: str | None = col("source named in an 'according to X' phrase of the attribution")
     paragraph_index: int = col("paragraph where the quotation starts")
-    attribution: str = col("how the speaker was found: cue, according_to, pronoun, description, subject (the clause's subject, for a partial quote), follow_on, none")
-    speaker_role: Optional[str] = col("the speaker's role or title in this article (entities.role)", None)
-    quotation_id: Optional[str] = col(
+    attribution: str = col(
+        "how the speaker was found: cue, according_to, pronoun, description, subject (the clause's "
+        "subject, for a partial quote), follow_on, none"
+    )
+    speaker_role: str | None = col("the speaker's role or title in this article (entities.role)", None)
+    quotation_id: str | None = col(
         "quote_id of the quotation this row belongs to: the first part's id for every part of a quotation "
-        "interrupted by its attribution (“First part,” she said, “second part.”); its own id otherwise", None)
-    pipeline_version: Optional[str] = col(PIPELINE_VERSION_DOC, None)
+        "interrupted by its attribution (“First part,” she said, “second part.”); its own id otherwise",
+        None,
+    )
+    pipeline_version: str | None = col(PIPELINE_VERSION_DOC, None)
 
 
 @dataclass
@@ -161,7 +182,7 @@ class ResidueRecord:
     line_no: int = col("0-based line number in the raw text the line was removed from")
     rule_id: str = col("id of the residue rule (transforms/rules/residue.yaml) that removed it")
     text: str = col("the removed line as it was")
-    pipeline_version: Optional[str] = col(PIPELINE_VERSION_DOC, None)
+    pipeline_version: str | None = col(PIPELINE_VERSION_DOC, None)
 
 
 @dataclass
@@ -178,14 +199,18 @@ class BatchRecord:
     audit_success: bool = col("true when every expectation passed on the whole batch")
     started_at: str = col("UTC time the batch started (ISO 8601)")
     published_at: str = col("UTC time of the publish commit (ISO 8601)")
-    seconds_clean: Optional[float] = col("time spent cleaning the batch's documents (extraction, residue, "
-                                         "boilerplate, language detection)", None)
-    seconds_nlp: Optional[float] = col("time in the spaCy pipeline (nlp.pipe)", None)
-    seconds_rules: Optional[float] = col("time building rows from the parsed documents (segmentation, "
-                                         "entity clustering, quote attribution)", None)
-    seconds_stage: Optional[float] = col("time writing the staged Parquet files", None)
-    seconds_audit: Optional[float] = col("time reading them back and validating them (Great Expectations)", None)
-    seconds_publish: Optional[float] = col("time of the publish transaction and the move to the archive", None)
+    seconds_clean: float | None = col(
+        "time spent cleaning the batch's documents (extraction, residue, boilerplate, language detection)",
+        None,
+    )
+    seconds_nlp: float | None = col("time in the spaCy pipeline (nlp.pipe)", None)
+    seconds_rules: float | None = col(
+        "time building rows from the parsed documents (segmentation, entity clustering, quote attribution)",
+        None,
+    )
+    seconds_stage: float | None = col("time writing the staged Parquet files", None)
+    seconds_audit: float | None = col("time reading them back and validating them (Great Expectations)", None)
+    seconds_publish: float | None = col("time of the publish transaction and the move to the archive", None)
 
 
 @dataclass
@@ -197,7 +222,7 @@ class QualityResultRecord:
     suite: str = col("Great Expectations suite name (one per table)")
     expectation: str = col("our rule id, e.g. quotes.speaker_not_null (the reason quarantined rows carry)")
     gx_expectation: str = col("Great Expectations expectation type, e.g. expect_column_values_to_not_be_null")
-    column_name: Optional[str] = col("column the expectation is about")
+    column_name: str | None = col("column the expectation is about")
     description: str = col("what the expectation checks, in words")
     success: bool = col("whether the expectation passed on the staged batch")
     element_count: int = col("rows checked")
@@ -209,7 +234,7 @@ class RunRecord:
     """One `wirehouse run` (the operations log: the one table a rerun adds a row to)."""
 
     run_id: str = col("run key")
-    flow_run_id: Optional[str] = col("Prefect flow run id")
+    flow_run_id: str | None = col("Prefect flow run id")
     started_at: str = col("UTC start (ISO 8601)")
     finished_at: str = col("UTC end (ISO 8601)")
     inputs: str = col("paths given to the run, `; `-separated")
@@ -218,8 +243,11 @@ class RunRecord:
     n_quarantined: int = col("articles quarantined")
     n_rejected: int = col("files rejected")
     n_duplicates: int = col("files skipped as duplicates")
-    seconds_read: Optional[float] = col("time reading and parsing the new input files and counting their "
-                                        "lines for the boilerplate statistics, before the first batch", None)
+    seconds_read: float | None = col(
+        "time reading and parsing the new input files and counting their "
+        "lines for the boilerplate statistics, before the first batch",
+        None,
+    )
 
 
 @dataclass
@@ -228,7 +256,9 @@ class LineStatRecord:
 
     source: str = col("the URL's host, else the input file's folder (transforms.corpus.source_of)")
     line_key: str = col("the line normalised: lowercase, digits as 0, punctuation removed, spaces collapsed")
-    n_articles: int = col("articles of this source that contained the line; at or above the threshold the line is boilerplate")
+    n_articles: int = col(
+        "articles of this source that contained the line; at or above the threshold the line is boilerplate"
+    )
     example: str = col("one line as written that has this key")
 
 
@@ -242,10 +272,10 @@ class RawDocumentRecord:
     format: str = col("the input file's format (files.format)")
     kind: str = col("text (page copy), html, or fields (extracted main text)")
     content: str = col("the document's text or HTML as read (decompressed, decoded)")
-    title: Optional[str] = col("title given by the input, if any")
-    url: Optional[str] = col("URL given by the input, if any")
-    authors: Optional[str] = col("authors given by the input, if any")
-    published: Optional[str] = col("publication date given by the input, if any")
+    title: str | None = col("title given by the input, if any")
+    url: str | None = col("URL given by the input, if any")
+    authors: str | None = col("authors given by the input, if any")
+    published: str | None = col("publication date given by the input, if any")
 
 
 @dataclass
@@ -254,8 +284,11 @@ class QuarantineDecisionRecord:
 
     decision_id: str = col("decision key")
     article_id: str = col("the quarantined article (quarantine.articles.article_id)")
-    action: str = col("released (re-audit passed), kept (re-audit failed again), force_released (published on the reviewer's word) or dropped")
-    reason: Optional[str] = col("the reviewer's reason, or the rules that failed the re-audit")
+    action: str = col(
+        "released (re-audit passed), kept (re-audit failed again), force_released (published on "
+        "the reviewer's word) or dropped"
+    )
+    reason: str | None = col("the reviewer's reason, or the rules that failed the re-audit")
     decided_at: str = col("UTC time of the decision (ISO 8601)")
 
 

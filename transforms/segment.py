@@ -5,6 +5,7 @@ Sentences are split by rule, not by the parser: a boundary is a run of `.`, `!` 
 that can start a sentence. Known abbreviations (U.S., Mr., Sen., Jan., ...) and single-letter
 initials do not end a sentence unless the next word is a typical sentence opener.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,23 +16,130 @@ from transforms.marks import pair_marks
 
 # Abbreviations that never end a sentence (titles before a name, "No. 5", ...).
 TITLE_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "capt", "sgt", "cmdr",
-    "adm", "maj", "rev", "hon", "pres", "sr", "jr", "st", "mt", "ft", "vs", "v", "gov",
-    "supt", "insp", "det", "atty", "sec", "amb",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "sen",
+    "rep",
+    "gov",
+    "gen",
+    "lt",
+    "col",
+    "capt",
+    "sgt",
+    "cmdr",
+    "adm",
+    "maj",
+    "rev",
+    "hon",
+    "pres",
+    "sr",
+    "jr",
+    "st",
+    "mt",
+    "ft",
+    "vs",
+    "v",
+    "supt",
+    "insp",
+    "det",
+    "atty",
+    "sec",
+    "amb",
 }
 # Abbreviations only before a number ("No. 2", "Vol. 3"); elsewhere ordinary words ("voted no.").
 NUMBER_ABBREVIATIONS = {"no", "nos", "vol", "pp", "art"}
 # Abbreviations that may end a sentence; they end one only before a typical sentence opener.
 OTHER_ABBREVIATIONS = {
-    "u.s", "u.k", "u.n", "e.u", "d.c", "l.a", "n.y", "a.m", "p.m", "i.e", "e.g", "etc", "inc", "ltd",
-    "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "ave", "blvd", "rd", "approx", "dept", "est", "fig", "al",
+    "u.s",
+    "u.k",
+    "u.n",
+    "e.u",
+    "d.c",
+    "l.a",
+    "n.y",
+    "a.m",
+    "p.m",
+    "i.e",
+    "e.g",
+    "etc",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "ave",
+    "blvd",
+    "rd",
+    "approx",
+    "dept",
+    "est",
+    "fig",
+    "al",
 }
 SENTENCE_OPENERS = {
-    "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "this", "that", "these", "those",
-    "but", "and", "or", "so", "yet", "in", "on", "at", "for", "after", "before", "when", "while",
-    "as", "if", "there", "his", "her", "their", "its", "our", "my", "both", "some", "many", "most",
-    "officials", "police", "meanwhile", "however", "still", "now", "then", "last", "next",
+    "the",
+    "a",
+    "an",
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "i",
+    "you",
+    "this",
+    "that",
+    "these",
+    "those",
+    "but",
+    "and",
+    "or",
+    "so",
+    "yet",
+    "in",
+    "on",
+    "at",
+    "for",
+    "after",
+    "before",
+    "when",
+    "while",
+    "as",
+    "if",
+    "there",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "my",
+    "both",
+    "some",
+    "many",
+    "most",
+    "officials",
+    "police",
+    "meanwhile",
+    "however",
+    "still",
+    "now",
+    "then",
+    "last",
+    "next",
 }
 
 _CANDIDATE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+)")
@@ -75,7 +183,7 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
         return True
     if before in NUMBER_ABBREVIATIONS:
         return not first.isdigit()
-    if before in TITLE_ABBREVIATIONS or len(before) == 1 and before.isalpha():
+    if before in TITLE_ABBREVIATIONS or (len(before) == 1 and before.isalpha()):
         return False  # "Sen. Warren", "J. Smith"
     return word.strip("\"“‘'(").lower() in SENTENCE_OPENERS
 
@@ -119,6 +227,6 @@ def sentences(body: str) -> list[Span]:
     """Sentence spans over the whole body, never crossing a paragraph boundary."""
     spans = []
     for para in paragraphs(body):
-        for start, end in sentences_in(body[para.start:para.end], para.start):
+        for start, end in sentences_in(body[para.start : para.end], para.start):
             spans.append(Span(start, end, len(spans), para.index))
     return spans

@@ -1,4 +1,5 @@
 """The pipeline version stamped on every published row."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,7 +9,7 @@ from importlib import metadata, resources
 
 @lru_cache(maxsize=8)
 def pipeline_version(model_name: str, model_version: str) -> str:
-    """"wirehouse <package version>+rules.<digest of the rule files> <model>@<model version>":
+    """ "wirehouse <package version>+rules.<digest of the rule files> <model>@<model version>":
     changes when the code release, any rule file or the spaCy model changes."""
     try:
         package = metadata.version("wirehouse")

@@ -6,6 +6,7 @@ A cluster whose workers run on other machines stages to storage they all reach (
 the staged files back from there with pyarrow, so DuckDB needs no extension for remote storage.
 Remote protocols need their fsspec package installed (s3fs, gcsfs, adlfs).
 """
+
 from __future__ import annotations
 
 from pathlib import Path

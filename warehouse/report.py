@@ -4,9 +4,10 @@ We do not publish Great Expectations Data Docs: they write failing values (scrap
 the page unescaped. Here every value goes through autoescape, and the page's Content Security
 Policy forbids scripts outright.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -26,20 +27,32 @@ def _rows(warehouse: Warehouse, sql: str) -> list[dict]:
 def report_context(warehouse: Warehouse) -> dict:
     return {
         "warehouse": str(warehouse.root),
-        "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
+        "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
         "counts": warehouse.table_counts(),
         "runs": _rows(warehouse, "SELECT * FROM runs ORDER BY started_at DESC LIMIT 50"),
-        "expectations": _rows(warehouse, """
+        "expectations": _rows(
+            warehouse,
+            """
             SELECT suite, expectation, any_value(description) AS description, count(*) AS batches,
                    count(*) FILTER (WHERE NOT success) AS failed_batches,
                    sum(element_count) AS element_count, sum(unexpected_count) AS unexpected_count
-            FROM quality_results GROUP BY suite, expectation ORDER BY suite, expectation"""),
-        "quarantined": _rows(warehouse, f"""
+            FROM quality_results GROUP BY suite, expectation ORDER BY suite, expectation""",
+        ),
+        "quarantined": _rows(
+            warehouse,
+            f"""
             SELECT article_id, source_uri, title, reason, left(body, {SNIPPET_CHARS}) AS snippet
-            FROM quarantine.articles ORDER BY source_uri"""),
-        "unattributed": _rows(warehouse, """
-            SELECT article_id, text FROM quarantine.quotes WHERE speaker IS NULL ORDER BY article_id, start_char"""),
-        "files": _rows(warehouse, "SELECT path, status, reason FROM files WHERE status <> 'published' ORDER BY path"),
+            FROM quarantine.articles ORDER BY source_uri""",
+        ),
+        "unattributed": _rows(
+            warehouse,
+            """
+            SELECT article_id, text FROM quarantine.quotes WHERE speaker IS NULL
+            ORDER BY article_id, start_char""",
+        ),
+        "files": _rows(
+            warehouse, "SELECT path, status, reason FROM files WHERE status <> 'published' ORDER BY path"
+        ),
     }
 
 

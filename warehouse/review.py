@@ -1,10 +1,10 @@
 """Quarantine review: list, show, release and drop held articles. Every decision is recorded in
 `quarantine_decisions`; moving an article's rows out of quarantine happens in one transaction."""
+
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
-from typing import Optional
+from datetime import UTC, datetime
 
 import pandas as pd
 
@@ -25,7 +25,7 @@ OFFENDING_ROWS: dict[str, tuple[str, str]] = {
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def list_quarantined(wh: Warehouse) -> pd.DataFrame:
@@ -44,31 +44,42 @@ def show(wh: Warehouse, article_id: str) -> dict[str, pd.DataFrame]:
     article = wh.query(f"SELECT * FROM {QUARANTINE_SCHEMA}.articles WHERE article_id = ?", [article_id])
     if article.empty:
         raise WarehouseError(f"no quarantined article {article_id!r} (see `wirehouse quarantine list`)")
-    out = {"article": article,
-           "decisions": wh.query("SELECT * FROM quarantine_decisions WHERE article_id = ? ORDER BY decided_at",
-                                 [article_id])}
+    out = {
+        "article": article,
+        "decisions": wh.query(
+            "SELECT * FROM quarantine_decisions WHERE article_id = ? ORDER BY decided_at", [article_id]
+        ),
+    }
     for rule in str(article[REASON_COLUMN].iloc[0]).split("; "):
         table, condition = OFFENDING_ROWS.get(rule, (rule.split(".", 1)[0], "true"))
         if table in ARTICLE_TABLES:
             out[rule] = wh.query(
                 f"SELECT * EXCLUDE ({REASON_COLUMN}) FROM {QUARANTINE_SCHEMA}.{table} "
-                f"WHERE article_id = ? AND ({condition})", [article_id])
+                f"WHERE article_id = ? AND ({condition})",
+                [article_id],
+            )
     return out
 
 
 def held_rows(wh: Warehouse, article_id: str) -> dict[str, pd.DataFrame]:
     """The article's rows in every quarantine table, in the published tables' shapes."""
-    return {t: wh.query(f"SELECT {', '.join(column_names(t))} FROM {QUARANTINE_SCHEMA}.{t} WHERE article_id = ?",
-                        [article_id]) for t in ARTICLE_TABLES}
+    return {
+        t: wh.query(
+            f"SELECT {', '.join(column_names(t))} FROM {QUARANTINE_SCHEMA}.{t} WHERE article_id = ?",
+            [article_id],
+        )
+        for t in ARTICLE_TABLES
+    }
 
 
-def decide(wh: Warehouse, article_id: str, action: str, reason: Optional[str]) -> QuarantineDecisionRecord:
+def decide(wh: Warehouse, article_id: str, action: str, reason: str | None) -> QuarantineDecisionRecord:
     """Record a decision; `released`/`force_released` also move the article's rows to the
     published tables, in the same transaction."""
     decision = QuarantineDecisionRecord(uuid.uuid4().hex[:16], article_id, action, reason, _now())
     with wh.connect() as con:
-        held = con.execute(f"SELECT count(*) FROM {QUARANTINE_SCHEMA}.articles WHERE article_id = ?",
-                           [article_id]).fetchone()[0]
+        held = con.execute(
+            f"SELECT count(*) FROM {QUARANTINE_SCHEMA}.articles WHERE article_id = ?", [article_id]
+        ).fetchone()[0]
         if not held:
             raise WarehouseError(f"no quarantined article {article_id!r} (see `wirehouse quarantine list`)")
         con.execute("BEGIN TRANSACTION")
@@ -76,8 +87,11 @@ def decide(wh: Warehouse, article_id: str, action: str, reason: Optional[str]) -
             if action in ("released", "force_released"):
                 for table in ARTICLE_TABLES:
                     cols = ", ".join(column_names(table))
-                    con.execute(f"INSERT OR IGNORE INTO {table} ({cols}) SELECT {cols} FROM "
-                                f"{QUARANTINE_SCHEMA}.{table} WHERE article_id = ?", [article_id])
+                    con.execute(
+                        f"INSERT OR IGNORE INTO {table} ({cols}) SELECT {cols} FROM "
+                        f"{QUARANTINE_SCHEMA}.{table} WHERE article_id = ?",
+                        [article_id],
+                    )
                     con.execute(f"DELETE FROM {QUARANTINE_SCHEMA}.{table} WHERE article_id = ?", [article_id])
             Warehouse._insert_records(con, "quarantine_decisions", [decision])
             con.execute("COMMIT")

@@ -1,9 +1,10 @@
 """Arrow and DuckDB schemas derived from the records in transforms/records.py (never retyped)."""
+
 from __future__ import annotations
 
 import dataclasses
 import typing
-from functools import lru_cache
+from functools import cache
 
 import pyarrow as pa
 
@@ -41,7 +42,7 @@ class Column:
     doc: str
 
 
-@lru_cache(maxsize=None)
+@cache
 def columns_of(table: str) -> tuple[Column, ...]:
     record = TABLES[table]
     hints = typing.get_type_hints(record)
@@ -60,11 +61,15 @@ def column_names(table: str) -> list[str]:
 
 
 def arrow_schema(table: str) -> pa.Schema:
-    return pa.schema([pa.field(c.name, _ARROW[c.python_type], nullable=c.nullable) for c in columns_of(table)])
+    return pa.schema(
+        [pa.field(c.name, _ARROW[c.python_type], nullable=c.nullable) for c in columns_of(table)]
+    )
 
 
 def create_table_sql(table: str, schema: str | None = None) -> str:
-    cols = [f"{c.name} {_DUCKDB[c.python_type]}{'' if c.nullable else ' NOT NULL'}" for c in columns_of(table)]
+    cols = [
+        f"{c.name} {_DUCKDB[c.python_type]}{'' if c.nullable else ' NOT NULL'}" for c in columns_of(table)
+    ]
     qualified = f"{schema}.{table}" if schema else table
     if schema == QUARANTINE_SCHEMA:
         cols.append(f"{REASON_COLUMN} VARCHAR NOT NULL")
@@ -78,11 +83,15 @@ VIEWS: list[tuple[str, str, list[tuple[str, str]], str]] = [
     (
         "quote_clusters",
         "One quotation as it recurs across articles (wire copy, syndication), as Quotebank clusters them: "
-        "direct and partial quotes grouped by their normalised text (lowercase, punctuation and spacing removed).",
+        "direct and partial quotes grouped by their normalised text (lowercase, punctuation and "
+        "spacing removed).",
         [
             ("cluster_key", "the normalised text"),
             ("text", "the quotation as first published"),
-            ("speakers", "distinct speakers the quotation was attributed to (more than one flags a conflict)"),
+            (
+                "speakers",
+                "distinct speakers the quotation was attributed to (more than one flags a conflict)",
+            ),
             ("n_quotes", "quote rows in the cluster"),
             ("n_articles", "articles quoting it"),
             ("n_sources", "distinct sources (articles.source) quoting it"),
@@ -119,8 +128,10 @@ def migrations(existing: dict[str, set[str]]) -> list[str]:
         for c in columns_of(table):
             if c.name not in existing[qualified]:
                 if not c.nullable:
-                    raise ValueError(f"{qualified} lacks the required column {c.name}: the warehouse is too old to "
-                                     "upgrade in place; ingest into a new warehouse directory")
+                    raise ValueError(
+                        f"{qualified} lacks the required column {c.name}: the warehouse is too old to "
+                        "upgrade in place; ingest into a new warehouse directory"
+                    )
                 statements.append(f"ALTER TABLE {qualified} ADD COLUMN {c.name} {_DUCKDB[c.python_type]}")
     return statements
 
@@ -135,20 +146,37 @@ def ddl() -> list[str]:
 
 def tables_markdown() -> str:
     """docs/tables.md: every table and column with its documentation."""
-    lines = ["# Warehouse tables", "",
-             "Generated from `transforms/records.py` by `python -m warehouse.schema` (a test checks it is current).",
-             "Offsets are half-open `[start_char, end_char)` positions in `articles.body`.", ""]
+    lines = [
+        "# Warehouse tables",
+        "",
+        "Generated from `transforms/records.py` by `python -m warehouse.schema` (a test checks it "
+        "is current).",
+        "Offsets are half-open `[start_char, end_char)` positions in `articles.body`.",
+        "",
+    ]
     for table, record in TABLES.items():
         lines += [f"## `{table}`", "", record.__doc__.strip().splitlines()[0], ""]
-        lines += [f"Key: `({', '.join(KEYS[table])})`", "", "| column | type | null | meaning |", "|---|---|---|---|"]
+        lines += [
+            f"Key: `({', '.join(KEYS[table])})`",
+            "",
+            "| column | type | null | meaning |",
+            "|---|---|---|---|",
+        ]
         for c in columns_of(table):
-            lines.append(f"| `{c.name}` | {_DUCKDB[c.python_type]} | {'yes' if c.nullable else 'no'} | {c.doc} |")
+            lines.append(
+                f"| `{c.name}` | {_DUCKDB[c.python_type]} | {'yes' if c.nullable else 'no'} | {c.doc} |"
+            )
         lines.append("")
-    lines += [f"## `{QUARANTINE_SCHEMA}.*`", "",
-              "`" + "`, `".join(f"{QUARANTINE_SCHEMA}.{t}" for t in ARTICLE_TABLES) + "` have the columns of the "
-              f"published table of the same name plus `{REASON_COLUMN}` (VARCHAR): the failed expectation rule ids, "
-              "`; `-separated (e.g. `quotes.speaker_not_null`). Every row of a quarantined article lands there, "
-              "none in the published tables.", ""]
+    lines += [
+        f"## `{QUARANTINE_SCHEMA}.*`",
+        "",
+        "`" + "`, `".join(f"{QUARANTINE_SCHEMA}.{t}" for t in ARTICLE_TABLES) + "` have the columns of the "
+        f"published table of the same name plus `{REASON_COLUMN}` (VARCHAR): the failed "
+        f"expectation rule ids, "
+        "`; `-separated (e.g. `quotes.speaker_not_null`). Every row of a quarantined article lands there, "
+        "none in the published tables.",
+        "",
+    ]
     for name, what, cols, _ in VIEWS:
         lines += [f"## `{name}` (view)", "", what, "", "| column | meaning |", "|---|---|"]
         lines += [f"| `{c}` | {doc} |" for c, doc in cols]

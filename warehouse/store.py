@@ -14,16 +14,17 @@ in ONE DuckDB transaction (rows of passing articles into the published tables, r
 articles into quarantine.*, ledger, batch and quality rows). A process that dies before the
 commit leaves nothing visible; leftover staging folders are removed by the next run.
 """
+
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import os
 import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-import dataclasses
 from dataclasses import asdict
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
 
 import duckdb
 import pandas as pd
@@ -47,7 +48,7 @@ class WarehouseLocked(WarehouseError):
 
 
 class Warehouse:
-    def __init__(self, root: Path, lock_wait_seconds: float = 10.0, lake: Optional[str] = None):
+    def __init__(self, root: Path, lock_wait_seconds: float = 10.0, lake: str | None = None):
         """lock_wait_seconds: how long a write connection waits while readers (e.g. `wirehouse
         sql`) hold the DuckDB file before giving up with WarehouseLocked. lake: where batches are
         staged and archived (a folder or fsspec URL; default the warehouse directory)."""
@@ -67,25 +68,25 @@ class Warehouse:
         """Exclusive lock for one writing run; a second run fails at once with the holder's pid."""
         self.root.mkdir(parents=True, exist_ok=True)
         path = self.root / "run.lock"
-        handle = open(path, "a+")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            handle.close()
-            raise WarehouseLocked(f"warehouse {self.root} is locked by another wirehouse run (pid {holder})") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        try:
-            yield
-        finally:
+        with open(path, "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "unknown"
+                raise WarehouseLocked(
+                    f"warehouse {self.root} is locked by another wirehouse run (pid {holder})"
+                ) from None
             handle.seek(0)
             handle.truncate()
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            handle.close()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            try:
+                yield
+            finally:
+                handle.seek(0)
+                handle.truncate()
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def check_unlocked(self) -> None:
         """Raise WarehouseLocked now if another run holds the warehouse (a fast pre-check for
@@ -94,7 +95,9 @@ class Warehouse:
             with self.run_lock():
                 pass
 
-    def connect(self, read_only: bool = False, wait_seconds: Optional[float] = None) -> duckdb.DuckDBPyConnection:
+    def connect(
+        self, read_only: bool = False, wait_seconds: float | None = None
+    ) -> duckdb.DuckDBPyConnection:
         """A DuckDB connection; retries while another process holds the file (up to wait_seconds,
         by default lock_wait_seconds for writers and no wait for readers), then a clear error."""
         if wait_seconds is None:
@@ -109,9 +112,12 @@ class Warehouse:
                 if "lock" not in str(exc).lower():
                     raise WarehouseError(f"cannot open {self.db_path}: {exc}") from None
                 if time.monotonic() >= deadline:
-                    holder = str(exc).split("(PID")[-1].split(")")[0].strip() if "(PID" in str(exc) else "unknown"
+                    holder = (
+                        str(exc).split("(PID")[-1].split(")")[0].strip() if "(PID" in str(exc) else "unknown"
+                    )
                     raise WarehouseLocked(
-                        f"warehouse {self.db_path} is being written by another process (pid {holder}); try again shortly"
+                        f"warehouse {self.db_path} is being written by another process (pid "
+                        f"{holder}); try again shortly"
                     ) from None
                 time.sleep(0.2)
 
@@ -144,7 +150,9 @@ class Warehouse:
     def ledger_stats(self) -> dict[str, set[tuple[int, int]]]:
         """path -> the (size, mtime_ns) pairs the ledger has for it."""
         with self.connect() as con:
-            rows = con.execute("SELECT path, size_bytes, mtime_ns FROM files WHERE mtime_ns IS NOT NULL").fetchall()
+            rows = con.execute(
+                "SELECT path, size_bytes, mtime_ns FROM files WHERE mtime_ns IS NOT NULL"
+            ).fetchall()
         stats: dict[str, set[tuple[int, int]]] = {}
         for path, size, mtime in rows:
             stats.setdefault(path, set()).add((size, mtime))
@@ -156,8 +164,10 @@ class Warehouse:
         rows = list(files)
         if rows:
             with self.connect() as con:
-                con.executemany("UPDATE files SET mtime_ns = ? WHERE file_id = ? AND path = ?",
-                                [(m, f, p) for f, p, m in rows])
+                con.executemany(
+                    "UPDATE files SET mtime_ns = ? WHERE file_id = ? AND path = ?",
+                    [(m, f, p) for f, p, m in rows],
+                )
 
     def known_paths(self) -> set[str]:
         with self.connect() as con:
@@ -175,14 +185,16 @@ class Warehouse:
         with self.connect() as con:
             con.register("excluded_files", frame)
             rows = con.execute(
-                f"SELECT content_sha256 FROM articles WHERE file_id NOT IN (SELECT file_id FROM excluded_files) UNION "
+                f"SELECT content_sha256 FROM articles WHERE file_id NOT IN (SELECT file_id FROM "
+                f"excluded_files) UNION "
                 f"SELECT content_sha256 FROM {QUARANTINE_SCHEMA}.articles "
                 f"WHERE file_id NOT IN (SELECT file_id FROM excluded_files)"
             ).fetchall()
         return {r[0] for r in rows}
 
-    def raw_documents(self, since: Optional[str] = None, files: Optional[Iterable[tuple[str, str]]] = None,
-                      content: bool = True) -> list[dict]:
+    def raw_documents(
+        self, since: str | None = None, files: Iterable[tuple[str, str]] | None = None, content: bool = True
+    ) -> list[dict]:
         """Stored raw documents of the files that reached a batch (published or quarantined),
         ingested by runs started at or after `since` (ISO date or time) when given, and of the
         given (file_id, path) files only when given. content=False: every column but the
@@ -191,12 +203,20 @@ class Warehouse:
         columns = "r.*" if content else "r.* EXCLUDE (content)"
         with self.connect() as con:
             if files is not None:
-                con.register("wanted_files", pd.DataFrame(list(files), columns=["file_id", "path"], dtype="string"))
-                condition += " AND EXISTS (SELECT 1 FROM wanted_files w WHERE w.file_id = r.file_id AND w.path = r.path)"
-            frame = con.execute(f"""
+                con.register(
+                    "wanted_files", pd.DataFrame(list(files), columns=["file_id", "path"], dtype="string")
+                )
+                condition += (
+                    " AND EXISTS (SELECT 1 FROM wanted_files w"
+                    " WHERE w.file_id = r.file_id AND w.path = r.path)"
+                )
+            frame = con.execute(
+                f"""
                 SELECT {columns}, f.size_bytes, f.mtime_ns FROM raw_documents r
                 JOIN files f ON f.file_id = r.file_id AND f.path = r.path
-                WHERE f.status IN ('published', 'quarantined') {condition}""", [since] if since else []).fetch_df()
+                WHERE f.status IN ('published', 'quarantined') {condition}""",
+                [since] if since else [],
+            ).fetch_df()
         return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
     def line_counts(self, sources: Iterable[str]) -> dict[tuple[str, str], int]:
@@ -205,7 +225,8 @@ class Warehouse:
         with self.connect() as con:
             con.register("wanted_sources", frame)
             rows = con.execute(
-                "SELECT source, line_key, n_articles FROM line_stats WHERE source IN (SELECT source FROM wanted_sources)"
+                "SELECT source, line_key, n_articles FROM line_stats WHERE source IN (SELECT "
+                "source FROM wanted_sources)"
             ).fetchall()
         return {(source, key): n for source, key, n in rows}
 
@@ -215,8 +236,9 @@ class Warehouse:
         lake; returns where."""
         for table in ARTICLE_TABLES:
             rows = [asdict(r) for r in tables.get(table, [])]
-            self.lake.write_table(pa.Table.from_pylist(rows, schema=arrow_schema(table)),
-                                  STAGING, batch_id, f"{table}.parquet")
+            self.lake.write_table(
+                pa.Table.from_pylist(rows, schema=arrow_schema(table)), STAGING, batch_id, f"{table}.parquet"
+            )
         return self.lake.uri(STAGING, batch_id)
 
     def read_staged(self, batch_id: str) -> dict[str, pd.DataFrame]:
@@ -225,8 +247,10 @@ class Warehouse:
     def _staged_tables(self, batch_id: str) -> dict[str, pa.Table]:
         if not self.lake.exists(STAGING, batch_id, f"{ARTICLE_TABLES[0]}.parquet"):
             raise WarehouseError(
-                f"staged batch {batch_id} is not at {self.lake.uri(STAGING, batch_id)}: workers on other machines "
-                "must stage to storage this process reads too (set WIREHOUSE_LAKE to a shared URL)")
+                f"staged batch {batch_id} is not at {self.lake.uri(STAGING, batch_id)}: workers on "
+                f"other machines "
+                "must stage to storage this process reads too (set WIREHOUSE_LAKE to a shared URL)"
+            )
         return {t: self.lake.read_table(STAGING, batch_id, f"{t}.parquet") for t in ARTICLE_TABLES}
 
     def archived(self, batch_id: str) -> str:
@@ -256,8 +280,9 @@ class Warehouse:
         """
         started = time.perf_counter()
         staged = self._staged_tables(batch_id)
-        reasons = pd.DataFrame({"article_id": list(quarantined), REASON_COLUMN: list(quarantined.values())},
-                               dtype="string")
+        reasons = pd.DataFrame(
+            {"article_id": list(quarantined), REASON_COLUMN: list(quarantined.values())}, dtype="string"
+        )
         skipped = pd.DataFrame({"article_id": list(skip)}, dtype="string")
         with self.connect() as con:
             con.register("quarantined_articles", reasons)
@@ -281,17 +306,35 @@ class Warehouse:
                         f"SELECT s.*, q.{REASON_COLUMN} FROM (SELECT {cols} FROM {source}) s "
                         f"JOIN quarantined_articles q USING (article_id)"
                     )
-                self._insert_records(con, "files", files, on_conflict=(
-                    "ON CONFLICT (file_id, path) DO UPDATE SET status = EXCLUDED.status, reason = EXCLUDED.reason, "
-                    "n_articles = EXCLUDED.n_articles, n_published = EXCLUDED.n_published, "
-                    "n_quarantined = EXCLUDED.n_quarantined, n_duplicates = EXCLUDED.n_duplicates, "
-                    "run_id = EXCLUDED.run_id, batch_id = EXCLUDED.batch_id") if replace else "")
+                self._insert_records(
+                    con,
+                    "files",
+                    files,
+                    on_conflict=(
+                        "ON CONFLICT (file_id, path) DO UPDATE SET status = EXCLUDED.status, "
+                        "reason = EXCLUDED.reason, "
+                        "n_articles = EXCLUDED.n_articles, n_published = EXCLUDED.n_published, "
+                        "n_quarantined = EXCLUDED.n_quarantined, n_duplicates = EXCLUDED.n_duplicates, "
+                        "run_id = EXCLUDED.run_id, batch_id = EXCLUDED.batch_id"
+                    )
+                    if replace
+                    else "",
+                )
                 self._insert_records(con, "raw_documents", raw_documents)
                 self._insert_records(con, "quality_results", quality)
-                self._insert_records(con, "line_stats", line_stats, on_conflict=(
-                    "ON CONFLICT (source, line_key) DO UPDATE SET n_articles = n_articles + EXCLUDED.n_articles"))
+                self._insert_records(
+                    con,
+                    "line_stats",
+                    line_stats,
+                    on_conflict=(
+                        "ON CONFLICT (source, line_key) DO UPDATE SET n_articles = n_articles + "
+                        "EXCLUDED.n_articles"
+                    ),
+                )
                 if batch is not None:  # last, with the time the publish took up to its commit
-                    batch = dataclasses.replace(batch, seconds_publish=round(time.perf_counter() - started, 4))
+                    batch = dataclasses.replace(
+                        batch, seconds_publish=round(time.perf_counter() - started, 4)
+                    )
                 self._insert_records(con, "batches", [batch] if batch is not None else [])
                 con.execute("COMMIT")
             except Exception:
@@ -310,11 +353,16 @@ class Warehouse:
         con.register("replaced_files", pd.DataFrame({"file_id": file_ids}, dtype="string"))
         try:
             for schema in ("main", QUARANTINE_SCHEMA):
-                ids = (f"SELECT article_id FROM {schema}.articles "
-                       f"WHERE file_id IN (SELECT file_id FROM replaced_files)")
+                ids = (
+                    f"SELECT article_id FROM {schema}.articles "
+                    f"WHERE file_id IN (SELECT file_id FROM replaced_files)"
+                )
                 con.execute(f"CREATE OR REPLACE TEMP TABLE replaced_articles AS {ids}")
                 for table in reversed(ARTICLE_TABLES):
-                    con.execute(f"DELETE FROM {schema}.{table} WHERE article_id IN (SELECT article_id FROM replaced_articles)")
+                    con.execute(
+                        f"DELETE FROM {schema}.{table} WHERE article_id IN (SELECT article_id FROM "
+                        f"replaced_articles)"
+                    )
         finally:
             con.unregister("replaced_files")
 
@@ -328,7 +376,9 @@ class Warehouse:
             self._insert_records(con, "runs", [run])
 
     @staticmethod
-    def _insert_records(con: duckdb.DuckDBPyConnection, table: str, records: Iterable, on_conflict: str = "") -> None:
+    def _insert_records(
+        con: duckdb.DuckDBPyConnection, table: str, records: Iterable, on_conflict: str = ""
+    ) -> None:
         """Insert records; rows whose key exists are skipped, or handled by `on_conflict`."""
         rows = [asdict(r) for r in records]
         if not rows:

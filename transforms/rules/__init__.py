@@ -1,9 +1,10 @@
 """Rules kept as data (YAML files beside this module), loaded once."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -30,7 +31,7 @@ class ResidueRule:
         return _compile(self.line_regex)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compile(regex: str) -> re.Pattern[str]:
     return re.compile(regex)
 
@@ -56,7 +57,7 @@ def residue_rules() -> tuple[ResidueRule, ...]:
             positive=tuple(examples.get("positive", ())),
             negative=tuple(examples.get("negative", ())),
         )
-        rule.compiled  # fail at load time on a bad regex
+        _ = rule.compiled  # fail at load time on a bad regex
         rules.append(rule)
     return tuple(rules)
 
@@ -99,8 +100,16 @@ class SpeechLexicon:
 def speech_lexicon() -> SpeechLexicon:
     """Reporting verbs (by lemma) and speaker-describing nouns from speech.yaml."""
     raw = yaml.safe_load(resources.files(__package__).joinpath("speech.yaml").read_text("utf-8"))
-    expected = {"direct", "indirect", "person_descriptions", "org_descriptions", "titles", "spokesperson_nouns",
-                "document_nouns", "naming_markers"}
+    expected = {
+        "direct",
+        "indirect",
+        "person_descriptions",
+        "org_descriptions",
+        "titles",
+        "spokesperson_nouns",
+        "document_nouns",
+        "naming_markers",
+    }
     if set(raw) != expected:
         raise ValueError(f"speech.yaml: expected keys {sorted(expected)}, got {sorted(raw)}")
     return SpeechLexicon(
@@ -122,7 +131,9 @@ def line_rules() -> dict[str, str]:
     result: dict[str, str] = {}
     for entry in raw["rules"]:
         if set(entry) != {"id", "description"}:
-            raise ValueError(f"line rule {entry.get('id')!r}: expected keys id and description, got {sorted(entry)}")
+            raise ValueError(
+                f"line rule {entry.get('id')!r}: expected keys id and description, got {sorted(entry)}"
+            )
         if entry["id"] in result or entry["id"] in {r.id for r in residue_rules()}:
             raise ValueError(f"line rule id {entry['id']!r} is defined twice")
         result[entry["id"]] = entry["description"]
