@@ -91,7 +91,9 @@ def _runtime() -> _Runtime:
             for check in suite.checks
         ]
         gx_suites[table] = gx.ExpectationSuite(name=table, expectations=expectations)
-        gx_expectations.update({e.meta["rule"]: e for e in gx_suites[table].expectations})
+        for e in gx_suites[table].expectations:
+            assert e.meta is not None  # built above with meta={"rule": ...}
+            gx_expectations[e.meta["rule"]] = e
     return _Runtime(context, batch_definitions, gx_suites, gx_expectations)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -89,7 +89,7 @@ class Derived:
 
     column: str
     compute: Callable[[pd.DataFrame, Context], list]
-    dtype: str = "boolean"  # pandas nullable boolean: null = not applicable
+    dtype: Literal["boolean"] = "boolean"  # pandas nullable boolean: null = not applicable
 
 
 # --- derived predicates (plain Python over the rows; the batch is small) -------------------------
@@ -125,13 +125,17 @@ def offsets_in_body(frame: pd.DataFrame, ctx: Context) -> list:
 
 
 def text_matches_body(frame: pd.DataFrame, ctx: Context) -> list:
-    out = []
+    out: list[bool | None] = []
     for a, s, e, text in zip(
         frame["article_id"], frame["start_char"], frame["end_char"], frame["text"], strict=True
     ):
         body = ctx.bodies.get(a)
         span = _span(body, s, e)
-        out.append(None if span is None else body[span[0] : span[1]] == text)
+        if span is None:
+            out.append(None)
+        else:
+            assert body is not None  # _span gives a span only within a str body
+            out.append(body[span[0] : span[1]] == text)
     return out
 
 
@@ -144,7 +148,7 @@ def entity_exists(frame: pd.DataFrame, ctx: Context) -> list:
 
 
 def speaker_present(frame: pd.DataFrame, ctx: Context) -> list:
-    out = []
+    out: list[bool | None] = []
     for kind, speaker in zip(frame["kind"], frame["speaker"], strict=True):
         if isinstance(kind, str) and kind in UNATTRIBUTED_KINDS:
             out.append(None)  # not applicable
@@ -162,7 +166,7 @@ def language_supported(frame: pd.DataFrame, ctx: Context) -> list:
 
 
 def n_chars_matches(frame: pd.DataFrame, ctx: Context) -> list:
-    out = []
+    out: list[bool | None] = []
     for body, n in zip(frame["body"], frame["n_chars"], strict=True):
         if body is None or (not isinstance(body, str) and pd.isna(body)):
             out.append(None)  # a missing body is reported by articles.body_not_null

@@ -113,7 +113,9 @@ def temporary_api() -> Iterator[TemporaryApi]:
         yield TemporaryApi(None, configured)
         return
     port = _free_port()
-    prefect_dir = Path(importlib.util.find_spec("prefect").origin).parent
+    prefect_spec = importlib.util.find_spec("prefect")
+    assert prefect_spec is not None and prefect_spec.origin is not None  # prefect is installed, as a package
+    prefect_dir = Path(prefect_spec.origin).parent
     process = subprocess.Popen(
         [
             sys.executable,

@@ -40,7 +40,12 @@ def run_ingest(
         else DaskTaskRunner(cluster_kwargs={"n_workers": workers, **LOCAL_CLUSTER})
     )
     with shared_prefect_api(), temporary_settings(updates=quiet):
-        return ingest.with_options(task_runner=runner)(paths, settings, workers=max(workers, 2))
+        # prefect-dask's DaskTaskRunner subclasses the bare TaskRunner, so it is typed as a
+        # TaskRunner[PrefectConcurrentFuture] (the TypeVar default), not the TaskRunner[PrefectFuture]
+        # that with_options asks for.
+        return ingest.with_options(task_runner=runner)(  # type: ignore[arg-type]  # prefect-dask's typing
+            paths, settings, workers=max(workers, 2)
+        )
 
 
 @contextmanager

@@ -116,10 +116,11 @@ def _article_rows(
         EntityRecord(aid, c.entity_id, c.name, c.label, len(c.mentions), roles[c.entity_id])
         for c in analysis.clusters
     ]
-    rows.mentions = [
-        MentionRecord(aid, i, m.start, m.end, body[m.start : m.end], m.label, m.cluster.entity_id)
-        for i, m in enumerate(sorted(analysis.mentions, key=lambda m: m.start))
-    ]
+    for i, m in enumerate(sorted(analysis.mentions, key=lambda m: m.start)):
+        assert m.cluster is not None  # analyse_entities puts every mention in a cluster
+        rows.mentions.append(
+            MentionRecord(aid, i, m.start, m.end, body[m.start : m.end], m.label, m.cluster.entity_id)
+        )
     first_part: dict[int, str] = {}  # quote start -> quote_id of its quotation's first part
     for q in extract_quotes(doc, analysis, spans, body):
         at = q.attribution
@@ -141,7 +142,7 @@ def _article_rows(
                 according_to=at.according_to,
                 paragraph_index=q.paragraph_index,
                 attribution=at.method,
-                speaker_role=roles.get(at.speaker_entity_id),
+                speaker_role=roles.get(at.speaker_entity_id) if at.speaker_entity_id is not None else None,
                 quotation_id=quotation_id,
             )
         )

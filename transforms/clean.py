@@ -57,7 +57,7 @@ def fix_text(text: str) -> str:
     unescaping HTML entities once a line holds "<"; a line with nothing to fix (_PLAIN_LINE:
     most lines of a page copy) skips ftfy, which costs ~20 µs a line."""
     fixed = []
-    unescape_html = "auto"
+    unescape_html: str | bool = "auto"  # as ftfy's TextFixerConfig.unescape_html
     position = 0
     while position < len(text):
         line_end = text.find("\n", position) + 1 or len(text)

@@ -110,7 +110,7 @@ class Cluster:
         full = max((m.name for m in self.mentions), key=lambda n: (len(n.split()), len(n)))
         if len(full.split()) > 1 and full.split()[-1].lower() in org_suffixes():
             return "ORG"  # "Tidemark Terminals", "Skylark Air": the name says what it is
-        votes = Counter()
+        votes: Counter[str] = Counter()
         for m in self.mentions:
             votes["PERSON" if id(m) in self.name_matched else m.label] += 1
         return max(votes, key=lambda lab: (votes[lab], -LABEL_PRIORITY.index(lab)))
@@ -140,7 +140,7 @@ def role_of(cluster: Cluster, doc: Doc) -> str | None:
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None:
             continue
-        words = []
+        words: list[str] = []
         i = span.start - 1
         titles = speech_lexicon().titles
         while (

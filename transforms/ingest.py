@@ -139,6 +139,7 @@ def file_record(
     duplicates: int = 0,
     reasons: Iterable[str] = (),
 ) -> FileRecord:
+    reason: str | None
     if f.rejected is not None:
         status, reason = "rejected", f.rejected
     elif f.duplicate_of is not None:
@@ -182,6 +183,16 @@ class BatchOutcome:
     seconds: dict[str, float] = field(default_factory=dict)  # stage -> time (BatchRecord.seconds_*)
 
 
+@dataclass
+class _FileCounts:
+    """A file's articles in a batch, by what became of them (batch_file_records)."""
+
+    published: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+
 def batch_file_records(
     files: list[ParsedFile], outcome: BatchOutcome, skipped: set[str], *, run_id: str
 ) -> tuple[list[FileRecord], dict[str, str]]:
@@ -191,24 +202,16 @@ def batch_file_records(
     quarantined = {
         aid: "; ".join(rules) for aid, rules in sorted(outcome.failed_articles.items()) if aid not in skipped
     }
-    counts = {
-        f.path: {
-            "published": 0,
-            "quarantined": 0,
-            "duplicates": outcome.duplicates.get(f.path, 0),
-            "reasons": [],
-        }
-        for f in files
-    }
+    counts = {f.path: _FileCounts(duplicates=outcome.duplicates.get(f.path, 0)) for f in files}
     for article_id, path in outcome.article_file.items():
         entry = counts[path]
         if article_id in skipped:
-            entry["duplicates"] += 1
+            entry.duplicates += 1
         elif article_id in quarantined:
-            entry["quarantined"] += 1
-            entry["reasons"].append(quarantined[article_id])
+            entry.quarantined += 1
+            entry.reasons.append(quarantined[article_id])
         else:
-            entry["published"] += 1
+            entry.published += 1
     records = []
     for f in files:
         if f.path in outcome.rejected:
@@ -219,10 +222,10 @@ def batch_file_records(
                 f,
                 run_id=run_id,
                 batch_id=outcome.batch_id,
-                published=c["published"],
-                quarantined=c["quarantined"],
-                duplicates=c["duplicates"],
-                reasons=c["reasons"],
+                published=c.published,
+                quarantined=c.quarantined,
+                duplicates=c.duplicates,
+                reasons=c.reasons,
             )
         )
     return records, quarantined

@@ -12,6 +12,7 @@ import gzip
 import json
 import zlib
 from dataclasses import dataclass
+from typing import TypedDict
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -19,6 +20,16 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 JSON_SUFFIXES = {".json"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES
 GZIP_MAGIC = b"\x1f\x8b"
+
+
+class _CommonFields(TypedDict):
+    """The RawDocument fields every record kind shares (_parse_records)."""
+
+    record_index: int
+    title: str | None
+    url: str | None
+    authors: str | None
+    published: str | None
 
 
 class RejectedInput(ValueError):
@@ -140,7 +151,7 @@ def _parse_records(records: list) -> list[RawDocument]:
     for index, record in enumerate(records):
         if not isinstance(record, dict):
             raise RejectedInput(f"record {index} is a JSON {type(record).__name__}, expected an object")
-        common = {
+        common: _CommonFields = {
             "record_index": index,
             "title": _as_text(record.get("title")),
             "url": _as_text(record.get("url")),

@@ -242,7 +242,7 @@ def batch_rows(parsed: ParsedBatch, *, batch_id: str, run_id: str) -> BatchRows:
 class Stopwatch:
     """Time between laps, summed per stage name."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._last = time.perf_counter()
         self._totals: dict[str, float] = {}
 

@@ -196,12 +196,12 @@ class _Context:
             if cluster is not None:
                 return self._from_cluster(cluster, surface, "cue")
             # No entity at all: the fullest name ending in this word written so far.
-            names = [
+            candidates = [
                 _name_tokens(t)
                 for t in self.doc
                 if t.text == token.text and t.pos_ == "PROPN" and t.idx < before
             ]
-            longest = max([*names, parts], key=len)
+            longest = max([*candidates, parts], key=len)
             name = strip_titles(" ".join(t.text for t in longest))
             return Attribution(speaker=name, speaker_surface=surface, method="cue")
         lemma = token.lemma_.lower()

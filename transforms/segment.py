@@ -225,7 +225,7 @@ def sentences_in(text: str, offset: int = 0) -> list[tuple[int, int]]:
 
 def sentences(body: str) -> list[Span]:
     """Sentence spans over the whole body, never crossing a paragraph boundary."""
-    spans = []
+    spans: list[Span] = []
     for para in paragraphs(body):
         for start, end in sentences_in(body[para.start : para.end], para.start):
             spans.append(Span(start, end, len(spans), para.index))

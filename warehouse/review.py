@@ -77,9 +77,11 @@ def decide(wh: Warehouse, article_id: str, action: str, reason: str | None) -> Q
     published tables, in the same transaction."""
     decision = QuarantineDecisionRecord(uuid.uuid4().hex[:16], article_id, action, reason, _now())
     with wh.connect() as con:
-        held = con.execute(
+        row = con.execute(
             f"SELECT count(*) FROM {QUARANTINE_SCHEMA}.articles WHERE article_id = ?", [article_id]
-        ).fetchone()[0]
+        ).fetchone()
+        assert row is not None  # count(*) always returns one row
+        held = row[0]
         if not held:
             raise WarehouseError(f"no quarantined article {article_id!r} (see `wirehouse quarantine list`)")
         con.execute("BEGIN TRANSACTION")

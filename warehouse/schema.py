@@ -155,6 +155,7 @@ def tables_markdown() -> str:
         "",
     ]
     for table, record in TABLES.items():
+        assert record.__doc__ is not None  # every record class is documented
         lines += [f"## `{table}`", "", record.__doc__.strip().splitlines()[0], ""]
         lines += [
             f"Key: `({', '.join(KEYS[table])})`",

@@ -403,5 +403,10 @@ class Warehouse:
 
     def table_counts(self) -> dict[str, int]:
         names = list(TABLES) + [f"{QUARANTINE_SCHEMA}.{t}" for t in ARTICLE_TABLES]
+        counts: dict[str, int] = {}
         with self.connect(read_only=True) as con:
-            return {n: con.execute(f"SELECT count(*) FROM {n}").fetchone()[0] for n in names}
+            for n in names:
+                row = con.execute(f"SELECT count(*) FROM {n}").fetchone()
+                assert row is not None  # count(*) always returns one row
+                counts[n] = row[0]
+            return counts

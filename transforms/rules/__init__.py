@@ -66,7 +66,11 @@ def match_residue(line: str) -> ResidueRule | None:
     """The first rule that matches this whole line, or None."""
     matcher, rule_of_group = _residue_matcher()
     match = matcher.match(line)
-    return rule_of_group[match.lastindex] if match else None
+    if not match:
+        return None
+    # Every alternative is one outer group, so a match always closes one.
+    assert match.lastindex is not None
+    return rule_of_group[match.lastindex]
 
 
 @lru_cache(maxsize=1)
