@@ -25,3 +25,17 @@ def seed_text() -> str:
     if not SEED.exists():
         pytest.skip(f"the shared seed {SEED} is absent (../shared is not checked out beside the project)")
     return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _fast_tier_starts_no_process(request, monkeypatch):
+    """A test outside the e2e tier that starts a process (a subprocess, Prefect's temporary
+    server, a Dask cluster) fails at once, so the fast tier stays fast and its marker stays true."""
+    if request.node.get_closest_marker("e2e") is not None:
+        return
+    import subprocess
+
+    def refuse(self, args, *rest, **kwargs):
+        raise AssertionError(f"{request.node.nodeid} starts a process ({args!r}): mark it e2e")
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)

@@ -280,6 +280,7 @@ def test_missing_column_is_an_error():
         audit_batch(tables)
 
 
+@pytest.mark.e2e  # runs the audit in a fresh interpreter
 def test_a_normal_call_writes_nothing_to_stderr_or_stdout():
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[2])\n"

@@ -11,6 +11,8 @@ import pytest
 
 from warehouse.store import Warehouse
 
+pytestmark = pytest.mark.e2e  # every test runs the `wirehouse` command as a subprocess
+
 PROJECT = Path(__file__).resolve().parents[2]
 EXAMPLES = PROJECT / "examples" / "dumps"
 WIREHOUSE = [sys.executable, "-m", "flows.cli"]

@@ -8,9 +8,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from flows.runner import run_ingest
 from flows.settings import Settings
 from warehouse.store import Warehouse
+
+pytestmark = pytest.mark.e2e  # kills a real run
 
 PROJECT = Path(__file__).resolve().parents[2]
 EXAMPLES = PROJECT / "examples" / "dumps"

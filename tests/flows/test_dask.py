@@ -18,6 +18,8 @@ from transforms.records import ARTICLE_TABLES
 from warehouse.schema import QUARANTINE_SCHEMA, column_names
 from warehouse.store import Warehouse
 
+pytestmark = pytest.mark.e2e  # a Dask scheduler and workers as processes
+
 PROJECT = Path(__file__).resolve().parents[2]
 EXAMPLES = PROJECT / "examples" / "dumps"
 DASK = Path(sys.executable).parent / "dask"

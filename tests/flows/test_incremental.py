@@ -5,10 +5,14 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 import flows.ingest
 from flows.runner import run_ingest
 from flows.settings import Settings
 from warehouse.store import Warehouse
+
+pytestmark = pytest.mark.e2e  # the whole flow, with Prefect's temporary server
 
 PROJECT = Path(__file__).resolve().parents[2]
 EXAMPLES = PROJECT / "examples" / "dumps"

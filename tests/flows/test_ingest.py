@@ -12,6 +12,8 @@ from flows.settings import Settings
 from transforms.rules import match_residue
 from warehouse.store import Warehouse
 
+pytestmark = pytest.mark.e2e  # the whole flow, with Prefect's temporary server
+
 PROJECT = Path(__file__).resolve().parents[2]
 EXAMPLES = PROJECT / "examples" / "dumps"
 EXPECTED = json.loads((PROJECT / "examples" / "expected.json").read_text(encoding="utf-8"))

@@ -6,10 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from flows.runner import run_ingest, run_reprocess
 from flows.settings import Settings
 from transforms.records import ARTICLE_TABLES
 from warehouse.store import Warehouse
+
+pytestmark = pytest.mark.e2e  # the whole flow and the CLI, with Prefect's temporary server
 
 PROJECT = Path(__file__).resolve().parents[2]
 EXAMPLES = PROJECT / "examples" / "dumps"

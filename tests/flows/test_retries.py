@@ -30,6 +30,7 @@ def test_retry_condition(exc, retry):
     assert transient_io_error(None, None, FakeState(exc)) is retry
 
 
+@pytest.mark.e2e  # the whole flow, with Prefect's temporary server
 def test_a_failing_disk_write_is_retried_and_the_run_completes(tmp_path, monkeypatch):
     calls = []
     real_stage = Warehouse.stage

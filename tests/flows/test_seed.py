@@ -8,6 +8,8 @@ from flows.settings import Settings
 from tests.conftest import SEED
 from warehouse.store import Warehouse
 
+pytestmark = pytest.mark.e2e  # the whole flow, with Prefect's temporary server
+
 TITLE = "U.S., Russian diplomats exchange stern words ahead of Biden-Putin summit"
 
 

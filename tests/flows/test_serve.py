@@ -17,6 +17,8 @@ import pytest
 
 from warehouse.store import Warehouse, WarehouseError
 
+pytestmark = pytest.mark.e2e  # a Prefect server and `wirehouse serve` as processes
+
 PROJECT = Path(__file__).resolve().parents[2]
 EXAMPLES = PROJECT / "examples" / "dumps"
 PREFECT = Path(sys.executable).parent / "prefect"

@@ -64,6 +64,7 @@ def cli(*args: str) -> subprocess.CompletedProcess:
                           cwd=PROJECT, timeout=300)
 
 
+@pytest.mark.e2e  # runs `wirehouse quarantine` as a subprocess
 def test_cli_release_re_audits_with_current_rules(warehouse):
     # a2 has a speaker now (say, after a rule fix): the re-audit passes and publishes it.
     ok = cli("release", "a2", "-w", str(warehouse.root))
