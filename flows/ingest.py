@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from prefect import flow, task
@@ -77,7 +78,11 @@ def transient_io_error(task, task_run, state) -> bool:
     return False
 
 
-STORAGE_RETRIES = {"retries": 2, "retry_delay_seconds": 2, "retry_condition_fn": transient_io_error}
+STORAGE_RETRIES: dict[str, Any] = {
+    "retries": 2,
+    "retry_delay_seconds": 2,
+    "retry_condition_fn": transient_io_error,
+}
 
 
 @task(cache_policy=NO_CACHE)
@@ -280,7 +285,9 @@ def process_and_publish(
     rejections); None when the files are held whole. replace: the files' earlier rows
     are replaced (reprocessing). A body published by an earlier batch of the run while this one
     was in flight is a duplicate at publish time (publish's `skipped`)."""
-    batches = plan_batches(to_batch, settings.batch_size, parallel=workers)
+    batches: list[list[ParsedFile] | None] = list(
+        plan_batches(to_batch, settings.batch_size, parallel=workers)
+    )
     to_batch.clear()  # consumed: the batches hold the files now, and let go of each once it is taken
     ids = [f"{run_id}-b{number:04d}" for number in range(1, len(batches) + 1)]
     in_flight: deque = deque()
@@ -289,7 +296,7 @@ def process_and_publish(
         files_done, future = in_flight.popleft()
         outcome = future.result()
         summary.file_status.update(
-            publish(warehouse, run_id, opaque(files_done), opaque(outcome), opaque(known_contents), replace)
+            publish(warehouse, run_id, opaque(files_done), opaque(outcome), opaque(known_contents), replace)  # type: ignore[call-overload]  # Prefect types task parameters as unwrapped values; opaque() is unwrapped before the call
         )
         _count(summary, outcome, known_contents)
         known_contents.update(outcome.contents.values())
@@ -297,6 +304,7 @@ def process_and_publish(
 
     def files_of(number: int) -> list[ParsedFile]:
         files, batches[number] = batches[number], None  # a published batch's documents can go
+        assert files is not None  # each batch is taken once
         if load is None:
             return files
         reading = time.perf_counter()
@@ -319,20 +327,22 @@ def process_and_publish(
             return (
                 files,
                 utc_now(),
-                prepare.submit(opaque(files), opaque(set(known_contents)), opaque(learned), settings),
+                prepare.submit(opaque(files), opaque(set(known_contents)), opaque(learned), settings),  # type: ignore[call-overload]  # Prefect types task parameters as unwrapped values; opaque() is unwrapped before the call
             )
 
-        upcoming = prepare_ahead(0) if ids else None
+        if not ids:
+            return
+        upcoming = prepare_ahead(0)
         for number, batch_id in enumerate(ids):
             files, started_at, prepared = upcoming
             prepared = prepared.result()
             if number + 1 < len(ids):
                 upcoming = prepare_ahead(number + 1)  # cleaned on the pool while this batch is parsed here
-            parsed = parse(opaque(prepared), settings)
+            parsed = parse(opaque(prepared), settings)  # type: ignore[call-overload]  # Prefect types task parameters as unwrapped values; opaque() is unwrapped before the call
             while in_flight:  # the previous batch, finished on the pool meanwhile
                 publish_next()
             in_flight.append(
-                (files, rows_stage_audit.submit(opaque(parsed), settings, batch_id, run_id, started_at))
+                (files, rows_stage_audit.submit(opaque(parsed), settings, batch_id, run_id, started_at))  # type: ignore[call-overload]  # Prefect types task parameters as unwrapped values; opaque() is unwrapped before the call
             )
     while in_flight:
         publish_next()
@@ -398,7 +408,7 @@ def ingest(
                 known_ids.setdefault(f.file_id, f.path)
             unbatched = [f for f in new if f.rejected is not None or f.duplicate_of is not None]
             if unbatched:
-                summary.file_status.update(record_unbatched(warehouse, run_id, opaque(unbatched)))
+                summary.file_status.update(record_unbatched(warehouse, run_id, opaque(unbatched)))  # type: ignore[call-overload]  # Prefect types task parameters as unwrapped values; opaque() is unwrapped before the call
             batchable = [f for f in new if f.rejected is None and f.duplicate_of is None]
             count_run_lines(counter, batchable)
             sources.update(batch_sources(batchable))
