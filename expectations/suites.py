@@ -60,6 +60,37 @@ class Check:
             return ", ".join(self.kwargs["column_list"])
         return None
 
+    def offending(self, frame: pd.DataFrame) -> pd.Series:
+        """The rows of an audit frame (:func:`audit_frame`: the table's rows plus the derived
+        columns) that this check fails, as a boolean mask: the rows GX counts as unexpected
+        (GX skips nulls in every expectation type used here except not-null). Review shows these
+        rows; a test holds the mask to GX's unexpected_count for every rule."""
+        kw = self.kwargs
+        if self.expectation == NOT_NULL:
+            return frame[kw["column"]].isna()
+        if self.expectation == UNIQUE:
+            values = frame[kw["column"]]
+            return values.notna() & values.duplicated(keep=False)
+        if self.expectation == COMPOUND_UNIQUE:
+            keys = frame[list(kw["column_list"])]
+            return keys.notna().any(axis=1) & keys.duplicated(keep=False)
+        values = frame[kw["column"]]
+        present = values.notna()
+        if self.expectation == IN_SET:
+            return present & ~values.isin(kw["value_set"])
+        if self.expectation == LENGTHS_BETWEEN:
+            lengths = values.astype(str).str.len()
+            too_short = lengths < kw["min_value"] if "min_value" in kw else False
+            too_long = lengths > kw["max_value"] if "max_value" in kw else False
+            return present & (too_short | too_long)
+        if self.expectation == NOT_MATCH_REGEX_LIST:
+            text = values.astype(str)
+            matched = pd.Series(False, index=frame.index)
+            for regex in kw["regex_list"]:
+                matched |= text.str.contains(regex, regex=True)
+            return present & matched
+        raise ValueError(f"{self.rule}: no row predicate for {self.expectation}")
+
 
 @dataclass(frozen=True)
 class Context:
@@ -375,6 +406,26 @@ def audit_frame(suite: Suite, frame: pd.DataFrame, ctx: Context) -> pd.DataFrame
     return out
 
 
+def check_of(rule: str) -> Check:
+    """The check declared under a rule id; KeyError for an unknown one."""
+    return _checks_by_rule()[rule]
+
+
+@lru_cache(maxsize=1)
+def _checks_by_rule() -> dict[str, Check]:
+    return {c.rule: c for s in suites().values() for c in s.checks}
+
+
+def offending_rows(rule: str, tables: Mapping[str, pd.DataFrame], ctx: Context) -> pd.DataFrame:
+    """The rows of `tables` (one frame per article table, as audited) that fail `rule`, with the
+    table's own columns: what the audit counted against them."""
+    check = check_of(rule)
+    suite = suites()[check.suite]
+    frame = tables[suite.name].reset_index(drop=True)
+    mask = check.offending(audit_frame(suite, frame, ctx))
+    return frame[mask.to_numpy(dtype=bool)]
+
+
 def rule_ids() -> list[str]:
     """Every rule id, in report order."""
     return [c.rule for s in suites().values() for c in s.checks]
@@ -402,7 +453,9 @@ __all__ = [
     "Derived",
     "Suite",
     "audit_frame",
+    "check_of",
     "describe",
+    "offending_rows",
     "offset_checks",
     "rule_ids",
     "suites",

@@ -8,20 +8,10 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
+from expectations.suites import Context, check_of, offending_rows
 from transforms.records import ARTICLE_TABLES, QuarantineDecisionRecord
 from warehouse.schema import QUARANTINE_SCHEMA, REASON_COLUMN, column_names
 from warehouse.store import Warehouse, WarehouseError
-
-# Rows that make a rule fail, per rule id, as (table, SQL condition on that table's rows). Rules
-# not listed show all of the table's rows for the article.
-OFFENDING_ROWS: dict[str, tuple[str, str]] = {
-    "quotes.speaker_not_null": ("quotes", "speaker IS NULL"),
-    "quotes.kind_known": ("quotes", "kind NOT IN ('direct', 'partial', 'indirect') OR kind IS NULL"),
-    "quotes.offsets_in_body": ("quotes", "NOT (0 <= start_char AND start_char < end_char)"),
-    "articles.body_not_empty": ("articles", "body = '' OR body IS NULL"),
-    "articles.language_supported": ("articles", "true"),
-    "articles.no_ui_residue": ("articles", "true"),
-}
 
 
 def _now() -> str:
@@ -39,8 +29,10 @@ def list_quarantined(wh: Warehouse) -> pd.DataFrame:
         ORDER BY a.source_uri, a.article_id""")
 
 
-def show(wh: Warehouse, article_id: str) -> dict[str, pd.DataFrame]:
-    """The article row, its decisions, and for every failed rule the rows that failed it."""
+def show(wh: Warehouse, article_id: str, languages: frozenset[str]) -> dict[str, pd.DataFrame]:
+    """The article row, its decisions, and for every failed rule the rows that failed it, found
+    by the rule's own predicate (expectations.suites: the one the audit counts with) over the
+    article's held rows. languages: the supported languages (Settings.languages), as audited."""
     article = wh.query(f"SELECT * FROM {QUARANTINE_SCHEMA}.articles WHERE article_id = ?", [article_id])
     if article.empty:
         raise WarehouseError(f"no quarantined article {article_id!r} (see `wirehouse quarantine list`)")
@@ -50,14 +42,15 @@ def show(wh: Warehouse, article_id: str) -> dict[str, pd.DataFrame]:
             "SELECT * FROM quarantine_decisions WHERE article_id = ? ORDER BY decided_at", [article_id]
         ),
     }
+    tables = held_rows(wh, article_id)
+    ctx = Context.of(tables, languages)
     for rule in str(article[REASON_COLUMN].iloc[0]).split("; "):
-        table, condition = OFFENDING_ROWS.get(rule, (rule.split(".", 1)[0], "true"))
-        if table in ARTICLE_TABLES:
-            out[rule] = wh.query(
-                f"SELECT * EXCLUDE ({REASON_COLUMN}) FROM {QUARANTINE_SCHEMA}.{table} "
-                f"WHERE article_id = ? AND ({condition})",
-                [article_id],
-            )
+        try:
+            check_of(rule)
+        except KeyError:  # a rule of an older version of the suites: its rows cannot be told apart
+            out[rule] = tables.get(rule.split(".", 1)[0], pd.DataFrame())
+            continue
+        out[rule] = offending_rows(rule, tables, ctx)
     return out
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from expectations import AuditResult, ExpectationOutcome, audit_batch, rule_ids
-from expectations.suites import suites
+from expectations.suites import Context, offending_rows, suites
 from transforms.records import (
     ARTICLE_TABLES,
     TABLES,
@@ -331,3 +331,95 @@ def test_language_outside_the_supported_set():
     assert result.failed_articles == {"de1": ["articles.language_supported"]}
     assert failing(result) == {"articles.language_supported": 1}
     assert audit_batch(frames(english, german), languages=frozenset({"en", "de"})).failed_articles == {}
+
+
+def _copy_of(table: str):
+    def add(rows):
+        rows[table].append(dataclasses.replace(rows[table][0]))
+    return add
+
+
+def _set(table: str, index: int, **values):
+    def change(rows):
+        for name, value in values.items():
+            setattr(rows[table][index], name, value)
+    return change
+
+
+def _append_to_body(text: str):
+    def change(rows):
+        rows["articles"][0].body += text
+        rows["articles"][0].n_chars = len(rows["articles"][0].body)
+    return change
+
+
+# One way to break each rule, on one article's rows (article_rows): the agreement test below runs
+# every one of them, and a rule without an entry here fails test_every_rule_has_a_breaker.
+BREAKERS = {
+    "articles.article_id_not_null": _set("articles", 0, article_id=None),
+    "articles.article_id_unique": _copy_of("articles"),
+    "articles.body_not_null": _set("articles", 0, body=None),
+    "articles.body_not_empty": _set("articles", 0, body="", n_chars=0),
+    "articles.no_ui_residue": _append_to_body("\n\nSomething went wrong."),
+    "articles.n_chars_matches_body": _set("articles", 0, n_chars=3),
+    "articles.language_supported": _set("articles", 0, language="de"),
+    "paragraphs.paragraph_index_unique": _set("paragraphs", 1, paragraph_index=0),
+    "paragraphs.article_exists": _set("paragraphs", 0, article_id="elsewhere"),
+    "paragraphs.offsets_in_body": _set("paragraphs", 0, end_char=10_000),
+    "paragraphs.text_matches_body": _set("paragraphs", 1, text="The next round"),
+    "sentences.sentence_index_unique": _set("sentences", 1, sentence_index=0),
+    "sentences.article_exists": _set("sentences", 0, article_id="elsewhere"),
+    "sentences.offsets_in_body": _set("sentences", 0, start_char=-1),
+    "sentences.text_matches_body": _set("sentences", 0, text="Ministers will"),
+    "entities.entity_id_unique": _copy_of("entities"),
+    "entities.name_not_null": _set("entities", 0, name=None),
+    "entities.label_not_null": _set("entities", 0, label=None),
+    "entities.article_exists": _set("entities", 0, article_id="elsewhere"),
+    "mentions.mention_index_unique": _copy_of("mentions"),
+    "mentions.entity_exists": _set("mentions", 0, entity_id="unknown"),
+    "mentions.article_exists": _set("mentions", 0, article_id="elsewhere"),
+    "mentions.offsets_in_body": _set("mentions", 0, start_char=20, end_char=5),
+    "mentions.text_matches_body": _set("mentions", 0, text="Blinken"),
+    "quotes.quote_id_unique": _copy_of("quotes"),
+    "quotes.speaker_not_null": _set("quotes", 0, speaker=None),
+    "quotes.kind_not_null": _set("quotes", 0, kind=None),
+    "quotes.kind_known": _set("quotes", 0, kind="rumour"),
+    "quotes.article_exists": _set("quotes", 0, article_id="elsewhere"),
+    "quotes.offsets_in_body": _set("quotes", 0, end_char=None),
+    "quotes.text_matches_body": _set("quotes", 0, text="productive"),
+    "residue.rule_id_not_null": _set("residue", 0, rule_id=None),
+    "residue.rule_id_known": _set("residue", 0, rule_id="no-such-rule"),
+    "residue.article_exists": _set("residue", 0, article_id="elsewhere"),
+}
+
+
+def test_every_rule_has_a_breaker():
+    assert sorted(BREAKERS) == sorted(rule_ids())
+
+
+@pytest.mark.parametrize("rule", sorted(BREAKERS))
+def test_review_finds_exactly_the_rows_the_audit_counts(rule):
+    """The predicate review shows held rows with (Check.offending) agrees with GX, rule by rule:
+    the same number of failing rows, owned by the articles the audit held for that rule."""
+    bad = article_rows("bad")
+    BREAKERS[rule](bad)
+    tables = frames(bad, article_rows("ok"))
+    result = audit_batch(tables)
+    counted = outcome(result, rule).unexpected_count
+    assert counted >= 1, f"the breaker of {rule} does not break it"
+    rows = offending_rows(rule, tables, Context.of(tables))
+    assert len(rows) == counted
+    held = {a for a, rules in result.failed_articles.items() if rule in rules}
+    assert set(rows["article_id"].dropna()) == held
+    assert "ok" not in held
+
+
+def test_scare_quotes_are_not_offending_rows_of_the_speaker_rule():
+    rows = article_rows("a1")
+    scare = dataclasses.replace(rows["quotes"][0], quote_id="q-scare", kind="scare", speaker=None)
+    rows["quotes"][0].speaker = None
+    rows["quotes"].append(scare)
+    tables = frames(rows)
+    assert outcome(audit_batch(tables), "quotes.speaker_not_null").unexpected_count == 1
+    offending = offending_rows("quotes.speaker_not_null", tables, Context.of(tables))
+    assert offending["quote_id"].tolist() == [rows["quotes"][0].quote_id]

@@ -40,11 +40,11 @@ def test_list_and_show_the_offending_rows(warehouse):
     listed = list_quarantined(warehouse)
     assert listed[["article_id", "reason", "decision"]].values.tolist() == [
         ["a1", "quotes.speaker_not_null", "pending"], ["a2", "quotes.speaker_not_null", "pending"]]
-    parts = show(warehouse, "a1")
+    parts = show(warehouse, "a1", frozenset({"en"}))
     assert list(parts) == ["article", "decisions", "quotes.speaker_not_null"]
     assert parts["quotes.speaker_not_null"][["quote_id", "speaker"]].values.tolist() == [["q-a1", None]]
     with pytest.raises(WarehouseError, match="no quarantined article 'zz'"):
-        show(warehouse, "zz")
+        show(warehouse, "zz", frozenset({"en"}))
 
 
 def test_release_moves_every_row_in_one_go_and_drop_only_records(warehouse):
