@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from contextlib import ExitStack
 from enum import StrEnum
@@ -32,6 +31,14 @@ class OutputFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+
+
+@app.callback()
+def _start() -> None:
+    """Every command starts here, before Prefect is imported anywhere."""
+    from flows.prefect_env import apply_quiet_defaults
+
+    apply_quiet_defaults()
 
 
 def _settings(warehouse: Path | None, lake: str | None = None) -> Settings:
@@ -84,7 +91,7 @@ def run(
     except (WarehouseError, FileNotFoundError) as exc:
         _fail(str(exc))
     if summary is None:
-        from flows.api_server import ApiServerError, temporary_api
+        from flows.prefect_env import ApiServerError, startup_timeout, temporary_api
         from transforms.nlp import ModelNotInstalled, require_model
 
         try:
@@ -102,7 +109,7 @@ def run(
                     dask_address = cluster.enter_context(start_local_cluster(workers)).scheduler_address
                 from flows.runner import run_ingest  # imports Prefect: only when needed
 
-                api.wait(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
+                api.wait(startup_timeout())
                 summary = run_ingest(
                     [str(p) for p in paths], settings, workers=workers, dask_address=dask_address
                 )
@@ -130,7 +137,7 @@ def reprocess_command(
     from warehouse.store import Warehouse, WarehouseError
 
     try:
-        if not Warehouse(settings.warehouse_dir).db_path.exists():
+        if not Warehouse.from_settings(settings).db_path.exists():
             _fail(f"no warehouse at {settings.warehouse_dir} (run `wirehouse run PATH` first)")
         load_pipeline(settings.spacy_model)
         from flows.runner import run_reprocess
@@ -176,7 +183,7 @@ def serve(
 def _print_summary(summary, settings: Settings) -> None:
     from warehouse.store import Warehouse
 
-    wh = Warehouse(settings.warehouse_dir)
+    wh = Warehouse.from_settings(settings)
     quotes = wh.query(
         "SELECT count(*) AS n FROM quotes q JOIN articles a USING (article_id) WHERE a.run_id = ?",
         [summary.run_id],
@@ -227,7 +234,7 @@ def sql(
 
     settings = _settings(warehouse)
     try:
-        frame = Warehouse(settings.warehouse_dir).query(query, wait_seconds=settings.lock_wait_seconds)
+        frame = Warehouse.from_settings(settings).query(query)
     except WarehouseError as exc:
         _fail(str(exc))
     except duckdb.Error as exc:
@@ -266,7 +273,7 @@ def report(
 
     settings = _settings(warehouse)
     try:
-        path = write_report(Warehouse(settings.warehouse_dir))
+        path = write_report(Warehouse.from_settings(settings))
     except WarehouseError as exc:
         _fail(str(exc))
     out.print(str(path), highlight=False, soft_wrap=True)
@@ -283,7 +290,7 @@ def _review_warehouse(warehouse: Path | None):
     from warehouse.store import Warehouse
 
     settings = _settings(warehouse)
-    return Warehouse(settings.warehouse_dir, settings.lock_wait_seconds, settings.lake)
+    return Warehouse.from_settings(settings)
 
 
 @quarantine_app.command("list")
@@ -310,7 +317,7 @@ def quarantine_show(
     from warehouse.store import WarehouseError
 
     try:
-        parts = show(_review_warehouse(warehouse), article_id)
+        parts = show(_review_warehouse(warehouse), article_id, frozenset(_settings(warehouse).languages))
     except WarehouseError as exc:
         _fail(str(exc))
     for name, frame in parts.items():

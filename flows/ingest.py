@@ -54,8 +54,6 @@ from transforms.records import BatchRecord, QualityResultRecord
 from warehouse.raw import read_input
 from warehouse.store import Warehouse, WarehouseLocked
 
-PARSE_CHUNK = 256  # files per parse task: what the first reading holds at once
-
 
 @task(cache_policy=NO_CACHE)
 def parse_files(paths: list[str]) -> list[ParsedFile]:
@@ -78,11 +76,11 @@ def transient_io_error(task, task_run, state) -> bool:
     return False
 
 
-STORAGE_RETRIES: dict[str, Any] = {
-    "retries": 2,
-    "retry_delay_seconds": 2,
-    "retry_condition_fn": transient_io_error,
-}
+def with_storage_retries(storage_task: Any, settings: Settings) -> Any:
+    """A storage task retried as Settings says (storage_retries, storage_retry_delay_seconds)."""
+    return storage_task.with_options(
+        retries=settings.storage_retries, retry_delay_seconds=settings.storage_retry_delay_seconds
+    )
 
 
 @task(cache_policy=NO_CACHE)
@@ -96,10 +94,10 @@ def prepare(
 @task(cache_policy=NO_CACHE)
 def parse(prepared: PreparedBatch, settings: Settings) -> ParsedBatch:
     """The NLP stage (transforms.pipeline.parse_batch)."""
-    return parse_batch(load_pipeline(settings.spacy_model), prepared)
+    return parse_batch(load_pipeline(settings.spacy_model), prepared, settings.nlp_groups)
 
 
-@task(cache_policy=NO_CACHE, **STORAGE_RETRIES)
+@task(cache_policy=NO_CACHE, retry_condition_fn=transient_io_error)
 def rows_stage_audit(
     parsed: ParsedBatch, settings: Settings, batch_id: str, run_id: str, started_at: str
 ) -> BatchOutcome:
@@ -123,7 +121,7 @@ class BatchInput:
         self.files, self.known_contents, self.learned = files, known_contents, learned
 
 
-@task(cache_policy=NO_CACHE, **STORAGE_RETRIES)
+@task(cache_policy=NO_CACHE, retry_condition_fn=transient_io_error)
 def process_batch(batch: BatchInput, settings: Settings, batch_id: str, run_id: str) -> BatchOutcome:
     """Analyse, stage, audit one batch in one task: what a Dask worker runs (only the small
     outcome travels back; the rows go through the lake)."""
@@ -137,6 +135,7 @@ def process_batch(batch: BatchInput, settings: Settings, batch_id: str, run_id: 
             run_id=run_id,
             languages=frozenset(settings.languages),
             learned=batch.learned,
+            nlp_groups=settings.nlp_groups,
         ),
         settings,
         batch_id,
@@ -147,7 +146,7 @@ def process_batch(batch: BatchInput, settings: Settings, batch_id: str, run_id: 
 
 
 def _stage_and_audit(rows: BatchRows, settings: Settings, batch_id: str, started_at: str) -> BatchOutcome:
-    warehouse = Warehouse(settings.warehouse_dir, settings.lock_wait_seconds, settings.lake)
+    warehouse = Warehouse.from_settings(settings)
     clock = Stopwatch()
     warehouse.stage(batch_id, rows.rows.__dict__)
     clock.lap("stage")
@@ -168,7 +167,7 @@ def _stage_and_audit(rows: BatchRows, settings: Settings, batch_id: str, started
     )
 
 
-@task(cache_policy=NO_CACHE, **STORAGE_RETRIES)
+@task(cache_policy=NO_CACHE, retry_condition_fn=transient_io_error)
 def publish(
     warehouse: Warehouse,
     run_id: str,
@@ -234,7 +233,7 @@ def record_unbatched(warehouse: Warehouse, run_id: str, files: list[ParsedFile])
 def _start(settings: Settings, kind: str) -> tuple[Warehouse, str, RunSummary]:
     """The warehouse, the start time and an empty summary with a new run id ("run-..." or
     "reprocess-...")."""
-    warehouse = Warehouse(settings.warehouse_dir, settings.lock_wait_seconds, settings.lake)
+    warehouse = Warehouse.from_settings(settings)
     return warehouse, utc_now(), RunSummary(run_id=new_run_id(kind), warehouse=str(warehouse.root))
 
 
@@ -291,12 +290,17 @@ def process_and_publish(
     to_batch.clear()  # consumed: the batches hold the files now, and let go of each once it is taken
     ids = [f"{run_id}-b{number:04d}" for number in range(1, len(batches) + 1)]
     in_flight: deque = deque()
+    publish_batch = with_storage_retries(publish, settings)
+    process_whole = with_storage_retries(process_batch, settings)
+    process_rest = with_storage_retries(rows_stage_audit, settings)
 
     def publish_next() -> None:
         files_done, future = in_flight.popleft()
         outcome = future.result()
         summary.file_status.update(
-            publish(warehouse, run_id, opaque(files_done), opaque(outcome), opaque(known_contents), replace)  # type: ignore[call-overload]  # Prefect types task parameters as unwrapped values; opaque() is unwrapped before the call
+            publish_batch(
+                warehouse, run_id, opaque(files_done), opaque(outcome), opaque(known_contents), replace
+            )
         )
         _count(summary, outcome, known_contents)
         known_contents.update(outcome.contents.values())
@@ -317,7 +321,7 @@ def process_and_publish(
         for number, batch_id in enumerate(ids):
             files = files_of(number)
             batch = BatchInput(files, set(known_contents), learned)
-            in_flight.append((files, process_batch.submit(batch, settings, batch_id, run_id)))
+            in_flight.append((files, process_whole.submit(batch, settings, batch_id, run_id)))
             while len(in_flight) >= 2 * workers:
                 publish_next()
     else:
@@ -342,7 +346,7 @@ def process_and_publish(
             while in_flight:  # the previous batch, finished on the pool meanwhile
                 publish_next()
             in_flight.append(
-                (files, rows_stage_audit.submit(opaque(parsed), settings, batch_id, run_id, started_at))  # type: ignore[call-overload]  # Prefect types task parameters as unwrapped values; opaque() is unwrapped before the call
+                (files, process_rest.submit(opaque(parsed), settings, batch_id, run_id, started_at))
             )
     while in_flight:
         publish_next()
@@ -392,8 +396,9 @@ def ingest(
         to_batch: list[ParsedFile] = []
         new_paths: set[str] = set()
         rejected: dict[str, str] = {}
-        for i in range(0, len(to_read), PARSE_CHUNK):
-            parsed = parse_files(to_read[i : i + PARSE_CHUNK])
+        chunk = settings.parse_chunk_files
+        for i in range(0, len(to_read), chunk):
+            parsed = parse_files(to_read[i : i + chunk])
             new = [f for f in parsed if (f.file_id, f.path) not in ingested]
             warehouse.touch_files(
                 [

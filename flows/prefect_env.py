@@ -1,12 +1,19 @@
-"""Prefect's temporary API server, started early and once per run.
+"""Everything this project sets up of Prefect's environment, in one module: the quiet defaults a
+command applies when it starts, and the one starter of Prefect's temporary API server.
 
-Without PREFECT_API_URL, Prefect starts a temporary server when the flow begins: the run's
-process first imports the whole server package (~6 s of CPU on two cores) only to launch it in
-a subprocess, then waits for that subprocess to boot (~9 s) before any work starts. Here the same
-server command starts as a subprocess before Prefect is even imported, so its boot overlaps the
-run's own imports, the model load and the Great Expectations set-up, and the process never
-imports the server package. The URL goes into PREFECT_API_URL, which Prefect (imported later)
-and local Dask workers (spawned later) read from the environment.
+Quiet defaults (apply_quiet_defaults, called by the CLI before any command runs, by Dask workers'
+preload and by the test session; never on import): no server analytics, no telemetry, no
+task-run recorder on the temporary server (killed at shutdown mid-write, it prints
+CancelledError tracebacks), warnings-only logging, no UI, and a startup timeout for the
+temporary server that suits a busy 2-core machine. A value already in the environment wins.
+
+The temporary server: without PREFECT_API_URL, Prefect starts a temporary server when the flow
+begins: the run's process first imports the whole server package (~6 s of CPU on two cores) only
+to launch it in a subprocess, then waits for that subprocess to boot (~9 s) before any work
+starts. Here the same server command starts as a subprocess before Prefect is even imported, so
+its boot overlaps the run's own imports, the model load and the Great Expectations set-up, and
+the process never imports the server package. The URL goes into PREFECT_API_URL, which Prefect
+(imported later) and local Dask workers (spawned later) read from the environment.
 
 The server dies with the run: it is stopped at interpreter exit, after Prefect's own exit hooks
 have flushed their events, and on Linux the kernel stops it if the run is killed outright.
@@ -30,7 +37,36 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+QUIET_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED": "false",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_SERVER_UI_ENABLED": "false",
+    # The temporary server needs ~14 s on its first start in a fresh PREFECT_HOME on 2 cores, more
+    # under load; Prefect's default of 20 s makes a busy machine fail runs for nothing.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+}
 SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+
+
+def apply_quiet_defaults() -> None:
+    """Set QUIET_DEFAULTS in this process's environment where the user has not set them; call it
+    when a command starts, before Prefect is imported (Prefect reads its settings on import)."""
+    for name, value in QUIET_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+
+
+def startup_timeout() -> float:
+    """Seconds to wait for the temporary server's health check."""
+    return float(
+        os.environ.get(
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS",
+            QUIET_DEFAULTS["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"],
+        )
+    )
+
+
 PR_SET_PDEATHSIG = 1
 
 

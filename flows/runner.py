@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
 from flows.ingest import RunSummary, ingest, reprocess
+from flows.prefect_env import startup_timeout, temporary_api
 from flows.settings import Settings
 from warehouse.store import Warehouse
 
@@ -23,7 +23,7 @@ def run_ingest(
     workers > 1 starts a local Dask cluster of that many single-threaded worker processes;
     dask_address uses an existing cluster (tcp://host:port). Either way the spaCy model loads
     once per worker process, and only this process writes the DuckDB file."""
-    Warehouse(settings.warehouse_dir, lake=settings.lake).check_unlocked()
+    Warehouse.from_settings(settings).check_unlocked()
     # Flow-run heartbeats only help a server detect crashed runs; the thread costs ~1 s at exit.
     quiet = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
     if workers <= 1 and not dask_address:
@@ -54,30 +54,20 @@ def shared_prefect_api() -> Iterator[str]:
 
     Without a configured PREFECT_API_URL, Prefect starts a temporary server in each process that
     needs one, so each Dask worker would start (and wait for) its own, and its task runs would land
-    in a database nobody reads. Here the temporary server is started once, in this process, and its
-    URL goes into the settings Prefect ships with every task and into the environment that local
-    workers inherit. A configured API (a server, Prefect Cloud) is used as it is: for workers on
-    other machines it must be reachable from them."""
+    in a database nobody reads. Here the temporary server is started once, in this process
+    (flows.prefect_env.temporary_api), and its URL goes into the settings Prefect ships with every
+    task and into the environment that local workers inherit. A configured API (a server, Prefect
+    Cloud) is used as it is: for workers on other machines it must be reachable from them."""
     from prefect.settings import PREFECT_API_URL
 
     configured = PREFECT_API_URL.value()
     if configured:
         yield configured
         return
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()
-    server.start()
-    previous = os.environ.get("PREFECT_API_URL")
-    os.environ["PREFECT_API_URL"] = server.api_url
-    try:
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-            yield server.api_url
-    finally:
-        if previous is None:
-            os.environ.pop("PREFECT_API_URL", None)
-        else:
-            os.environ["PREFECT_API_URL"] = previous
+    with temporary_api() as api:
+        api.wait(startup_timeout())
+        with temporary_settings(updates={PREFECT_API_URL: api.url}):
+            yield api.url
 
 
 class PrefectApiUnavailable(RuntimeError):
@@ -111,7 +101,7 @@ def serve_ingest(landing: str, settings: Settings, interval: float | None, cron:
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 
     check_prefect_api()
-    Warehouse(settings.warehouse_dir, lake=settings.lake).check_unlocked()
+    Warehouse.from_settings(settings).check_unlocked()
     ingest.serve(
         name="wirehouse-landing",
         interval=interval,
@@ -128,6 +118,6 @@ def serve_ingest(landing: str, settings: Settings, interval: float | None, cron:
 def run_reprocess(settings: Settings, since: str | None) -> RunSummary:
     """Reprocess stored raw documents (all, or those ingested since a date) with the current
     rules and model."""
-    Warehouse(settings.warehouse_dir, lake=settings.lake).check_unlocked()
+    Warehouse.from_settings(settings).check_unlocked()
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         return reprocess(settings, since)

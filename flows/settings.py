@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from transforms.nlp import NLP_BATCH_CHARS, NLP_BATCH_DOCS
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WIREHOUSE_", extra="forbid")
@@ -62,6 +64,37 @@ class Settings(BaseSettings):
         description="A line (CCNet-normalised) seen in this many articles of one source is boilerplate.",
     )
     top_speakers: int = Field(default=5, ge=0, description="Speakers listed in the run summary.")
+    parse_chunk_files: int = Field(
+        default=256,
+        ge=1,
+        description="Files read and parsed per task in a run's first reading: what that reading "
+        "holds at once besides the documents it keeps (hold_mb).",
+    )
+    nlp_group_texts: int = Field(
+        default=NLP_BATCH_DOCS,
+        ge=1,
+        description="Texts the NLP stage gives spaCy at once at most (see nlp_group_chars).",
+    )
+    nlp_group_chars: int = Field(
+        default=NLP_BATCH_CHARS,
+        ge=1,
+        description="Characters the NLP stage gives spaCy at once at most, beyond a group's first "
+        "text: spaCy holds ~18 KB a word for a whole group, so this bounds a process's peak.",
+    )
+    storage_retries: int = Field(
+        default=2,
+        ge=0,
+        description="Retries of a batch's staging, audit and publish on I/O trouble (a disk "
+        "hiccup, the DuckDB file held a little too long); bad input is never retried.",
+    )
+    storage_retry_delay_seconds: float = Field(
+        default=2.0, ge=0, description="Seconds between those retries."
+    )
+
+    @property
+    def nlp_groups(self) -> tuple[int, int]:
+        """(texts, characters) the NLP stage gives spaCy at once at most (transforms.nlp.pipe)."""
+        return (self.nlp_group_texts, self.nlp_group_chars)
 
     @property
     def warehouse_dir(self) -> Path:

@@ -54,7 +54,7 @@ def unchanged_run(paths: list[str], settings: Settings) -> RunSummary | None:
     and the flow does the run. Nothing is read but directory entries and the ledger."""
     from warehouse.store import Warehouse
 
-    warehouse = Warehouse(settings.warehouse_dir, settings.lock_wait_seconds, settings.lake)
+    warehouse = Warehouse.from_settings(settings)
     if not warehouse.db_path.exists():
         return None
     started = utc_now()

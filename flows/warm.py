@@ -55,6 +55,9 @@ def warm_cleaning() -> None:
 def dask_setup(worker) -> None:
     """Dask preload hook (`dask worker ... --preload flows.warm`, and our local clusters): each
     worker process warms up as it starts, with the settings of its environment."""
+    from flows.prefect_env import apply_quiet_defaults
+
+    apply_quiet_defaults()  # a worker is a command's process too: quiet before it imports Prefect
     warm_in_background(Settings())
 
 

@@ -6,6 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from flows.prefect_env import apply_quiet_defaults
+
+apply_quiet_defaults()  # the test session is a command: Prefect's quiet defaults before it is imported
+
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLES = PROJECT / "examples" / "dumps"
 SHARED = Path(os.environ.get("WIREHOUSE_SHARED", PROJECT.parent / "shared"))

@@ -15,7 +15,7 @@ from transforms.clean import PARAGRAPH_SEPARATOR, CleanArticle, clean_document
 from transforms.corpus import LineCounter, count_article_lines, document_line_keys, source_of
 from transforms.ingest import ParsedFile, source_uri
 from transforms.language import detect_language
-from transforms.nlp import pipe
+from transforms.nlp import NLP_BATCH_CHARS, NLP_BATCH_DOCS, pipe
 from transforms.parse import RawDocument
 from transforms.version import pipeline_version
 
@@ -87,6 +87,7 @@ def analyse_batch(
     run_id: str,
     languages: frozenset[str] = frozenset({"en"}),
     learned: Mapping[str, frozenset[int]] = {},
+    nlp_groups: tuple[int, int] = (NLP_BATCH_DOCS, NLP_BATCH_CHARS),
 ) -> BatchRows:
     """Clean every document of the batch's files, run the spaCy pipeline once over all bodies
     (nlp.pipe), and build the rows: prepare_batch, parse_batch, batch_rows (three steps, so a
@@ -105,9 +106,11 @@ def analyse_batch(
     are removed with rule id corpus-boilerplate. Only those keys travel with a batch, not the
     run's statistics. The batch returns its own contribution in article_lines: the raw lines of its
     page copies and text records, and the body paragraphs of its HTML pages (their text exists
-    only after extraction, so they teach later runs)."""
+    only after extraction, so they teach later runs).
+
+    nlp_groups: (texts, characters) spaCy is given at once at most (transforms.nlp.pipe)."""
     prepared = prepare_batch(files, known_contents, languages=languages, learned=learned)
-    return batch_rows(parse_batch(nlp, prepared), batch_id=batch_id, run_id=run_id)
+    return batch_rows(parse_batch(nlp, prepared, nlp_groups), batch_id=batch_id, run_id=run_id)
 
 
 def prepare_batch(
@@ -168,13 +171,17 @@ class ParsedBatch:
     pipeline_version: str
 
 
-def parse_batch(nlp: Language, prepared: PreparedBatch) -> ParsedBatch:
+def parse_batch(
+    nlp: Language, prepared: PreparedBatch, nlp_groups: tuple[int, int] = (NLP_BATCH_DOCS, NLP_BATCH_CHARS)
+) -> ParsedBatch:
     """The second step of analyse_batch, the NLP stage alone: nlp.pipe over the prepared bodies,
-    in groups bounded by characters (transforms.nlp.pipe); a body in an unsupported language gets
-    a bare tokenised Doc."""
+    in groups of at most nlp_groups = (texts, characters) (transforms.nlp.pipe); a body in an
+    unsupported language gets a bare tokenised Doc."""
     clock = Stopwatch()
     supported = prepared.supported
-    parsed = pipe(nlp, [item[2].body for item, ok in zip(prepared.pending, supported, strict=True) if ok])
+    parsed = pipe(
+        nlp, [item[2].body for item, ok in zip(prepared.pending, supported, strict=True) if ok], *nlp_groups
+    )
     docs = [
         next(parsed) if ok else nlp.make_doc(item[2].body)
         for item, ok in zip(prepared.pending, supported, strict=True)

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
 import pandas as pd
@@ -47,7 +48,23 @@ class WarehouseLocked(WarehouseError):
     pass
 
 
+class WarehouseSettings(Protocol):
+    """What a Warehouse is built from (flows.settings.Settings has it)."""
+
+    @property
+    def warehouse_dir(self) -> Path: ...
+    @property
+    def lock_wait_seconds(self) -> float: ...
+    @property
+    def lake(self) -> str | None: ...
+
+
 class Warehouse:
+    @classmethod
+    def from_settings(cls, settings: WarehouseSettings) -> Warehouse:
+        """The warehouse a run, a command or a worker uses: every caller builds it here."""
+        return cls(settings.warehouse_dir, settings.lock_wait_seconds, settings.lake)
+
     def __init__(self, root: Path, lock_wait_seconds: float = 10.0, lake: str | None = None):
         """lock_wait_seconds: how long a write connection waits while readers (e.g. `wirehouse
         sql`) hold the DuckDB file before giving up with WarehouseLocked. lake: where batches are
@@ -60,7 +77,6 @@ class Warehouse:
         except (ValueError, ImportError) as exc:  # unknown protocol, or its fsspec package missing
             raise WarehouseError(f"cannot use {lake!r} for staging: {exc}") from None
         self.reports = self.root / "reports"
-        self._lock_file = None
 
     # --- locking and connections ------------------------------------------------------------
     @contextmanager
@@ -99,9 +115,9 @@ class Warehouse:
         self, read_only: bool = False, wait_seconds: float | None = None
     ) -> duckdb.DuckDBPyConnection:
         """A DuckDB connection; retries while another process holds the file (up to wait_seconds,
-        by default lock_wait_seconds for writers and no wait for readers), then a clear error."""
+        by default lock_wait_seconds, for readers and writers alike), then a clear error."""
         if wait_seconds is None:
-            wait_seconds = 0.0 if read_only else self.lock_wait_seconds
+            wait_seconds = self.lock_wait_seconds
         if read_only and not self.db_path.exists():
             raise WarehouseError(f"no warehouse at {self.root} (run `wirehouse run PATH` first)")
         deadline = time.monotonic() + wait_seconds
@@ -393,8 +409,9 @@ class Warehouse:
             con.unregister("incoming_rows")
 
     # --- reading -----------------------------------------------------------------------------
-    def query(self, sql: str, params: list | None = None, wait_seconds: float = 0.0) -> pd.DataFrame:
-        """Run SQL on a read-only connection and return the result as a frame."""
+    def query(self, sql: str, params: list | None = None, wait_seconds: float | None = None) -> pd.DataFrame:
+        """Run SQL on a read-only connection and return the result as a frame (waiting for a
+        writer as connect does)."""
         con = self.connect(read_only=True, wait_seconds=wait_seconds)
         try:
             return con.execute(sql, params or []).fetch_df()

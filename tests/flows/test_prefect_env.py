@@ -1,7 +1,7 @@
 """Which Prefect API a CLI run uses: a configured one (environment or active profile) as it is."""
 from __future__ import annotations
 
-from flows.api_server import configured_api_url, temporary_api
+from flows.prefect_env import configured_api_url, temporary_api
 
 
 def test_configured_url_from_environment_or_active_profile(tmp_path, monkeypatch):

@@ -172,3 +172,38 @@ def test_publish_without_the_staged_batch_says_where_it_looked(tmp_path):
 def test_unknown_lake_protocol_is_a_clear_error(tmp_path):
     with pytest.raises(WarehouseError, match=r"cannot use 'nosuch://bucket/wh' for staging: .*nosuch"):
         Warehouse(tmp_path / "wh", lake="nosuch://bucket/wh")
+
+
+@pytest.mark.e2e  # a second process holds the DuckDB file
+def test_readers_built_from_settings_wait_for_a_writer(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    from flows.settings import Settings
+
+    settings = Settings(dir=tmp_path / "wh", lock_wait_seconds=20)
+    wh = Warehouse.from_settings(settings)
+    wh.initialise()
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+         "time.sleep(2); con.close()", str(wh.db_path)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    started = time.monotonic()
+    assert wh.query("SELECT count(*) AS n FROM articles")["n"].tolist() == [0]  # `report`, `quarantine`, `sql`
+    assert time.monotonic() - started > 0.5  # it waited for the writer instead of failing
+    holder.wait(timeout=30)
+    impatient = Warehouse.from_settings(settings.model_copy(update={"lock_wait_seconds": 0}))
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+         "time.sleep(3); con.close()", str(wh.db_path)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    with pytest.raises(WarehouseLocked, match=r"being written by another process \(pid \d+\)"):
+        impatient.query("SELECT 1")
+    holder.wait(timeout=30)
