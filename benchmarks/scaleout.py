@@ -47,9 +47,10 @@ def stage_seconds(warehouse: Path) -> dict:
     from warehouse.store import Warehouse
 
     wh = Warehouse(warehouse)
-    sums = ", ".join(f"round(sum(seconds_{s}), 1) AS {s}" for s in STAGES)
-    row = wh.query(f"SELECT count(*) AS batches, {sums} FROM batches").iloc[0].to_dict()
-    row["read"] = round(float(wh.query("SELECT sum(seconds_read) AS s FROM runs").s[0]), 1)
+    timed = dict(wh.query("SELECT stage, sum(seconds) AS s FROM stage_timings GROUP BY stage").values.tolist())
+    row = {"batches": int(wh.query("SELECT count(*) AS n FROM batches").n[0])}
+    row.update({s: round(float(timed.get(s, 0.0)), 1) for s in STAGES})
+    row["read"] = round(float(wh.query("SELECT sum(seconds_read) AS s FROM runs").s[0]) + timed.get("read", 0.0), 1)
     row["articles"] = int(wh.query("SELECT count(*) AS n FROM articles").n[0]
                           + wh.query("SELECT count(*) AS n FROM quarantine.articles").n[0])
     return {k: (int(v) if k in ("batches", "articles") else float(v)) for k, v in row.items()}

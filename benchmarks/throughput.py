@@ -10,7 +10,7 @@ measures:
 * end to end: `wirehouse run CORPUS -w WH --workers N` as a subprocess of the real CLI, into a
   fresh warehouse, with 1 worker and with 2 (a local Dask cluster): wall time, articles/s,
   words/s, and each stage's time from the warehouse's own `runs.seconds_read` (ingest) and
-  `batches.seconds_*` (clean, nlp, rules, stage, audit, publish); flow overhead = wall - all
+  `stage_timings` (clean, nlp, rules, stage, audit, publish); flow overhead = wall - all
   stages (process start, imports, Prefect's temporary server, model load, GX init, report);
 * peak RSS of the run's whole process tree: psutil polled every 0.2 s, summing RSS over the CLI
   process and all its descendants (shared pages of forked children count once per process);
@@ -226,16 +226,14 @@ def warehouse_figures(wh: Path) -> dict:
     from warehouse.store import Warehouse
 
     w = Warehouse(wh)
-    stages = w.query("""
-        select count(*) as batches, sum(n_articles) as batch_articles,
-               sum(seconds_clean) as clean, sum(seconds_nlp) as nlp, sum(seconds_rules) as rules,
-               sum(seconds_stage) as stage, sum(seconds_audit) as audit, sum(seconds_publish) as publish
-        from batches""").iloc[0].to_dict()
+    stages = w.query("select count(*) as batches, sum(n_articles) as batch_articles from batches").iloc[0].to_dict()
+    timed = dict(w.query("select stage, sum(seconds) as s from stage_timings group by stage").values.tolist())
     run = w.query("select seconds_read, n_files, n_published, n_quarantined, n_rejected, n_duplicates "
                   "from runs order by started_at limit 1").iloc[0].to_dict()
     quotes = int(w.query("select count(*) n from quotes")["n"].iloc[0])
-    seconds = {"ingest": _f(run.pop("seconds_read"))}
-    seconds.update({s: _f(stages[s]) for s in STAGES[1:]})
+    # ingest: the first reading (runs.seconds_read) and any batch's reading again (its `read` stage).
+    seconds = {"ingest": (_f(run.pop("seconds_read")) or 0.0) + float(timed.get("read", 0.0))}
+    seconds.update({s: _f(timed.get(s)) for s in STAGES[1:]})
     return {"stage_seconds": seconds, "batches": int(stages["batches"]),
             "batch_articles": int(stages["batch_articles"] or 0), "quotes_published": quotes,
             **{k: int(v) for k, v in run.items()}}
@@ -836,7 +834,7 @@ def render(r: dict, rss_sizes: list[int]) -> list[str]:
                 row += f" {s2:8.1f} {two['busy_shares_of_workers_x_wall'][stage]:13.1%}"
         lines.append(row)
     lines.append(f"{'wall':10} {one['wall_s']:8.1f}" + (f" {'':9} {two['wall_s']:8.1f}" if two is not None else ""))
-    lines.append("(ingest = runs.seconds_read: reading, parsing, line statistics. * = with 1 worker, on the flow's "
+    lines.append("(ingest = runs.seconds_read + the batches' read stage: reading, parsing, line statistics. * = with 1 worker, on the flow's "
                  "thread pool beside the NLP stage (busy seconds, overlapped). overhead, 1 worker = wall - the other "
                  "stages: process start, imports, Prefect server, model load, GX init, report, waits for the pool; "
                  "2 workers = 2 x wall - all stages, which includes idle workers)")

@@ -8,9 +8,10 @@ from contextlib import contextmanager
 
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-from flows.ingest import RunSummary, ingest, reprocess
+from flows.ingest import ingest, reprocess
 from flows.prefect_env import startup_timeout, temporary_api
 from flows.settings import Settings
+from warehouse.ledger import RunSummary
 from warehouse.store import Warehouse
 
 

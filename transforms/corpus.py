@@ -129,6 +129,11 @@ class LineCounter:
         if self._n_pending >= self.FLUSH_EVERY:
             self._flush()
 
+    def add_all(self, documents: Iterable[tuple[str, str]]) -> None:
+        """add() each (source, text)."""
+        for source, text in documents:
+            self.add(source, text)
+
     def _flush(self) -> None:
         for source, hashes in self._pending.items():
             keys, counts = self._counted.get(source, (_NO_KEYS, _NO_COUNTS))

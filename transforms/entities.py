@@ -21,21 +21,8 @@ from spacy.tokens import Doc
 from transforms.records import stable_id
 from transforms.rules import org_suffixes, speech_lexicon
 
-# Labels that name things; numeric and temporal labels (DATE, MONEY, ...) are not entities here.
-NAMED_LABELS = {
-    "PERSON",
-    "ORG",
-    "GPE",
-    "LOC",
-    "NORP",
-    "FAC",
-    "EVENT",
-    "PRODUCT",
-    "WORK_OF_ART",
-    "LAW",
-    "LANGUAGE",
-}
-# Label preference when votes tie.
+# Labels that name things, in the order preferred when votes tie; numeric and temporal labels
+# (DATE, MONEY, ...) are not entities here.
 LABEL_PRIORITY = [
     "PERSON",
     "ORG",
@@ -49,6 +36,7 @@ LABEL_PRIORITY = [
     "LAW",
     "LANGUAGE",
 ]
+NAMED_LABELS = frozenset(LABEL_PRIORITY)
 
 _LEADING_THE = re.compile(r"^(?:the)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")

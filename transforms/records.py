@@ -199,18 +199,19 @@ class BatchRecord:
     audit_success: bool = col("true when every expectation passed on the whole batch")
     started_at: str = col("UTC time the batch started (ISO 8601)")
     published_at: str = col("UTC time of the publish commit (ISO 8601)")
-    seconds_clean: float | None = col(
-        "time spent cleaning the batch's documents (extraction, residue, boilerplate, language detection)",
-        None,
+
+
+@dataclass
+class StageTimingRecord:
+    """Where a batch's time went: one row per stage it passed through (the executor times each
+    stage; a new stage needs no new column)."""
+
+    batch_id: str = col("batches.batch_id")
+    stage: str = col(
+        "read (loading released files again for the batch), clean, nlp, rules, stage, audit, publish "
+        "(the transaction and the move to the archive)"
     )
-    seconds_nlp: float | None = col("time in the spaCy pipeline (nlp.pipe)", None)
-    seconds_rules: float | None = col(
-        "time building rows from the parsed documents (segmentation, entity clustering, quote attribution)",
-        None,
-    )
-    seconds_stage: float | None = col("time writing the staged Parquet files", None)
-    seconds_audit: float | None = col("time reading them back and validating them (Great Expectations)", None)
-    seconds_publish: float | None = col("time of the publish transaction and the move to the archive", None)
+    seconds: float = col("seconds the stage took (on whichever process ran it)")
 
 
 @dataclass
@@ -298,6 +299,7 @@ TABLES: dict[str, type] = {
     "files": FileRecord,
     "runs": RunRecord,
     "batches": BatchRecord,
+    "stage_timings": StageTimingRecord,
     "articles": ArticleRecord,
     "paragraphs": ParagraphRecord,
     "sentences": SentenceRecord,

@@ -18,6 +18,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "files": ("file_id", "path"),
     "runs": ("run_id",),
     "batches": ("batch_id",),
+    "stage_timings": ("batch_id", "stage"),
     "articles": ("article_id",),
     "paragraphs": ("article_id", "paragraph_index"),
     "sentences": ("article_id", "sentence_index"),
@@ -118,9 +119,19 @@ VIEWS: list[tuple[str, str, list[tuple[str, str]], str]] = [
 
 
 def migrations(existing: dict[str, set[str]]) -> list[str]:
-    """ALTER statements adding columns that newer records have and an older warehouse lacks
-    (existing: qualified table name -> its columns). New columns are always nullable."""
+    """Statements upgrading an older warehouse in place (existing: qualified table name -> its
+    columns): columns that newer records have are added (new columns are always nullable), and
+    the per-stage `batches.seconds_<stage>` columns of older versions move to stage_timings."""
     statements = []
+    retired = sorted(c for c in existing.get("batches", set()) if c.startswith("seconds_"))
+    if retired:
+        statements.append(create_table_sql("stage_timings"))
+        statements.append(
+            "INSERT OR IGNORE INTO stage_timings (batch_id, stage, seconds) "
+            "SELECT batch_id, replace(stage, 'seconds_', ''), seconds FROM "
+            f"(UNPIVOT batches ON {', '.join(retired)} INTO NAME stage VALUE seconds)"
+        )
+        statements += [f"ALTER TABLE batches DROP COLUMN {c}" for c in retired]
     targets = [(t, t) for t in TABLES] + [(f"{QUARANTINE_SCHEMA}.{t}", t) for t in ARTICLE_TABLES]
     for qualified, table in targets:
         if qualified not in existing:

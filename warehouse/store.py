@@ -17,7 +17,6 @@ commit leaves nothing visible; leftover staging folders are removed by the next 
 
 from __future__ import annotations
 
-import dataclasses
 import fcntl
 import os
 import time
@@ -31,7 +30,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from transforms.records import ARTICLE_TABLES, TABLES
+from transforms.records import ARTICLE_TABLES, TABLES, StageTimingRecord
 from warehouse.lake import Lake
 from warehouse.schema import QUARANTINE_SCHEMA, REASON_COLUMN, arrow_schema, column_names, ddl, migrations
 
@@ -285,14 +284,16 @@ class Warehouse:
         skip: Iterable[str] = (),
         raw_documents: Iterable = (),
         replace: bool = False,
+        timings: Iterable[StageTimingRecord] = (),
     ) -> None:
         """Publish one audited batch atomically.
 
         quarantined: article_id -> reason. Rows of those articles go to quarantine.*, the rest
-        to the published tables; ledger rows, the batch row, quality rows and the batch's line
-        statistics (added to the counts already there) in the same commit. Rows whose key
-        already exists are skipped, so a retried batch adds nothing twice. skip: article ids
-        that go nowhere (found to be duplicates at publish time).
+        to the published tables; ledger rows, the batch row, its stage timings (with the
+        publish's own, up to its commit), quality rows and the batch's line statistics (added to
+        the counts already there) in the same commit. Rows whose key already exists are skipped,
+        so a retried batch adds nothing twice. skip: article ids that go nowhere (found to be
+        duplicates at publish time). replace: the files' earlier article rows are deleted first.
         """
         started = time.perf_counter()
         staged = self._staged_tables(batch_id)
@@ -347,11 +348,9 @@ class Warehouse:
                         "EXCLUDED.n_articles"
                     ),
                 )
-                if batch is not None:  # last, with the time the publish took up to its commit
-                    batch = dataclasses.replace(
-                        batch, seconds_publish=round(time.perf_counter() - started, 4)
-                    )
                 self._insert_records(con, "batches", [batch] if batch is not None else [])
+                publish_time = StageTimingRecord(batch_id, "publish", round(time.perf_counter() - started, 4))
+                self._insert_records(con, "stage_timings", [*timings, publish_time])  # last: up to the commit
                 con.execute("COMMIT")
             except Exception:
                 con.execute("ROLLBACK")

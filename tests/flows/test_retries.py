@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.ingest import transient_io_error
+from flows.batch import transient_io_error
 from flows.runner import run_ingest
 from flows.settings import Settings
 from warehouse.store import Warehouse

@@ -2,8 +2,7 @@ from flows.settings import Settings
 from transforms.corpus import LineCounter, count_document_lines, line_hash, line_key, line_stat_records, source_of
 from transforms.ingest import ParsedFile
 from transforms.parse import RawDocument
-from transforms.nlp import load_pipeline
-from transforms.pipeline import analyse_batch, run_line_counts
+from transforms.pipeline import BatchContext, analyse_batch, run_line_counts
 
 FOLLOW = "Follow the Norbury Ledger on Mastodon for 24/7 updates!"
 
@@ -58,11 +57,7 @@ def batch(n: int, prior: dict | None = None, versions: bool = False):
     files = [ParsedFile(f"/dumps/ledger/p{i}.txt", f"{i:064d}", 10, "text", [RawDocument(0, "text", page(i))],
                         new_version=versions) for i in range(n)]
     learned = run_line_counts(files).learned(prior or {}, 3)
-    return analyse_batch(_nlp(), files, set(), batch_id="b", run_id="r", learned=learned)
-
-
-def _nlp():
-    return load_pipeline(Settings().spacy_model)  # cached: the same pipeline the nlp fixture gives
+    return analyse_batch(files, BatchContext("b", "r", learned=learned, spacy_model=Settings().spacy_model))
 
 
 def test_a_line_in_three_articles_of_a_source_is_removed_everywhere():

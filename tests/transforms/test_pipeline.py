@@ -1,5 +1,8 @@
 """A batch: duplicates within and across runs, and one failing document rejecting only its file."""
+import copy
+
 import transforms.pipeline as pipeline
+from flows.settings import Settings
 from transforms.ingest import ParsedFile
 from transforms.parse import RawDocument
 
@@ -9,11 +12,15 @@ def parsed(path: str, *texts: str) -> ParsedFile:
     return ParsedFile(path, path.replace("/", "") * 4, 10, "jsonl", docs)
 
 
+def context(known: frozenset[str] = frozenset()) -> pipeline.BatchContext:
+    return pipeline.BatchContext("b1", "r1", known_contents=known, spacy_model=Settings().spacy_model)
+
+
 def test_duplicate_bodies_are_counted_not_analysed(nlp):
     a = parsed("/a.jsonl", "Ruiz spoke on Monday.", "The ferry sailed on time.")
     b = parsed("/b.jsonl", "Ruiz spoke on Monday.")
-    known = {pipeline.content_sha256("The ferry sailed on time.")}
-    result = pipeline.analyse_batch(nlp, [a, b], known, batch_id="b1", run_id="r1")
+    known = frozenset({pipeline.content_sha256("The ferry sailed on time.")})
+    result = pipeline.analyse_batch([a, b], context(known))
     assert [x.body for x in result.rows.articles] == ["Ruiz spoke on Monday."]
     assert result.duplicates == {"/a.jsonl": 1, "/b.jsonl": 1}
     assert result.rejected == {}
@@ -30,27 +37,32 @@ def test_a_failing_document_rejects_its_file_only(nlp, monkeypatch):
     monkeypatch.setattr(pipeline, "article_rows", flaky)
     good = parsed("/good.jsonl", "Ruiz spoke on Monday.")
     bad = parsed("/bad.jsonl", "A calm record.", "This one will explode.")
-    result = pipeline.analyse_batch(nlp, [good, bad], set(), batch_id="b1", run_id="r1")
+    result = pipeline.analyse_batch([good, bad], context())
     assert result.rejected == {"/bad.jsonl": "record 1: cannot analyse (ValueError: model crashed)"}
     assert [x.body for x in result.rows.articles] == ["Ruiz spoke on Monday."]
     assert set(result.article_file.values()) == {"/good.jsonl"}
 
 
-def test_the_three_steps_give_the_rows_of_analyse_batch_and_building_rows_twice_gives_them_once(nlp):
-    """prepare -> parse -> rows, as the one-worker pipeline runs them on two threads; a retried
-    rows step (its task retries on I/O trouble) must not add the rows twice."""
+def test_the_stages_one_by_one_give_the_rows_of_analyse_batch_and_change_no_input(nlp):
+    """clean -> nlp -> rules, as the one-worker pipeline runs them on two threads: the same rows
+    as all at once; no stage changes its input, so a retried stage (its task retries on I/O
+    trouble) builds the same rows again, not twice as many."""
     files = [parsed("/a.jsonl", '"We will reopen the yard," Ruiz said on Monday.', "Der Stadtrat hat am Montag beschlossen, den alten Hafen zu sanieren und neue Wohnungen am Ufer zu bauen. Die Arbeiten sollen im Frühjahr beginnen."),
              parsed("/b.jsonl", "The ferry sailed on time, the operator said.")]
-    whole = pipeline.analyse_batch(nlp, files, set(), batch_id="b1", run_id="r1")
-    prepared = pipeline.prepare_batch(files, set())
-    assert set(prepared.result.seconds) == {"clean"} and prepared.supported == [True, False, True]
-    steps = pipeline.parse_batch(nlp, prepared)
+    ctx = context()
+    whole = pipeline.analyse_batch(files, ctx)
+    assert [name for name, _ in pipeline.ANALYSIS] == ["clean", "nlp", "rules"]
+    files_before = copy.deepcopy(files)
+    prepared = pipeline.prepare_batch(files, ctx)
+    assert files == files_before and prepared.supported == [True, False, True]
+    cleaning_before = copy.deepcopy(prepared.cleaning)
+    steps = pipeline.parse_batch(prepared, ctx)
     assert [len(doc) > 0 for doc in steps.docs] == [True, True, True]
-    first = pipeline.batch_rows(steps, batch_id="b1", run_id="r1")
-    again = pipeline.batch_rows(steps, batch_id="b1", run_id="r1")
+    first = pipeline.batch_rows(steps, ctx)
+    again = pipeline.batch_rows(steps, ctx)
+    assert prepared.cleaning == cleaning_before and prepared.cleaning.rows.articles == []
     for rows in (first, again):
         assert rows.rows == whole.rows and rows.article_file == whole.article_file
-        assert set(rows.seconds) == {"clean", "nlp", "rules"}
     assert [(q.text, q.speaker) for q in first.rows.quotes] == [("We will reopen the yard", "Ruiz")]
 
 

@@ -142,6 +142,29 @@ def test_an_older_warehouse_gains_new_columns(tmp_path):
                                     "and schema_name = 'quarantine'").column_name)
 
 
+def test_an_older_warehouse_moves_its_per_stage_columns_to_stage_timings(tmp_path):
+    import duckdb
+
+    wh = Warehouse(tmp_path / "old")
+    wh.root.mkdir()
+    with duckdb.connect(str(wh.db_path)) as con:  # batches as versions before stage_timings made it
+        con.execute("CREATE TABLE batches (batch_id VARCHAR NOT NULL, run_id VARCHAR NOT NULL, n_files BIGINT "
+                    "NOT NULL, n_articles BIGINT NOT NULL, n_published BIGINT NOT NULL, n_quarantined BIGINT "
+                    "NOT NULL, staged_path VARCHAR NOT NULL, audit_success BOOLEAN NOT NULL, started_at VARCHAR "
+                    "NOT NULL, published_at VARCHAR NOT NULL, seconds_clean DOUBLE, seconds_nlp DOUBLE, "
+                    "seconds_publish DOUBLE, PRIMARY KEY (batch_id))")
+        con.execute("INSERT INTO batches VALUES ('b1', 'r1', 1, 2, 2, 0, 'x', true, 't0', 't1', 1.5, 7.25, NULL), "
+                    "('b2', 'r1', 1, 1, 1, 0, 'y', true, 't1', 't2', 0.5, 3.0, 0.2)")
+    wh.initialise()
+    assert wh.query("select * from stage_timings order by batch_id, stage").values.tolist() == [
+        ["b1", "clean", 1.5], ["b1", "nlp", 7.25], ["b2", "clean", 0.5], ["b2", "nlp", 3.0], ["b2", "publish", 0.2]]
+    cols = wh.query("select column_name from duckdb_columns() where table_name = 'batches'").column_name.tolist()
+    assert not [c for c in cols if c.startswith("seconds_")]
+    assert wh.query("select batch_id, n_articles from batches order by 1").values.tolist() == [["b1", 2], ["b2", 1]]
+    wh.initialise()  # and again: nothing left to move
+    assert len(wh.query("select * from stage_timings")) == 5
+
+
 def test_the_same_quotation_in_two_sources_is_one_cluster(warehouse):
     def with_quote(aid: str, source: str, text: str, published: str) -> dict:
         body = f"“{text}” Ruiz said."
@@ -174,10 +197,23 @@ def test_unknown_lake_protocol_is_a_clear_error(tmp_path):
         Warehouse(tmp_path / "wh", lake="nosuch://bucket/wh")
 
 
-@pytest.mark.e2e  # a second process holds the DuckDB file
-def test_readers_built_from_settings_wait_for_a_writer(tmp_path):
+def hold_for(path, seconds: float):
+    """Another process writing the DuckDB file for a while (a run publishing); returns once it holds it."""
     import subprocess
     import sys
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+         "time.sleep(float(sys.argv[2])); con.close()", str(path), str(seconds)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+@pytest.mark.e2e  # a second process holds the DuckDB file
+def test_readers_built_from_settings_wait_for_a_writer(tmp_path):
     import time
 
     from flows.settings import Settings
@@ -185,25 +221,13 @@ def test_readers_built_from_settings_wait_for_a_writer(tmp_path):
     settings = Settings(dir=tmp_path / "wh", lock_wait_seconds=20)
     wh = Warehouse.from_settings(settings)
     wh.initialise()
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('held', flush=True); "
-         "time.sleep(2); con.close()", str(wh.db_path)],
-        stdout=subprocess.PIPE, text=True,
-    )
-    assert holder.stdout.readline().strip() == "held"
+    holder = hold_for(wh.db_path, 2)
     started = time.monotonic()
     assert wh.query("SELECT count(*) AS n FROM articles")["n"].tolist() == [0]  # `report`, `quarantine`, `sql`
     assert time.monotonic() - started > 0.5  # it waited for the writer instead of failing
     holder.wait(timeout=30)
     impatient = Warehouse.from_settings(settings.model_copy(update={"lock_wait_seconds": 0}))
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('held', flush=True); "
-         "time.sleep(3); con.close()", str(wh.db_path)],
-        stdout=subprocess.PIPE, text=True,
-    )
-    assert holder.stdout.readline().strip() == "held"
+    holder = hold_for(wh.db_path, 3)
     with pytest.raises(WarehouseLocked, match=r"being written by another process \(pid \d+\)"):
         impatient.query("SELECT 1")
     holder.wait(timeout=30)

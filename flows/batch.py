@@ -1,0 +1,262 @@
+"""A batch's way through the stages, and the two ways of running it.
+
+STAGES lists them in order: the analysis (transforms.pipeline.ANALYSIS: clean, nlp, rules),
+then `stage` (the rows as Parquet in the lake) and `audit` (Great Expectations on what was
+staged, never on the rows in memory). `process`, the one Prefect task that runs stages, runs a
+stretch of consecutive STAGES on a Batch, times each, and returns the last one's output. The
+executors differ only in how they split and schedule that one task:
+
+- `pipelined` (one worker): the stages before the NLP stage run on the flow's thread pool for
+  batch k+1 while the NLP stage runs on the flow's own thread for batch k and the stages after
+  it run on the pool for batch k-1. Much of spaCy's time is spent outside the GIL, so on a
+  second core the other stages mostly disappear behind it.
+- `run_ahead` (Dask, `--workers N` / `--dask-address`): every stage in one task per batch, at
+  most 2 x workers batches in flight; only the small outcome travels back (the rows go through
+  the lake).
+
+Both yield finished batches in batch order, for the run's single publisher.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
+
+from expectations import audit_batch
+from flows.memory import release_memory
+from flows.settings import Settings
+from transforms.ingest import ParsedFile, plan_batches
+from transforms.pipeline import ANALYSIS, BatchContext, BatchRows
+from warehouse.ledger import BatchOutcome, Publisher, utc_now
+from warehouse.store import Warehouse, WarehouseLocked
+
+
+class Batch:
+    """One batch on its way: its context (transforms.pipeline.BatchContext), its files as the
+    publisher holds them, the run's settings, the output of the last stage it went through
+    (`value`: at first its files) and the seconds each stage took.
+
+    Prefect walks a task's parameters element by element looking for futures (lists, sets,
+    dicts, dataclasses): seconds for a cleaned batch of 256 articles, and the known contents in
+    the context grow with the warehouse. A Batch is a plain object, which Prefect hands over
+    whole, on the flow's threads and to Dask workers alike."""
+
+    __slots__ = ("context", "files", "seconds", "settings", "started_at", "value")
+    context: BatchContext
+    files: list[ParsedFile]
+    settings: Settings
+    started_at: str
+    value: Any
+    seconds: dict[str, float]
+
+    def __init__(
+        self,
+        context: BatchContext,
+        files: list[ParsedFile],
+        settings: Settings,
+        started_at: str,
+        value: Any = None,
+        seconds: dict[str, float] | None = None,
+    ):
+        self.context = context
+        self.files = files
+        self.settings = settings
+        self.started_at = started_at
+        self.value = files if value is None else value
+        self.seconds = dict(seconds or {})
+
+    @property
+    def batch_id(self) -> str:
+        return self.context.batch_id
+
+    def advanced(self, done: Done) -> Batch:
+        """This batch after some stages: their output, their times added."""
+        return Batch(
+            self.context,
+            self.files,
+            self.settings,
+            self.started_at,
+            done.value,
+            {**self.seconds, **done.seconds},
+        )
+
+
+@dataclass(frozen=True)
+class Done:
+    """What `process` returns: the last stage's output and each stage's seconds."""
+
+    value: Any
+    seconds: dict[str, float]
+
+
+def stage_rows(rows: BatchRows, batch: Batch) -> BatchRows:
+    """Write the batch's rows as Parquet under staging/ in the lake (never the DuckDB file)."""
+    Warehouse.from_settings(batch.settings).stage(batch.batch_id, rows.rows.__dict__)
+    return rows
+
+
+def audit_staged(rows: BatchRows, batch: Batch) -> BatchOutcome:
+    """Audit what was staged, read back from the lake, and report the batch to the publisher."""
+    staged = Warehouse.from_settings(batch.settings).read_staged(batch.batch_id)
+    result = audit_batch(staged, batch.context.languages)
+    return BatchOutcome(
+        batch_id=batch.batch_id,
+        article_file=rows.article_file,
+        contents={a.article_id: a.content_sha256 for a in rows.rows.articles if a.body},
+        duplicates=rows.duplicates,
+        rejected=rows.rejected,
+        failed_articles=result.failed_articles,
+        article_lines=rows.article_lines,
+        outcomes=result.outcomes,
+    )
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    run: Callable[[Any, Batch], Any]  # (previous stage's output, the batch) -> output
+
+
+def _analysis(step: Callable[[Any, BatchContext], Any]) -> Callable[[Any, Batch], Any]:
+    return lambda value, batch: step(value, batch.context)
+
+
+# Every stage a batch goes through, in order. A new stage is a function in its own module and
+# one line here (or in transforms.pipeline.ANALYSIS); its time is recorded in stage_timings.
+STAGES: tuple[Stage, ...] = (
+    *(Stage(name, _analysis(step)) for name, step in ANALYSIS),
+    Stage("stage", stage_rows),
+    Stage("audit", audit_staged),
+)
+NLP_STAGE = "nlp"  # the one the pipelined executor keeps on the flow's own thread
+_BY_NAME = {s.name: s for s in STAGES}
+
+
+def transient_io_error(task, task_run, state) -> bool:
+    """Retry a storage task on I/O trouble (disk, the DuckDB file held a little too long), never
+    on bad input or a bug: those fail the same way every time."""
+    try:
+        state.result()
+    except (OSError, duckdb.IOException, WarehouseLocked):
+        return True
+    except BaseException:
+        return False
+    return False
+
+
+@task(cache_policy=NO_CACHE, retry_condition_fn=transient_io_error)
+def process(batch: Batch, stages: tuple[str, ...]) -> Done:
+    """Run these consecutive STAGES on the batch, timing each. A retry starts again from the
+    same input: no stage changes its input. After the last stage the batch's Docs, rows and
+    tables are gone, and the process gives their pages back (release_memory)."""
+    value, seconds = batch.value, {}
+    for name in stages:
+        started = time.perf_counter()
+        value = _BY_NAME[name].run(value, batch)
+        seconds[name] = time.perf_counter() - started
+    if stages and stages[-1] == STAGES[-1].name:
+        release_memory()
+    return Done(value, seconds)
+
+
+@task(cache_policy=NO_CACHE, retry_condition_fn=transient_io_error)
+def publish(publisher: Publisher, batch: Batch) -> None:
+    """The single writer: one finished batch, in one transaction (warehouse.ledger.Publisher)."""
+    publisher.publish(batch.files, batch.value, started_at=batch.started_at, seconds=batch.seconds)
+    release_memory()  # the published batch's files and DuckDB's buffers for it
+
+
+def with_storage_retries(storage_task: Any, settings: Settings) -> Any:
+    """A task retried on I/O trouble as Settings says (storage_retries, storage_retry_delay_seconds)."""
+    return storage_task.with_options(
+        retries=settings.storage_retries, retry_delay_seconds=settings.storage_retry_delay_seconds
+    )
+
+
+def plan(
+    files: list[ParsedFile],
+    settings: Settings,
+    run_id: str,
+    publisher: Publisher,
+    learned: dict[str, frozenset[int]],
+    load: Callable[[list[ParsedFile]], list[ParsedFile]],
+    parallel: int = 1,
+) -> Iterator[Batch]:
+    """The run's batches (transforms.ingest.plan_batches), each made when it is asked for: its
+    released files loaded (`load`; timed as its `read` stage when there was anything to load) and
+    its context taken with the bodies published up to then. `files` is consumed (emptied), so
+    the documents of the first reading are let go batch by batch."""
+    planned: list[list[ParsedFile] | None] = list(plan_batches(files, settings.batch_size, parallel))
+    files.clear()
+    for number in range(len(planned)):
+        batch_files, planned[number] = planned[number], None
+        assert batch_files is not None  # each batch is taken once
+        seconds = {}
+        if any(f.released_count is not None for f in batch_files):
+            started = time.perf_counter()
+            batch_files = load(batch_files)
+            seconds["read"] = time.perf_counter() - started
+        context = BatchContext(
+            batch_id=f"{run_id}-b{number + 1:04d}",
+            run_id=run_id,
+            known_contents=frozenset(publisher.known_contents),
+            learned=learned,
+            languages=frozenset(settings.languages),
+            spacy_model=settings.spacy_model,
+            nlp_groups=settings.nlp_groups,
+        )
+        yield Batch(context, batch_files, settings, utc_now(), seconds=seconds)
+
+
+def _names(stages: tuple[Stage, ...]) -> tuple[str, ...]:
+    return tuple(s.name for s in stages)
+
+
+def _finished(batch: Batch, future: PrefectFuture) -> Batch:
+    return batch.advanced(future.result())
+
+
+def pipelined(batches: Iterator[Batch], settings: Settings) -> Iterator[Batch]:
+    """One worker: a pipeline around the NLP stage (see the module docstring)."""
+    run = with_storage_retries(process, settings)
+    split = [s.name for s in STAGES].index(NLP_STAGE)
+    before, nlp, after = _names(STAGES[:split]), (NLP_STAGE,), _names(STAGES[split + 1 :])
+    batch = next(batches, None)
+    upcoming = (batch, run.submit(batch, before)) if batch is not None else None
+    previous = None
+    while upcoming is not None:
+        prepared = _finished(*upcoming)
+        batch = next(batches, None)  # loaded here; cleaned on the pool while this one is parsed
+        upcoming = (batch, run.submit(batch, before)) if batch is not None else None
+        parsed = prepared.advanced(run(prepared, nlp))
+        if previous is not None:
+            yield _finished(*previous)  # finished on the pool meanwhile
+        previous = (parsed, run.submit(parsed, after))
+    if previous is not None:
+        yield _finished(*previous)
+
+
+def run_ahead(batches: Iterator[Batch], settings: Settings, workers: int) -> Iterator[Batch]:
+    """Dask workers: every stage of a batch in one task, 2 x workers batches in flight."""
+    run = with_storage_retries(process, settings)
+    every = _names(STAGES)
+    in_flight: deque[tuple[Batch, PrefectFuture]] = deque()
+    for batch in batches:
+        in_flight.append((batch, run.submit(batch, every)))
+        while len(in_flight) >= 2 * workers:
+            yield _finished(*in_flight.popleft())
+    while in_flight:
+        yield _finished(*in_flight.popleft())
+
+
+def execute(batches: Iterator[Batch], settings: Settings, workers: int) -> Iterator[Batch]:
+    """The batches processed, in order: pipelined with one worker, run ahead on Dask workers."""
+    return run_ahead(batches, settings, workers) if workers > 1 else pipelined(batches, settings)

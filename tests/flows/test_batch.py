@@ -1,0 +1,72 @@
+"""One batch path: the stages, the one task that runs them, and the plan that makes batches."""
+from __future__ import annotations
+
+from flows.batch import NLP_STAGE, STAGES, Batch, plan, process
+from flows.settings import Settings
+from transforms.ingest import ParsedFile
+from transforms.parse import RawDocument
+from transforms.pipeline import ANALYSIS, BatchContext
+from warehouse.ledger import BatchOutcome, Publisher
+from warehouse.store import Warehouse
+
+TEXTS = [
+    '"We will reopen the yard," Ruiz said on Monday. The council agreed.',
+    "The ferry sailed on time, the operator said.",
+]
+
+
+def parsed(path: str, *texts: str) -> ParsedFile:
+    docs = [RawDocument(i, "fields", t, title=f"T{i}") for i, t in enumerate(texts)]
+    return ParsedFile(path, path.replace("/", "") * 4, 10, "jsonl", docs)
+
+
+def test_stages_are_the_analysis_then_stage_and_audit():
+    assert [s.name for s in STAGES] == [*(name for name, _ in ANALYSIS), "stage", "audit"]
+    assert NLP_STAGE in [s.name for s in STAGES]
+
+
+def test_the_pipelined_split_runs_what_one_task_runs(tmp_path):
+    """The one-worker pipeline runs STAGES in three stretches (before the NLP stage, the NLP
+    stage, after it) and a Dask worker runs them in one: the same task, the same outcome."""
+    settings = Settings(dir=tmp_path / "wh")
+    Warehouse.from_settings(settings).initialise()
+    files = [parsed("/a.jsonl", *TEXTS)]
+    batch = Batch(BatchContext("r1-b0001", "r1", spacy_model=settings.spacy_model), files, settings, "t0")
+    names = [s.name for s in STAGES]
+    whole = batch.advanced(process.fn(batch, tuple(names)))
+    split = names.index(NLP_STAGE)
+    step = batch
+    for stretch in (names[:split], [NLP_STAGE], names[split + 1 :]):
+        step = step.advanced(process.fn(step, tuple(stretch)))
+    assert isinstance(whole.value, BatchOutcome) and whole.value == step.value
+    assert sorted(whole.value.article_file.values()) == ["/a.jsonl", "/a.jsonl"]
+    assert whole.value.failed_articles == {}
+    assert list(whole.seconds) == list(step.seconds) == names
+    assert batch.value is files and batch.seconds == {}  # running stages changed nothing of its input
+
+
+def test_plan_makes_each_batch_when_asked_with_the_contents_published_by_then(tmp_path):
+    settings = Settings(dir=tmp_path / "wh", batch_size=2)
+    publisher = Publisher(Warehouse.from_settings(settings), "r1", {"known-before"})
+    whole = [parsed(f"/f{i}.jsonl", f"Story {i}.") for i in range(4)]
+    files = [whole[0], whole[1], whole[2].released(), whole[3]]
+    loads = []
+
+    def load(batch_files):
+        loads.append([f.path for f in batch_files])
+        return [whole[int(f.path[2])] if f.released_count is not None else f for f in batch_files]
+
+    batches = plan(files, settings, "r1", publisher, {"src": frozenset({1})}, load)
+    first = next(batches)
+    assert files == []  # consumed: the plan holds the files now
+    publisher.known_contents.add("published-by-batch-1")
+    second = next(batches)
+    assert next(batches, None) is None
+    assert [b.batch_id for b in (first, second)] == ["r1-b0001", "r1-b0002"]
+    assert [[f.path for f in b.files] for b in (first, second)] == [["/f0.jsonl", "/f1.jsonl"], ["/f2.jsonl", "/f3.jsonl"]]
+    assert loads == [["/f2.jsonl", "/f3.jsonl"]] and second.files[0].documents == whole[2].documents
+    assert "read" not in first.seconds and set(second.seconds) == {"read"}
+    assert first.context.known_contents == frozenset({"known-before"})
+    assert second.context.known_contents == frozenset({"known-before", "published-by-batch-1"})
+    assert second.context.learned == {"src": frozenset({1})}
+    assert second.context.nlp_groups == settings.nlp_groups and second.value is second.files

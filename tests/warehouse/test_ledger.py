@@ -1,0 +1,73 @@
+"""The publisher assembles the ledger, batch, timing and quality rows; a run's counts are read
+back from the ledger: on a real DuckDB file."""
+from __future__ import annotations
+
+import pandas as pd
+
+from expectations import ExpectationOutcome
+from transforms.ingest import ParsedFile
+from transforms.parse import RawDocument
+from transforms.records import ArticleRecord
+from warehouse.ledger import BatchOutcome, Publisher, finish_run, read_run
+from warehouse.store import Warehouse
+
+
+def rows(frame) -> list[list]:
+    return [[None if pd.isna(v) else v for v in row] for row in frame.values.tolist()]
+
+
+def article(aid: str, file_id: str, body: str) -> ArticleRecord:
+    return ArticleRecord(aid, file_id, 0, f"/in/{aid}.txt", None, "T", None, None, body, len(body), 0,
+                         f"sha-{body}", "r1-b0001", "r1", "en", "/in")
+
+
+def test_a_published_batch_and_the_run_counts_read_back_from_the_ledger(tmp_path):
+    wh = Warehouse(tmp_path / "wh")
+    wh.initialise()
+    files = [ParsedFile(f"/in/{n}.txt", n * 64, 10, "text", [RawDocument(0, "text", "x")]) for n in "abcd"]
+    bad = ParsedFile("/in/broken.jsonl", "e" * 64, 3, "jsonl", rejected="invalid JSON on line 1")
+    publisher = Publisher(wh, "r1", {"sha-seen before"})
+    publisher.record_unbatched([bad])
+    wh.stage("r1-b0001", {"articles": [article("A", "a" * 64, "kept"), article("B", "b" * 64, "held"),
+                                       article("C", "c" * 64, "seen before")]})
+    outcome = BatchOutcome(
+        batch_id="r1-b0001",
+        article_file={"A": "/in/a.txt", "B": "/in/b.txt", "C": "/in/c.txt"},
+        contents={"A": "sha-kept", "B": "sha-held", "C": "sha-seen before"},
+        duplicates={},
+        rejected={"/in/d.txt": "record 0: cannot analyse (ValueError: boom)"},
+        failed_articles={"B": ["quotes.speaker_not_null"], "C": ["articles.no_ui_residue"]},
+        article_lines={},
+        outcomes=[ExpectationOutcome("quotes", "expect_column_values_to_be_in_set", "speaker_present",
+                                     "every quote has a speaker", "quotes.speaker_not_null", False, 3, 1)],
+    )
+    publisher.publish(files, outcome, started_at="t0", seconds={"clean": 1.23456, "nlp": 2.5})
+    assert publisher.known_contents == {"sha-seen before", "sha-kept", "sha-held"}
+    ledger = wh.query("select path, status, reason, n_published, n_quarantined, n_duplicates, batch_id from files order by path")
+    assert rows(ledger) == [
+        ["/in/a.txt", "published", None, 1, 0, 0, "r1-b0001"],
+        ["/in/b.txt", "quarantined", "quotes.speaker_not_null", 0, 1, 0, "r1-b0001"],
+        ["/in/broken.jsonl", "rejected", "invalid JSON on line 1", 0, 0, 0, None],
+        ["/in/c.txt", "duplicate", "every article was already ingested", 0, 0, 1, "r1-b0001"],
+        ["/in/d.txt", "rejected", "record 0: cannot analyse (ValueError: boom)", 0, 0, 0, "r1-b0001"],
+    ]
+    assert wh.query("select n_articles, n_published, n_quarantined, audit_success from batches").values.tolist() == [
+        [2, 1, 1, False]]
+    timings = wh.query("select stage, seconds from stage_timings order by stage")
+    assert timings.stage.tolist() == ["clean", "nlp", "publish"] and timings.seconds.tolist()[:2] == [1.2346, 2.5]
+    assert wh.query("select expectation, unexpected_count from quality_results").values.tolist() == [
+        ["quotes.speaker_not_null", 1]]
+
+    summary = read_run(wh, "r1", files_seen=7, already_ingested=["/in/old.txt", "/in/older.txt"], seconds_read=0.5)
+    assert (summary.files_seen, summary.already_ingested) == (7, 2)
+    assert (summary.published_articles, summary.quarantined_articles, summary.duplicate_files) == (1, 1, 1)
+    assert summary.quarantine_reasons == {"quotes.speaker_not_null": 1}
+    assert summary.rejected_files == {"/in/broken.jsonl": "invalid JSON on line 1",
+                                      "/in/d.txt": "record 0: cannot analyse (ValueError: boom)"}
+    assert summary.file_status == {"/in/a.txt": "published", "/in/b.txt": "quarantined", "/in/c.txt": "duplicate",
+                                   "/in/d.txt": "rejected", "/in/broken.jsonl": "rejected",
+                                   "/in/old.txt": "already ingested", "/in/older.txt": "already ingested"}
+    finished = finish_run(wh, "r1", started_at="t0", inputs="/in", files_seen=7, seconds_read=0.5)
+    assert finished.report_path.endswith("quality.html")
+    assert wh.query("select n_files, n_published, n_quarantined, n_rejected, n_duplicates, seconds_read from runs"
+                    ).values.tolist() == [[7, 1, 1, 2, 1, 0.5]]

@@ -1,0 +1,329 @@
+"""The warehouse's own records of what happened: the files ledger, batches, stage timings, quality
+results and runs, assembled here from what a batch reports back (BatchOutcome); and a run's
+counts, read back from the ledger once its batches are published (one source of truth).
+
+Every input file ends in exactly one status in `files`:
+- rejected: the file could not be read, parsed or analysed (reason says why);
+- duplicate: the same bytes were already ingested from another path (earlier or in this run),
+  or every article it holds was already ingested (same cleaned body);
+- quarantined: at least one of its articles failed the audit (the others may be published);
+- published: all its new articles passed the audit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from transforms.corpus import count_article_lines, line_stat_records
+from transforms.ingest import ParsedFile
+from transforms.records import (
+    BatchRecord,
+    FileRecord,
+    QualityResultRecord,
+    RawDocumentRecord,
+    RunRecord,
+    StageTimingRecord,
+)
+from warehouse.schema import QUARANTINE_SCHEMA, REASON_COLUMN
+from warehouse.store import Warehouse
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def new_run_id(kind: str) -> str:
+    """ "run-..." or "reprocess-...": the start time and a random suffix."""
+    return f"{kind}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """What a processed batch reports back to the publisher (its rows are in staged Parquet)."""
+
+    batch_id: str
+    article_file: dict[str, str]  # article_id -> file path
+    contents: dict[str, str]  # article_id -> content_sha256 (empty bodies left out)
+    duplicates: dict[str, int]  # file path -> articles skipped as already ingested
+    rejected: dict[str, str]  # file path -> why processing failed
+    failed_articles: dict[str, list[str]]  # article_id -> failed audit rules
+    article_lines: dict[str, tuple[str, dict[str, str]]]  # the batch's line statistics, per article
+    outcomes: list = field(default_factory=list)  # the audit's ExpectationOutcome per rule
+
+
+def file_record(
+    f: ParsedFile,
+    *,
+    run_id: str,
+    batch_id: str | None,
+    published: int = 0,
+    quarantined: int = 0,
+    duplicates: int = 0,
+    reasons: Iterable[str] = (),
+) -> FileRecord:
+    """The ledger row of one file, with its status decided from what became of its articles."""
+    reason: str | None
+    if f.rejected is not None:
+        status, reason = "rejected", f.rejected
+    elif f.duplicate_of is not None:
+        status, reason = "duplicate", f"same bytes as {f.duplicate_of}"
+    elif quarantined:
+        status, reason = "quarantined", "; ".join(sorted(set(reasons))) or None
+    elif published == 0 and duplicates > 0:
+        status, reason = "duplicate", "every article was already ingested"
+    else:
+        status, reason = "published", None
+    return FileRecord(
+        file_id=f.file_id,
+        path=f.path,
+        size_bytes=f.size_bytes,
+        format=f.format,
+        status=status,
+        reason=reason,
+        n_articles=f.n_documents,
+        n_published=published,
+        n_quarantined=quarantined,
+        n_duplicates=duplicates,
+        run_id=run_id,
+        batch_id=batch_id,
+        mtime_ns=f.mtime_ns,
+    )
+
+
+@dataclass
+class _FileCounts:
+    """A file's articles in a batch, by what became of them (batch_file_records)."""
+
+    published: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+
+def batch_file_records(
+    files: list[ParsedFile], outcome: BatchOutcome, skipped: set[str], *, run_id: str
+) -> tuple[list[FileRecord], dict[str, str]]:
+    """Ledger rows of a batch's files and the quarantine reasons of its failed articles.
+    skipped: article ids found to be duplicates at publish time (a parallel batch published the
+    same body first); they count as duplicates, not as published or quarantined."""
+    quarantined = {
+        aid: "; ".join(rules) for aid, rules in sorted(outcome.failed_articles.items()) if aid not in skipped
+    }
+    counts = {f.path: _FileCounts(duplicates=outcome.duplicates.get(f.path, 0)) for f in files}
+    for article_id, path in outcome.article_file.items():
+        entry = counts[path]
+        if article_id in skipped:
+            entry.duplicates += 1
+        elif article_id in quarantined:
+            entry.quarantined += 1
+            entry.reasons.append(quarantined[article_id])
+        else:
+            entry.published += 1
+    records = []
+    for f in files:
+        if f.path in outcome.rejected:
+            f = replace(f, rejected=outcome.rejected[f.path])
+        c = counts[f.path]
+        records.append(
+            file_record(
+                f,
+                run_id=run_id,
+                batch_id=outcome.batch_id,
+                published=c.published,
+                quarantined=c.quarantined,
+                duplicates=c.duplicates,
+                reasons=c.reasons,
+            )
+        )
+    return records, quarantined
+
+
+def raw_document_records(files: list[ParsedFile]) -> list[RawDocumentRecord]:
+    """The parsed documents of the files, as stored for reprocessing."""
+    return [
+        RawDocumentRecord(
+            f.file_id,
+            d.record_index,
+            f.path,
+            f.format,
+            d.kind,
+            d.content,
+            d.title,
+            d.url,
+            d.authors,
+            d.published,
+        )
+        for f in files
+        for d in f.documents
+    ]
+
+
+class Publisher:
+    """A run's single writer: publishes processed batches one at a time, in batch order, and
+    knows which bodies the warehouse already has (known_contents: those published or held before
+    the run, plus every batch published since). A body published by an earlier batch of the run
+    while this one was in flight is a duplicate at publish time ("skipped")."""
+
+    def __init__(self, warehouse: Warehouse, run_id: str, known_contents: set[str], replace: bool = False):
+        """replace: each batch's files' earlier rows are replaced in the same transaction
+        (reprocessing); their line statistics are not counted again."""
+        self.warehouse = warehouse
+        self.run_id = run_id
+        self.known_contents = known_contents
+        self.replace = replace
+
+    def record_unbatched(self, files: list[ParsedFile]) -> None:
+        """Ledger rows for files that reach no batch (rejected or duplicate), in one commit."""
+        self.warehouse.record_files([file_record(f, run_id=self.run_id, batch_id=None) for f in files])
+
+    def publish(
+        self, files: list[ParsedFile], outcome: BatchOutcome, *, started_at: str, seconds: Mapping[str, float]
+    ) -> None:
+        """Publish one processed batch in one transaction (warehouse.store.Warehouse.publish): its
+        rows, the files' ledger rows and raw documents (for reprocessing), the batch row, its stage
+        timings (seconds: stage -> time, as its executor measured them) and quality results."""
+        skipped = {aid for aid, sha in outcome.contents.items() if sha in self.known_contents}
+        records, quarantined = batch_file_records(files, outcome, skipped, run_id=self.run_id)
+        n_articles = len(outcome.article_file) - len(skipped)
+        batch = BatchRecord(
+            batch_id=outcome.batch_id,
+            run_id=self.run_id,
+            n_files=len(files),
+            n_articles=n_articles,
+            n_published=n_articles - len(quarantined),
+            n_quarantined=len(quarantined),
+            staged_path=self.warehouse.archived(outcome.batch_id),
+            audit_success=all(o.success for o in outcome.outcomes),
+            started_at=started_at,
+            published_at=utc_now(),
+        )
+        quality = [
+            QualityResultRecord(
+                run_id=self.run_id,
+                batch_id=outcome.batch_id,
+                suite=o.suite,
+                expectation=o.rule,
+                gx_expectation=o.expectation,
+                column_name=o.column_name,
+                description=o.description,
+                success=o.success,
+                element_count=o.element_count,
+                unexpected_count=o.unexpected_count,
+            )
+            for o in outcome.outcomes
+        ]
+        timings = [StageTimingRecord(outcome.batch_id, stage, round(s, 4)) for stage, s in seconds.items()]
+        line_stats = line_stat_records(count_article_lines(outcome.article_lines, skipped))
+        self.warehouse.publish(
+            outcome.batch_id,
+            quarantined,
+            records,
+            batch,
+            quality,
+            [] if self.replace else line_stats,
+            skip=skipped,
+            raw_documents=raw_document_records(files),
+            replace=self.replace,
+            timings=timings,
+        )
+        self.known_contents.update(outcome.contents.values())
+
+
+@dataclass
+class RunSummary:
+    """What a run did, read back from the ledger (files whose run_id is the run's)."""
+
+    run_id: str
+    warehouse: str
+    files_seen: int = 0
+    already_ingested: int = 0
+    published_articles: int = 0
+    quarantined_articles: int = 0
+    quarantine_reasons: dict[str, int] = field(default_factory=dict)  # rule -> articles held for it
+    duplicate_files: int = 0
+    rejected_files: dict[str, str] = field(default_factory=dict)  # path -> reason
+    file_status: dict[str, str] = field(default_factory=dict)  # path -> status
+    report_path: str = ""
+    seconds_read: float = 0.0  # the run's first reading of its inputs (RunRecord.seconds_read)
+
+
+def read_run(
+    warehouse: Warehouse,
+    run_id: str,
+    *,
+    files_seen: int,
+    already_ingested: Iterable[str],
+    seconds_read: float,
+) -> RunSummary:
+    """A run's summary from the ledger: the status of every file it recorded, the articles its
+    files published and held, and the rules they were held for. already_ingested: the paths the
+    run skipped because the ledger had them unchanged."""
+    files = warehouse.query(
+        "SELECT path, status, reason, n_published, n_quarantined FROM files WHERE run_id = ? ORDER BY path",
+        [run_id],
+    )
+    reasons = warehouse.query(
+        f"SELECT {REASON_COLUMN} FROM {QUARANTINE_SCHEMA}.articles WHERE run_id = ?", [run_id]
+    )[REASON_COLUMN]
+    skipped = sorted(already_ingested)
+    return RunSummary(
+        run_id=run_id,
+        warehouse=str(warehouse.root),
+        files_seen=files_seen,
+        already_ingested=len(skipped),
+        published_articles=int(files["n_published"].sum()),
+        quarantined_articles=int(files["n_quarantined"].sum()),
+        quarantine_reasons=dict(Counter(rule for reason in reasons for rule in reason.split("; "))),
+        duplicate_files=int((files["status"] == "duplicate").sum()),
+        rejected_files={
+            str(path): str(reason)
+            for path, status, reason in zip(files["path"], files["status"], files["reason"], strict=True)
+            if status == "rejected"
+        },
+        file_status={
+            **dict.fromkeys(skipped, "already ingested"),
+            **dict(zip(files["path"], files["status"], strict=True)),
+        },
+        seconds_read=seconds_read,
+    )
+
+
+def finish_run(
+    warehouse: Warehouse,
+    run_id: str,
+    *,
+    started_at: str,
+    inputs: str,
+    files_seen: int,
+    already_ingested: Iterable[str] = (),
+    seconds_read: float = 0.0,
+    flow_run_id: str = "",
+) -> RunSummary:
+    """Record the run in `runs` with its counts from the ledger, rewrite the quality report, and
+    return the run's summary."""
+    from warehouse.report import write_report
+
+    summary = read_run(
+        warehouse, run_id, files_seen=files_seen, already_ingested=already_ingested, seconds_read=seconds_read
+    )
+    warehouse.record_run(
+        RunRecord(
+            run_id=run_id,
+            flow_run_id=flow_run_id,
+            started_at=started_at,
+            finished_at=utc_now(),
+            inputs=inputs,
+            n_files=summary.files_seen,
+            n_published=summary.published_articles,
+            n_quarantined=summary.quarantined_articles,
+            n_rejected=len(summary.rejected_files),
+            n_duplicates=summary.duplicate_files,
+            seconds_read=round(summary.seconds_read, 4),
+        )
+    )
+    summary.report_path = str(write_report(warehouse))
+    return summary
