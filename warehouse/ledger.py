@@ -55,25 +55,30 @@ class BatchOutcome:
     outcomes: list = field(default_factory=list)  # the audit's ExpectationOutcome per rule
 
 
+@dataclass
+class FileCounts:
+    """A file's articles in a batch, by what became of them, and the rules the held ones failed."""
+
+    published: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+
 def file_record(
-    f: ParsedFile,
-    *,
-    run_id: str,
-    batch_id: str | None,
-    published: int = 0,
-    quarantined: int = 0,
-    duplicates: int = 0,
-    reasons: Iterable[str] = (),
+    f: ParsedFile, *, run_id: str, batch_id: str | None, counts: FileCounts | None = None
 ) -> FileRecord:
-    """The ledger row of one file, with its status decided from what became of its articles."""
+    """The ledger row of one file, with its status decided from what became of its articles
+    (counts: none for a file that reached no batch)."""
+    c = counts or FileCounts()
     reason: str | None
     if f.rejected is not None:
         status, reason = "rejected", f.rejected
     elif f.duplicate_of is not None:
         status, reason = "duplicate", f"same bytes as {f.duplicate_of}"
-    elif quarantined:
-        status, reason = "quarantined", "; ".join(sorted(set(reasons))) or None
-    elif published == 0 and duplicates > 0:
+    elif c.quarantined:
+        status, reason = "quarantined", "; ".join(sorted(set(c.reasons))) or None
+    elif c.published == 0 and c.duplicates > 0:
         status, reason = "duplicate", "every article was already ingested"
     else:
         status, reason = "published", None
@@ -85,23 +90,13 @@ def file_record(
         status=status,
         reason=reason,
         n_articles=f.n_documents,
-        n_published=published,
-        n_quarantined=quarantined,
-        n_duplicates=duplicates,
+        n_published=c.published,
+        n_quarantined=c.quarantined,
+        n_duplicates=c.duplicates,
         run_id=run_id,
         batch_id=batch_id,
         mtime_ns=f.mtime_ns,
     )
-
-
-@dataclass
-class _FileCounts:
-    """A file's articles in a batch, by what became of them (batch_file_records)."""
-
-    published: int = 0
-    quarantined: int = 0
-    duplicates: int = 0
-    reasons: list[str] = field(default_factory=list)
 
 
 def batch_file_records(
@@ -113,7 +108,7 @@ def batch_file_records(
     quarantined = {
         aid: "; ".join(rules) for aid, rules in sorted(outcome.failed_articles.items()) if aid not in skipped
     }
-    counts = {f.path: _FileCounts(duplicates=outcome.duplicates.get(f.path, 0)) for f in files}
+    counts = {f.path: FileCounts(duplicates=outcome.duplicates.get(f.path, 0)) for f in files}
     for article_id, path in outcome.article_file.items():
         entry = counts[path]
         if article_id in skipped:
@@ -127,18 +122,7 @@ def batch_file_records(
     for f in files:
         if f.path in outcome.rejected:
             f = replace(f, rejected=outcome.rejected[f.path])
-        c = counts[f.path]
-        records.append(
-            file_record(
-                f,
-                run_id=run_id,
-                batch_id=outcome.batch_id,
-                published=c.published,
-                quarantined=c.quarantined,
-                duplicates=c.duplicates,
-                reasons=c.reasons,
-            )
-        )
+        records.append(file_record(f, run_id=run_id, batch_id=outcome.batch_id, counts=counts[f.path]))
     return records, quarantined
 
 
