@@ -35,6 +35,7 @@ from flows.memory import release_memory
 from flows.settings import Settings
 from transforms.ingest import ParsedFile, plan_batches
 from transforms.pipeline import ANALYSIS, BatchContext, BatchRows
+from warehouse.faults import fault_point
 from warehouse.ledger import BatchOutcome, Publisher, utc_now
 from warehouse.store import Warehouse, WarehouseLocked
 
@@ -107,6 +108,7 @@ def audit_staged(rows: BatchRows, batch: Batch) -> BatchOutcome:
     """Audit what was staged, read back from the lake, and report the batch to the publisher."""
     staged = Warehouse.from_settings(batch.settings).read_staged(batch.batch_id)
     result = audit_batch(staged, batch.context.languages)
+    fault_point("audited")
     return BatchOutcome(
         batch_id=batch.batch_id,
         article_file=rows.article_file,

@@ -22,7 +22,7 @@ from transforms.corpus import LineCounter
 from transforms.ingest import ParsedFile, parsed_from_raw, restored
 from transforms.nlp import require_model
 from transforms.pipeline import stored_sources
-from warehouse.ledger import Publisher, RunSummary, finish_run, new_run_id, utc_now
+from warehouse.ledger import Publisher, RunSummary, finish_run, new_run_id, open_run, utc_now
 from warehouse.store import Warehouse
 
 
@@ -38,9 +38,11 @@ def ingest(
         settings = settings.model_copy(update={"dir": Path(warehouse_dir)})
     warehouse = Warehouse.from_settings(settings)
     run_id, started_at = new_run_id("run"), utc_now()
+    inputs = "; ".join(str(p) for p in paths)
     with warehouse.run_lock():
         warehouse.initialise()
         require_model(settings.spacy_model)  # fail before any work when the model is missing
+        open_run(warehouse, run_id, started_at=started_at, inputs=inputs, flow_run_id=_flow_run_id())
         publisher = Publisher(warehouse, run_id, warehouse.known_contents())
         scanned = scan(warehouse, publisher, paths, settings)
         batches = plan(scanned.files, settings, run_id, publisher, scanned.learned, read_again, workers)
@@ -49,11 +51,11 @@ def ingest(
             warehouse,
             run_id,
             started_at=started_at,
-            inputs="; ".join(str(p) for p in paths),
+            inputs=inputs,
             files_seen=scanned.files_seen,
             already_ingested=scanned.already_ingested,
             seconds_read=scanned.seconds,
-            flow_run_id=str(flow_run.get_id() or ""),
+            flow_run_id=_flow_run_id(),
         )
 
 
@@ -65,9 +67,11 @@ def reprocess(settings: Settings | None = None, since: str | None = None) -> Run
     settings = settings or Settings()
     warehouse = Warehouse.from_settings(settings)
     run_id, started_at = new_run_id("reprocess"), utc_now()
+    inputs = f"reprocess since {since}" if since else "reprocess all"
     with warehouse.run_lock():
         warehouse.initialise()
         require_model(settings.spacy_model)
+        open_run(warehouse, run_id, started_at=started_at, inputs=inputs, flow_run_id=_flow_run_id())
         # An index of the stored documents, without their text: each batch loads its own.
         stored = warehouse.raw_documents(since, content=False)
         files = parsed_from_raw(stored)
@@ -87,10 +91,14 @@ def reprocess(settings: Settings | None = None, since: str | None = None) -> Run
             warehouse,
             run_id,
             started_at=started_at,
-            inputs=f"reprocess since {since}" if since else "reprocess all",
+            inputs=inputs,
             files_seen=n_files,
-            flow_run_id=str(flow_run.get_id() or ""),
+            flow_run_id=_flow_run_id(),
         )
+
+
+def _flow_run_id() -> str:
+    return str(flow_run.get_id() or "")
 
 
 def _process_and_publish(batches, publisher: Publisher, settings: Settings, workers: int) -> None:

@@ -25,22 +25,24 @@ def unchanged_run(paths: list[str], settings: Settings) -> RunSummary | None:
     """When every file under `paths` is in the warehouse's ledger with the same size and mtime,
     record the run (a `runs` row, the report rewritten) and return its summary; otherwise None,
     and the flow does the run. Nothing is read but directory entries and the ledger."""
-    from warehouse.ledger import finish_run, new_run_id, utc_now
+    from warehouse.ledger import finish_run, new_run_id, open_run, utc_now
     from warehouse.store import Warehouse
 
     warehouse = Warehouse.from_settings(settings)
     if not warehouse.db_path.exists():
         return None
-    started_at = utc_now()
+    started_at, run_id, inputs = utc_now(), new_run_id("run"), "; ".join(paths)
     with warehouse.run_lock():
         all_paths, to_read = scan_inputs(warehouse, paths)
         if to_read:
             return None
+        warehouse.initialise()  # an older warehouse upgraded, as the flow would
+        open_run(warehouse, run_id, started_at=started_at, inputs=inputs)
         return finish_run(
             warehouse,
-            new_run_id("run"),
+            run_id,
             started_at=started_at,
-            inputs="; ".join(paths),
+            inputs=inputs,
             files_seen=len(all_paths),
             already_ingested=all_paths,
         )

@@ -18,11 +18,13 @@ PIPELINE_VERSION_DOC = (
 )
 
 
-def col(doc: str, default=dataclasses.MISSING):
-    """A dataclass field carrying its column documentation."""
+def col(doc: str, default=dataclasses.MISSING, backfill: str | None = None):
+    """A dataclass field carrying its column documentation. backfill: the value a required column
+    added by a later version takes in an existing warehouse's rows (warehouse.schema.migrations)."""
+    metadata = {"doc": doc} if backfill is None else {"doc": doc, "backfill": backfill}
     if default is dataclasses.MISSING:
-        return field(metadata={"doc": doc})
-    return field(default=default, metadata={"doc": doc})
+        return field(metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
 def stable_id(*parts: object, length: int = 16) -> str:
@@ -237,9 +239,14 @@ class RunRecord:
     run_id: str = col("run key")
     flow_run_id: str | None = col("Prefect flow run id")
     started_at: str = col("UTC start (ISO 8601)")
-    finished_at: str = col("UTC end (ISO 8601)")
+    finished_at: str | None = col("UTC end (ISO 8601); null while running and when interrupted")
     inputs: str = col("paths given to the run, `; `-separated")
-    n_files: int = col("input files seen")
+    status: str = col(
+        "`running`; `completed`; `interrupted`: the process stopped before the run finished (killed, "
+        "Ctrl-C, an error), recorded so by the next run, with the counts its published batches reached",
+        backfill="completed",
+    )
+    n_files: int = col("input files seen (interrupted: files its batches recorded)")
     n_published: int = col("articles published")
     n_quarantined: int = col("articles quarantined")
     n_rejected: int = col("files rejected")

@@ -49,6 +49,23 @@ class Lake:
         with self.fs.open(self.path(*parts), "rb") as handle:
             return pq.read_table(handle)
 
+    def write_bytes(self, data: bytes, *parts: str) -> None:
+        self.fs.makedirs(self.path(*parts[:-1]), exist_ok=True)
+        with self.fs.open(self.path(*parts), "wb") as out:
+            out.write(data)
+
+    def read_bytes(self, *parts: str) -> bytes:
+        with self.fs.open(self.path(*parts), "rb") as handle:
+            return handle.read()
+
+    def list(self, *parts: str) -> list[str]:
+        """Names of the entries of a folder (none when it does not exist)."""
+        if not self.fs.exists(self.path(*parts)):
+            return []
+        return sorted(
+            entry.rstrip("/").rsplit("/", 1)[-1] for entry in self.fs.ls(self.path(*parts), detail=False)
+        )
+
     def remove(self, *parts: str) -> None:
         if self.fs.exists(self.path(*parts)):
             self.fs.rm(self.path(*parts), recursive=True)

@@ -239,13 +239,14 @@ def read_run(
     warehouse: Warehouse,
     run_id: str,
     *,
-    files_seen: int,
+    files_seen: int | None,
     already_ingested: Iterable[str],
     seconds_read: float,
 ) -> RunSummary:
     """A run's summary from the ledger: the status of every file it recorded, the articles its
     files published and held, and the rules they were held for. already_ingested: the paths the
-    run skipped because the ledger had them unchanged."""
+    run skipped because the ledger had them unchanged. files_seen None: the files it recorded
+    (what an interrupted run is known to have seen)."""
     files = warehouse.query(
         "SELECT path, status, reason, n_published, n_quarantined FROM files WHERE run_id = ? ORDER BY path",
         [run_id],
@@ -257,7 +258,7 @@ def read_run(
     return RunSummary(
         run_id=run_id,
         warehouse=str(warehouse.root),
-        files_seen=files_seen,
+        files_seen=len(files) + len(skipped) if files_seen is None else files_seen,
         already_ingested=len(skipped),
         published_articles=int(files["n_published"].sum()),
         quarantined_articles=int(files["n_quarantined"].sum()),
@@ -276,6 +277,58 @@ def read_run(
     )
 
 
+def run_record(
+    summary: RunSummary, *, status: str, started_at: str, inputs: str, flow_run_id: str | None
+) -> RunRecord:
+    """A run's `runs` row from its summary (finished now, unless it is still running or was
+    interrupted: then its end is unknown)."""
+    return RunRecord(
+        run_id=summary.run_id,
+        flow_run_id=flow_run_id,
+        started_at=started_at,
+        finished_at=utc_now() if status == "completed" else None,
+        inputs=inputs,
+        status=status,
+        n_files=summary.files_seen,
+        n_published=summary.published_articles,
+        n_quarantined=summary.quarantined_articles,
+        n_rejected=len(summary.rejected_files),
+        n_duplicates=summary.duplicate_files,
+        seconds_read=round(summary.seconds_read, 4),
+    )
+
+
+def open_run(
+    warehouse: Warehouse, run_id: str, *, started_at: str, inputs: str, flow_run_id: str = ""
+) -> None:
+    """Start a run, under the run lock, on an initialised warehouse: finish what a stopped run
+    left in staging (Warehouse.recover_staging: committed batches archived, batches with their
+    publication written committed), record the runs still marked `running` (their process is
+    gone: we hold the lock) as `interrupted` with the counts their batches reached, and record
+    this run as `running`."""
+    warehouse.recover_staging()
+    for stopped_id, stopped_start, stopped_inputs, stopped_flow_run in warehouse.runs_with_status("running"):
+        summary = read_run(warehouse, stopped_id, files_seen=None, already_ingested=(), seconds_read=0.0)
+        warehouse.record_run(
+            run_record(
+                summary,
+                status="interrupted",
+                started_at=stopped_start,
+                inputs=stopped_inputs,
+                flow_run_id=stopped_flow_run,
+            )
+        )
+    warehouse.record_run(
+        run_record(
+            RunSummary(run_id, str(warehouse.root)),
+            status="running",
+            started_at=started_at,
+            inputs=inputs,
+            flow_run_id=flow_run_id,
+        )
+    )
+
+
 def finish_run(
     warehouse: Warehouse,
     run_id: str,
@@ -287,27 +340,15 @@ def finish_run(
     seconds_read: float = 0.0,
     flow_run_id: str = "",
 ) -> RunSummary:
-    """Record the run in `runs` with its counts from the ledger, rewrite the quality report, and
-    return the run's summary."""
+    """Record the run in `runs` as completed, with its counts from the ledger, rewrite the
+    quality report, and return the run's summary."""
     from warehouse.report import write_report
 
     summary = read_run(
         warehouse, run_id, files_seen=files_seen, already_ingested=already_ingested, seconds_read=seconds_read
     )
     warehouse.record_run(
-        RunRecord(
-            run_id=run_id,
-            flow_run_id=flow_run_id,
-            started_at=started_at,
-            finished_at=utc_now(),
-            inputs=inputs,
-            n_files=summary.files_seen,
-            n_published=summary.published_articles,
-            n_quarantined=summary.quarantined_articles,
-            n_rejected=len(summary.rejected_files),
-            n_duplicates=summary.duplicate_files,
-            seconds_read=round(summary.seconds_read, 4),
-        )
+        run_record(summary, status="completed", started_at=started_at, inputs=inputs, flow_run_id=flow_run_id)
     )
     summary.report_path = str(write_report(warehouse))
     return summary

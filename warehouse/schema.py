@@ -41,6 +41,7 @@ class Column:
     python_type: type
     nullable: bool
     doc: str
+    backfill: str | None = None  # what existing rows get when a migration adds the column
 
 
 @cache
@@ -53,7 +54,7 @@ def columns_of(table: str) -> tuple[Column, ...]:
         args = [a for a in typing.get_args(hint) if a is not type(None)]
         nullable = bool(typing.get_args(hint)) and type(None) in typing.get_args(hint)
         base = args[0] if nullable else hint
-        result.append(Column(f.name, base, nullable, f.metadata.get("doc", "")))
+        result.append(Column(f.name, base, nullable, f.metadata.get("doc", ""), f.metadata.get("backfill")))
     return tuple(result)
 
 
@@ -118,12 +119,14 @@ VIEWS: list[tuple[str, str, list[tuple[str, str]], str]] = [
 ]
 
 
-def migrations(existing: dict[str, set[str]]) -> list[str]:
+def migrations(existing: dict[str, dict[str, bool]]) -> list[str]:
     """Statements upgrading an older warehouse in place (existing: qualified table name -> its
-    columns): columns that newer records have are added (new columns are always nullable), and
-    the per-stage `batches.seconds_<stage>` columns of older versions move to stage_timings."""
+    columns -> whether nullable): columns that newer records have are added (nullable, or
+    required with their backfill value for the rows already there), columns that became
+    nullable lose NOT NULL, and the per-stage `batches.seconds_<stage>` columns of older versions
+    move to stage_timings."""
     statements = []
-    retired = sorted(c for c in existing.get("batches", set()) if c.startswith("seconds_"))
+    retired = sorted(c for c in existing.get("batches", {}) if c.startswith("seconds_"))
     if retired:
         statements.append(create_table_sql("stage_timings"))
         statements.append(
@@ -137,14 +140,29 @@ def migrations(existing: dict[str, set[str]]) -> list[str]:
         if qualified not in existing:
             continue
         for c in columns_of(table):
-            if c.name not in existing[qualified]:
-                if not c.nullable:
-                    raise ValueError(
-                        f"{qualified} lacks the required column {c.name}: the warehouse is too old to "
-                        "upgrade in place; ingest into a new warehouse directory"
-                    )
+            alter = f"ALTER TABLE {qualified} ALTER COLUMN {c.name}"
+            if c.name in existing[qualified]:
+                if c.nullable and not existing[qualified][c.name]:
+                    statements.append(f"{alter} DROP NOT NULL")
+            elif c.nullable:
                 statements.append(f"ALTER TABLE {qualified} ADD COLUMN {c.name} {_DUCKDB[c.python_type]}")
+            elif c.backfill is not None:
+                statements += [
+                    f"ALTER TABLE {qualified} ADD COLUMN {c.name} {_DUCKDB[c.python_type]} "
+                    f"DEFAULT {_sql_literal(c.backfill)}",
+                    f"{alter} SET NOT NULL",
+                    f"{alter} DROP DEFAULT",
+                ]
+            else:
+                raise ValueError(
+                    f"{qualified} lacks the required column {c.name}: the warehouse is too old to "
+                    "upgrade in place; ingest into a new warehouse directory"
+                )
     return statements
+
+
+def _sql_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def ddl() -> list[str]:

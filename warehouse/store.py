@@ -18,6 +18,7 @@ commit leaves nothing visible; leftover staging folders are removed by the next 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import time
 from collections.abc import Iterable, Iterator
@@ -31,12 +32,17 @@ import pandas as pd
 import pyarrow as pa
 
 from transforms.records import ARTICLE_TABLES, TABLES, StageTimingRecord
+from warehouse.faults import fault_point
 from warehouse.lake import Lake
 from warehouse.schema import QUARANTINE_SCHEMA, REASON_COLUMN, arrow_schema, column_names, ddl, migrations
 
 DB_FILE = "wirehouse.duckdb"
 STAGING = "staging"  # lake folders
 ARCHIVE = "batches"
+PUBLICATION = "publication"  # staging/<batch_id>/publication/: what its commit adds to the ledger
+MANIFEST = "publication.json"  # staging/<batch_id>/publication.json, written last
+# The ledger's records a batch's commit adds, besides its article rows.
+PUBLICATION_TABLES = ("files", "raw_documents", "quality_results", "line_stats", "batches", "stage_timings")
 
 
 class WarehouseError(RuntimeError):
@@ -137,18 +143,19 @@ class Warehouse:
                 time.sleep(0.2)
 
     def initialise(self) -> None:
-        """Create the folders and tables (idempotent) and drop staging left by a dead run."""
+        """Create the folders and tables (idempotent), upgrading an older warehouse in place. What a
+        stopped run left in staging/ is for recover_staging, under the run lock."""
         self.root.mkdir(parents=True, exist_ok=True)
         self.reports.mkdir(exist_ok=True)
-        self.lake.remove(STAGING)
         for folder in (STAGING, ARCHIVE):
             self.lake.makedirs(folder)
         with self.connect() as con:
-            existing: dict[str, set[str]] = {}
-            for schema, table, column in con.execute(
-                "SELECT schema_name, table_name, column_name FROM duckdb_columns() WHERE NOT internal"
+            existing: dict[str, dict[str, bool]] = {}
+            for schema, table, column, nullable in con.execute(
+                "SELECT schema_name, table_name, column_name, is_nullable FROM duckdb_columns() "
+                "WHERE NOT internal"
             ).fetchall():
-                existing.setdefault(table if schema == "main" else f"{schema}.{table}", set()).add(column)
+                existing.setdefault(table if schema == "main" else f"{schema}.{table}", {})[column] = nullable
             try:
                 upgrades = migrations(existing)
             except ValueError as exc:
@@ -254,6 +261,7 @@ class Warehouse:
             self.lake.write_table(
                 pa.Table.from_pylist(rows, schema=arrow_schema(table)), STAGING, batch_id, f"{table}.parquet"
             )
+        fault_point("staged")
         return self.lake.uri(STAGING, batch_id)
 
     def read_staged(self, batch_id: str) -> dict[str, pd.DataFrame]:
@@ -286,30 +294,95 @@ class Warehouse:
         replace: bool = False,
         timings: Iterable[StageTimingRecord] = (),
     ) -> None:
-        """Publish one audited batch atomically.
+        """Publish one audited batch atomically: its publication is written beside its staged
+        rows (stage_publication), committed in one transaction (commit_staged), and the batch's
+        files move to the archive (archive_staged). A run stopped between any two of these steps
+        is finished by the next run (recover_staging), without analysing the batch again.
 
         quarantined: article_id -> reason. Rows of those articles go to quarantine.*, the rest
         to the published tables; ledger rows, the batch row, its stage timings (with the
         publish's own, up to its commit), quality rows and the batch's line statistics (added to
-        the counts already there) in the same commit. Rows whose key already exists are skipped,
-        so a retried batch adds nothing twice. skip: article ids that go nowhere (found to be
-        duplicates at publish time). replace: the files' earlier article rows are deleted first.
+        the counts already there) in the same commit. skip: article ids that go nowhere (found
+        to be duplicates at publish time). replace: the files' earlier article rows are deleted
+        first.
         """
         started = time.perf_counter()
-        staged = self._staged_tables(batch_id)
-        reasons = pd.DataFrame(
-            {"article_id": list(quarantined), REASON_COLUMN: list(quarantined.values())}, dtype="string"
+        self.stage_publication(
+            batch_id,
+            quarantined=quarantined,
+            skip=skip,
+            replace=replace,
+            records={
+                "files": files,
+                "raw_documents": raw_documents,
+                "quality_results": quality,
+                "line_stats": line_stats,
+                "batches": [batch] if batch is not None else [],
+                "stage_timings": timings,
+            },
         )
-        skipped = pd.DataFrame({"article_id": list(skip)}, dtype="string")
+        self.commit_staged(batch_id, seconds_before=time.perf_counter() - started)
+        self.archive_staged(batch_id)
+
+    def stage_publication(
+        self,
+        batch_id: str,
+        *,
+        quarantined: dict[str, str],
+        skip: Iterable[str],
+        replace: bool,
+        records: dict[str, Iterable],
+    ) -> None:
+        """Write what the commit of a staged batch adds besides its rows (the ledger's records,
+        by table; the held and skipped article ids) under staging/<batch_id>/publication/, its
+        manifest last: a batch with a manifest can be committed by any later run."""
+        for table in PUBLICATION_TABLES:
+            rows = [asdict(r) for r in records.get(table, ())]
+            self.lake.write_table(
+                pa.Table.from_pylist(rows, schema=arrow_schema(table)),
+                STAGING,
+                batch_id,
+                PUBLICATION,
+                f"{table}.parquet",
+            )
+        decisions = pa.table(
+            {
+                "article_id": pa.array([*quarantined, *skip], pa.string()),
+                REASON_COLUMN: pa.array([*quarantined.values(), *[None for _ in skip]], pa.string()),
+            }
+        )
+        self.lake.write_table(decisions, STAGING, batch_id, PUBLICATION, "held.parquet")
+        self.lake.write_bytes(json.dumps({"replace": replace}).encode(), STAGING, batch_id, MANIFEST)
+
+    def commit_staged(self, batch_id: str, seconds_before: float = 0.0) -> None:
+        """Commit a staged batch with its publication (stage_publication) in one transaction;
+        nothing when its batch row exists already (committed before a crash or a retry), so no
+        count is ever added twice. seconds_before: the publish's time before this call."""
+        started = time.perf_counter()
+        manifest = json.loads(self.lake.read_bytes(STAGING, batch_id, MANIFEST))
+        staged = self._staged_tables(batch_id)
+        records = {
+            t: self.lake.read_table(STAGING, batch_id, PUBLICATION, f"{t}.parquet")
+            for t in PUBLICATION_TABLES
+        }
+        held = self.lake.read_table(STAGING, batch_id, PUBLICATION, "held.parquet").to_pandas()
+        reasons = held[held[REASON_COLUMN].notna()].astype("string")
+        skipped = held[held[REASON_COLUMN].isna()][["article_id"]].astype("string")
         with self.connect() as con:
+            if con.execute("SELECT count(*) FROM batches WHERE batch_id = ?", [batch_id]).fetchall() != [
+                (0,)
+            ]:
+                return
             con.register("quarantined_articles", reasons)
             con.register("skipped_articles", skipped)
             for table, arrow in staged.items():
                 con.register(f"staged_{table}", arrow)
             con.execute("BEGIN TRANSACTION")
             try:
-                if replace:
-                    self._delete_file_rows(con, [r.file_id for r in files])
+                if manifest["replace"]:
+                    self._delete_file_rows(
+                        con, [str(f) for f in records["files"].column("file_id").to_pylist()]
+                    )
                 for table in ARTICLE_TABLES:
                     cols = ", ".join(column_names(table))
                     source = f"staged_{table}"
@@ -323,10 +396,10 @@ class Warehouse:
                         f"SELECT s.*, q.{REASON_COLUMN} FROM (SELECT {cols} FROM {source}) s "
                         f"JOIN quarantined_articles q USING (article_id)"
                     )
-                self._insert_records(
+                self._insert_table(
                     con,
                     "files",
-                    files,
+                    records["files"],
                     on_conflict=(
                         "ON CONFLICT (file_id, path) DO UPDATE SET status = EXCLUDED.status, "
                         "reason = EXCLUDED.reason, "
@@ -334,25 +407,26 @@ class Warehouse:
                         "n_quarantined = EXCLUDED.n_quarantined, n_duplicates = EXCLUDED.n_duplicates, "
                         "run_id = EXCLUDED.run_id, batch_id = EXCLUDED.batch_id"
                     )
-                    if replace
+                    if manifest["replace"]
                     else "",
                 )
-                self._insert_records(con, "raw_documents", raw_documents)
-                self._insert_records(con, "quality_results", quality)
-                self._insert_records(
+                for table in ("raw_documents", "quality_results", "batches", "stage_timings"):
+                    self._insert_table(con, table, records[table])
+                self._insert_table(
                     con,
                     "line_stats",
-                    line_stats,
+                    records["line_stats"],
                     on_conflict=(
                         "ON CONFLICT (source, line_key) DO UPDATE SET n_articles = n_articles + "
                         "EXCLUDED.n_articles"
                     ),
                 )
-                self._insert_records(con, "batches", [batch] if batch is not None else [])
-                publish_time = StageTimingRecord(batch_id, "publish", round(time.perf_counter() - started, 4))
-                self._insert_records(con, "stage_timings", [*timings, publish_time])  # last: up to the commit
+                seconds = round(seconds_before + time.perf_counter() - started, 4)
+                # Last: the publish's time up to its commit.
+                self._insert_records(con, "stage_timings", [StageTimingRecord(batch_id, "publish", seconds)])
+                fault_point("commit")
                 con.execute("COMMIT")
-            except Exception:
+            except BaseException:
                 con.execute("ROLLBACK")
                 raise
             finally:
@@ -360,7 +434,39 @@ class Warehouse:
                 con.unregister("skipped_articles")
                 for table in staged:
                     con.unregister(f"staged_{table}")
+        fault_point("committed")
+
+    def archive_staged(self, batch_id: str) -> None:
+        """Move a committed batch's Parquet files from staging/ to batches/ (the archive)."""
         self.lake.move((STAGING, batch_id), (ARCHIVE, batch_id))
+        fault_point("archived")
+
+    def recover_staging(self) -> list[str]:
+        """Finish what a stopped run left in staging/: a committed batch is moved to the archive
+        (never deleted), a batch with its publication written is committed and archived (returned,
+        in order: the batches this call published), anything else (a batch stopped before its
+        audit finished) is removed, and its files are read again by the run as new."""
+        staged = sorted(self.lake.list(STAGING))
+        if not staged:
+            return []
+        with self.connect() as con:
+            committed = {
+                r[0]
+                for r in con.execute(
+                    "SELECT batch_id FROM batches WHERE batch_id IN (SELECT unnest(?))", [staged]
+                ).fetchall()
+            }
+        published = []
+        for batch_id in staged:
+            if batch_id in committed:
+                self.archive_staged(batch_id)
+            elif self.lake.exists(STAGING, batch_id, MANIFEST):
+                self.commit_staged(batch_id)
+                self.archive_staged(batch_id)
+                published.append(batch_id)
+            else:
+                self.lake.remove(STAGING, batch_id)
+        return published
 
     @staticmethod
     def _delete_file_rows(con: duckdb.DuckDBPyConnection, file_ids: list[str]) -> None:
@@ -386,19 +492,38 @@ class Warehouse:
         with self.connect() as con:
             self._insert_records(con, "files", files)
 
-    def record_run(self, run) -> None:
+    def runs_with_status(self, status: str) -> list[tuple[str, str, str, str | None]]:
+        """(run_id, started_at, inputs, flow_run_id) of the runs with this status."""
         with self.connect() as con:
-            self._insert_records(con, "runs", [run])
+            return con.execute(
+                "SELECT run_id, started_at, inputs, flow_run_id FROM runs WHERE status = ? ORDER BY run_id",
+                [status],
+            ).fetchall()
 
-    @staticmethod
+    def record_run(self, run) -> None:
+        """Insert or update a run's `runs` row."""
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in column_names("runs") if c != "run_id")
+        with self.connect() as con:
+            self._insert_records(
+                con, "runs", [run], on_conflict=f"ON CONFLICT (run_id) DO UPDATE SET {updates}"
+            )
+
+    @classmethod
     def _insert_records(
-        con: duckdb.DuckDBPyConnection, table: str, records: Iterable, on_conflict: str = ""
+        cls, con: duckdb.DuckDBPyConnection, table: str, records: Iterable, on_conflict: str = ""
     ) -> None:
         """Insert records; rows whose key exists are skipped, or handled by `on_conflict`."""
         rows = [asdict(r) for r in records]
-        if not rows:
+        if rows:
+            cls._insert_table(con, table, pa.Table.from_pylist(rows, schema=arrow_schema(table)), on_conflict)
+
+    @staticmethod
+    def _insert_table(
+        con: duckdb.DuckDBPyConnection, table: str, frame: pa.Table, on_conflict: str = ""
+    ) -> None:
+        """Insert an Arrow table of a table's records (as _insert_records)."""
+        if frame.num_rows == 0:
             return
-        frame = pa.Table.from_pylist(rows, schema=arrow_schema(table))
         con.register("incoming_rows", frame)
         try:
             cols = ", ".join(column_names(table))

@@ -71,3 +71,42 @@ def test_a_published_batch_and_the_run_counts_read_back_from_the_ledger(tmp_path
     assert finished.report_path.endswith("quality.html")
     assert wh.query("select n_files, n_published, n_quarantined, n_rejected, n_duplicates, seconds_read from runs"
                     ).values.tolist() == [[7, 1, 1, 2, 1, 0.5]]
+
+
+def test_a_run_left_running_is_recorded_as_interrupted_with_what_its_batches_reached(tmp_path):
+    from warehouse.ledger import open_run
+
+    wh = Warehouse(tmp_path / "wh")
+    wh.initialise()
+    open_run(wh, "r1", started_at="t0", inputs="/in")
+    assert wh.query("select run_id, status, finished_at from runs").values.tolist() == [["r1", "running", None]]
+    # r1 published one batch (a file with one article) and its process died.
+    wh.stage("r1-b0001", {"articles": [article("A", "a" * 64, "kept")]})
+    publisher = Publisher(wh, "r1", set())
+    outcome = BatchOutcome("r1-b0001", {"A": "/in/a.txt"}, {"A": "sha-kept"}, {}, {}, {}, {})
+    publisher.publish([ParsedFile("/in/a.txt", "a" * 64, 10, "text", [RawDocument(0, "text", "x")])], outcome,
+                      started_at="t0", seconds={})
+    open_run(wh, "r2", started_at="t1", inputs="/in")
+    runs = wh.query("select run_id, status, finished_at, n_files, n_published from runs order by run_id")
+    assert rows(runs) == [["r1", "interrupted", None, 1, 1], ["r2", "running", None, 0, 0]]
+    finish_run(wh, "r2", started_at="t1", inputs="/in", files_seen=1, already_ingested=["/in/a.txt"])
+    status = wh.query("select run_id, status, finished_at is not null as ended from runs order by run_id")
+    assert status.values.tolist() == [["r1", "interrupted", False], ["r2", "completed", True]]
+
+
+def test_an_older_warehouse_gets_run_statuses_in_place(tmp_path):
+    import duckdb
+
+    wh = Warehouse(tmp_path / "wh")
+    wh.root.mkdir()
+    with duckdb.connect(str(wh.db_path)) as con:  # the runs table as versions before run statuses made it
+        con.execute("""CREATE TABLE runs (run_id VARCHAR NOT NULL, flow_run_id VARCHAR, started_at VARCHAR NOT NULL,
+                       finished_at VARCHAR NOT NULL, inputs VARCHAR NOT NULL, n_files BIGINT NOT NULL,
+                       n_published BIGINT NOT NULL, n_quarantined BIGINT NOT NULL, n_rejected BIGINT NOT NULL,
+                       n_duplicates BIGINT NOT NULL, seconds_read DOUBLE, PRIMARY KEY (run_id))""")
+        con.execute("INSERT INTO runs VALUES ('old', NULL, 't0', 't1', '/in', 3, 2, 1, 0, 0, 0.5)")
+    wh.initialise()
+    assert wh.query("select run_id, status, finished_at from runs").values.tolist() == [["old", "completed", "t1"]]
+    columns = wh.query("select column_name, is_nullable from duckdb_columns() where table_name = 'runs' "
+                       "and column_name in ('status', 'finished_at') order by 1").values.tolist()
+    assert columns == [["finished_at", True], ["status", False]]

@@ -61,24 +61,63 @@ def test_publish_splits_published_and_quarantined_rows(warehouse):
                      else ["reports", "wirehouse.duckdb"])
 
 
-def test_failed_publish_leaves_nothing_visible(warehouse, monkeypatch):
+@pytest.fixture
+def fault(monkeypatch):
+    """Inject a fault (warehouse.faults) in this process: fault("commit=enospc")."""
+    from warehouse import faults
+
+    faults.reset()
+    yield lambda spec: monkeypatch.setenv(faults.ENV, spec)
+    faults.reset()
+
+
+def test_a_publish_stopped_inside_its_commit_leaves_nothing_visible_and_the_next_run_commits_it(
+    warehouse, fault
+):
     warehouse.stage("b1", {"articles": [article("a1", "Body.")]})
-
-    def boom(con, table, records, **kwargs):
-        if table == "batches":
-            raise RuntimeError("disk full")
-        return original(con, table, records, **kwargs)
-
-    original = Warehouse._insert_records
-    monkeypatch.setattr(Warehouse, "_insert_records", staticmethod(boom))
-    with pytest.raises(RuntimeError, match="disk full"):
+    fault("commit=enospc")
+    with pytest.raises(OSError, match="No space left on device"):
         warehouse.publish("b1", {}, [file_row("/in/a.txt")], batch_row(), [])
     counts = warehouse.table_counts()
     assert counts["articles"] == 0 and counts["files"] == 0 and counts["batches"] == 0
-    # The staged files stay for inspection; the next run's initialise() clears them.
-    assert warehouse.lake.exists("staging", "b1")
-    warehouse.initialise()
-    assert not warehouse.lake.exists("staging", "b1")
+    # The batch and its publication stay staged; the next run commits them without analysis.
+    assert warehouse.lake.exists("staging", "b1", "publication.json")
+    fault("")
+    assert warehouse.recover_staging() == ["b1"]
+    counts = warehouse.table_counts()
+    assert (counts["articles"], counts["files"], counts["batches"], counts["stage_timings"]) == (1, 1, 1, 1)
+    assert warehouse.lake.list("staging") == []
+    assert warehouse.lake.exists("batches", "b1", "articles.parquet")
+
+
+def test_a_batch_committed_but_not_archived_is_archived_by_the_next_run_not_deleted(warehouse, fault):
+    from transforms.records import LineStatRecord
+
+    warehouse.stage("b1", {"articles": [article("a1", "Body.")]})
+    fault("committed=eacces")
+    stats = [LineStatRecord("ledger.example", "follow us", 2, "Follow us")]
+    with pytest.raises(PermissionError):
+        warehouse.publish("b1", {}, [file_row("/in/a.txt")], batch_row(), [], stats)
+    assert warehouse.table_counts()["articles"] == 1
+    assert not warehouse.lake.exists("batches", "b1")
+    fault("")
+    assert warehouse.recover_staging() == []  # nothing to commit: only the move was left
+    assert warehouse.lake.read_table("batches", "b1", "articles.parquet").num_rows == 1
+    assert warehouse.lake.list("staging") == []
+    # Committing the same batch again adds nothing, not even to the line counts.
+    warehouse.stage("b1", {"articles": [article("a1", "Body.")]})
+    warehouse.publish("b1", {}, [file_row("/in/a.txt")], batch_row(), [], stats)
+    assert warehouse.line_counts(["ledger.example"]) == {("ledger.example", "follow us"): 2}
+
+
+def test_a_batch_stopped_before_its_publication_was_written_is_removed(warehouse, fault):
+    fault("staged=enospc")
+    with pytest.raises(OSError):
+        warehouse.stage("b1", {"articles": [article("a1", "Body.")]})
+    assert warehouse.lake.exists("staging", "b1", "articles.parquet")
+    assert warehouse.recover_staging() == []
+    assert warehouse.lake.list("staging") == []
+    assert warehouse.table_counts()["articles"] == 0
 
 
 def test_republishing_the_same_rows_adds_nothing(warehouse):
