@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from contextlib import ExitStack
 from enum import StrEnum
@@ -39,6 +40,15 @@ def _start() -> None:
     from flows.prefect_env import apply_quiet_defaults
 
     apply_quiet_defaults()
+    # What the warehouse has to tell while it works (waiting for a reader, a batch left staged):
+    # one plain line each on stderr.
+    notes = logging.getLogger("wirehouse")
+    if not notes.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("note: %(message)s"))
+        notes.addHandler(handler)
+        notes.setLevel(logging.INFO)
+        notes.propagate = False
 
 
 def _settings(warehouse: Path | None, lake: str | None = None) -> Settings:
@@ -208,6 +218,12 @@ def _print_summary(summary, settings: Settings) -> None:
     out.print(f"  files rejected:        {len(summary.rejected_files)}")
     for path, reason in sorted(summary.rejected_files.items()):
         out.print(f"      {path}: {reason}", highlight=False, markup=False)
+    if summary.deferred_batches:
+        out.print(
+            f"  batches left staged:   {len(summary.deferred_batches)} (readers held the warehouse; "
+            "the next run publishes them without analysing them again)",
+            highlight=False,
+        )
     out.print(f"  quotes published:      {quotes}")
     if len(speakers):
         out.print(

@@ -56,6 +56,7 @@ def ingest(
             already_ingested=scanned.already_ingested,
             seconds_read=scanned.seconds,
             flow_run_id=_flow_run_id(),
+            deferred_batches=publisher.deferred,
         )
 
 
@@ -94,6 +95,7 @@ def reprocess(settings: Settings | None = None, since: str | None = None) -> Run
             inputs=inputs,
             files_seen=n_files,
             flow_run_id=_flow_run_id(),
+            deferred_batches=publisher.deferred,
         )
 
 

@@ -49,8 +49,15 @@ class Settings(BaseSettings):
     lock_wait_seconds: float = Field(
         default=10.0,
         ge=0,
-        description="How long `wirehouse sql` waits for a writer, and a publish for readers, "
-        "to release the DuckDB file.",
+        description="How long a reader (`wirehouse sql`, `report`, `quarantine`) waits for a "
+        "writer to release the DuckDB file.",
+    )
+    publish_wait_seconds: float = Field(
+        default=120.0,
+        ge=0,
+        description="How long a run waits for readers to release the DuckDB file before each "
+        "write; a batch whose commit still finds it held stays staged, whole, and the next run "
+        "publishes it without analysing it again.",
     )
     languages: list[str] = Field(
         default=["en"],

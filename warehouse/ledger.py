@@ -29,7 +29,7 @@ from transforms.records import (
     StageTimingRecord,
 )
 from warehouse.schema import QUARANTINE_SCHEMA, REASON_COLUMN
-from warehouse.store import Warehouse
+from warehouse.store import PublishDeferred, Warehouse, log
 
 
 def utc_now() -> str:
@@ -159,6 +159,7 @@ class Publisher:
         self.run_id = run_id
         self.known_contents = known_contents
         self.replace = replace
+        self.deferred: list[str] = []  # batches left staged, whole, for the next run to commit
 
     def record_unbatched(self, files: list[ParsedFile]) -> None:
         """Ledger rows for files that reach no batch (rejected or duplicate), in one commit."""
@@ -202,18 +203,22 @@ class Publisher:
         ]
         timings = [StageTimingRecord(outcome.batch_id, stage, round(s, 4)) for stage, s in seconds.items()]
         line_stats = line_stat_records(count_article_lines(outcome.article_lines, skipped))
-        self.warehouse.publish(
-            outcome.batch_id,
-            quarantined,
-            records,
-            batch,
-            quality,
-            [] if self.replace else line_stats,
-            skip=skipped,
-            raw_documents=raw_document_records(files),
-            replace=self.replace,
-            timings=timings,
-        )
+        try:
+            self.warehouse.publish(
+                outcome.batch_id,
+                quarantined,
+                records,
+                batch,
+                quality,
+                [] if self.replace else line_stats,
+                skip=skipped,
+                raw_documents=raw_document_records(files),
+                replace=self.replace,
+                timings=timings,
+            )
+        except PublishDeferred as exc:
+            log.warning("%s", exc)
+            self.deferred.append(outcome.batch_id)
         self.known_contents.update(outcome.contents.values())
 
 
@@ -233,6 +238,7 @@ class RunSummary:
     file_status: dict[str, str] = field(default_factory=dict)  # path -> status
     report_path: str = ""
     seconds_read: float = 0.0  # the run's first reading of its inputs (RunRecord.seconds_read)
+    deferred_batches: list[str] = field(default_factory=list)  # staged for the next run (readers)
 
 
 def read_run(
@@ -277,18 +283,27 @@ def read_run(
     )
 
 
-def run_record(
-    summary: RunSummary, *, status: str, started_at: str, inputs: str, flow_run_id: str | None
-) -> RunRecord:
-    """A run's `runs` row from its summary (finished now, unless it is still running or was
-    interrupted: then its end is unknown)."""
+def _run_row(run_id: str, *, started_at: str, inputs: str, flow_run_id: str, status: str) -> RunRecord:
+    """A `runs` row without counts yet (with_counts adds them); completed: finished now."""
     return RunRecord(
-        run_id=summary.run_id,
+        run_id=run_id,
         flow_run_id=flow_run_id,
         started_at=started_at,
         finished_at=utc_now() if status == "completed" else None,
         inputs=inputs,
         status=status,
+        n_files=0,
+        n_published=0,
+        n_quarantined=0,
+        n_rejected=0,
+        n_duplicates=0,
+    )
+
+
+def with_counts(run: RunRecord, summary: RunSummary) -> RunRecord:
+    """A `runs` row with the counts of the run's summary (read from the ledger)."""
+    return replace(
+        run,
         n_files=summary.files_seen,
         n_published=summary.published_articles,
         n_quarantined=summary.quarantined_articles,
@@ -303,29 +318,23 @@ def open_run(
 ) -> None:
     """Start a run, under the run lock, on an initialised warehouse: finish what a stopped run
     left in staging (Warehouse.recover_staging: committed batches archived, batches with their
-    publication written committed), record the runs still marked `running` (their process is
-    gone: we hold the lock) as `interrupted` with the counts their batches reached, and record
-    this run as `running`."""
-    warehouse.recover_staging()
-    for stopped_id, stopped_start, stopped_inputs, stopped_flow_run in warehouse.runs_with_status("running"):
-        summary = read_run(warehouse, stopped_id, files_seen=None, already_ingested=(), seconds_read=0.0)
-        warehouse.record_run(
-            run_record(
-                summary,
-                status="interrupted",
-                started_at=stopped_start,
-                inputs=stopped_inputs,
-                flow_run_id=stopped_flow_run,
+    publication written committed, their runs' counts brought up to date), record the runs
+    still marked `running` (their process is gone: we hold the lock) as `interrupted` with the
+    counts their batches reached, and record this run as `running`."""
+    recovered = warehouse.recover_staging()
+    for run in warehouse.run_records(batch_ids=recovered):
+        if run.status != "running":
+            counted = read_run(
+                warehouse, run.run_id, files_seen=run.n_files, already_ingested=(), seconds_read=0.0
             )
+            warehouse.record_run(replace(with_counts(run, counted), seconds_read=run.seconds_read))
+    for run in warehouse.run_records(status="running"):
+        counted = read_run(warehouse, run.run_id, files_seen=None, already_ingested=(), seconds_read=0.0)
+        warehouse.record_run(
+            replace(with_counts(run, counted), status="interrupted", seconds_read=run.seconds_read)
         )
     warehouse.record_run(
-        run_record(
-            RunSummary(run_id, str(warehouse.root)),
-            status="running",
-            started_at=started_at,
-            inputs=inputs,
-            flow_run_id=flow_run_id,
-        )
+        _run_row(run_id, started_at=started_at, inputs=inputs, flow_run_id=flow_run_id, status="running")
     )
 
 
@@ -339,16 +348,24 @@ def finish_run(
     already_ingested: Iterable[str] = (),
     seconds_read: float = 0.0,
     flow_run_id: str = "",
+    deferred_batches: Iterable[str] = (),
 ) -> RunSummary:
     """Record the run in `runs` as completed, with its counts from the ledger, rewrite the
-    quality report, and return the run's summary."""
+    quality report, and return the run's summary. deferred_batches: batches left staged for the
+    next run (Publisher.deferred); their articles are counted when they are committed."""
     from warehouse.report import write_report
 
     summary = read_run(
         warehouse, run_id, files_seen=files_seen, already_ingested=already_ingested, seconds_read=seconds_read
     )
     warehouse.record_run(
-        run_record(summary, status="completed", started_at=started_at, inputs=inputs, flow_run_id=flow_run_id)
+        with_counts(
+            _run_row(
+                run_id, started_at=started_at, inputs=inputs, flow_run_id=flow_run_id, status="completed"
+            ),
+            summary,
+        )
     )
     summary.report_path = str(write_report(warehouse))
+    summary.deferred_batches = list(deferred_batches)
     return summary

@@ -7,6 +7,8 @@ Policy forbids scripts outright.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -61,7 +63,16 @@ def write_report(warehouse: Warehouse) -> Path:
     html = _env.get_template("report.html").render(**report_context(warehouse))
     warehouse.reports.mkdir(parents=True, exist_ok=True)
     path = warehouse.reports / REPORT_NAME
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(path)
+    # A temporary file of its own (reports may be written by several commands at once), renamed
+    # over the report: a reader sees the old report or the new one, never half of one.
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=warehouse.reports, prefix=".quality-", suffix=".tmp", delete=False
+    ) as tmp:
+        tmp.write(html)
+    try:
+        os.chmod(tmp.name, 0o644)
+        os.replace(tmp.name, path)
+    except BaseException:
+        Path(tmp.name).unlink(missing_ok=True)
+        raise
     return path

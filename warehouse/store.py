@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import time
 from collections.abc import Iterable, Iterator
@@ -31,7 +32,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from transforms.records import ARTICLE_TABLES, TABLES, StageTimingRecord
+from transforms.records import ARTICLE_TABLES, TABLES, RunRecord, StageTimingRecord
 from warehouse.faults import fault_point
 from warehouse.lake import Lake
 from warehouse.schema import QUARANTINE_SCHEMA, REASON_COLUMN, arrow_schema, column_names, ddl, migrations
@@ -53,6 +54,37 @@ class WarehouseLocked(WarehouseError):
     pass
 
 
+class PublishDeferred(WarehouseError):
+    """Readers held the DuckDB file too long: the batch stays staged with its publication."""
+
+    def __init__(self, batch_id: str, why: str):
+        super().__init__(f"batch {batch_id} stays staged for the next run to publish: {why}")
+        self.batch_id = batch_id
+
+
+log = logging.getLogger("wirehouse")
+
+
+def lock_holder(message: str) -> str:
+    """'pid 1234 (wirehouse sql select ...)' from DuckDB's lock conflict message, naming the
+    process by its command line where the system shows it."""
+    if "(PID" not in message:
+        return "another process"
+    pid = message.split("(PID")[-1].split(")")[0].strip()
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return f"pid {pid}"
+    words = [a.decode(errors="replace") for a in argv if a]
+    if len(words) >= 3 and words[1:3] == ["-m", "flows.cli"]:  # python -m flows.cli ... is `wirehouse`
+        words = ["wirehouse", *words[3:]]
+    elif words:
+        words[0] = Path(words[0]).name
+    command = " ".join(words)
+    command = command if len(command) <= 80 else command[:79] + "…"
+    return f"pid {pid} ({command})" if command else f"pid {pid}"
+
+
 class WarehouseSettings(Protocol):
     """What a Warehouse is built from (flows.settings.Settings has it)."""
 
@@ -61,6 +93,8 @@ class WarehouseSettings(Protocol):
     @property
     def lock_wait_seconds(self) -> float: ...
     @property
+    def publish_wait_seconds(self) -> float: ...
+    @property
     def lake(self) -> str | None: ...
 
 
@@ -68,14 +102,24 @@ class Warehouse:
     @classmethod
     def from_settings(cls, settings: WarehouseSettings) -> Warehouse:
         """The warehouse a run, a command or a worker uses: every caller builds it here."""
-        return cls(settings.warehouse_dir, settings.lock_wait_seconds, settings.lake)
+        return cls(
+            settings.warehouse_dir, settings.lock_wait_seconds, settings.lake, settings.publish_wait_seconds
+        )
 
-    def __init__(self, root: Path, lock_wait_seconds: float = 10.0, lake: str | None = None):
-        """lock_wait_seconds: how long a write connection waits while readers (e.g. `wirehouse
-        sql`) hold the DuckDB file before giving up with WarehouseLocked. lake: where batches are
-        staged and archived (a folder or fsspec URL; default the warehouse directory)."""
+    def __init__(
+        self,
+        root: Path,
+        lock_wait_seconds: float = 10.0,
+        lake: str | None = None,
+        write_wait_seconds: float = 120.0,
+    ):
+        """lock_wait_seconds: how long a reader waits while a writer holds the DuckDB file;
+        write_wait_seconds: how long a writer waits for readers (e.g. `wirehouse sql`); then
+        WarehouseLocked. lake: where batches are staged and archived (a folder or fsspec URL;
+        default the warehouse directory)."""
         self.root = Path(root)
         self.lock_wait_seconds = lock_wait_seconds
+        self.write_wait_seconds = write_wait_seconds
         self.db_path = self.root / DB_FILE
         try:
             self.lake = Lake(lake or self.root)
@@ -119,27 +163,29 @@ class Warehouse:
     def connect(
         self, read_only: bool = False, wait_seconds: float | None = None
     ) -> duckdb.DuckDBPyConnection:
-        """A DuckDB connection; retries while another process holds the file (up to wait_seconds,
-        by default lock_wait_seconds, for readers and writers alike), then a clear error."""
+        """A DuckDB connection; while another process holds the file it says so once (the
+        `wirehouse` logger) and retries, up to wait_seconds (by default lock_wait_seconds for a
+        reader, write_wait_seconds for a writer), then raises WarehouseLocked naming the holder."""
         if wait_seconds is None:
-            wait_seconds = self.lock_wait_seconds
+            wait_seconds = self.lock_wait_seconds if read_only else self.write_wait_seconds
         if read_only and not self.db_path.exists():
             raise WarehouseError(f"no warehouse at {self.root} (run `wirehouse run PATH` first)")
         deadline = time.monotonic() + wait_seconds
+        told = False
         while True:
             try:
                 return duckdb.connect(str(self.db_path), read_only=read_only)
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
                     raise WarehouseError(f"cannot open {self.db_path}: {exc}") from None
+                holder = lock_holder(str(exc))
                 if time.monotonic() >= deadline:
-                    holder = (
-                        str(exc).split("(PID")[-1].split(")")[0].strip() if "(PID" in str(exc) else "unknown"
-                    )
                     raise WarehouseLocked(
-                        f"warehouse {self.db_path} is being written by another process (pid "
-                        f"{holder}); try again shortly"
+                        f"{self.db_path} is held by {holder} (waited {wait_seconds:g} s)"
                     ) from None
+                if not told and wait_seconds >= 1:
+                    log.warning("waiting up to %g s for %s to release %s", wait_seconds, holder, self.db_path)
+                    told = True
                 time.sleep(0.2)
 
     def initialise(self) -> None:
@@ -304,7 +350,8 @@ class Warehouse:
         publish's own, up to its commit), quality rows and the batch's line statistics (added to
         the counts already there) in the same commit. skip: article ids that go nowhere (found
         to be duplicates at publish time). replace: the files' earlier article rows are deleted
-        first.
+        first. Readers holding the DuckDB file longer than write_wait_seconds raise
+        PublishDeferred: the batch stays staged, whole, and the next run commits it.
         """
         started = time.perf_counter()
         self.stage_publication(
@@ -321,7 +368,10 @@ class Warehouse:
                 "stage_timings": timings,
             },
         )
-        self.commit_staged(batch_id, seconds_before=time.perf_counter() - started)
+        try:
+            self.commit_staged(batch_id, seconds_before=time.perf_counter() - started)
+        except WarehouseLocked as exc:
+            raise PublishDeferred(batch_id, str(exc)) from None
         self.archive_staged(batch_id)
 
     def stage_publication(
@@ -492,13 +542,24 @@ class Warehouse:
         with self.connect() as con:
             self._insert_records(con, "files", files)
 
-    def runs_with_status(self, status: str) -> list[tuple[str, str, str, str | None]]:
-        """(run_id, started_at, inputs, flow_run_id) of the runs with this status."""
+    def run_records(
+        self, *, status: str | None = None, batch_ids: Iterable[str] | None = None
+    ) -> list[RunRecord]:
+        """`runs` rows with this status, or of the runs these batches belong to."""
+        params: list[object]
+        if status is not None:
+            condition, params = "status = ?", [status]
+        else:
+            condition, params = (
+                "run_id IN (SELECT run_id FROM batches WHERE batch_id IN (SELECT unnest(?)))",
+                [list(batch_ids or [])],
+            )
         with self.connect() as con:
-            return con.execute(
-                "SELECT run_id, started_at, inputs, flow_run_id FROM runs WHERE status = ? ORDER BY run_id",
-                [status],
-            ).fetchall()
+            cols = column_names("runs")
+            rows = con.execute(
+                f"SELECT {', '.join(cols)} FROM runs WHERE {condition} ORDER BY run_id", params
+            )
+            return [RunRecord(**dict(zip(cols, row, strict=True))) for row in rows.fetchall()]
 
     def record_run(self, run) -> None:
         """Insert or update a run's `runs` row."""

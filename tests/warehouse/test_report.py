@@ -25,3 +25,15 @@ def test_report_escapes_scraped_text(tmp_path):
     assert "<script" not in html.lower()
     assert html.count("&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt;") == 3  # title, body snippet, quotation
     assert "quotes.speaker_not_null" in html
+
+
+def test_reports_written_at_once_each_use_their_own_temporary_file(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    wh = Warehouse(tmp_path / "wh")
+    wh.initialise()
+    with ThreadPoolExecutor(8) as pool:
+        paths = list(pool.map(lambda _: write_report(wh), range(32)))
+    assert set(paths) == {wh.reports / "quality.html"}
+    assert sorted(p.name for p in wh.reports.iterdir()) == ["quality.html"]  # no temporary file left
+    assert "</html>" in paths[0].read_text(encoding="utf-8")

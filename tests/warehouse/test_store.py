@@ -267,6 +267,56 @@ def test_readers_built_from_settings_wait_for_a_writer(tmp_path):
     holder.wait(timeout=30)
     impatient = Warehouse.from_settings(settings.model_copy(update={"lock_wait_seconds": 0}))
     holder = hold_for(wh.db_path, 3)
-    with pytest.raises(WarehouseLocked, match=r"being written by another process \(pid \d+\)"):
+    with pytest.raises(WarehouseLocked, match=r"is held by pid \d+ \(python -c import duckdb, sys, time;"):
         impatient.query("SELECT 1")
     holder.wait(timeout=30)
+
+
+def hold_for_reading(path: Path, seconds: float):
+    """Another process reading the DuckDB file for a while (a long `wirehouse sql`)."""
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; con = duckdb.connect(sys.argv[1], read_only=True); print('held', flush=True); "
+         "time.sleep(float(sys.argv[2])); con.close()", str(path), str(seconds)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+@pytest.mark.e2e  # a second process holds the DuckDB file
+def test_a_publish_that_readers_hold_up_stays_staged_and_the_next_run_commits_it(tmp_path, caplog):
+    from transforms.ingest import ParsedFile
+    from transforms.parse import RawDocument
+    from warehouse.ledger import BatchOutcome, Publisher, open_run
+
+    wh = Warehouse(tmp_path / "wh", write_wait_seconds=1)
+    wh.initialise()
+    open_run(wh, "r1", started_at="t0", inputs="/in")
+    wh.stage("r1-b0001", {"articles": [article("a1", "Body.")]})
+    publisher = Publisher(wh, "r1", set())
+    outcome = BatchOutcome("r1-b0001", {"a1": "/in/a1.txt"}, {"a1": "ca1"}, {}, {}, {}, {})
+    files = [ParsedFile("/in/a1.txt", "f" * 64, 10, "text", [RawDocument(0, "text", "Body.")])]
+    reader = hold_for_reading(wh.db_path, 4)
+    with caplog.at_level("INFO", logger="wirehouse"):
+        publisher.publish(files, outcome, started_at="t0", seconds={"nlp": 1.0})
+    assert publisher.deferred == ["r1-b0001"]
+    notes = [r.getMessage() for r in caplog.records]
+    assert notes[0].startswith("waiting up to 1 s for pid ") and "(python -c import duckdb" in notes[0]
+    assert notes[-1].startswith("batch r1-b0001 stays staged for the next run to publish: ")
+    assert publisher.known_contents == {"ca1"}  # later batches of the run see its bodies
+    reader.wait(timeout=30)
+    assert wh.table_counts()["articles"] == 0 and wh.lake.exists("staging", "r1-b0001", "publication.json")
+    from warehouse.ledger import finish_run  # the run finishes with the batch staged
+
+    finish_run(wh, "r1", started_at="t0", inputs="/in", files_seen=1, deferred_batches=publisher.deferred)
+    assert wh.query("select n_published from runs").n_published.tolist() == [0]
+    open_run(wh, "r2", started_at="t1", inputs="/in")
+    assert wh.query("select article_id from articles").article_id.tolist() == ["a1"]
+    assert wh.query("select path, status, run_id from files").values.tolist() == [["/in/a1.txt", "published", "r1"]]
+    runs = wh.query("select run_id, status, n_published from runs order by run_id").values.tolist()
+    assert runs == [["r1", "completed", 1], ["r2", "running", 0]]
+    assert wh.lake.list("staging") == [] and wh.lake.exists("batches", "r1-b0001", "articles.parquet")
