@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from contextlib import ExitStack
 from enum import StrEnum
@@ -89,7 +90,7 @@ def run(
     Exits 0 when the run completed, also when articles were quarantined or files rejected.
     """
     settings = _settings(warehouse, lake)
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [str(p) for p in paths if not os.path.lexists(p)]  # a broken link is rejected, not missing
     if missing:
         _fail(f"no such file or folder: {missing[0]}")
     from flows.summary import unchanged_run

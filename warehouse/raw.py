@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,17 +27,22 @@ def discover_with_stats(paths: list[Path]) -> dict[str, tuple[int, int] | None]:
     README.md are skipped), sorted, de-duplicated, by real path, as path -> (size in bytes, mtime
     in ns) from the same directory scan (None when a file cannot be stat'ed: reading it reports
     the error). One scandir per folder and one stat per file: a rerun over 20,000 files costs a
-    fraction of a second here. Raises FileNotFoundError naming the first missing path."""
+    fraction of a second here.
+
+    Every entry is accounted for: named pipes, sockets, devices, broken links and symlink loops
+    are listed too (by their own path, with the link's or entry's own mtime and size 0), and
+    read_input rejects them with the reason, so each gets a ledger row and a rerun skips it while
+    it stays as it is. Raises FileNotFoundError naming the first missing path."""
     found: dict[str, tuple[int, int] | None] = {}
     for given in paths:
         path = Path(given).expanduser()
-        if not path.exists():
+        if not os.path.lexists(path):
             raise FileNotFoundError(f"no such file or folder: {given}")
-        root = path.resolve()
-        if root.is_file():
-            found[str(root)] = _stat(root)
-            continue
-        _scan(str(root), found, {os.path.realpath(root)})
+        if path.is_dir():
+            root = os.path.realpath(path)
+            _scan(root, found, {root})
+        else:
+            _add_entry(str(path.absolute()), found)
     return dict(sorted(found.items()))
 
 
@@ -44,47 +50,75 @@ def _scan(folder: str, found: dict, seen_folders: set[str]) -> None:
     try:
         entries = list(os.scandir(folder))
     except OSError:
+        found[folder] = None  # an unreadable folder: read_input says why
         return
     for entry in entries:
         if entry.name.startswith(".") or entry.name in IGNORED_NAMES:
             continue
         try:
-            if entry.is_symlink():  # named by where it points, as Path.resolve() does
+            if entry.is_dir(follow_symlinks=True):
                 target = os.path.realpath(entry.path)
-                if os.path.isdir(target):
-                    if target not in seen_folders:
-                        seen_folders.add(target)
-                        _scan(target, found, seen_folders)
-                elif os.path.isfile(target):
-                    found[target] = _stat(Path(target))
-            elif entry.is_dir(follow_symlinks=False):
-                _scan(entry.path, found, seen_folders)
-            elif entry.is_file(follow_symlinks=False):
-                st = entry.stat(follow_symlinks=False)
-                found[entry.path] = (st.st_size, st.st_mtime_ns)
+                if target not in seen_folders:  # a folder reached twice (links) is read once
+                    seen_folders.add(target)
+                    _scan(target, found, seen_folders)
+                continue
         except OSError:
-            continue
+            pass
+        _add_entry(entry.path, found)
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
+def _add_entry(path: str, found: dict) -> None:
+    """A non-folder entry: a regular file (through links) by its real path and stat; anything
+    else (pipe, socket, device, broken link, symlink loop) by its own path and lstat."""
     try:
-        st = path.stat()
+        st = os.stat(path)
+        if stat.S_ISREG(st.st_mode):
+            found[os.path.realpath(path)] = (st.st_size, st.st_mtime_ns)
+            return
     except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns)
+        pass
+    try:
+        own = os.lstat(path)
+        found[path] = (0, own.st_mtime_ns)
+    except OSError:
+        found[path] = None
+
+
+_KINDS = {
+    stat.S_ISFIFO: "a named pipe (FIFO)",
+    stat.S_ISSOCK: "a socket",
+    stat.S_ISCHR: "a character device",
+    stat.S_ISBLK: "a block device",
+    stat.S_ISDIR: "a folder that cannot be listed",
+}
 
 
 def read_input(path: Path) -> InputFile:
-    """Read one file's bytes; an unreadable file comes back with `error` set, never raises."""
+    """Read one file's bytes; a file that cannot or must not be read (not a regular file: it
+    could block forever or never end) comes back with `error` set, never raises. Such an entry
+    keeps its own mtime (a rerun skips it while it stays as it is); an unreadable regular file
+    has none, so every run tries it again."""
+    path_id = hashlib.sha256(str(path).encode()).hexdigest()
     try:
-        mtime_ns = Path(path).stat().st_mtime_ns
+        st = os.stat(path)
+    except OSError as exc:  # a broken link, a symlink loop
+        return InputFile(
+            str(path), 0, path_id, None, f"cannot read file: {exc.strerror or exc}", _own_mtime(path)
+        )
+    if not stat.S_ISREG(st.st_mode):
+        kind = next((name for test, name in _KINDS.items() if test(st.st_mode)), "not a regular file")
+        # A folder that cannot be listed is tried again by every run (it may be fixed in place).
+        mtime = None if stat.S_ISDIR(st.st_mode) else _own_mtime(path)
+        return InputFile(str(path), 0, path_id, None, f"not a regular file: {kind}", mtime)
+    try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        return InputFile(
-            str(path),
-            0,
-            hashlib.sha256(str(path).encode()).hexdigest(),
-            None,
-            f"cannot read file: {exc.strerror or exc}",
-        )
-    return InputFile(str(path), len(data), hashlib.sha256(data).hexdigest(), data, mtime_ns=mtime_ns)
+        return InputFile(str(path), 0, path_id, None, f"cannot read file: {exc.strerror or exc}")
+    return InputFile(str(path), len(data), hashlib.sha256(data).hexdigest(), data, mtime_ns=st.st_mtime_ns)
+
+
+def _own_mtime(path: Path) -> int | None:
+    try:
+        return os.lstat(path).st_mtime_ns
+    except OSError:
+        return None

@@ -137,3 +137,34 @@ def test_two_local_workers_publish_what_one_does(sample_cli, tmp_path):
     assert not [p for p in psutil.process_iter(["cmdline"])
                 if "prefect.server.api.server:create_app" in " ".join(p.info["cmdline"] or [])
                 and str(tmp_path) in " ".join(p.info["cmdline"] or [])]
+
+
+def test_every_entry_given_gets_a_ledger_row(tmp_path):
+    """Pipes, sockets, devices, links that lead nowhere: each rejected with its reason (never
+    read: a pipe would block the run), counted in "files seen", and skipped by a rerun."""
+    from tests.warehouse.test_raw import special_entries
+
+    dumps = tmp_path / "dumps"
+    server = special_entries(dumps)
+    (dumps / "unreadable.txt").unlink()  # tried again by every run by design: not for the no-op check
+    wh = tmp_path / "wh"
+    try:
+        result = wirehouse("run", str(dumps), "-w", str(wh))
+        assert result.returncode == 0, result.stderr
+        out = " ".join(result.stdout.split())
+        assert "files seen: 7" in out and "files rejected: 6" in out and "articles published: 1" in out
+        ledger = Warehouse(wh).query("select path, status, coalesce(reason, '') as reason from files order by path").values.tolist()
+        assert [[os.path.basename(p), s, r] for p, s, r in ledger] == [
+            ["article.txt", "published", ""],
+            ["broken.txt", "rejected", "cannot read file: No such file or directory"],
+            ["device.txt", "rejected", "not a regular file: a character device"],
+            ["loop-a.txt", "rejected", "cannot read file: Too many levels of symbolic links"],
+            ["loop-b.txt", "rejected", "cannot read file: Too many levels of symbolic links"],
+            ["pipe.txt", "rejected", "not a regular file: a named pipe (FIFO)"],
+            ["socket.txt", "rejected", "not a regular file: a socket"],
+        ]
+        rerun = wirehouse("run", str(dumps), "-w", str(wh), env={"PREFECT_API_URL": "http://127.0.0.1:9/api"})
+        assert rerun.returncode == 0, rerun.stderr
+        assert "files seen: 7 (7 already ingested, skipped)" in " ".join(rerun.stdout.split())
+    finally:
+        server.close()
