@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from flows.settings import Settings
 
@@ -20,8 +21,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
+# Nothing printed is read as Rich markup or :emoji: codes: values from the data, the user or the
+# file system are printed as they are; the few styled words are Text styles.
+out = Console(markup=False, emoji=False)
+err = Console(stderr=True, markup=False, emoji=False)
 
 SHOW_CHARS = 400  # longest value `quarantine show` prints in full
 WAREHOUSE_HELP = "Warehouse directory (env WIREHOUSE_DIR; default ./wirehouse-data in the current directory)."
@@ -51,7 +54,7 @@ def _settings(warehouse: Path | None, lake: str | None = None) -> Settings:
 
 
 def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -195,7 +198,10 @@ def _print_summary(summary, settings: Settings) -> None:
         GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?""",
         [summary.run_id, settings.top_speakers],
     )
-    out.print(f"[bold]Wirehouse run {summary.run_id}[/] into {summary.warehouse}", highlight=False)
+    out.print(
+        Text.assemble((f"Wirehouse run {summary.run_id}", "bold"), f" into {summary.warehouse}"),
+        highlight=False,
+    )
     out.print(
         f"  files seen:            {summary.files_seen}"
         + (f" ({summary.already_ingested} already ingested, skipped)" if summary.already_ingested else "")
@@ -207,14 +213,13 @@ def _print_summary(summary, settings: Settings) -> None:
     out.print(f"  duplicate files:       {summary.duplicate_files}")
     out.print(f"  files rejected:        {len(summary.rejected_files)}")
     for path, reason in sorted(summary.rejected_files.items()):
-        out.print(f"      {path}: {reason}", highlight=False, markup=False)
+        out.print(f"      {path}: {reason}", highlight=False)
     out.print(f"  quotes published:      {quotes}")
     if len(speakers):
         out.print(
             "  top speakers:          "
             + ", ".join(f"{row.speaker} ({row.quotes})" for row in speakers.itertuples()),
             highlight=False,
-            markup=False,
         )
     out.print(f"  quality report:        {summary.report_path}", highlight=False, soft_wrap=True)
 
@@ -253,12 +258,12 @@ def sql(
 
 
 def _print_frame(frame) -> None:
-    """A frame as a Rich table with its row count."""
+    """A frame as a Rich table with its row count (names and cells as plain Text)."""
     table = Table(show_lines=False)
     for name in frame.columns:
-        table.add_column(str(name), overflow="fold")
+        table.add_column(Text(str(name)), overflow="fold")
     for row in frame.itertuples(index=False):
-        table.add_row(*["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in row])
+        table.add_row(*[Text("" if v is None or (isinstance(v, float) and v != v) else str(v)) for v in row])
     out.print(table)
     out.print(f"{len(frame)} row{'s' if len(frame) != 1 else ''}", style="dim")
 
@@ -321,13 +326,16 @@ def quarantine_show(
     except WarehouseError as exc:
         _fail(str(exc))
     for name, frame in parts.items():
-        out.print(f"[bold]{name}[/] ({len(frame)} row{'s' if len(frame) != 1 else ''})", highlight=False)
+        out.print(
+            Text.assemble((name, "bold"), f" ({len(frame)} row{'s' if len(frame) != 1 else ''})"),
+            highlight=False,
+        )
         for row in frame.to_dict("records"):
             for column, value in row.items():
                 text = "" if value is None or value != value else str(value)
                 if len(text) > SHOW_CHARS:
                     text = text[:SHOW_CHARS] + f"… ({len(text)} chars)"
-                out.print(f"  {column}: {text}", highlight=False, markup=False)
+                out.print(f"  {column}: {text}", highlight=False)
             out.print("")
 
 
@@ -364,7 +372,7 @@ def quarantine_release(
             )
     except WarehouseError as exc:
         _fail(str(exc))
-    out.print(f"{article_id}: {decision.action} ({decision.reason})", highlight=False, markup=False)
+    out.print(f"{article_id}: {decision.action} ({decision.reason})", highlight=False)
 
 
 @quarantine_app.command("drop")
@@ -381,7 +389,7 @@ def quarantine_drop(
         decision = decide(_review_warehouse(warehouse), article_id, "dropped", reason)
     except WarehouseError as exc:
         _fail(str(exc))
-    out.print(f"{article_id}: {decision.action}", highlight=False, markup=False)
+    out.print(f"{article_id}: {decision.action}", highlight=False)
 
 
 if __name__ == "__main__":

@@ -68,6 +68,35 @@ def test_sql_errors_are_one_line(sample_cli, tmp_path):
     assert missing.returncode == 2 and "no warehouse at" in missing.stderr
 
 
+MARKUP = "[/bold] [link=http://x]y[/link] [red]"
+
+
+def test_markup_in_the_data_and_paths_is_printed_as_it_is(tmp_path):
+    """A run over a dump whose titles look like Rich markup, into a warehouse whose path does too:
+    the summary, `sql` (table) and `quarantine list` print them literally."""
+    english = json.loads((EXAMPLES / "jsonl" / "wire-feed.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    german = (EXAMPLES / "text" / "fahrrad-bruecke.txt").read_text(encoding="utf-8").split("\n\n", 1)[1]
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    (dumps / "feed.jsonl").write_text(
+        json.dumps({**english, "title": f"Stroke unit {MARKUP}"}) + "\n"
+        + json.dumps({"title": f"Brücke {MARKUP}", "maintext": german, "url": "https://x.example/b"}) + "\n",
+        encoding="utf-8")
+    wh = tmp_path / "[red]wh"
+    run = wirehouse("run", str(dumps), "-w", str(wh), env={"COLUMNS": "250"})
+    assert run.returncode == 0, run.stderr
+    assert f"into {wh}" in run.stdout.splitlines()[0]
+    assert f"quality report:        {wh / 'reports' / 'quality.html'}" in run.stdout
+    table = wirehouse("sql", "select title from articles", "-w", str(wh), env={"COLUMNS": "250"})
+    assert table.returncode == 0, table.stderr
+    assert f"Stroke unit {MARKUP}" in [line.strip(" │") for line in table.stdout.splitlines()]
+    held = wirehouse("quarantine", "list", "-w", str(wh), env={"COLUMNS": "250"})
+    assert held.returncode == 0, held.stderr
+    row = next(line for line in held.stdout.splitlines() if "Brücke" in line)
+    assert [cell.strip() for cell in row.strip("│ ").split("│")][2:] == [
+        f"Brücke {MARKUP}", "articles.language_supported", "pending"]
+
+
 def test_report_rewrites_and_prints_path(sample_cli):
     _, wh = sample_cli
     report = wh / "reports" / "quality.html"
