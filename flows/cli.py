@@ -231,17 +231,28 @@ def sql(
     ),
     warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
     format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
+    allow_local_files: bool = typer.Option(
+        False,
+        "--allow-local-files",
+        help="Let the query read local files too (read_csv, read_parquet, glob); "
+        "it still cannot write anywhere.",
+    ),
 ) -> None:
-    """Query the published warehouse through a read-only DuckDB connection."""
+    """Query the published warehouse: one read-only statement (SELECT, WITH, DESCRIBE, SHOW,
+    SUMMARIZE, EXPLAIN, read-only PRAGMAs) on a read-only DuckDB connection that reaches no other
+    file. Statements that write, attach, copy, export, import, load or change settings are refused."""
     import duckdb
 
     from warehouse.store import Warehouse, WarehouseError
 
     settings = _settings(warehouse)
     try:
-        frame = Warehouse.from_settings(settings).query(query)
+        frame = Warehouse.from_settings(settings).user_query(query, allow_local_files)
     except WarehouseError as exc:
         _fail(str(exc))
+    except duckdb.PermissionException as exc:
+        hint = "" if allow_local_files else " (reading local files needs --allow-local-files)"
+        _fail((str(exc).splitlines()[0] if str(exc) else type(exc).__name__) + hint)
     except duckdb.Error as exc:
         _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     if format is OutputFormat.csv:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from warehouse.store import Warehouse
@@ -68,6 +69,31 @@ def test_sql_errors_are_one_line(sample_cli, tmp_path):
     assert missing.returncode == 2 and "no warehouse at" in missing.stderr
 
 
+def test_sql_writes_nowhere(sample_cli, tmp_path):
+    """Neither another warehouse attached for writing nor a file of this one copied over: a
+    one-line refusal, and the files are as they were."""
+    _, wh = sample_cli
+    other = Warehouse(tmp_path / "other")
+    other.initialise()
+    report = wh / "reports" / "quality.html"
+    before = (other.db_path.read_bytes(), report.read_bytes())
+    attach = wirehouse("sql", f"attach '{other.db_path}' as o (read_write)", "-w", str(wh))
+    assert attach.returncode == 2
+    assert attach.stderr == "error: wirehouse sql runs read-only queries; ATTACH statements are not allowed\n"
+    copy = wirehouse("sql", f"/* a report */ select 1; copy quotes to '{report}'", "-w", str(wh),
+                     "--allow-local-files")
+    assert copy.returncode == 2
+    assert copy.stderr == "error: wirehouse sql runs read-only queries; COPY statements are not allowed\n"
+    assert (other.db_path.read_bytes(), report.read_bytes()) == before
+    archived = next((wh / "batches").glob("*/quotes.parquet"))
+    read = f"select count(*) as n from read_parquet('{archived}')"
+    refused = wirehouse("sql", read, "-w", str(wh))
+    assert refused.returncode == 2 and refused.stderr.endswith("(reading local files needs --allow-local-files)\n")
+    allowed = wirehouse("sql", read, "-w", str(wh), "--allow-local-files", "-f", "csv")
+    assert allowed.returncode == 0, allowed.stderr
+    assert allowed.stdout == f"n\n{pq.read_metadata(archived).num_rows}\n"
+
+
 MARKUP = "[/bold] [link=http://x]y[/link] [red]"
 
 
@@ -122,7 +148,8 @@ def test_usage_and_environment_errors(tmp_path):
 
 def test_help_documents_every_option():
     for command, words in {"run": ["--warehouse", "WIREHOUSE_DIR", "paths", "recursively"],
-                           "sql": ["--format", "table", "csv", "json", "--warehouse", "query"],
+                           "sql": ["--format", "table", "csv", "json", "--warehouse", "query",
+                                   "--allow-local-files", "read-only"],
                            "report": ["--warehouse", "WIREHOUSE_DIR"]}.items():
         result = wirehouse(command, "--help", env={"COLUMNS": "200"})
         assert result.returncode == 0

@@ -1,5 +1,6 @@
 """What `wirehouse sql` and `wirehouse quarantine` print, called in-process (typer's CliRunner)
-on a real warehouse: text from the data that looks like Rich markup is printed as it is."""
+on a real warehouse: text from the data that looks like Rich markup is printed as it is, and
+refused statements are one line."""
 from __future__ import annotations
 
 import pytest
@@ -65,3 +66,19 @@ def test_sql_errors_print_the_query_text_as_it_is(warehouse):
     assert result.exit_code == 2
     assert result.stderr == 'error: Binder Error: Referenced column "[/bold]" not found in FROM clause!\n'
 
+
+def test_sql_refusals_are_one_line(warehouse, tmp_path):
+    target = tmp_path / "out.csv"
+    copy = wirehouse("sql", f"select 1; copy articles to '{target}'", "-w", str(warehouse.root))
+    assert copy.exit_code == 2
+    assert copy.stderr == "error: wirehouse sql runs read-only queries; COPY statements are not allowed\n"
+    assert not target.exists()
+    (tmp_path / "local.csv").write_text("a\n1\n", encoding="utf-8")
+    query = f"select a from read_csv('{tmp_path / 'local.csv'}')"
+    refused = wirehouse("sql", query, "-w", str(warehouse.root))
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        f'error: Permission Error: Cannot access file "{tmp_path / "local.csv"}" - file system operations are '
+        "disabled by configuration (reading local files needs --allow-local-files)\n")
+    allowed = wirehouse("sql", query, "-w", str(warehouse.root), "--allow-local-files", "-f", "csv")
+    assert allowed.exit_code == 0 and allowed.stdout == "a\n1\n"
