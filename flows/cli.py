@@ -250,11 +250,11 @@ def sql(
         frame = Warehouse.from_settings(settings).user_query(query, allow_local_files)
     except WarehouseError as exc:
         _fail(str(exc))
-    except duckdb.PermissionException as exc:
-        hint = "" if allow_local_files else " (reading local files needs --allow-local-files)"
-        _fail((str(exc).splitlines()[0] if str(exc) else type(exc).__name__) + hint)
     except duckdb.Error as exc:
-        _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if isinstance(exc, duckdb.PermissionException) and not allow_local_files:
+            message += " (reading local files needs --allow-local-files)"
+        _fail(message)
     if format is OutputFormat.csv:
         sys.stdout.write(frame.to_csv(index=False))
     elif format is OutputFormat.json:
