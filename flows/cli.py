@@ -28,6 +28,8 @@ err = Console(stderr=True, markup=False, emoji=False)
 
 SHOW_CHARS = 400  # longest value `quarantine show` prints in full
 WAREHOUSE_HELP = "Warehouse directory (env WIREHOUSE_DIR; default ./wirehouse-data in the current directory)."
+# A CSV cell beginning with one of these is run as a formula by spreadsheets (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class OutputFormat(StrEnum):
@@ -231,6 +233,12 @@ def sql(
     ),
     warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
     format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
+    excel_safe: bool = typer.Option(
+        False,
+        "--excel-safe",
+        help="With --format csv: prefix text cells beginning with = + - @ tab or carriage return "
+        "with a ' so a spreadsheet does not run them as formulas (default: cells exactly as stored).",
+    ),
     allow_local_files: bool = typer.Option(
         False,
         "--allow-local-files",
@@ -245,6 +253,8 @@ def sql(
 
     from warehouse.store import Warehouse, WarehouseError
 
+    if excel_safe and format is not OutputFormat.csv:
+        _fail("--excel-safe applies to --format csv only")
     settings = _settings(warehouse)
     try:
         frame = Warehouse.from_settings(settings).user_query(query, allow_local_files)
@@ -256,7 +266,7 @@ def sql(
             message += " (reading local files needs --allow-local-files)"
         _fail(message)
     if format is OutputFormat.csv:
-        sys.stdout.write(frame.to_csv(index=False))
+        sys.stdout.write((_excel_safe(frame) if excel_safe else frame).to_csv(index=False))
     elif format is OutputFormat.json:
         sys.stdout.write(
             json.dumps(
@@ -266,6 +276,16 @@ def sql(
         )
     else:
         _print_frame(frame)
+
+
+def _excel_safe(frame):
+    """The frame with each text cell (and column name) that begins with a FORMULA_STARTS
+    character prefixed with a single quote; other cells as they are."""
+
+    def safe(value):
+        return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+    return frame.map(safe).rename(columns=safe)
 
 
 def _print_frame(frame) -> None:

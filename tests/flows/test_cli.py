@@ -149,7 +149,7 @@ def test_usage_and_environment_errors(tmp_path):
 def test_help_documents_every_option():
     for command, words in {"run": ["--warehouse", "WIREHOUSE_DIR", "paths", "recursively"],
                            "sql": ["--format", "table", "csv", "json", "--warehouse", "query",
-                                   "--allow-local-files", "read-only"],
+                                   "--allow-local-files", "--excel-safe", "read-only"],
                            "report": ["--warehouse", "WIREHOUSE_DIR"]}.items():
         result = wirehouse(command, "--help", env={"COLUMNS": "200"})
         assert result.returncode == 0

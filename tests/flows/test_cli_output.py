@@ -1,6 +1,6 @@
 """What `wirehouse sql` and `wirehouse quarantine` print, called in-process (typer's CliRunner)
-on a real warehouse: text from the data that looks like Rich markup is printed as it is, and
-refused statements are one line."""
+on a real warehouse: text from the data that looks like Rich markup is printed as it is, CSV
+output is exact unless --excel-safe is asked for, and refused statements are one line."""
 from __future__ import annotations
 
 import pytest
@@ -65,6 +65,28 @@ def test_sql_errors_print_the_query_text_as_it_is(warehouse):
     result = wirehouse("sql", 'select "[/bold]" from articles', "-w", str(warehouse.root))
     assert result.exit_code == 2
     assert result.stderr == 'error: Binder Error: Referenced column "[/bold]" not found in FROM clause!\n'
+
+
+CSV_QUERY = """select * from (values
+    (1, '=1+2', 'plain'), (2, '+33 1', '-3'), (3, '@SUM(A1)', 'a=b'), (4, e'\\tx', e'\\ry'), (5, null, '')
+) t(n, "=name", v) order by n"""
+
+
+def test_csv_is_exact_by_default(warehouse):
+    result = wirehouse("sql", CSV_QUERY, "-w", str(warehouse.root), "-f", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == 'n,=name,v\n1,=1+2,plain\n2,+33 1,-3\n3,@SUM(A1),a=b\n4,\tx,\ry\n5,,\n'
+
+
+def test_csv_excel_safe_quotes_what_a_spreadsheet_would_run(warehouse):
+    result = wirehouse("sql", CSV_QUERY, "-w", str(warehouse.root), "-f", "csv", "--excel-safe")
+    assert result.exit_code == 0, result.output
+    # Text cells only: the number 2 stays a number; -3 here is text, so it is quoted.
+    assert result.stdout == "n,'=name,v\n1,'=1+2,plain\n2,'+33 1,'-3\n3,'@SUM(A1),a=b\n4,'\tx,'\ry\n5,,\n"
+    numbers = wirehouse("sql", "select -2 as n", "-w", str(warehouse.root), "-f", "csv", "--excel-safe")
+    assert numbers.stdout == "n\n-2\n"
+    table = wirehouse("sql", "select 1", "-w", str(warehouse.root), "--excel-safe")
+    assert table.exit_code == 2 and table.stderr == "error: --excel-safe applies to --format csv only\n"
 
 
 def test_sql_refusals_are_one_line(warehouse, tmp_path):
