@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from flows.settings import Settings
 
@@ -22,11 +23,15 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
+# Nothing printed is read as Rich markup or :emoji: codes: values from the data, the user or the
+# file system are printed as they are; the few styled words are Text styles.
+out = Console(markup=False, emoji=False)
+err = Console(stderr=True, markup=False, emoji=False)
 
 SHOW_CHARS = 400  # longest value `quarantine show` prints in full
 WAREHOUSE_HELP = "Warehouse directory (env WIREHOUSE_DIR; default ./wirehouse-data in the current directory)."
+# A CSV cell beginning with one of these is run as a formula by spreadsheets (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class OutputFormat(StrEnum):
@@ -62,7 +67,7 @@ def _settings(warehouse: Path | None, lake: str | None = None) -> Settings:
 
 
 def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -206,7 +211,10 @@ def _print_summary(summary, settings: Settings) -> None:
         GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?""",
         [summary.run_id, settings.top_speakers],
     )
-    out.print(f"[bold]Wirehouse run {summary.run_id}[/] into {summary.warehouse}", highlight=False)
+    out.print(
+        Text.assemble((f"Wirehouse run {summary.run_id}", "bold"), f" into {summary.warehouse}"),
+        highlight=False,
+    )
     out.print(
         f"  files seen:            {summary.files_seen}"
         + (f" ({summary.already_ingested} already ingested, skipped)" if summary.already_ingested else "")
@@ -218,7 +226,7 @@ def _print_summary(summary, settings: Settings) -> None:
     out.print(f"  duplicate files:       {summary.duplicate_files}")
     out.print(f"  files rejected:        {len(summary.rejected_files)}")
     for path, reason in sorted(summary.rejected_files.items()):
-        out.print(f"      {path}: {reason}", highlight=False, markup=False)
+        out.print(f"      {path}: {reason}", highlight=False)
     if summary.deferred_batches:
         out.print(
             f"  batches left staged:   {len(summary.deferred_batches)} (readers held the warehouse; "
@@ -231,7 +239,6 @@ def _print_summary(summary, settings: Settings) -> None:
             "  top speakers:          "
             + ", ".join(f"{row.speaker} ({row.quotes})" for row in speakers.itertuples()),
             highlight=False,
-            markup=False,
         )
     out.print(f"  quality report:        {summary.report_path}", highlight=False, soft_wrap=True)
 
@@ -243,21 +250,40 @@ def sql(
     ),
     warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
     format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
+    excel_safe: bool = typer.Option(
+        False,
+        "--excel-safe",
+        help="With --format csv: prefix text cells beginning with = + - @ tab or carriage return "
+        "with a ' so a spreadsheet does not run them as formulas (default: cells exactly as stored).",
+    ),
+    allow_local_files: bool = typer.Option(
+        False,
+        "--allow-local-files",
+        help="Let the query read local files too (read_csv, read_parquet, glob); "
+        "it still cannot write anywhere.",
+    ),
 ) -> None:
-    """Query the published warehouse through a read-only DuckDB connection."""
+    """Query the published warehouse: one read-only statement (SELECT, WITH, DESCRIBE, SHOW,
+    SUMMARIZE, EXPLAIN, read-only PRAGMAs) on a read-only DuckDB connection that reaches no other
+    file. Statements that write, attach, copy, export, import, load or change settings are refused."""
     import duckdb
 
     from warehouse.store import Warehouse, WarehouseError
 
+    if excel_safe and format is not OutputFormat.csv:
+        _fail("--excel-safe applies to --format csv only")
     settings = _settings(warehouse)
     try:
-        frame = Warehouse.from_settings(settings).query(query)
+        frame = Warehouse.from_settings(settings).user_query(query, allow_local_files)
     except WarehouseError as exc:
         _fail(str(exc))
     except duckdb.Error as exc:
-        _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if isinstance(exc, duckdb.PermissionException) and not allow_local_files:
+            message += " (reading local files needs --allow-local-files)"
+        _fail(message)
     if format is OutputFormat.csv:
-        sys.stdout.write(frame.to_csv(index=False))
+        sys.stdout.write((_excel_safe(frame) if excel_safe else frame).to_csv(index=False))
     elif format is OutputFormat.json:
         sys.stdout.write(
             json.dumps(
@@ -269,13 +295,23 @@ def sql(
         _print_frame(frame)
 
 
+def _excel_safe(frame):
+    """The frame with each text cell (and column name) that begins with a FORMULA_STARTS
+    character prefixed with a single quote; other cells as they are."""
+
+    def safe(value):
+        return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+    return frame.map(safe).rename(columns=safe)
+
+
 def _print_frame(frame) -> None:
-    """A frame as a Rich table with its row count."""
+    """A frame as a Rich table with its row count (names and cells as plain Text)."""
     table = Table(show_lines=False)
     for name in frame.columns:
-        table.add_column(str(name), overflow="fold")
+        table.add_column(Text(str(name)), overflow="fold")
     for row in frame.itertuples(index=False):
-        table.add_row(*["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in row])
+        table.add_row(*[Text("" if v is None or (isinstance(v, float) and v != v) else str(v)) for v in row])
     out.print(table)
     out.print(f"{len(frame)} row{'s' if len(frame) != 1 else ''}", style="dim")
 
@@ -338,13 +374,16 @@ def quarantine_show(
     except WarehouseError as exc:
         _fail(str(exc))
     for name, frame in parts.items():
-        out.print(f"[bold]{name}[/] ({len(frame)} row{'s' if len(frame) != 1 else ''})", highlight=False)
+        out.print(
+            Text.assemble((name, "bold"), f" ({len(frame)} row{'s' if len(frame) != 1 else ''})"),
+            highlight=False,
+        )
         for row in frame.to_dict("records"):
             for column, value in row.items():
                 text = "" if value is None or value != value else str(value)
                 if len(text) > SHOW_CHARS:
                     text = text[:SHOW_CHARS] + f"… ({len(text)} chars)"
-                out.print(f"  {column}: {text}", highlight=False, markup=False)
+                out.print(f"  {column}: {text}", highlight=False)
             out.print("")
 
 
@@ -381,7 +420,7 @@ def quarantine_release(
             )
     except WarehouseError as exc:
         _fail(str(exc))
-    out.print(f"{article_id}: {decision.action} ({decision.reason})", highlight=False, markup=False)
+    out.print(f"{article_id}: {decision.action} ({decision.reason})", highlight=False)
 
 
 @quarantine_app.command("drop")
@@ -398,7 +437,7 @@ def quarantine_drop(
         decision = decide(_review_warehouse(warehouse), article_id, "dropped", reason)
     except WarehouseError as exc:
         _fail(str(exc))
-    out.print(f"{article_id}: {decision.action}", highlight=False, markup=False)
+    out.print(f"{article_id}: {decision.action}", highlight=False)
 
 
 if __name__ == "__main__":

@@ -45,6 +45,36 @@ MANIFEST = "publication.json"  # staging/<batch_id>/publication.json, written la
 # The ledger's records a batch's commit adds, besides its article rows.
 PUBLICATION_TABLES = ("files", "raw_documents", "quality_results", "line_stats", "batches", "stage_timings")
 
+# What a user's query (`wirehouse sql`) may be: a SELECT (DuckDB parses DESCRIBE, SHOW, SUMMARIZE,
+# VALUES, FROM-first and WITH as SELECT), an EXPLAIN of an allowed statement, or one of these
+# pragmas, which only read (others write: IMPORT DATABASE and COPY FROM DATABASE parse as PRAGMA).
+READ_ONLY_PRAGMAS = frozenset(
+    {
+        "table_info",
+        "show",
+        "show_tables",
+        "show_tables_expanded",
+        "show_databases",
+        "database_list",
+        "database_size",
+        "storage_info",
+        "metadata_info",
+        "version",
+        "platform",
+    }
+)
+# The connection a user's query runs on: no file but the warehouse's (unless local files are
+# allowed), no extension installed or loaded, no Python variable read as a table, and no setting
+# changed afterwards. Given when the connection opens, so it never shares a database instance
+# with a connection of this process that lacks them.
+USER_QUERY_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "python_enable_replacements": False,
+    "lock_configuration": True,
+}
+
 
 class WarehouseError(RuntimeError):
     """A usage or environment problem with a one-line message for the user."""
@@ -83,6 +113,10 @@ def lock_holder(message: str) -> str:
     command = " ".join(words)
     command = command if len(command) <= 80 else command[:79] + "…"
     return f"pid {pid} ({command})" if command else f"pid {pid}"
+
+
+class QueryRefused(WarehouseError):
+    """SQL that `user_query` does not run: a statement that could write, or not one statement."""
 
 
 class WarehouseSettings(Protocol):
@@ -161,11 +195,12 @@ class Warehouse:
                 pass
 
     def connect(
-        self, read_only: bool = False, wait_seconds: float | None = None
+        self, read_only: bool = False, wait_seconds: float | None = None, config: dict | None = None
     ) -> duckdb.DuckDBPyConnection:
-        """A DuckDB connection; while another process holds the file it says so once (the
-        `wirehouse` logger) and retries, up to wait_seconds (by default lock_wait_seconds for a
-        reader, write_wait_seconds for a writer), then raises WarehouseLocked naming the holder."""
+        """A DuckDB connection (with these DuckDB settings when given); while another process
+        holds the file it says so once (the `wirehouse` logger) and retries, up to wait_seconds
+        (by default lock_wait_seconds for a reader, write_wait_seconds for a writer), then raises
+        WarehouseLocked naming the holder."""
         if wait_seconds is None:
             wait_seconds = self.lock_wait_seconds if read_only else self.write_wait_seconds
         if read_only and not self.db_path.exists():
@@ -174,7 +209,7 @@ class Warehouse:
         told = False
         while True:
             try:
-                return duckdb.connect(str(self.db_path), read_only=read_only)
+                return duckdb.connect(str(self.db_path), read_only=read_only, config=config or {})
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
                     raise WarehouseError(f"cannot open {self.db_path}: {exc}") from None
@@ -603,6 +638,19 @@ class Warehouse:
         finally:
             con.close()
 
+    def user_query(self, sql: str, allow_local_files: bool = False) -> pd.DataFrame:
+        """Run one statement of a user's SQL (`wirehouse sql`) that can write nowhere: it must be
+        read-only by DuckDB's own parser (check_read_only), and it runs on a read-only connection
+        that reaches no file but the warehouse (USER_QUERY_CONFIG). allow_local_files: the query
+        may also read local files (read_csv, read_parquet, glob); the statement check still
+        applies. Raises QueryRefused, or duckdb.Error for a query DuckDB rejects."""
+        config = dict(USER_QUERY_CONFIG, enable_external_access=allow_local_files)
+        con = self.connect(read_only=True, config=config)
+        try:
+            return con.execute(check_read_only(con, sql)).fetch_df()
+        finally:
+            con.close()
+
     def table_counts(self) -> dict[str, int]:
         names = list(TABLES) + [f"{QUARANTINE_SCHEMA}.{t}" for t in ARTICLE_TABLES]
         counts: dict[str, int] = {}
@@ -612,3 +660,73 @@ class Warehouse:
                 assert row is not None  # count(*) always returns one row
                 counts[n] = row[0]
             return counts
+
+
+def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> duckdb.Statement:
+    """The one statement in sql, parsed by DuckDB, if it is read-only (see READ_ONLY_PRAGMAS);
+    otherwise QueryRefused naming what is not allowed."""
+    statements = con.extract_statements(sql)
+    for statement in statements:
+        refused = _refused_kind(con, statement)
+        if refused:
+            raise QueryRefused(f"wirehouse sql runs read-only queries; {refused} statements are not allowed")
+    if len(statements) != 1:
+        raise QueryRefused(f"wirehouse sql runs one statement at a time; got {len(statements) or 'none'}")
+    return statements[0]
+
+
+def _refused_kind(con: duckdb.DuckDBPyConnection, statement: duckdb.Statement) -> str | None:
+    """None for a read-only statement, else what it is: DuckDB's statement type, with the
+    statement's own first word when that differs (e.g. "INSTALL (LOAD)")."""
+    words = [word for _, word in _tokens(statement.query)]
+    first = words[0].upper() if words else ""
+    try:
+        kind = statement.type
+    except ValueError:  # a type this duckdb module cannot name (e.g. UPDATE EXTENSIONS in 2.0)
+        return " ".join(words[:2]).upper() or "unknown"
+    if kind is duckdb.StatementType.SELECT:
+        return None
+    if kind is duckdb.StatementType.PRAGMA and first == "PRAGMA" and len(words) > 1:
+        name = words[1].strip('"').lower()
+        return None if name in READ_ONLY_PRAGMAS else f"PRAGMA {name}"
+    if kind is duckdb.StatementType.EXPLAIN:
+        try:
+            explained = con.extract_statements(_explained(statement.query))
+        except duckdb.Error:
+            explained = []
+        if len(explained) != 1:
+            return "EXPLAIN"
+        refused = _refused_kind(con, explained[0])
+        return f"EXPLAIN {refused}" if refused else None
+    name = kind.name.replace("_", " ")
+    return name if first == name.split()[0] else f"{first} ({name})"
+
+
+def _tokens(sql: str) -> list[tuple[int, str]]:
+    """(byte offset, text) of each token of sql as DuckDB's tokenizer splits it (its offsets
+    count UTF-8 bytes), comments left out."""
+    data = sql.encode()
+    starts = duckdb.tokenize(sql)
+    ends = [start for start, _ in starts[1:]] + [len(data)]
+    return [
+        (start, data[start:end].decode().strip())
+        for (start, kind), end in zip(starts, ends, strict=True)
+        if kind is not duckdb.token_type.comment
+    ]
+
+
+def _explained(sql: str) -> str:
+    """The statement an EXPLAIN explains: what follows EXPLAIN, ANALYZE and an option list
+    such as (ANALYZE, FORMAT json)."""
+    tokens = _tokens(sql)
+    i = 1  # past EXPLAIN
+    while i < len(tokens):
+        word = tokens[i][1].upper()
+        options = word == "(" and i + 1 < len(tokens) and tokens[i + 1][1].upper() in {"ANALYZE", "FORMAT"}
+        if options:
+            while i < len(tokens) and tokens[i][1] != ")":
+                i += 1
+        elif word != "ANALYZE":
+            return sql.encode()[tokens[i][0] :].decode()
+        i += 1
+    return ""

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from warehouse.store import Warehouse
@@ -68,6 +69,60 @@ def test_sql_errors_are_one_line(sample_cli, tmp_path):
     assert missing.returncode == 2 and "no warehouse at" in missing.stderr
 
 
+def test_sql_writes_nowhere(sample_cli, tmp_path):
+    """Neither another warehouse attached for writing nor a file of this one copied over: a
+    one-line refusal, and the files are as they were."""
+    _, wh = sample_cli
+    other = Warehouse(tmp_path / "other")
+    other.initialise()
+    report = wh / "reports" / "quality.html"
+    before = (other.db_path.read_bytes(), report.read_bytes())
+    attach = wirehouse("sql", f"attach '{other.db_path}' as o (read_write)", "-w", str(wh))
+    assert attach.returncode == 2
+    assert attach.stderr == "error: wirehouse sql runs read-only queries; ATTACH statements are not allowed\n"
+    copy = wirehouse("sql", f"/* a report */ select 1; copy quotes to '{report}'", "-w", str(wh),
+                     "--allow-local-files")
+    assert copy.returncode == 2
+    assert copy.stderr == "error: wirehouse sql runs read-only queries; COPY statements are not allowed\n"
+    assert (other.db_path.read_bytes(), report.read_bytes()) == before
+    archived = next((wh / "batches").glob("*/quotes.parquet"))
+    read = f"select count(*) as n from read_parquet('{archived}')"
+    refused = wirehouse("sql", read, "-w", str(wh))
+    assert refused.returncode == 2 and refused.stderr.endswith("(reading local files needs --allow-local-files)\n")
+    allowed = wirehouse("sql", read, "-w", str(wh), "--allow-local-files", "-f", "csv")
+    assert allowed.returncode == 0, allowed.stderr
+    assert allowed.stdout == f"n\n{pq.read_metadata(archived).num_rows}\n"
+
+
+MARKUP = "[/bold] [link=http://x]y[/link] [red]"
+
+
+def test_markup_in_the_data_and_paths_is_printed_as_it_is(tmp_path):
+    """A run over a dump whose titles look like Rich markup, into a warehouse whose path does too:
+    the summary, `sql` (table) and `quarantine list` print them literally."""
+    english = json.loads((EXAMPLES / "jsonl" / "wire-feed.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    german = (EXAMPLES / "text" / "fahrrad-bruecke.txt").read_text(encoding="utf-8").split("\n\n", 1)[1]
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    (dumps / "feed.jsonl").write_text(
+        json.dumps({**english, "title": f"Stroke unit {MARKUP}"}) + "\n"
+        + json.dumps({"title": f"Brücke {MARKUP}", "maintext": german, "url": "https://x.example/b"}) + "\n",
+        encoding="utf-8")
+    wh = tmp_path / "[red]wh"
+    run = wirehouse("run", str(dumps), "-w", str(wh), env={"COLUMNS": "250"})
+    assert run.returncode == 0, run.stderr
+    assert f"into {wh}" in run.stdout.splitlines()[0]
+    assert f"quality report:        {wh / 'reports' / 'quality.html'}" in run.stdout
+    table = wirehouse("sql", "select title from articles", "-w", str(wh), env={"COLUMNS": "250"})
+    assert table.returncode == 0, table.stderr
+    assert f"Stroke unit {MARKUP}" in [line.strip(" │") for line in table.stdout.splitlines()]
+    held = wirehouse("quarantine", "list", "-w", str(wh), env={"COLUMNS": "250"})
+    assert held.returncode == 0, held.stderr
+    row = next(line for line in held.stdout.splitlines() if "Brücke" in line)
+    assert [cell.strip() for cell in row.strip("│ ").split("│")][2:] == [
+        f"Brücke {MARKUP}", "articles.language_supported", "pending"]
+
+
 def test_report_rewrites_and_prints_path(sample_cli):
     _, wh = sample_cli
     report = wh / "reports" / "quality.html"
@@ -93,7 +148,8 @@ def test_usage_and_environment_errors(tmp_path):
 
 def test_help_documents_every_option():
     for command, words in {"run": ["--warehouse", "WIREHOUSE_DIR", "paths", "recursively"],
-                           "sql": ["--format", "table", "csv", "json", "--warehouse", "query"],
+                           "sql": ["--format", "table", "csv", "json", "--warehouse", "query",
+                                   "--allow-local-files", "--excel-safe", "read-only"],
                            "report": ["--warehouse", "WIREHOUSE_DIR"]}.items():
         result = wirehouse(command, "--help", env={"COLUMNS": "200"})
         assert result.returncode == 0

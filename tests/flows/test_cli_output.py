@@ -1,0 +1,106 @@
+"""What `wirehouse sql` and `wirehouse quarantine` print, called in-process (typer's CliRunner)
+on a real warehouse: text from the data that looks like Rich markup is printed as it is, CSV
+output is exact unless --excel-safe is asked for, and refused statements are one line."""
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from transforms.records import ArticleRecord
+from warehouse.store import Warehouse
+
+MARKUP = "[/bold] [link=http://x]y[/link] [red]:thumbs_up:"
+
+
+def article(aid: str, title: str, source_uri: str) -> ArticleRecord:
+    body = "The depot opens in May."
+    return ArticleRecord(aid, "f" * 64, 0, source_uri, None, title, None, None, body, len(body), 0, f"c{aid}",
+                         "b1", "r1", "en", "/in")
+
+
+@pytest.fixture()
+def warehouse(tmp_path) -> Warehouse:
+    """One published article and one held back, both with markup-like text in their title, the
+    held one also in its path and its quarantine reason."""
+    wh = Warehouse(tmp_path / "wh")
+    wh.initialise()
+    wh.stage("b1", {"articles": [article("a1", f"Title {MARKUP}", "/in/a1.txt"),
+                                 article("a2", f"Held {MARKUP}", "/in/[red]a2.txt")]})
+    wh.publish("b1", {"a2": "[bold]articles.rule"}, [], None, [])
+    return wh
+
+
+def wirehouse(*args: str):
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": "250"})
+
+
+def test_sql_table_prints_markup_like_values_as_they_are(warehouse):
+    result = wirehouse("sql", "select title as \"[bold]t[/]\" from articles", "-w", str(warehouse.root))
+    assert result.exit_code == 0, result.output
+    lines = [line.strip(" │┃") for line in result.stdout.splitlines()]
+    assert "[bold]t[/]" in lines
+    assert f"Title {MARKUP}" in lines
+    assert lines[-1] == "1 row"
+
+
+def test_quarantine_list_prints_markup_like_values_as_they_are(warehouse):
+    result = wirehouse("quarantine", "list", "-w", str(warehouse.root))
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.stdout.splitlines() if "a2" in line)
+    assert [cell.strip() for cell in row.strip("│ ").split("│")] == [
+        "a2", "/in/[red]a2.txt", f"Held {MARKUP}", "[bold]articles.rule", "pending"]
+
+
+def test_quarantine_show_and_errors_print_markup_like_values_as_they_are(warehouse):
+    shown = wirehouse("quarantine", "show", "a2", "-w", str(warehouse.root))
+    assert shown.exit_code == 0, shown.output
+    assert f"  title: Held {MARKUP}" in shown.stdout.splitlines()
+    missing = wirehouse("quarantine", "drop", "[/bold]", "-w", str(warehouse.root))
+    assert missing.exit_code == 2
+    assert missing.stderr == "error: no quarantined article '[/bold]' (see `wirehouse quarantine list`)\n"
+
+
+def test_sql_errors_print_the_query_text_as_it_is(warehouse):
+    result = wirehouse("sql", 'select "[/bold]" from articles', "-w", str(warehouse.root))
+    assert result.exit_code == 2
+    assert result.stderr == 'error: Binder Error: Referenced column "[/bold]" not found in FROM clause!\n'
+
+
+CSV_QUERY = """select * from (values
+    (1, '=1+2', 'plain'), (2, '+33 1', '-3'), (3, '@SUM(A1)', 'a=b'), (4, e'\\tx', e'\\ry'), (5, null, '')
+) t(n, "=name", v) order by n"""
+
+
+def test_csv_is_exact_by_default(warehouse):
+    result = wirehouse("sql", CSV_QUERY, "-w", str(warehouse.root), "-f", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == 'n,=name,v\n1,=1+2,plain\n2,+33 1,-3\n3,@SUM(A1),a=b\n4,\tx,\ry\n5,,\n'
+
+
+def test_csv_excel_safe_quotes_what_a_spreadsheet_would_run(warehouse):
+    result = wirehouse("sql", CSV_QUERY, "-w", str(warehouse.root), "-f", "csv", "--excel-safe")
+    assert result.exit_code == 0, result.output
+    # Text cells only: the number 2 stays a number; -3 here is text, so it is quoted.
+    assert result.stdout == "n,'=name,v\n1,'=1+2,plain\n2,'+33 1,'-3\n3,'@SUM(A1),a=b\n4,'\tx,'\ry\n5,,\n"
+    numbers = wirehouse("sql", "select -2 as n", "-w", str(warehouse.root), "-f", "csv", "--excel-safe")
+    assert numbers.stdout == "n\n-2\n"
+    table = wirehouse("sql", "select 1", "-w", str(warehouse.root), "--excel-safe")
+    assert table.exit_code == 2 and table.stderr == "error: --excel-safe applies to --format csv only\n"
+
+
+def test_sql_refusals_are_one_line(warehouse, tmp_path):
+    target = tmp_path / "out.csv"
+    copy = wirehouse("sql", f"select 1; copy articles to '{target}'", "-w", str(warehouse.root))
+    assert copy.exit_code == 2
+    assert copy.stderr == "error: wirehouse sql runs read-only queries; COPY statements are not allowed\n"
+    assert not target.exists()
+    (tmp_path / "local.csv").write_text("a\n1\n", encoding="utf-8")
+    query = f"select a from read_csv('{tmp_path / 'local.csv'}')"
+    refused = wirehouse("sql", query, "-w", str(warehouse.root))
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        f'error: Permission Error: Cannot access file "{tmp_path / "local.csv"}" - file system operations are '
+        "disabled by configuration (reading local files needs --allow-local-files)\n")
+    allowed = wirehouse("sql", query, "-w", str(warehouse.root), "--allow-local-files", "-f", "csv")
+    assert allowed.exit_code == 0 and allowed.stdout == "a\n1\n"
