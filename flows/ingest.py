@@ -43,7 +43,8 @@ def ingest(
         require_model(settings.spacy_model)  # fail before any work when the model is missing
         publisher = Publisher(warehouse, run_id, warehouse.known_contents())
         scanned = scan(warehouse, publisher, paths, settings)
-        batches = plan(scanned.files, settings, run_id, publisher, scanned.learned, read_again, workers)
+        load = partial(read_again, limits=settings.input_limits)
+        batches = plan(scanned.files, settings, run_id, publisher, scanned.learned, load, workers)
         _process_and_publish(batches, publisher, settings, workers)
         return finish_run(
             warehouse,

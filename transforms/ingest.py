@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from transforms.parse import RawDocument, RejectedInput, detect_format, parse_raw
+from transforms.parse import InputLimits, RawDocument, RejectedInput, detect_format, parse_raw
 
 
 @dataclass
@@ -73,6 +73,7 @@ def parse_file(
     size_bytes: int,
     data: bytes | None,
     read_error: str | None,
+    limits: InputLimits,
     mtime_ns: int | None = None,
 ) -> ParsedFile:
     """Parse one input file; a read or parse failure becomes a rejection reason, never an exception."""
@@ -81,7 +82,7 @@ def parse_file(
         parsed.rejected = read_error
         return parsed
     try:
-        parsed.documents = parse_raw(path, data or b"")
+        parsed.documents = parse_raw(path, data or b"", limits)
     except RejectedInput as exc:
         parsed.rejected = str(exc)
     except RecursionError:

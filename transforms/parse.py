@@ -4,11 +4,15 @@ Formats are detected from the file name (suffix, after an optional `.gz`) and th
 number: plain-text page copies (`.txt`, `.text`, no suffix), HTML (`.html`, `.htm`), JSON Lines
 (`.jsonl`, `.ndjson`) and JSON (`.json`: one object or a list of objects) in the news-please
 style (`title`, `maintext` or `text`, `html`, `url`, `date_publish`, `authors`).
+
+What a file may cost is bounded (InputLimits): gzip data is decompressed a chunk at a time and
+rejected as soon as it passes the size or ratio limit.
 """
 
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import zlib
 from dataclasses import dataclass
@@ -20,6 +24,11 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 JSON_SUFFIXES = {".json"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES
 GZIP_MAGIC = b"\x1f\x8b"
+MB = 1_000_000
+# The compression ratio is only checked once this much has come out: small files that compress
+# well (a page of repeated markup) are fine.
+RATIO_FLOOR_BYTES = 1 * MB
+GUNZIP_CHUNK = 1 << 16  # bytes decompressed at a time (held besides what came out before)
 
 
 class _CommonFields(TypedDict):
@@ -34,6 +43,24 @@ class _CommonFields(TypedDict):
 
 class RejectedInput(ValueError):
     """The whole file cannot be read or parsed; the message is the rejection reason."""
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    """What reading one input file may cost (built from Settings in one place,
+    Settings.input_limits): its bytes as read or decompressed (max_bytes), and for gzip data the
+    decompressed size over the compressed size (max_ratio), checked once more than ratio_floor
+    bytes came out. The names are the settings a rejection reason tells the user to change."""
+
+    max_bytes: int
+    max_ratio: float
+    max_bytes_name: str = "max_bytes"
+    max_ratio_name: str = "max_ratio"
+    ratio_floor: int = RATIO_FLOOR_BYTES
+
+    def size_limit(self) -> str:
+        """The size limit as a rejection reason names it: '256 MB (WIREHOUSE_MAX_FILE_MB)'."""
+        return f"{self.max_bytes / MB:g} MB ({self.max_bytes_name})"
 
 
 @dataclass
@@ -75,7 +102,31 @@ def detect_format(name: str) -> str:
     return base + ("+gzip" if compressed else "")
 
 
-def decode_text(data: bytes) -> str:
+def gunzip(data: bytes | bytearray, limits: InputLimits) -> bytearray:
+    """Decompress gzip data (every member of a multi-member file) a chunk at a time, rejecting it
+    as soon as it passes a limit: what it holds is at most the size limit (in a buffer that grows
+    by an eighth at a time) and a chunk."""
+    if data[:2] != GZIP_MAGIC:
+        raise RejectedInput("named .gz but not gzip data (bad magic number)")
+    ratio_ceiling = max(limits.ratio_floor, limits.max_ratio * len(data))
+    out = bytearray()
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            while chunk := stream.read(GUNZIP_CHUNK):
+                if len(out) + len(chunk) > limits.max_bytes:
+                    raise RejectedInput(f"decompresses to more than {limits.size_limit()}")
+                out += chunk
+                if len(out) > ratio_ceiling:
+                    raise RejectedInput(
+                        f"decompresses to more than {limits.max_ratio:g} times its size "
+                        f"({limits.max_ratio_name})"
+                    )
+    except (OSError, EOFError, zlib.error) as exc:
+        raise RejectedInput(f"corrupt gzip data: {exc}") from None
+    return out
+
+
+def decode_text(data: bytes | bytearray) -> str:
     """Bytes -> str: UTF-8 (BOM tolerated), else Windows-1252; binary data is rejected."""
     if b"\x00" in data[:4096]:
         raise RejectedInput("binary content (NUL bytes), not a text, HTML or JSON file")
@@ -90,19 +141,16 @@ def decode_text(data: bytes) -> str:
             ) from None
 
 
-def parse_raw(name: str, data: bytes) -> list[RawDocument]:
+def parse_raw(name: str, data: bytes | bytearray, limits: InputLimits) -> list[RawDocument]:
     """Parse one input file's bytes into documents. Raises RejectedInput with the reason."""
     suffix, compressed = split_suffix(name)
     if suffix not in SUPPORTED_SUFFIXES:
         raise RejectedInput(f"unsupported file type {suffix!r}")
+    if len(data) > limits.max_bytes:
+        raise RejectedInput(f"larger than {limits.size_limit()}")
     if compressed or data[:2] == GZIP_MAGIC:
-        if data[:2] != GZIP_MAGIC:
-            raise RejectedInput("named .gz but not gzip data (bad magic number)")
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise RejectedInput(f"corrupt gzip data: {exc}") from None
-    if not data.strip():
+        data = gunzip(data, limits)
+    if not data or data.isspace():
         raise RejectedInput("empty file")
     text = decode_text(data)
     if suffix in HTML_SUFFIXES:

@@ -35,7 +35,10 @@ def stable_id(*parts: object, length: int = 16) -> str:
 class FileRecord:
     """Ledger: one row per input file ever seen, with how it ended."""
 
-    file_id: str = col("sha256 of the raw bytes of the file (hex)")
+    file_id: str = col(
+        "sha256 of the raw bytes of the file (hex); of its path when it was rejected unread (it could "
+        "not be read, or is larger than WIREHOUSE_MAX_FILE_MB)"
+    )
     path: str = col("path of the file as given to `wirehouse run` (absolute)")
     size_bytes: int = col("size of the raw file in bytes")
     format: str = col("detected input format: text, html, jsonl, json (suffix `+gzip` when compressed)")

@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from transforms.parse import InputLimits
+
 # Files that are never article dumps: our own sidecars and hidden files.
 IGNORED_NAMES = {"README.md", "readme.md", ".DS_Store"}
 
@@ -74,17 +76,23 @@ def _stat(path: Path) -> tuple[int, int] | None:
     return (st.st_size, st.st_mtime_ns)
 
 
-def read_input(path: Path) -> InputFile:
-    """Read one file's bytes; an unreadable file comes back with `error` set, never raises."""
+def read_input(path: Path, limits: InputLimits) -> InputFile:
+    """Read one file's bytes; an unreadable file, or one larger than the size limit (rejected
+    from its size, without reading it), comes back with `error` set, never raises. Such a file's
+    file_id is the sha256 of its path: its bytes were not read."""
+    path_id = hashlib.sha256(str(path).encode()).hexdigest()
     try:
-        mtime_ns = Path(path).stat().st_mtime_ns
-        data = Path(path).read_bytes()
+        with open(path, "rb") as f:
+            st = os.fstat(f.fileno())
+            if st.st_size > limits.max_bytes:
+                return _too_large(path, path_id, st.st_size, st.st_mtime_ns, limits)
+            data = f.read(limits.max_bytes + 1)  # it may have grown since
     except OSError as exc:
-        return InputFile(
-            str(path),
-            0,
-            hashlib.sha256(str(path).encode()).hexdigest(),
-            None,
-            f"cannot read file: {exc.strerror or exc}",
-        )
-    return InputFile(str(path), len(data), hashlib.sha256(data).hexdigest(), data, mtime_ns=mtime_ns)
+        return InputFile(str(path), 0, path_id, None, f"cannot read file: {exc.strerror or exc}")
+    if len(data) > limits.max_bytes:
+        return _too_large(path, path_id, len(data), st.st_mtime_ns, limits)
+    return InputFile(str(path), len(data), hashlib.sha256(data).hexdigest(), data, mtime_ns=st.st_mtime_ns)
+
+
+def _too_large(path: Path, path_id: str, size: int, mtime_ns: int, limits: InputLimits) -> InputFile:
+    return InputFile(str(path), size, path_id, None, f"larger than {limits.size_limit()}", mtime_ns)
