@@ -55,6 +55,19 @@ class FileRecord:
         "unchanged files without reading them",
         None,
     )
+    encoding: str | None = col(
+        "Python codec that decoded the file's bytes: the one its byte order mark names (utf-8-sig, "
+        "utf-16-le, utf-16-be, utf-32-le, utf-32-be), utf-8, the charset an HTML page declares, cp1252 "
+        "for a few accented letters or curly quotes among ASCII, or the charset detected (cp1251, "
+        "cp932, gb18030, ...); null when the file was rejected (or ingested before this column)",
+        None,
+    )
+    replaced_bytes: int | None = col(
+        "invalid bytes replaced by U+FFFD while decoding: stray bytes in text otherwise UTF-8 "
+        "(transforms.parse.mostly_utf8); 0 when none; null when the file was rejected (or ingested "
+        "before this column)",
+        None,
+    )
 
 
 @dataclass
