@@ -45,7 +45,8 @@ def ingest(
         open_run(warehouse, run_id, started_at=started_at, inputs=inputs, flow_run_id=_flow_run_id())
         publisher = Publisher(warehouse, run_id, warehouse.known_contents())
         scanned = scan(warehouse, publisher, paths, settings)
-        batches = plan(scanned.files, settings, run_id, publisher, scanned.learned, read_again, workers)
+        load = partial(read_again, limits=settings.input_limits)
+        batches = plan(scanned.files, settings, run_id, publisher, scanned.learned, load, workers)
         _process_and_publish(batches, publisher, settings, workers)
         return finish_run(
             warehouse,

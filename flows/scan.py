@@ -20,6 +20,7 @@ from flows.settings import Settings
 from flows.summary import scan_inputs
 from transforms.corpus import LineCounter
 from transforms.ingest import ParsedFile, mark_duplicates, mark_versions, parse_file, reloaded
+from transforms.parse import InputLimits
 from transforms.pipeline import batch_sources, run_lines
 from warehouse.ledger import Publisher
 from warehouse.raw import read_input
@@ -27,20 +28,22 @@ from warehouse.store import Warehouse
 
 
 @task(cache_policy=NO_CACHE)
-def parse_files(paths: list[str]) -> list[ParsedFile]:
+def parse_files(paths: list[str], limits: InputLimits) -> list[ParsedFile]:
     parsed = []
     for path in paths:
-        raw = read_input(Path(path))
-        parsed.append(parse_file(raw.path, raw.file_id, raw.size_bytes, raw.data, raw.error, raw.mtime_ns))
+        raw = read_input(Path(path), limits)
+        parsed.append(
+            parse_file(raw.path, raw.file_id, raw.size_bytes, raw.data, raw.error, limits, raw.mtime_ns)
+        )
     return parsed
 
 
-def read_again(files: list[ParsedFile]) -> list[ParsedFile]:
+def read_again(files: list[ParsedFile], limits: InputLimits) -> list[ParsedFile]:
     """A planned batch with its released files read and parsed again (ingest.reloaded)."""
     released = [f.path for f in files if f.released_count is not None]
     if not released:
         return files
-    fresh = {f.path: f for f in parse_files(released)}
+    fresh = {f.path: f for f in parse_files(released, limits)}
     return [reloaded(f, fresh[f.path]) if f.path in fresh else f for f in files]
 
 
@@ -66,7 +69,7 @@ def scan(warehouse: Warehouse, publisher: Publisher, paths: list[str], settings:
     new_paths: set[str] = set()
     chunk = settings.parse_chunk_files
     for i in range(0, len(to_read), chunk):
-        parsed = parse_files(to_read[i : i + chunk])
+        parsed = parse_files(to_read[i : i + chunk], settings.input_limits)
         warehouse.touch_files(
             [
                 (f.file_id, f.path, f.mtime_ns)

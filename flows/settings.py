@@ -8,6 +8,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from transforms.nlp import NLP_BATCH_CHARS, NLP_BATCH_DOCS
+from transforms.parse import MB, RATIO_FLOOR_BYTES, InputLimits
 
 
 class Settings(BaseSettings):
@@ -77,6 +78,22 @@ class Settings(BaseSettings):
         description="Files read and parsed per task in a run's first reading: what that reading "
         "holds at once besides the documents it keeps (hold_mb).",
     )
+    max_file_mb: float = Field(
+        default=256,
+        gt=0,
+        description="Bytes one input file may hold, as read and, for gzip, once decompressed, in "
+        "MB (10^6 bytes): a larger file is rejected without being read whole, a gzip file as soon "
+        "as its decompressed bytes pass it, so one file's bytes cost about this much memory at most "
+        "(the buffer gzip data is read into grows by an eighth). "
+        "Env WIREHOUSE_MAX_FILE_MB.",
+    )
+    max_compression_ratio: float = Field(
+        default=200,
+        gt=0,
+        description="How many times its own size a gzip file may decompress to, checked once more "
+        f"than {RATIO_FLOOR_BYTES / MB:g} MB came out (text compresses 3-10x; a gzip bomb "
+        "1000x): the file is rejected as soon as it passes. Env WIREHOUSE_MAX_COMPRESSION_RATIO.",
+    )
     nlp_group_texts: int = Field(
         default=NLP_BATCH_DOCS,
         ge=1,
@@ -102,6 +119,18 @@ class Settings(BaseSettings):
     def nlp_groups(self) -> tuple[int, int]:
         """(texts, characters) the NLP stage gives spaCy at once at most (transforms.nlp.pipe)."""
         return (self.nlp_group_texts, self.nlp_group_chars)
+
+    @property
+    def input_limits(self) -> InputLimits:
+        """What reading one input file may cost (transforms.parse.parse_raw), its rejection
+        reasons naming these settings."""
+        prefix = self.model_config.get("env_prefix", "")
+        return InputLimits(
+            max_bytes=int(self.max_file_mb * MB),
+            max_ratio=self.max_compression_ratio,
+            max_bytes_name=f"{prefix}MAX_FILE_MB",
+            max_ratio_name=f"{prefix}MAX_COMPRESSION_RATIO",
+        )
 
     @property
     def warehouse_dir(self) -> Path:

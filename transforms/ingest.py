@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from transforms.parse import RawDocument, RejectedInput, detect_format, parse_raw
+from transforms.parse import InputLimits, RawDocument, RejectedInput, detect_format, parse_raw
 
 
 @dataclass
@@ -31,6 +31,8 @@ class ParsedFile:
     mtime_ns: int | None = None
     new_version: bool = False  # the path was ingested before with other bytes
     released_count: int | None = None  # set by released(): how many documents there were
+    encoding: str | None = None  # the codec that decoded its bytes (None when rejected)
+    replaced_bytes: int | None = None  # invalid bytes replaced while decoding
 
     @property
     def n_documents(self) -> int:
@@ -73,6 +75,7 @@ def parse_file(
     size_bytes: int,
     data: bytes | None,
     read_error: str | None,
+    limits: InputLimits,
     mtime_ns: int | None = None,
 ) -> ParsedFile:
     """Parse one input file; a read or parse failure becomes a rejection reason, never an exception."""
@@ -81,7 +84,9 @@ def parse_file(
         parsed.rejected = read_error
         return parsed
     try:
-        parsed.documents = parse_raw(path, data or b"")
+        raw = parse_raw(path, data or b"", limits)
+        parsed.documents, parsed.encoding = raw.documents, raw.encoding
+        parsed.replaced_bytes = raw.replaced_bytes
     except RejectedInput as exc:
         parsed.rejected = str(exc)
     except RecursionError:
@@ -146,6 +151,8 @@ def parsed_from_raw(rows: list[dict]) -> list[ParsedFile]:
                 r["format"],
                 mtime_ns=r.get("mtime_ns"),
                 released_count=None if "content" in r else 0,
+                encoding=r.get("encoding"),
+                replaced_bytes=r.get("replaced_bytes"),
             )
         f = files[key]
         if f.released_count is not None:

@@ -37,7 +37,10 @@ def stable_id(*parts: object, length: int = 16) -> str:
 class FileRecord:
     """Ledger: one row per input file ever seen, with how it ended."""
 
-    file_id: str = col("sha256 of the raw bytes of the file (hex)")
+    file_id: str = col(
+        "sha256 of the raw bytes of the file (hex); of its path when it was rejected unread (it could "
+        "not be read, or is larger than WIREHOUSE_MAX_FILE_MB)"
+    )
     path: str = col("path of the file as given to `wirehouse run` (absolute)")
     size_bytes: int = col("size of the raw file in bytes")
     format: str = col("detected input format: text, html, jsonl, json (suffix `+gzip` when compressed)")
@@ -52,6 +55,19 @@ class FileRecord:
     mtime_ns: int | None = col(
         "the file's modification time (ns since the epoch) when read: with size_bytes, lets a rerun skip "
         "unchanged files without reading them",
+        None,
+    )
+    encoding: str | None = col(
+        "Python codec that decoded the file's bytes: the one its byte order mark names (utf-8-sig, "
+        "utf-16-le, utf-16-be, utf-32-le, utf-32-be), utf-8, the charset an HTML page declares, cp1252 "
+        "for a few accented letters or curly quotes among ASCII, or the charset detected (cp1251, "
+        "cp932, gb18030, ...); null when the file was rejected (or ingested before this column)",
+        None,
+    )
+    replaced_bytes: int | None = col(
+        "invalid bytes replaced by U+FFFD while decoding: stray bytes in text otherwise UTF-8 "
+        "(transforms.parse.mostly_utf8); 0 when none; null when the file was rejected (or ingested "
+        "before this column)",
         None,
     )
 

@@ -96,6 +96,8 @@ def file_record(
         run_id=run_id,
         batch_id=batch_id,
         mtime_ns=f.mtime_ns,
+        encoding=f.encoding,
+        replaced_bytes=f.replaced_bytes,
     )
 
 

@@ -8,6 +8,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from transforms.parse import InputLimits
+
 # Files that are never article dumps: our own sidecars and hidden files.
 IGNORED_NAMES = {"README.md", "readme.md", ".DS_Store"}
 
@@ -93,11 +95,13 @@ _KINDS = {
 }
 
 
-def read_input(path: Path) -> InputFile:
-    """Read one file's bytes; a file that cannot or must not be read (not a regular file: it
-    could block forever or never end) comes back with `error` set, never raises. Such an entry
-    keeps its own mtime (a rerun skips it while it stays as it is); an unreadable regular file
-    has none, so every run tries it again."""
+def read_input(path: Path, limits: InputLimits) -> InputFile:
+    """Read one file's bytes; a file that cannot or must not be read comes back with `error`
+    set, never raises: not a regular file (a pipe could block forever, a device never end), or
+    larger than the size limit (rejected from its size, without reading it). Such a file's
+    file_id is the sha256 of its path: its bytes were not read. An entry that is not a regular
+    file, or too large, keeps its own mtime (a rerun skips it while it stays as it is); an
+    unreadable regular file has none, so every run tries it again."""
     path_id = hashlib.sha256(str(path).encode()).hexdigest()
     try:
         st = os.stat(path)
@@ -111,10 +115,20 @@ def read_input(path: Path) -> InputFile:
         mtime = None if stat.S_ISDIR(st.st_mode) else _own_mtime(path)
         return InputFile(str(path), 0, path_id, None, f"not a regular file: {kind}", mtime)
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as f:
+            st = os.fstat(f.fileno())
+            if st.st_size > limits.max_bytes:
+                return _too_large(path, path_id, st.st_size, st.st_mtime_ns, limits)
+            data = f.read(limits.max_bytes + 1)  # it may have grown since
     except OSError as exc:
         return InputFile(str(path), 0, path_id, None, f"cannot read file: {exc.strerror or exc}")
+    if len(data) > limits.max_bytes:
+        return _too_large(path, path_id, len(data), st.st_mtime_ns, limits)
     return InputFile(str(path), len(data), hashlib.sha256(data).hexdigest(), data, mtime_ns=st.st_mtime_ns)
+
+
+def _too_large(path: Path, path_id: str, size: int, mtime_ns: int, limits: InputLimits) -> InputFile:
+    return InputFile(str(path), size, path_id, None, f"larger than {limits.size_limit()}", mtime_ns)
 
 
 def _own_mtime(path: Path) -> int | None:

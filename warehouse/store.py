@@ -315,7 +315,7 @@ class Warehouse:
                 )
             frame = con.execute(
                 f"""
-                SELECT {columns}, f.size_bytes, f.mtime_ns FROM raw_documents r
+                SELECT {columns}, f.size_bytes, f.mtime_ns, f.encoding, f.replaced_bytes FROM raw_documents r
                 JOIN files f ON f.file_id = r.file_id AND f.path = r.path
                 WHERE f.status IN ('published', 'quarantined') {condition}""",
                 [since] if since else [],

@@ -23,9 +23,9 @@ def count_reads(monkeypatch) -> list[str]:
     reads: list[str] = []
     real_read = flows.scan.read_input
 
-    def counting_read(path):
+    def counting_read(path, limits):
         reads.append(Path(path).name)
-        return real_read(path)
+        return real_read(path, limits)
 
     monkeypatch.setattr(flows.scan, "read_input", counting_read)
     return reads
@@ -100,12 +100,12 @@ def test_a_file_that_changes_between_the_two_readings_is_rejected_for_this_run(t
     real_read = flows.scan.read_input
     count = {"story": 0}
 
-    def changing_read(path):
+    def changing_read(path, limits):
         if Path(path) == story:
             count["story"] += 1
             if count["story"] == 2:  # someone appends to the file between the run's two readings
                 story.write_text(story.read_text(encoding="utf-8") + "\nA late line.\n", encoding="utf-8")
-        return real_read(path)
+        return real_read(path, limits)
 
     monkeypatch.setattr(flows.scan, "read_input", changing_read)
     settings = Settings(dir=tmp_path / "wh", hold_mb=0)

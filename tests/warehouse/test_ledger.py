@@ -2,13 +2,16 @@
 back from the ledger: on a real DuckDB file."""
 from __future__ import annotations
 
+import codecs
+import gzip
+
 import pandas as pd
 
 from expectations import ExpectationOutcome
-from transforms.ingest import ParsedFile
-from transforms.parse import RawDocument
+from transforms.ingest import ParsedFile, parse_file, parsed_from_raw
+from transforms.parse import MB, InputLimits, RawDocument
 from transforms.records import ArticleRecord
-from warehouse.ledger import BatchOutcome, Publisher, finish_run, read_run
+from warehouse.ledger import BatchOutcome, FileCounts, Publisher, file_record, finish_run, read_run
 from warehouse.store import Warehouse
 
 
@@ -110,3 +113,40 @@ def test_an_older_warehouse_gets_run_statuses_in_place(tmp_path):
     columns = wh.query("select column_name, is_nullable from duckdb_columns() where table_name = 'runs' "
                        "and column_name in ('status', 'finished_at') order by 1").values.tolist()
     assert columns == [["finished_at", True], ["status", False]]
+
+
+def test_the_ledger_row_carries_how_the_file_was_decoded_through_reprocessing(tmp_path):
+    limits = InputLimits(256 * MB, 200, "WIREHOUSE_MAX_FILE_MB", "WIREHOUSE_MAX_COMPRESSION_RATIO")
+    text = "Caf\u00e9 owners \u2014 the council said the bridge would reopen in May. " * 20
+    raw = text.encode()
+    stray = parse_file("/in/stray.txt", "a" * 64, len(raw) + 1, raw[:20] + b"\x81" + raw[20:], None, limits)
+    utf16 = parse_file("/in/bom.txt", "b" * 64, 0, codecs.BOM_UTF16_LE + text.encode("utf-16-le"), None, limits)
+    bomb = parse_file("/in/bomb.txt.gz", "c" * 64, 0, gzip.compress(bytes(2 * MB)), None, limits)
+    assert (stray.encoding, stray.replaced_bytes) == ("utf-8", 1)
+    assert stray.documents[0].content == text[:17] + "\ufffd" + text[17:]  # 20 bytes, 17 characters
+    record = file_record(stray, run_id="r1", batch_id="r1-b0001", counts=FileCounts(published=1))
+    assert (record.status, record.encoding, record.replaced_bytes) == ("published", "utf-8", 1)
+
+    wh = Warehouse(tmp_path / "wh")
+    wh.initialise()
+    publisher = Publisher(wh, "r1", set())
+    publisher.record_unbatched([bomb])
+    wh.stage("r1-b0001", {"articles": [article("A", "a" * 64, "one"), article("B", "b" * 64, "two")]})
+    outcome = BatchOutcome(
+        batch_id="r1-b0001",
+        article_file={"A": "/in/stray.txt", "B": "/in/bom.txt"},
+        contents={"A": "sha-one", "B": "sha-two"},
+        duplicates={}, rejected={}, failed_articles={}, article_lines={}, outcomes=[],
+    )
+    publisher.publish([stray, utf16], outcome, started_at="t0", seconds={})
+    ledger = wh.query("select path, status, reason, encoding, replaced_bytes from files order by path")
+    assert rows(ledger) == [
+        ["/in/bom.txt", "published", None, "utf-16-le", 0],
+        ["/in/bomb.txt.gz", "rejected",
+         "decompresses to more than 200 times its size (WIREHOUSE_MAX_COMPRESSION_RATIO)", None, None],
+        ["/in/stray.txt", "published", None, "utf-8", 1],
+    ]
+    # Reprocessing reads the stored documents back with their file's decoding, and keeps it.
+    stored = parsed_from_raw(wh.raw_documents())
+    assert sorted((f.path, f.encoding, f.replaced_bytes) for f in stored) == [
+        ("/in/bom.txt", "utf-16-le", 0), ("/in/stray.txt", "utf-8", 1)]

@@ -1,11 +1,14 @@
 """Finding input files: one directory scan gives the paths and their size and mtime."""
 from __future__ import annotations
 
+import hashlib
 import os
+import tracemalloc
 
 import pytest
 
-from warehouse.raw import discover_with_stats
+from transforms.parse import MB, InputLimits
+from warehouse.raw import discover_with_stats, read_input
 
 
 def test_scan_skips_hidden_and_readme_follows_symlinks_and_stats_match(tmp_path):
@@ -51,8 +54,9 @@ def special_entries(folder):
 
 
 def test_every_entry_is_listed_and_what_cannot_be_read_says_why_without_blocking(tmp_path):
-    from warehouse.raw import read_input
+    from flows.settings import Settings
 
+    limits = Settings().input_limits
     dumps = tmp_path / "dumps"
     server = special_entries(dumps)
     try:
@@ -60,7 +64,7 @@ def test_every_entry_is_listed_and_what_cannot_be_read_says_why_without_blocking
         names = {os.path.basename(p): p for p in found}
         assert sorted(names) == ["article.txt", "broken.txt", "device.txt", "loop-a.txt", "loop-b.txt", "mem",
                                  "pipe.txt", "socket.txt"]
-        reasons = {name: read_input(path).error for name, path in names.items()}
+        reasons = {name: read_input(path, limits).error for name, path in names.items()}
         assert reasons == {
             "article.txt": None,
             "pipe.txt": "not a regular file: a named pipe (FIFO)",
@@ -74,7 +78,31 @@ def test_every_entry_is_listed_and_what_cannot_be_read_says_why_without_blocking
         # What stays as it is is skipped by the next run (its entry's own mtime is kept), an
         # unreadable regular file is tried again (no mtime).
         for name in ("pipe.txt", "socket.txt", "device.txt", "loop-a.txt", "broken.txt"):
-            assert (0, read_input(names[name]).mtime_ns) == found[names[name]], name
-        assert read_input(names["mem"]).mtime_ns is None
+            assert (0, read_input(names[name], limits).mtime_ns) == found[names[name]], name
+        assert read_input(names["mem"], limits).mtime_ns is None
     finally:
         server.close()
+
+
+def test_a_file_larger_than_the_limit_is_rejected_from_its_size_unread(tmp_path):
+    limits = InputLimits(8 * MB, 200, "WIREHOUSE_MAX_FILE_MB", "WIREHOUSE_MAX_COMPRESSION_RATIO")
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as f:
+        f.truncate(8 * MB + 1)  # sparse: 8 MB and a byte of zeros
+    tracemalloc.start()
+    try:
+        read = read_input(big, limits)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    st = os.stat(big)
+    assert (read.data, read.error, read.size_bytes, read.mtime_ns) == (
+        None, "larger than 8 MB (WIREHOUSE_MAX_FILE_MB)", 8 * MB + 1, st.st_mtime_ns)
+    assert read.file_id == hashlib.sha256(str(big).encode()).hexdigest()  # its bytes were not read
+    assert peak < MB
+    exact = tmp_path / "exact.txt"
+    exact.write_bytes(b"x" * (8 * MB))
+    read = read_input(exact, limits)
+    assert (len(read.data), read.error, read.file_id) == (8 * MB, None, hashlib.sha256(b"x" * (8 * MB)).hexdigest())
+    missing = read_input(tmp_path / "missing.txt", limits)
+    assert (missing.data, missing.error) == (None, "cannot read file: No such file or directory")

@@ -1,0 +1,16 @@
+"""Settings: the input limits reach the parser with the names of the settings that set them."""
+from __future__ import annotations
+
+from flows.settings import Settings
+from transforms.parse import InputLimits
+
+
+def test_input_limits_come_from_the_settings_their_rejections_name(monkeypatch):
+    assert Settings().input_limits == InputLimits(
+        256_000_000, 200, "WIREHOUSE_MAX_FILE_MB", "WIREHOUSE_MAX_COMPRESSION_RATIO"
+    )
+    monkeypatch.setenv("WIREHOUSE_MAX_FILE_MB", "8")
+    monkeypatch.setenv("WIREHOUSE_MAX_COMPRESSION_RATIO", "50")
+    limits = Settings().input_limits
+    assert (limits.max_bytes, limits.max_ratio) == (8_000_000, 50)
+    assert limits.size_limit() == "8 MB (WIREHOUSE_MAX_FILE_MB)"
