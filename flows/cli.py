@@ -5,16 +5,27 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sys
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from enum import StrEnum
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from flows.errors import (
+    EXIT_BUG,
+    EXIT_INTERRUPTED,
+    EXIT_STORAGE,
+    EXIT_USAGE,
+    storage_cause,
+    unexpected,
+)
 from flows.settings import Settings
 
 app = typer.Typer(
@@ -66,9 +77,62 @@ def _settings(warehouse: Path | None, lake: str | None = None) -> Settings:
     return settings
 
 
-def _fail(message: str, code: int = 2) -> None:
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     err.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def _usage_errors() -> tuple[type[BaseException], ...]:
+    """Problems the user fixes with other arguments, settings or installs (exit 2)."""
+    from flows.prefect_env import ApiServerError, PrefectApiUnavailable
+    from transforms.nlp import ModelNotInstalled
+    from warehouse.store import WarehouseError
+
+    return (WarehouseError, FileNotFoundError, ModelNotInstalled, ApiServerError, PrefectApiUnavailable)
+
+
+@contextmanager
+def _reported(settings: Settings | None = None) -> Iterator[None]:
+    """A command's failures as one `error:` line and an exit code (flows.errors): system trouble
+    (disk full, permissions) by its root cause, usage problems by their message, Ctrl-C as an
+    interruption, anything else as a bug with its traceback written to a file."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except KeyboardInterrupt:
+        _fail(INTERRUPTED, EXIT_INTERRUPTED)
+    except Exception as exc:
+        cause = storage_cause(exc)
+        if cause is not None:
+            where = f" (warehouse {settings.warehouse_dir})" if settings and not cause.endswith(")") else ""
+            _fail(cause + where, EXIT_STORAGE)
+        if isinstance(exc, _usage_errors()):
+            _fail(str(exc), EXIT_USAGE)
+        _fail(unexpected(exc, settings.warehouse_dir / "logs" if settings else None), EXIT_BUG)
+
+
+INTERRUPTED = "interrupted: batches published so far stay published; the next run finishes the rest"
+
+
+def _stop_at_once_on_interrupt() -> None:
+    """Ctrl-C or SIGTERM during a run: one line, the Prefect run marked cancelled, and the process
+    ends within a second or two. Nothing is lost by stopping anywhere: a batch is published in
+    one commit, and the next run finishes what this one left (warehouse.store.recover_staging)
+    and records this run as interrupted. Waiting instead for the batch in flight would take as
+    long as its NLP stage."""
+
+    def stop(signum, frame) -> None:
+        err.print(Text.assemble(("error:", "bold red"), " ", INTERRUPTED), highlight=False, soft_wrap=True)
+        from flows.runner import cancel_current_flow_run
+
+        cancel_current_flow_run(f"interrupted by {signal.Signals(signum).name}", timeout_seconds=3)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
 
 
 @app.command()
@@ -98,19 +162,15 @@ def run(
     missing = [str(p) for p in paths if not os.path.lexists(p)]  # a broken link is rejected, not missing
     if missing:
         _fail(f"no such file or folder: {missing[0]}")
-    from flows.summary import unchanged_run
-    from warehouse.store import WarehouseError
+    with _reported(settings):
+        from flows.summary import unchanged_run
 
-    try:
         # Nothing new under PATHS: answered from the ledger, without Prefect, spaCy or GX.
         summary = unchanged_run([str(p) for p in paths], settings)
-    except (WarehouseError, FileNotFoundError) as exc:
-        _fail(str(exc))
-    if summary is None:
-        from flows.prefect_env import ApiServerError, startup_timeout, temporary_api
-        from transforms.nlp import ModelNotInstalled, require_model
+        if summary is None:
+            from flows.prefect_env import startup_timeout, temporary_api
+            from transforms.nlp import require_model
 
-        try:
             require_model(settings.spacy_model)  # fail fast, before Prefect starts
             with temporary_api() as api, ExitStack() as cluster:  # the server boots while this process loads
                 if workers <= 1 and not dask_address:
@@ -126,12 +186,11 @@ def run(
                 from flows.runner import run_ingest  # imports Prefect: only when needed
 
                 api.wait(startup_timeout())
+                _stop_at_once_on_interrupt()
                 summary = run_ingest(
                     [str(p) for p in paths], settings, workers=workers, dask_address=dask_address
                 )
-        except (ModelNotInstalled, WarehouseError, FileNotFoundError, ApiServerError) as exc:
-            _fail(str(exc))
-    _print_summary(summary, settings)
+        _print_summary(summary, settings)
 
 
 @app.command("reprocess")
@@ -149,19 +208,18 @@ def reprocess_command(
     if all_files == (since is not None):
         _fail("give exactly one of --since DATE or --all")
     settings = _settings(warehouse)
-    from transforms.nlp import ModelNotInstalled, load_pipeline
-    from warehouse.store import Warehouse, WarehouseError
+    with _reported(settings):
+        from transforms.nlp import load_pipeline
+        from warehouse.store import Warehouse
 
-    try:
         if not Warehouse.from_settings(settings).db_path.exists():
             _fail(f"no warehouse at {settings.warehouse_dir} (run `wirehouse run PATH` first)")
         load_pipeline(settings.spacy_model)
         from flows.runner import run_reprocess
 
+        _stop_at_once_on_interrupt()
         summary = run_reprocess(settings, since)
-    except (ModelNotInstalled, WarehouseError) as exc:
-        _fail(str(exc))
-    _print_summary(summary, settings)
+        _print_summary(summary, settings)
 
 
 @app.command()
@@ -178,12 +236,11 @@ def serve(
     if not landing.is_dir():
         _fail(f"no such folder: {landing}")
     settings = _settings(warehouse)
-    from transforms.nlp import ModelNotInstalled, load_pipeline
-    from warehouse.store import WarehouseError
+    with _reported(settings):
+        from transforms.nlp import load_pipeline
 
-    try:
         load_pipeline(settings.spacy_model)
-        from flows.runner import PrefectApiUnavailable, serve_ingest
+        from flows.runner import serve_ingest
 
         out.print(
             f"serving wirehouse-ingest/wirehouse-landing: {landing.resolve()} -> {settings.warehouse_dir} "
@@ -192,8 +249,6 @@ def serve(
             soft_wrap=True,
         )
         serve_ingest(str(landing.resolve()), settings, interval, cron)
-    except (ModelNotInstalled, WarehouseError, PrefectApiUnavailable) as exc:
-        _fail(str(exc))
 
 
 def _print_summary(summary, settings: Settings) -> None:
@@ -268,20 +323,19 @@ def sql(
     file. Statements that write, attach, copy, export, import, load or change settings are refused."""
     import duckdb
 
-    from warehouse.store import Warehouse, WarehouseError
+    from warehouse.store import Warehouse
 
     if excel_safe and format is not OutputFormat.csv:
         _fail("--excel-safe applies to --format csv only")
     settings = _settings(warehouse)
-    try:
-        frame = Warehouse.from_settings(settings).user_query(query, allow_local_files)
-    except WarehouseError as exc:
-        _fail(str(exc))
-    except duckdb.Error as exc:
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        if isinstance(exc, duckdb.PermissionException) and not allow_local_files:
-            message += " (reading local files needs --allow-local-files)"
-        _fail(message)
+    with _reported():
+        try:
+            frame = Warehouse.from_settings(settings).user_query(query, allow_local_files)
+        except duckdb.Error as exc:
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            if isinstance(exc, duckdb.PermissionException) and not allow_local_files:
+                message += " (reading local files needs --allow-local-files)"
+            _fail(message)
     if format is OutputFormat.csv:
         sys.stdout.write((_excel_safe(frame) if excel_safe else frame).to_csv(index=False))
     elif format is OutputFormat.json:
@@ -322,13 +376,11 @@ def report(
 ) -> None:
     """(Re)write the HTML quality report and print its path."""
     from warehouse.report import write_report
-    from warehouse.store import Warehouse, WarehouseError
+    from warehouse.store import Warehouse
 
     settings = _settings(warehouse)
-    try:
+    with _reported(settings):
         path = write_report(Warehouse.from_settings(settings))
-    except WarehouseError as exc:
-        _fail(str(exc))
     out.print(str(path), highlight=False, soft_wrap=True)
 
 
@@ -352,12 +404,9 @@ def quarantine_list(
 ) -> None:
     """Held articles with their failed expectations and the latest decision."""
     from warehouse.review import list_quarantined
-    from warehouse.store import WarehouseError
 
-    try:
+    with _reported():
         _print_frame(list_quarantined(_review_warehouse(warehouse)))
-    except WarehouseError as exc:
-        _fail(str(exc))
 
 
 @quarantine_app.command("show")
@@ -367,12 +416,9 @@ def quarantine_show(
 ) -> None:
     """One held article: its row, past decisions, and the rows that failed each rule."""
     from warehouse.review import show
-    from warehouse.store import WarehouseError
 
-    try:
+    with _reported():
         parts = show(_review_warehouse(warehouse), article_id, frozenset(_settings(warehouse).languages))
-    except WarehouseError as exc:
-        _fail(str(exc))
     for name, frame in parts.items():
         out.print(
             Text.assemble((name, "bold"), f" ({len(frame)} row{'s' if len(frame) != 1 else ''})"),
@@ -401,10 +447,9 @@ def quarantine_release(
     """Re-audit a held article (after rules changed) and publish it if it passes, or force-publish
     it with --reason."""
     from warehouse.review import decide, held_rows
-    from warehouse.store import WarehouseError
 
-    wh = _review_warehouse(warehouse)
-    try:
+    with _reported():
+        wh = _review_warehouse(warehouse)
         if reason:
             decision = decide(wh, article_id, "force_released", reason)
         else:
@@ -418,8 +463,6 @@ def quarantine_release(
                 "kept" if failed else "released",
                 "; ".join(failed) if failed else "re-audit passed",
             )
-    except WarehouseError as exc:
-        _fail(str(exc))
     out.print(f"{article_id}: {decision.action} ({decision.reason})", highlight=False)
 
 
@@ -431,12 +474,9 @@ def quarantine_drop(
 ) -> None:
     """Record that a held article will not be published (its rows stay in quarantine)."""
     from warehouse.review import decide
-    from warehouse.store import WarehouseError
 
-    try:
+    with _reported():
         decision = decide(_review_warehouse(warehouse), article_id, "dropped", reason)
-    except WarehouseError as exc:
-        _fail(str(exc))
     out.print(f"{article_id}: {decision.action}", highlight=False)
 
 

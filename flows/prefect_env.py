@@ -42,6 +42,10 @@ QUIET_DEFAULTS = {
     "DO_NOT_TRACK": "1",
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED": "false",
     "PREFECT_LOGGING_LEVEL": "WARNING",
+    # Prefect's console lines (a failed task's traceback, "Crash detected!") repeat what the command
+    # says in its own one `error:` line; they still reach the Prefect API and its UI. Set it to
+    # WARNING to see them in the terminal too.
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "CRITICAL",
     "PREFECT_SERVER_UI_ENABLED": "false",
     # The temporary server needs ~14 s on its first start in a fresh PREFECT_HOME on 2 cores, more
     # under load; Prefect's default of 20 s makes a busy machine fail runs for nothing.
@@ -68,6 +72,10 @@ def startup_timeout() -> float:
 
 
 PR_SET_PDEATHSIG = 1
+
+
+class PrefectApiUnavailable(RuntimeError):
+    """Schedules need a Prefect API (a server or Prefect Cloud); none is configured or reachable."""
 
 
 class ApiServerError(RuntimeError):

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
 from flows.ingest import ingest, reprocess
-from flows.prefect_env import startup_timeout, temporary_api
+from flows.prefect_env import PrefectApiUnavailable, startup_timeout, temporary_api
 from flows.settings import Settings
 from warehouse.ledger import RunSummary
 from warehouse.store import Warehouse
@@ -71,10 +71,6 @@ def shared_prefect_api() -> Iterator[str]:
             yield api.url
 
 
-class PrefectApiUnavailable(RuntimeError):
-    """Schedules need a Prefect API (a server or Prefect Cloud); none is configured or reachable."""
-
-
 def check_prefect_api() -> str:
     """The configured Prefect API URL, after a health check; raises PrefectApiUnavailable."""
     from prefect.client.orchestration import get_client
@@ -122,3 +118,29 @@ def run_reprocess(settings: Settings, since: str | None) -> RunSummary:
     Warehouse.from_settings(settings).check_unlocked()
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         return reprocess(settings, since)
+
+
+def cancel_current_flow_run(message: str, timeout_seconds: float) -> None:
+    """Mark the flow run this process is running (if any) as Cancelled with this message, giving
+    up after timeout_seconds (best effort: used on the way out after Ctrl-C)."""
+    import threading
+
+    from prefect.client.orchestration import get_client
+    from prefect.context import FlowRunContext
+    from prefect.states import Cancelled
+
+    context = FlowRunContext.get()
+    if context is None or context.flow_run is None:
+        return
+    flow_run_id = context.flow_run.id
+
+    def cancel() -> None:
+        try:
+            with get_client(sync_client=True) as client:
+                client.set_flow_run_state(flow_run_id, Cancelled(message=message), force=True)
+        except Exception:  # the API may be gone already; the run's own row says what happened
+            pass
+
+    worker = threading.Thread(target=cancel, daemon=True)
+    worker.start()
+    worker.join(timeout_seconds)

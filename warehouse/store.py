@@ -23,7 +23,7 @@ import logging
 import os
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict
 from pathlib import Path
 from typing import Protocol
@@ -512,7 +512,9 @@ class Warehouse:
                 fault_point("commit")
                 con.execute("COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                # A rollback that fails too (the disk that failed the commit) must not hide why.
+                with suppress(duckdb.Error):
+                    con.execute("ROLLBACK")
                 raise
             finally:
                 con.unregister("quarantined_articles")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from flows.runner import run_ingest
+from tests.flows.test_serve import flow_runs, prefect_api  # noqa: F401  (a Prefect server for the module)
 from flows.settings import Settings
 from warehouse.store import Warehouse
 
@@ -121,3 +122,67 @@ def test_a_run_killed_at_each_point_converges_on_the_next_run(point, uninterrupt
     assert not any((wh_dir / "staging").iterdir())
     archived = {p.name for p in (wh_dir / "batches").iterdir()}
     assert archived == set(wh.query("select batch_id from batches").batch_id)
+
+
+def start_run(wh_dir: Path, **env: str) -> subprocess.Popen:
+    """`wirehouse run` over the examples, two articles a batch, in its own process group."""
+    return subprocess.Popen([sys.executable, "-m", "flows.cli", "run", str(EXAMPLES), "-w", str(wh_dir)],
+                            cwd=PROJECT, env={**os.environ, "WIREHOUSE_BATCH_SIZE": "2", **env},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def converges(wh_dir: Path, uninterrupted: dict) -> None:
+    wh = Warehouse(wh_dir)
+    consistent(wh)
+    run_ingest([str(EXAMPLES)], Settings(dir=wh_dir, batch_size=2))
+    assert fingerprint(wh) == uninterrupted
+    assert wh.query("select status from runs order by started_at").status.tolist() == ["interrupted", "completed"]
+
+
+def test_ctrl_c_stops_a_run_within_5_s_with_one_line_and_a_cancelled_prefect_run(prefect_api, uninterrupted,
+                                                                                 tmp_path):
+    url, _ = prefect_api
+    wh_dir = tmp_path / "wh"
+    proc = start_run(wh_dir, PREFECT_API_URL=url)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:  # the first batch is published
+        if (wh_dir / "batches").exists() and any((wh_dir / "batches").iterdir()):
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run finished before Ctrl-C"
+    pressed = time.monotonic()
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
+    out, err = proc.communicate(timeout=60)
+    assert time.monotonic() - pressed <= 5
+    assert proc.returncode == 130
+    assert err == "error: interrupted: batches published so far stay published; the next run finishes the rest\n"
+    states = [(r["name"], r["state_type"]) for r in flow_runs(url) if r["flow_id"]]
+    assert [t for _, t in states] == ["CANCELLED"], states
+    converges(wh_dir, uninterrupted)
+
+
+def test_a_full_disk_ends_the_run_with_one_line_naming_it_and_the_next_run_converges(uninterrupted, tmp_path):
+    """The disk fills up at the third batch's staging (and stays full: every retry fails too)."""
+    wh_dir = tmp_path / "wh"
+    proc = start_run(wh_dir, WIREHOUSE_TEST_FAULT="staged:3+=enospc", WIREHOUSE_STORAGE_RETRY_DELAY_SECONDS="0")
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 3
+    assert err == "error: no space left on the device (injected at staged)\n"
+    assert out == ""
+    converges(wh_dir, uninterrupted)
+
+
+def test_a_real_full_disk_is_named_in_one_line(tmp_path):
+    """A 2 MB tmpfs as the warehouse (needs the right to mount: root in a container that allows it)."""
+    small = tmp_path / "small"
+    small.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(small)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        proc = start_run(small / "wh")
+        out, err = proc.communicate(timeout=600)
+        assert proc.returncode == 3, err
+        assert err == f"error: no space left on the device (warehouse {small / 'wh'})\n"
+    finally:
+        subprocess.run(["umount", str(small)], check=True)
