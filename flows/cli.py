@@ -248,6 +248,9 @@ def serve(
             highlight=False,
             soft_wrap=True,
         )
+        # Ctrl-C stops serving as SIGTERM does: Prefect's runner then cancels the run in flight
+        # (marked Cancelled) instead of the run dying with the terminal's interrupt (Crashed).
+        signal.signal(signal.SIGINT, lambda signum, frame: os.kill(os.getpid(), signal.SIGTERM))
         serve_ingest(str(landing.resolve()), settings, interval, cron)
 
 

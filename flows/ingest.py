@@ -13,9 +13,10 @@ from functools import partial
 from pathlib import Path
 
 from prefect import flow
-from prefect.runtime import flow_run
+from prefect.runtime import deployment, flow_run
 
 from flows.batch import execute, plan, publish, with_storage_retries
+from flows.prefect_env import ignore_interrupts
 from flows.scan import read_again, scan
 from flows.settings import Settings
 from transforms.corpus import LineCounter
@@ -36,6 +37,10 @@ def ingest(
     settings = settings or Settings()
     if warehouse_dir:
         settings = settings.model_copy(update={"dir": Path(warehouse_dir)})
+    if deployment.get_id():
+        # A scheduled run is stopped by its runner (`wirehouse serve`), which cancels it; the
+        # terminal's Ctrl-C reaches this process too and would crash it first.
+        ignore_interrupts()
     warehouse = Warehouse.from_settings(settings)
     run_id, started_at = new_run_id("run"), utc_now()
     inputs = "; ".join(str(p) for p in paths)

@@ -118,3 +118,63 @@ def test_serve_needs_a_prefect_api(tmp_path):
                                  cwd=PROJECT, env={**env, "PREFECT_API_URL": f"http://127.0.0.1:{free_port()}/api"},
                                  capture_output=True, text=True, timeout=120)
     assert unreachable.returncode == 2 and "is not reachable" in unreachable.stderr
+
+
+def api_call(url: str, path: str, body: dict | None = None, method: str = "POST"):
+    request = urllib.request.Request(f"{url}{path}", data=None if body is None else json.dumps(body).encode(),
+                                     method=method, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def test_ctrl_c_on_serve_cancels_the_run_in_flight(prefect_api, tmp_path):
+    """Ctrl-C reaches `serve` and the run it is executing (one process group): the run is
+    cancelled by the runner (Cancelled, not Crashed), and the next run converges."""
+    url, home = prefect_api
+    landing, wh_dir = tmp_path / "landing", tmp_path / "wh"
+    landing.mkdir()
+    rivers = ["Alder", "Birch", "Cedar", "Elm", "Hazel", "Larch", "Maple", "Rowan"]
+    towns = ["Ashford", "Brambly", "Cobham", "Dunmore", "Eskdale"]
+    for i in range(40):  # 40 distinct stories (digits alone would not tell their lines apart)
+        river, town = rivers[i % 8], towns[i // 8]
+        (landing / f"story-{i}.txt").write_text(
+            f"Bridge works on the {river} in {town}\n\n" + " ".join(
+                f"“We will open the {river} bridge in {town} by spring,” said Ana Ruiz, the mayor of {town}. "
+                f"Residents of {town} crossed the {river} by ferry while the {word} works went on."
+                for word in ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")),
+            encoding="utf-8")
+    env = {**os.environ, "PREFECT_API_URL": url, "PREFECT_HOME": str(home), "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+           "WIREHOUSE_BATCH_SIZE": "4"}
+    served = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", str(landing), "--interval", "3600",
+                               "-w", str(wh_dir)], cwd=PROJECT, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:  # the deployment registered for this landing
+            try:
+                deployment = api_call(url, "/deployments/name/wirehouse-ingest/wirehouse-landing", method="GET")
+                if deployment["parameters"]["paths"] == [str(landing)]:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.5)
+        run = api_call(url, f"/deployments/{deployment['id']}/create_flow_run", {})
+        archive = wh_dir / "batches"
+        while time.monotonic() < deadline and not (archive.exists() and any(archive.iterdir())):
+            time.sleep(0.1)
+        assert archive.exists() and any(archive.iterdir()), "no batch was published"
+        pressed = time.monotonic()
+        os.killpg(served.pid, signal.SIGINT)
+        served.communicate(timeout=60)
+        assert time.monotonic() - pressed <= 10
+        state = api_call(url, f"/flow_runs/{run['id']}", method="GET")["state"]
+        assert state["type"] == "CANCELLED", state
+    finally:
+        stop(served)
+    finished = subprocess.run([sys.executable, "-m", "flows.cli", "run", str(landing), "-w", str(wh_dir)],
+                              cwd=PROJECT, env={**env, "PREFECT_API_URL": url}, capture_output=True, text=True,
+                              timeout=600)
+    assert finished.returncode == 0, finished.stderr
+    wh = Warehouse(wh_dir)
+    assert wh.query("select count(*) as n from articles").n[0] == 40
+    assert wh.query("select status from runs order by started_at").status.tolist() == ["interrupted", "completed"]
