@@ -9,10 +9,13 @@ Layout of a warehouse directory:
     reports/quality.html      the quality report
     run.lock                  held by the one `wirehouse run` writing to this warehouse
 
-Write, audit, publish: a batch is written to staging/, audited from those files, then published
-in ONE DuckDB transaction (rows of passing articles into the published tables, rows of failing
-articles into quarantine.*, ledger, batch and quality rows). A process that dies before the
-commit leaves nothing visible; leftover staging folders are removed by the next run.
+Write, audit, publish: a batch is written to staging/, audited from those files, then published:
+its publication (the ledger's records, the held and skipped article ids, a manifest last) is
+written beside it, committed in ONE DuckDB transaction (rows of passing articles into the
+published tables, rows of failing articles into quarantine.*, ledger, batch and quality rows),
+and moved to batches/. A process that dies before the commit leaves nothing visible; the next
+run finishes what it left (recover_staging): a committed batch is archived, a batch with its
+publication written is committed, anything else is removed and its files are read again.
 """
 
 from __future__ import annotations
