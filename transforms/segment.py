@@ -9,6 +9,7 @@ initials do not end a sentence unless the next word is a typical sentence opener
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from transforms.clean import PARAGRAPH_SEPARATOR
@@ -208,11 +209,14 @@ def sentences_in(text: str, offset: int = 0) -> list[tuple[int, int]]:
     between sentences belongs to neither. Inside a quotation that closes in the paragraph there
     is no boundary unless the quotation closes there (`this. Not the council,” Lin said.` is
     one sentence with its attribution; `“We are ready.” Nobody moved.` is two)."""
-    quoted = [(p.open, p.end) for p in pair_marks(text) if p.closed]
+    quoted = [(p.open, p.end) for p in pair_marks(text) if p.closed]  # in order, never overlapping
+    opens = [o for o, _ in quoted]
     spans = []
     start = 0
     for match in _CANDIDATE.finditer(text):
-        inside = any(o < match.start() < e and match.end() <= e for o, e in quoted)
+        # Only the last quotation opened before the candidate can hold it.
+        last = bisect_left(opens, match.start()) - 1
+        inside = last >= 0 and match.start() < quoted[last][1] and match.end() <= quoted[last][1]
         if not inside and _is_boundary(text, match):
             spans.append((start, match.end()))
             start = match.end()
