@@ -214,6 +214,7 @@ def plan(
             languages=frozenset(settings.languages),
             spacy_model=settings.spacy_model,
             nlp_groups=settings.nlp_groups,
+            nlp_chunk_chars=settings.nlp_chunk_chars,
         )
         yield Batch(context, batch_files, settings, utc_now(), seconds=seconds)
 

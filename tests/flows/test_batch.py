@@ -70,3 +70,4 @@ def test_plan_makes_each_batch_when_asked_with_the_contents_published_by_then(tm
     assert second.context.known_contents == frozenset({"known-before", "published-by-batch-1"})
     assert second.context.learned == {"src": frozenset({1})}
     assert second.context.nlp_groups == settings.nlp_groups and second.value is second.files
+    assert second.context.nlp_chunk_chars == 50_000
