@@ -370,7 +370,13 @@ def quarantine_show(
     from warehouse.store import WarehouseError
 
     try:
-        parts = show(_review_warehouse(warehouse), article_id, frozenset(_settings(warehouse).languages))
+        settings = _settings(warehouse)
+        parts = show(
+            _review_warehouse(warehouse),
+            article_id,
+            frozenset(settings.languages),
+            settings.max_article_chars,
+        )
     except WarehouseError as exc:
         _fail(str(exc))
     for name, frame in parts.items():
@@ -410,7 +416,10 @@ def quarantine_release(
         else:
             from expectations import audit_batch
 
-            result = audit_batch(held_rows(wh, article_id), frozenset(_settings(warehouse).languages))
+            settings = _settings(warehouse)
+            result = audit_batch(
+                held_rows(wh, article_id), frozenset(settings.languages), settings.max_article_chars
+            )
             failed = sorted({r for rules in result.failed_articles.values() for r in rules})
             decision = decide(
                 wh,

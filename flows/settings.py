@@ -66,6 +66,15 @@ class Settings(BaseSettings):
         description="ISO 639-1 codes the NLP stages accept; articles in other languages are "
         "quarantined (articles.language_supported). Env WIREHOUSE_LANGUAGES as JSON, e.g. '[\"en\"]'.",
     )
+    max_article_chars: int = Field(
+        default=2_000_000,
+        ge=1,
+        description="Characters one article's cleaned body may have: a longer one is not analysed "
+        "but held in quarantine, whole (articles.length_within_limit), and the rest of its batch "
+        "goes on. Up to it any length is analysed, a long body in pieces (nlp_chunk_chars); what "
+        "still grows with one article, its Doc, its rows and its time, stops here (measured in "
+        "docs/architecture.md). Env WIREHOUSE_MAX_ARTICLE_CHARS.",
+    )
     boilerplate_min_articles: int = Field(
         default=3,
         ge=2,

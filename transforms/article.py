@@ -68,10 +68,12 @@ def _article_rows(
     run_id: str,
     language: str | None = None,
     source: str | None = None,
+    segment: bool = True,
 ) -> ArticleRows:
     """All rows for one article. `doc` must be the pipeline's Doc of `article.body`; with None
     (a language the NLP stages do not support) only the article, its paragraphs, sentences and
-    residue are built: no entities, mentions or quotes."""
+    residue are built: no entities, mentions or quotes. With segment=False (a body over
+    WIREHOUSE_MAX_ARTICLE_CHARS, held unanalysed) only the article and its residue."""
     if doc is not None and doc.text != article.body:
         raise ValueError("doc.text must equal the cleaned body: offsets point into it")
     body = article.body
@@ -98,7 +100,7 @@ def _article_rows(
         )
     )
     rows.residue = [ResidueRecord(aid, r.line_no, r.rule_id, r.text) for r in article.removed]
-    if not body:
+    if not body or not segment:
         return rows
     rows.paragraphs = [
         ParagraphRecord(aid, p.index, p.start, p.end, body[p.start : p.end]) for p in paragraphs(body)

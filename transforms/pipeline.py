@@ -30,7 +30,8 @@ class BatchContext:
     the batch, is skipped and counted as a duplicate). learned: source -> line key hashes of the
     corpus-learned boilerplate (transforms.corpus.LineCounter.learned over earlier runs' counts
     and this run's lines), removed with rule id corpus-boilerplate. languages: bodies detected in
-    another language skip the NLP stages (the audit quarantines them). spacy_model: the installed
+    another language skip the NLP stages (the audit quarantines them). max_article_chars: a longer
+    body is not analysed at all (the audit holds it; None: no limit). spacy_model: the installed
     pipeline, loaded once per process by name. nlp_groups: (texts, characters) spaCy is given at
     once at most (transforms.nlp.pipe). nlp_chunk_chars: a longer body is parsed in pieces of at
     most this many characters (transforms.segment.chunks), joined into one Doc."""
@@ -41,6 +42,7 @@ class BatchContext:
     known_contents: frozenset[str] = frozenset()
     learned: Mapping[str, frozenset[int]] = field(default_factory=dict)
     languages: frozenset[str] = frozenset({"en"})
+    max_article_chars: int | None = None  # a setting (Settings.max_article_chars)
     nlp_groups: tuple[int, int] = (NLP_BATCH_DOCS, NLP_BATCH_CHARS)
     nlp_chunk_chars: int = NLP_CHUNK_CHARS
 
@@ -102,14 +104,16 @@ class PreparedBatch:
     pending: list[tuple[ParsedFile, RawDocument, CleanArticle, str]]  # (file, raw document, cleaned, source)
     detected: list[str | None]  # language of each pending body
     supported: list[bool]  # whether it goes through the NLP stages
+    within_limit: list[bool]  # whether it is at most ctx.max_article_chars (else not analysed at all)
 
 
 def prepare_batch(files: list[ParsedFile], ctx: BatchContext) -> PreparedBatch:
     """The clean stage: clean every document of the batch's files, skip bodies already ingested
     (in ctx.known_contents, or earlier in this batch) and count them as duplicates, count the
     batch's lines, detect languages. Empty bodies are kept so the audit can quarantine them with
-    a reason. A document whose cleaning raises rejects its whole file (with the record and the
-    error as reason) and nothing else.
+    a reason, and so are bodies over ctx.max_article_chars, which no later stage analyses. A
+    document whose cleaning raises rejects its whole file (with the record and the error as
+    reason) and nothing else.
 
     The batch's contribution to the line statistics (article_lines): the raw lines of its page
     copies and text records, and the body paragraphs of its HTML pages (their text exists only
@@ -146,9 +150,14 @@ def prepare_batch(files: list[ParsedFile], ctx: BatchContext) -> PreparedBatch:
         if not f.new_version
     }
     detected = [detect_language(a.body) for _, _, a, _ in pending]
-    supported = [lang is None or lang in ctx.languages for lang in detected]
+    limit = ctx.max_article_chars
+    within_limit = [limit is None or len(a.body) <= limit for _, _, a, _ in pending]
+    supported = [
+        within and (lang is None or lang in ctx.languages)
+        for lang, within in zip(detected, within_limit, strict=True)
+    ]
     cleaning = BatchRows(duplicates=duplicates, rejected=rejected, article_lines=article_lines)
-    return PreparedBatch(files, cleaning, pending, detected, supported)
+    return PreparedBatch(files, cleaning, pending, detected, supported, within_limit)
 
 
 _NO_TENSOR = numpy.zeros((0,), dtype="float32")  # what spaCy gives a Doc that has no tensor
@@ -196,8 +205,8 @@ def batch_rows(parsed: ParsedBatch, ctx: BatchContext) -> BatchRows:
     prepared = parsed.prepared
     rejected = dict(prepared.cleaning.rejected)
     per_file: dict[str, list[ArticleRows]] = {}
-    for (f, raw, article, source), language, doc in zip(
-        prepared.pending, prepared.detected, parsed.docs, strict=True
+    for (f, raw, article, source), language, within, doc in zip(
+        prepared.pending, prepared.detected, prepared.within_limit, parsed.docs, strict=True
     ):
         if f.path in rejected:
             continue
@@ -212,6 +221,7 @@ def batch_rows(parsed: ParsedBatch, ctx: BatchContext) -> BatchRows:
                 run_id=ctx.run_id,
                 language=language,
                 source=source,
+                segment=within,
                 pipeline_version=parsed.pipeline_version,
             )
         except Exception as exc:

@@ -20,9 +20,10 @@ def test_input_limits_come_from_the_settings_their_rejections_name(monkeypatch):
 
 
 def test_article_length_settings(monkeypatch):
-    assert Settings().nlp_chunk_chars == 50_000
+    assert (Settings().max_article_chars, Settings().nlp_chunk_chars) == (2_000_000, 50_000)
+    monkeypatch.setenv("WIREHOUSE_MAX_ARTICLE_CHARS", "500000")
     monkeypatch.setenv("WIREHOUSE_NLP_CHUNK_CHARS", "20000")
-    assert Settings().nlp_chunk_chars == 20_000
+    assert (Settings().max_article_chars, Settings().nlp_chunk_chars) == (500_000, 20_000)
     monkeypatch.setenv("WIREHOUSE_NLP_CHUNK_CHARS", "999")  # pieces of a few words: refused
     with pytest.raises(ValidationError, match="nlp_chunk_chars"):
         Settings()

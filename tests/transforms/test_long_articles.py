@@ -1,15 +1,19 @@
 """Long articles: a body over nlp_chunk_chars is parsed in pieces joined into one Doc (so spaCy's
-max_length never stops it and it costs what a group does), every offset still the body's."""
+max_length never stops it and it costs what a group does), every offset still the body's; a body
+over max_article_chars is kept whole and not analysed (the audit holds it); nothing of this
+stops the batch or touches its other articles."""
 import pytest
 
 import transforms.pipeline as pipeline
 from flows.settings import Settings
 from tests.long_article import long_article
+from transforms.article import article_id_for
 from transforms.ingest import ParsedFile
 from transforms.parse import RawDocument
 from transforms.segment import chunks
 
 SHORT = '"We will reopen the yard," Ruiz said on Monday.'
+OTHER = '"The ferry sails at noon," Anna Park said.'
 
 
 def parsed(path: str, *texts: str) -> ParsedFile:
@@ -25,6 +29,30 @@ def quotes(body: str, **knobs) -> list[tuple[str, str | None]]:
     result = pipeline.analyse_batch([parsed("/a.jsonl", body)], context(**knobs))
     assert result.rejected == {}
     return [(q.text, q.speaker) for q in result.rows.quotes]
+
+
+def test_an_article_over_the_limit_is_kept_whole_unanalysed_and_its_batch_goes_on(nlp):
+    article = long_article(3_000)
+    long = article.body
+    files = [parsed("/a.jsonl", SHORT), parsed("/b.jsonl", long, OTHER)]
+    ctx = context(max_article_chars=3_000)
+    prepared = pipeline.prepare_batch(files, ctx)
+    assert len(long) == 3_183
+    assert prepared.within_limit == [True, False, True] and prepared.supported == [True, False, True]
+    parsed_batch = pipeline.parse_batch(prepared, ctx)
+    assert [doc is None for doc in parsed_batch.docs] == [False, True, False]
+    result = pipeline.batch_rows(parsed_batch, ctx)
+    held = article_id_for(files[1].file_id, 0)
+    assert result.rejected == {}
+    assert [(a.body, a.n_chars, a.language) for a in result.rows.articles] == [
+        (SHORT, 47, None), (long, 3_183, "en"), (OTHER, 42, None)]
+    assert result.article_file[held] == "/b.jsonl"
+    for table in ("paragraphs", "sentences", "entities", "mentions", "quotes"):
+        assert held not in {row.article_id for row in getattr(result.rows, table)}, table
+    assert [(q.text, q.speaker) for q in result.rows.quotes] == [
+        ("We will reopen the yard", "Ruiz"), ("The ferry sails at noon", "Anna Park")]
+    # Without a limit (a BatchContext's default) it is analysed like any other.
+    assert quotes(long) == article.quotes and len(article.quotes) == 4
 
 
 QUOTATION_OVER_TWO_PARAGRAPHS = (
@@ -81,8 +109,9 @@ def test_a_120000_character_article_in_50000_character_pieces_gives_the_quotes_o
 def test_an_article_over_spacys_max_length_is_analysed_with_every_offset_in_its_body(nlp):
     article = long_article(1_200_000)
     body = article.body
-    assert nlp.max_length < len(body)
-    ctx = context(nlp_chunk_chars=Settings().nlp_chunk_chars)
+    settings = Settings()
+    assert nlp.max_length < len(body) <= settings.max_article_chars
+    ctx = context(max_article_chars=settings.max_article_chars, nlp_chunk_chars=settings.nlp_chunk_chars)
     result = pipeline.analyse_batch([parsed("/giant.jsonl", body), parsed("/small.jsonl", SHORT)], ctx)
     assert result.rejected == {}
     assert [a.n_chars for a in result.rows.articles] == [len(body), 47]
