@@ -421,7 +421,13 @@ def quarantine_show(
     from warehouse.review import show
 
     with _reported():
-        parts = show(_review_warehouse(warehouse), article_id, frozenset(_settings(warehouse).languages))
+        settings = _settings(warehouse)
+        parts = show(
+            _review_warehouse(warehouse),
+            article_id,
+            frozenset(settings.languages),
+            settings.max_article_chars,
+        )
     for name, frame in parts.items():
         out.print(
             Text.assemble((name, "bold"), f" ({len(frame)} row{'s' if len(frame) != 1 else ''})"),
@@ -458,7 +464,10 @@ def quarantine_release(
         else:
             from expectations import audit_batch
 
-            result = audit_batch(held_rows(wh, article_id), frozenset(_settings(warehouse).languages))
+            settings = _settings(warehouse)
+            result = audit_batch(
+                held_rows(wh, article_id), frozenset(settings.languages), settings.max_article_chars
+            )
             failed = sorted({r for rules in result.failed_articles.values() for r in rules})
             decision = decide(
                 wh,

@@ -29,10 +29,13 @@ def list_quarantined(wh: Warehouse) -> pd.DataFrame:
         ORDER BY a.source_uri, a.article_id""")
 
 
-def show(wh: Warehouse, article_id: str, languages: frozenset[str]) -> dict[str, pd.DataFrame]:
+def show(
+    wh: Warehouse, article_id: str, languages: frozenset[str], max_article_chars: int | None
+) -> dict[str, pd.DataFrame]:
     """The article row, its decisions, and for every failed rule the rows that failed it, found
     by the rule's own predicate (expectations.suites: the one the audit counts with) over the
-    article's held rows. languages: the supported languages (Settings.languages), as audited."""
+    article's held rows. languages and max_article_chars: the supported languages and the
+    characters a body may have (Settings.languages, Settings.max_article_chars), as audited."""
     article = wh.query(f"SELECT * FROM {QUARANTINE_SCHEMA}.articles WHERE article_id = ?", [article_id])
     if article.empty:
         raise WarehouseError(f"no quarantined article {article_id!r} (see `wirehouse quarantine list`)")
@@ -43,7 +46,7 @@ def show(wh: Warehouse, article_id: str, languages: frozenset[str]) -> dict[str,
         ),
     }
     tables = held_rows(wh, article_id)
-    ctx = Context.of(tables, languages)
+    ctx = Context.of(tables, languages, max_article_chars)
     for rule in str(article[REASON_COLUMN].iloc[0]).split("; "):
         try:
             check_of(rule)
