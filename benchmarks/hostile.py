@@ -43,19 +43,26 @@ SENTENCES = [
 ]
 
 
-def long_article(chars: int, title: str) -> str:
-    """An article of about `chars` characters: paragraphs of our own sentences, varied so that
-    no line repeats (a repeated line would be learned as boilerplate)."""
+def long_article(chars: int, title: str, seed: int) -> str:
+    """An article of about `chars` characters: paragraphs of our own sentences, varied by the
+    article's seed and the paragraph's number so that no line repeats within or across articles
+    (a line seen in three articles of a source is learned as boilerplate and removed)."""
     paragraphs, size, n = [], 0, 0
     while size < chars:
         n += 1
-        words = " ".join(s.replace("bridge", f"bridge (section {_words(n)})") for s in SENTENCES)
+        words = " ".join(_varied(s, seed, n) for s in SENTENCES)
         paragraphs.append(words)
         size += len(words) + 2
     return f"{title}\n\n" + "\n\n".join(paragraphs) + "\n"
 
 
+def _varied(sentence: str, seed: int, n: int) -> str:
+    return sentence.replace("bridge", f"bridge ({_words(seed)} section {_words(n)})")
+
+
 def _words(n: int) -> str:
+    """A number as words (north-south-...): digits alone would not tell lines apart, since the
+    boilerplate statistics read every digit as 0."""
     names = ["north", "south", "east", "west", "upper", "lower", "inner", "outer", "old", "new"]
     out = []
     while True:
@@ -63,6 +70,11 @@ def _words(n: int) -> str:
         n //= 10
         if n == 0:
             return "-".join(out)
+
+
+def short_body(seed: int) -> str:
+    """A title and one paragraph of our own sentences, different for every seed."""
+    return f"A plain story ({_words(seed)})\n\n" + " ".join(_varied(s, seed, 0) for s in SENTENCES) + "\n"
 
 
 def gzip_bomb(path: Path, total: int) -> None:
@@ -79,23 +91,22 @@ def make_corpus(root: Path) -> list:
     hostile = root / "hostile"
     hostile.mkdir()
     gzip_bomb(hostile / "bomb.txt.gz", 1024 * 1024 * 1024)
-    for chars in (950_000, 1_200_000, 2_500_000):
-        (hostile / f"long-{chars}.txt").write_text(
-            long_article(chars, f"A very long report ({chars})"), "utf-8"
-        )
-    body = "Title of a plain story\n\n" + " ".join(SENTENCES) + "\n"
-    stray = body.encode().replace(b"Tuesday", b"Tues\x81day")
+    for seed, chars in enumerate((950_000, 1_200_000, 2_500_000), start=1):
+        text = long_article(chars, f"A very long report ({chars})", seed)
+        (hostile / f"long-{chars}.txt").write_text(text, "utf-8")
+    stray = short_body(11).encode().replace(b"Tuesday", b"Tues\x81day")
     (hostile / "stray-byte.txt").write_bytes(stray)
-    (hostile / "utf16.txt").write_bytes(b"\xff\xfe" + body.replace("Alder", "Birch").encode("utf-16-le"))
+    (hostile / "utf16.txt").write_bytes(b"\xff\xfe" + short_body(12).encode("utf-16-le"))
     russian = "Новости города\n\nГородской совет во вторник проголосовал за открытие моста.\n"  # noqa: RUF001
     (hostile / "cp1251.txt").write_bytes(russian.encode("cp1251"))
     (hostile / "markup.txt").write_text(
-        "[bold]Markup[/bold] in a [link=http://example.com]title[/link]\n\n" + body.replace("Alder", "Cedar"),
+        "[bold]Markup[/bold] in a [link=http://example.com]title[/link]\n\n"
+        + short_body(13).split("\n\n", 1)[1],
         "utf-8",
     )
     (hostile / "formula.jsonl").write_text(
         '{"title": "=HYPERLINK(\\"http://example.com\\")", "maintext": "'
-        + " ".join(SENTENCES).replace('"', '\\"').replace("Alder", "Elm")
+        + short_body(14).split("\n\n", 1)[1].strip().replace('"', '\\"')
         + '"}\n',
         "utf-8",
     )
