@@ -102,14 +102,20 @@ def make_corpus(root: Path) -> list:
     (hostile / "deep.json").write_text("[" * 100_000 + "]" * 100_000, "utf-8")
     (hostile / "invalid.jsonl").write_text('{"title": "x", "maintext": \n', "utf-8")
     (hostile / "binary.txt").write_bytes(os.urandom(4096))
-    os.mkfifo(hostile / "pipe.txt")
+    return [special_entries(hostile)]
+
+
+def special_entries(folder: Path) -> socket.socket:
+    """Entries that are not regular files: a named pipe, a socket (returned: close it when done),
+    a device through a link, a symlink loop and a broken link."""
+    os.mkfifo(folder / "pipe.txt")
     server = socket.socket(socket.AF_UNIX)
-    server.bind(str(hostile / "socket.txt"))
-    os.symlink("/dev/zero", hostile / "device.txt")
-    os.symlink(hostile / "loop-b.txt", hostile / "loop-a.txt")
-    os.symlink(hostile / "loop-a.txt", hostile / "loop-b.txt")
-    os.symlink(hostile / "gone.txt", hostile / "broken.txt")
-    return [server]
+    server.bind(str(folder / "socket.txt"))
+    os.symlink("/dev/null", folder / "device.txt")
+    os.symlink(folder / "loop-b.txt", folder / "loop-a.txt")
+    os.symlink(folder / "loop-a.txt", folder / "loop-b.txt")
+    os.symlink(folder / "gone.txt", folder / "broken.txt")
+    return server
 
 
 def run_and_sample(corpus: Path, warehouse: Path) -> dict:

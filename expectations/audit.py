@@ -158,7 +158,11 @@ def _exception_message(info: Any) -> str | None:
     return None
 
 
-def audit_batch(tables: Mapping[str, pd.DataFrame], languages: frozenset = frozenset({"en"})) -> AuditResult:
+def audit_batch(
+    tables: Mapping[str, pd.DataFrame],
+    languages: frozenset = frozenset({"en"}),
+    max_article_chars: int | None = None,
+) -> AuditResult:
     """Validate every table of a staged batch with its suite.
 
     ``tables`` maps each article table (articles, paragraphs, sentences, entities, mentions,
@@ -168,9 +172,11 @@ def audit_batch(tables: Mapping[str, pd.DataFrame], languages: frozenset = froze
     rows failing a rule that holds the row alone (Check.holds_row). Rows whose article_id (or
     key) is null count in the outcomes only.
     ``languages``: the ISO 639-1 codes an article may be in (articles.language_supported).
+    ``max_article_chars``: the characters a body may have (articles.length_within_limit; None:
+    any).
     """
     _check_input(tables)
-    ctx = Context.of(tables, languages)
+    ctx = Context.of(tables, languages, max_article_chars)
     outcomes: list[ExpectationOutcome] = []
     failed: dict[str, set[str]] = defaultdict(set)
     failed_rows: dict[str, set[str]] = defaultdict(set)

@@ -103,9 +103,15 @@ class Context:
     article_ids: frozenset
     entity_keys: frozenset  # (article_id, entity_id) pairs of the entities table
     languages: frozenset = frozenset({"en"})  # languages the NLP stages support (a setting)
+    max_article_chars: int | None = None  # characters a body may have (a setting); None: any
 
     @classmethod
-    def of(cls, tables: Mapping[str, pd.DataFrame], languages: frozenset = frozenset({"en"})) -> Context:
+    def of(
+        cls,
+        tables: Mapping[str, pd.DataFrame],
+        languages: frozenset = frozenset({"en"}),
+        max_article_chars: int | None = None,
+    ) -> Context:
         articles = tables["articles"]
         keyed = articles[articles["article_id"].notna()].drop_duplicates("article_id")
         entities = tables["entities"]
@@ -114,6 +120,7 @@ class Context:
             article_ids=frozenset(keyed["article_id"]),
             entity_keys=frozenset(zip(entities["article_id"], entities["entity_id"], strict=True)),
             languages=frozenset(languages),
+            max_article_chars=max_article_chars,
         )
 
 
@@ -196,6 +203,14 @@ def language_supported(frame: pd.DataFrame, ctx: Context) -> list:
     return [
         None if lang is None or (not isinstance(lang, str) and pd.isna(lang)) else lang in ctx.languages
         for lang in frame["language"]
+    ]
+
+
+def length_within_limit(frame: pd.DataFrame, ctx: Context) -> list:
+    # No limit, or no body (articles.body_not_null reports that): not applicable.
+    limit = ctx.max_article_chars
+    return [
+        len(body) <= limit if limit is not None and isinstance(body, str) else None for body in frame["body"]
     ]
 
 
@@ -312,6 +327,13 @@ def _suite_items() -> dict[str, list]:
                 Derived("language_supported", language_supported),
                 "language_supported",
                 "the body's language is one the NLP stages support (WIREHOUSE_LANGUAGES, default en)",
+            ),
+            _derived_true(
+                "articles",
+                Derived("length_within_limit", length_within_limit),
+                "length_within_limit",
+                "the body is at most WIREHOUSE_MAX_ARTICLE_CHARS characters long (a longer one is held "
+                "whole, not analysed)",
             ),
         ],
         "paragraphs": [

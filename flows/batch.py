@@ -107,7 +107,7 @@ def stage_rows(rows: BatchRows, batch: Batch) -> BatchRows:
 def audit_staged(rows: BatchRows, batch: Batch) -> BatchOutcome:
     """Audit what was staged, read back from the lake, and report the batch to the publisher."""
     staged = Warehouse.from_settings(batch.settings).read_staged(batch.batch_id)
-    result = audit_batch(staged, batch.context.languages)
+    result = audit_batch(staged, batch.context.languages, batch.context.max_article_chars)
     tripped = result.tripped(batch.settings.breaker_share, batch.settings.breaker_min_rows)
     if tripped is not None:
         result = result.held_whole(rows.article_file, tripped)
@@ -231,8 +231,10 @@ def plan(
             known_contents=frozenset(publisher.known_contents),
             learned=learned,
             languages=frozenset(settings.languages),
+            max_article_chars=settings.max_article_chars,
             spacy_model=settings.spacy_model,
             nlp_groups=settings.nlp_groups,
+            nlp_chunk_chars=settings.nlp_chunk_chars,
         )
         yield Batch(context, batch_files, settings, utc_now(), seconds=seconds)
 

@@ -431,7 +431,10 @@ def quarantine_show(
     from warehouse.review import show
 
     with _reported():
-        parts = show(_review_warehouse(warehouse), item_id, frozenset(_settings(warehouse).languages))
+        settings = _settings(warehouse)
+        parts = show(
+            _review_warehouse(warehouse), item_id, frozenset(settings.languages), settings.max_article_chars
+        )
     for name, frame in parts.items():
         out.print(
             Text.assemble((name, "bold"), f" ({len(frame)} row{'s' if len(frame) != 1 else ''})"),
@@ -462,8 +465,11 @@ def quarantine_release(
     from warehouse.review import release
 
     with _reported():
-        languages = frozenset(_settings(warehouse).languages)
-        decision = release(_review_warehouse(warehouse), item_id, languages, reason)
+        settings = _settings(warehouse)
+        languages = frozenset(settings.languages)
+        decision = release(
+            _review_warehouse(warehouse), item_id, languages, settings.max_article_chars, reason
+        )
     out.print(f"{item_id}: {decision.action} ({decision.reason})", highlight=False)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from transforms.nlp import NLP_BATCH_CHARS, NLP_BATCH_DOCS
+from transforms.nlp import NLP_BATCH_CHARS, NLP_BATCH_DOCS, NLP_CHUNK_CHARS
 from transforms.parse import MB, RATIO_FLOOR_BYTES, InputLimits
 
 
@@ -66,6 +66,15 @@ class Settings(BaseSettings):
         description="ISO 639-1 codes the NLP stages accept; articles in other languages are "
         "quarantined (articles.language_supported). Env WIREHOUSE_LANGUAGES as JSON, e.g. '[\"en\"]'.",
     )
+    max_article_chars: int = Field(
+        default=2_000_000,
+        ge=1,
+        description="Characters one article's cleaned body may have: a longer one is not analysed "
+        "but held in quarantine, whole (articles.length_within_limit), and the rest of its batch "
+        "goes on. Up to it any length is analysed, a long body in pieces (nlp_chunk_chars); what "
+        "still grows with one article, its Doc, its rows and its time, stops here (measured in "
+        "docs/architecture.md). Env WIREHOUSE_MAX_ARTICLE_CHARS.",
+    )
     boilerplate_min_articles: int = Field(
         default=3,
         ge=2,
@@ -117,6 +126,15 @@ class Settings(BaseSettings):
         default=20,
         ge=1,
         description="Rows a rule must have checked in a batch before the circuit breaker looks at it.",
+    )
+    nlp_chunk_chars: int = Field(
+        default=NLP_CHUNK_CHARS,
+        ge=1000,
+        description="A body longer than this is parsed in pieces of at most this many characters "
+        "(cut between paragraphs, else sentences, else words), one piece at a time, joined into one "
+        "Doc with the body's offsets: spaCy's max_length never stops it, and while it is parsed "
+        "one article costs a piece's features and the Docs of its pieces, not a whole text's "
+        "features. Env WIREHOUSE_NLP_CHUNK_CHARS.",
     )
     storage_retries: int = Field(
         default=2,

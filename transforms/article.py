@@ -60,7 +60,7 @@ def article_rows(*, pipeline_version: str | None = None, **kwargs) -> ArticleRow
 def _article_rows(
     *,
     article: CleanArticle,
-    doc: Doc,
+    doc: Doc | None,
     file_id: str,
     record_index: int,
     source_uri: str,
@@ -68,12 +68,13 @@ def _article_rows(
     run_id: str,
     language: str | None = None,
     source: str | None = None,
-    analyse: bool = True,
+    segment: bool = True,
 ) -> ArticleRows:
-    """All rows for one article. `doc` must be the pipeline's Doc of `article.body`. With
-    analyse=False (a language the NLP stages do not support) only the article, its paragraphs,
-    sentences and residue are built: no entities, mentions or quotes."""
-    if doc.text != article.body:
+    """All rows for one article. `doc` must be the pipeline's Doc of `article.body`; with None
+    (a language the NLP stages do not support) only the article, its paragraphs, sentences and
+    residue are built: no entities, mentions or quotes. With segment=False (a body over
+    WIREHOUSE_MAX_ARTICLE_CHARS, held unanalysed) only the article and its residue."""
+    if doc is not None and doc.text != article.body:
         raise ValueError("doc.text must equal the cleaned body: offsets point into it")
     body = article.body
     aid = article_id_for(file_id, record_index)
@@ -99,7 +100,7 @@ def _article_rows(
         )
     )
     rows.residue = [ResidueRecord(aid, r.line_no, r.rule_id, r.text) for r in article.removed]
-    if not body:
+    if not body or not segment:
         return rows
     rows.paragraphs = [
         ParagraphRecord(aid, p.index, p.start, p.end, body[p.start : p.end]) for p in paragraphs(body)
@@ -108,7 +109,7 @@ def _article_rows(
     rows.sentences = [
         SentenceRecord(aid, s.index, s.paragraph_index, s.start, s.end, body[s.start : s.end]) for s in spans
     ]
-    if not analyse:
+    if doc is None:
         return rows
     analysis = analyse_entities(doc)
     roles = {c.entity_id: role_of(c, doc) for c in analysis.clusters}

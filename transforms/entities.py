@@ -13,8 +13,10 @@ gets the same id in every article. A multi-word name ending with an organisation
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from spacy.tokens import Doc
 
@@ -166,13 +168,18 @@ def role_of(cluster: Cluster, doc: Doc) -> str | None:
 
 @dataclass
 class EntityAnalysis:
-    mentions: list[Mention]
+    mentions: list[Mention]  # in order, never overlapping (spaCy's entities)
     clusters: list[Cluster]
 
+    @cached_property
+    def starts(self) -> list[int]:
+        """Each mention's start, in order (mentions are looked up by offset thousands of times)."""
+        return [m.start for m in self.mentions]
+
     def cluster_at(self, char: int) -> Cluster | None:
-        for m in self.mentions:
-            if m.start <= char < m.end:
-                return m.cluster
+        i = bisect_right(self.starts, char) - 1
+        if i >= 0 and char < self.mentions[i].end:
+            return self.mentions[i].cluster
         return None
 
     def person_by_word(self, word: str, before: int | None = None) -> Cluster | None:
@@ -217,10 +224,11 @@ def analyse_entities(doc: Doc) -> EntityAnalysis:
         if len(m.words) > 1:
             join_own_name(m)
     # Pass 2: one-word mentions join a person's full name, else their own name's cluster.
+    full_names = _full_names(clusters)
     for m in mentions:
         if m.cluster is not None:
             continue
-        target = _full_name_for(m, clusters)
+        target = _full_name_for(m, full_names)
         if target is None:
             join_own_name(m)
             continue
@@ -232,15 +240,26 @@ def analyse_entities(doc: Doc) -> EntityAnalysis:
     return EntityAnalysis(mentions, clusters)
 
 
-def _full_name_for(m: Mention, clusters: list[Cluster]) -> Cluster | None:
+def _full_names(clusters: list[Cluster]) -> dict[str, tuple[list[int], list[Cluster]]]:
+    """First or last word -> (starts, clusters) of the multi-word PERSON mentions with that word,
+    in text order: what one-word mentions join (_full_name_for), looked up by word."""
+    found: dict[str, list[tuple[int, Cluster]]] = {}
+    for cluster in clusters:
+        for x in cluster.mentions:
+            if len(x.words) > 1 and x.label == "PERSON":
+                for word in {x.words[0], x.words[-1]}:
+                    found.setdefault(word, []).append((x.start, cluster))
+    return {
+        word: ([start for start, _ in pairs], [cluster for _, cluster in pairs])
+        for word, pairs in ((w, sorted(p, key=lambda pair: pair[0])) for w, p in found.items())
+    }
+
+
+def _full_name_for(m: Mention, full_names: dict[str, tuple[list[int], list[Cluster]]]) -> Cluster | None:
     """Nearest (preceding first, else following) multi-word PERSON mention whose first or last
     word equals this one-word mention."""
-    best = None
-    for cluster in clusters:
-        persons = [x for x in cluster.mentions if len(x.words) > 1 and x.label == "PERSON"]
-        for x in persons:
-            if m.name in (x.words[0], x.words[-1]):
-                distance = m.start - x.start if x.start <= m.start else 10**9 + x.start - m.start
-                if best is None or distance < best[0]:
-                    best = (distance, cluster)
-    return best[1] if best else None
+    if m.name not in full_names:
+        return None
+    starts, clusters = full_names[m.name]
+    i = bisect_right(starts, m.start)
+    return clusters[i - 1] if i > 0 else clusters[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,11 @@ if TYPE_CHECKING:  # importing spaCy takes a second: only when a pipeline is loa
 # batches) whatever the corpus, at the same speed within the noise.
 NLP_BATCH_DOCS = 32
 NLP_BATCH_CHARS = 100_000
+# A longer text is parsed in pieces of at most this many characters (transforms.segment.chunks),
+# one piece at a time, and their Docs joined into one (pipe): spaCy refuses a text over
+# nlp.max_length (1,000,000 characters) and would hold the features of a whole text at once (3.3
+# GB for 950,000 characters), where a piece of 50,000 costs about half a group.
+NLP_CHUNK_CHARS = 50_000
 
 
 class ModelNotInstalled(RuntimeError):
@@ -87,9 +92,49 @@ def text_batches(
 
 
 def pipe(
-    nlp: Language, texts: Iterable[str], max_docs: int = NLP_BATCH_DOCS, max_chars: int = NLP_BATCH_CHARS
+    nlp: Language,
+    texts: Iterable[str],
+    max_docs: int = NLP_BATCH_DOCS,
+    max_chars: int = NLP_BATCH_CHARS,
+    split: Callable[[str], list[str]] | None = None,
 ) -> Iterator[Doc]:
     """nlp.pipe over the texts, in order, in the groups of text_batches, so the memory the
-    models take for a batch is bounded by its characters, not by how long the texts happen to be."""
-    for group in text_batches(texts, max_docs, max_chars):
-        yield from nlp.pipe(group, batch_size=len(group))
+    models take for a batch is bounded by its characters, not by how long the texts happen to be.
+
+    split: a text -> the pieces it is parsed as, which join back to it exactly (e.g.
+    transforms.segment.chunks). A text of one piece goes in the groups as above; the pieces of a
+    longer one are parsed one at a time, since the Docs of its pieces add up while they are
+    parsed, and come back as one Doc (join_docs) whose text is the text, so every character offset
+    into the Doc is one into the text."""
+    if split is None:
+        for group in text_batches(texts, max_docs, max_chars):
+            yield from nlp.pipe(group, batch_size=len(group))
+        return
+    waiting: list[str] = []  # texts of one piece, parsed in groups before the next long one
+    for text in texts:
+        parts = split(text)
+        if len(parts) == 1:
+            waiting.append(text)
+            continue
+        yield from pipe(nlp, waiting, max_docs, max_chars)
+        waiting = []
+        yield join_docs([_without_tensor(doc) for doc in pipe(nlp, parts, 1, max_chars)])
+    yield from pipe(nlp, waiting, max_docs, max_chars)
+
+
+def join_docs(docs: list[Doc]) -> Doc:
+    """The Docs of consecutive pieces of one text as one Doc: each piece's tokens, sentences,
+    entities and parse, at their offsets in the joined text (nothing added between pieces). The
+    pieces' tensors (tok2vec output, which no rule reads) are left out."""
+    from spacy.tokens import Doc
+
+    return Doc.from_docs(docs, ensure_whitespace=False, exclude=["tensor"])  # type: ignore[call-arg]  # the stub lacks it
+
+
+def _without_tensor(doc: Doc) -> Doc:
+    """The Doc without its tok2vec output (96 floats a token), which a piece waiting to be joined
+    would otherwise hold."""
+    import numpy
+
+    doc.tensor = numpy.zeros((0,), dtype="float32")
+    return doc

@@ -15,8 +15,9 @@ from transforms.clean import PARAGRAPH_SEPARATOR, CleanArticle, clean_document
 from transforms.corpus import LineCounter, count_article_lines, document_line_keys, source_of
 from transforms.ingest import ParsedFile, source_uri
 from transforms.language import detect_language
-from transforms.nlp import NLP_BATCH_CHARS, NLP_BATCH_DOCS, load_pipeline, pipe
+from transforms.nlp import NLP_BATCH_CHARS, NLP_BATCH_DOCS, NLP_CHUNK_CHARS, load_pipeline, pipe
 from transforms.parse import RawDocument
+from transforms.segment import chunks
 from transforms.version import pipeline_version
 
 
@@ -29,9 +30,11 @@ class BatchContext:
     the batch, is skipped and counted as a duplicate). learned: source -> line key hashes of the
     corpus-learned boilerplate (transforms.corpus.LineCounter.learned over earlier runs' counts
     and this run's lines), removed with rule id corpus-boilerplate. languages: bodies detected in
-    another language skip the NLP stages (the audit quarantines them). spacy_model: the installed
+    another language skip the NLP stages (the audit quarantines them). max_article_chars: a longer
+    body is not analysed at all (the audit holds it; None: no limit). spacy_model: the installed
     pipeline, loaded once per process by name. nlp_groups: (texts, characters) spaCy is given at
-    once at most (transforms.nlp.pipe)."""
+    once at most (transforms.nlp.pipe). nlp_chunk_chars: a longer body is parsed in pieces of at
+    most this many characters (transforms.segment.chunks), joined into one Doc."""
 
     batch_id: str
     run_id: str
@@ -39,7 +42,9 @@ class BatchContext:
     known_contents: frozenset[str] = frozenset()
     learned: Mapping[str, frozenset[int]] = field(default_factory=dict)
     languages: frozenset[str] = frozenset({"en"})
+    max_article_chars: int | None = None  # a setting (Settings.max_article_chars)
     nlp_groups: tuple[int, int] = (NLP_BATCH_DOCS, NLP_BATCH_CHARS)
+    nlp_chunk_chars: int = NLP_CHUNK_CHARS
 
 
 @dataclass(frozen=True)
@@ -99,14 +104,16 @@ class PreparedBatch:
     pending: list[tuple[ParsedFile, RawDocument, CleanArticle, str]]  # (file, raw document, cleaned, source)
     detected: list[str | None]  # language of each pending body
     supported: list[bool]  # whether it goes through the NLP stages
+    within_limit: list[bool]  # whether it is at most ctx.max_article_chars (else not analysed at all)
 
 
 def prepare_batch(files: list[ParsedFile], ctx: BatchContext) -> PreparedBatch:
     """The clean stage: clean every document of the batch's files, skip bodies already ingested
     (in ctx.known_contents, or earlier in this batch) and count them as duplicates, count the
     batch's lines, detect languages. Empty bodies are kept so the audit can quarantine them with
-    a reason. A document whose cleaning raises rejects its whole file (with the record and the
-    error as reason) and nothing else.
+    a reason, and so are bodies over ctx.max_article_chars, which no later stage analyses. A
+    document whose cleaning raises rejects its whole file (with the record and the error as
+    reason) and nothing else.
 
     The batch's contribution to the line statistics (article_lines): the raw lines of its page
     copies and text records, and the body paragraphs of its HTML pages (their text exists only
@@ -143,9 +150,14 @@ def prepare_batch(files: list[ParsedFile], ctx: BatchContext) -> PreparedBatch:
         if not f.new_version
     }
     detected = [detect_language(a.body) for _, _, a, _ in pending]
-    supported = [lang is None or lang in ctx.languages for lang in detected]
+    limit = ctx.max_article_chars
+    within_limit = [limit is None or len(a.body) <= limit for _, _, a, _ in pending]
+    supported = [
+        within and (lang is None or lang in ctx.languages)
+        for lang, within in zip(detected, within_limit, strict=True)
+    ]
     cleaning = BatchRows(duplicates=duplicates, rejected=rejected, article_lines=article_lines)
-    return PreparedBatch(files, cleaning, pending, detected, supported)
+    return PreparedBatch(files, cleaning, pending, detected, supported, within_limit)
 
 
 _NO_TENSOR = numpy.zeros((0,), dtype="float32")  # what spaCy gives a Doc that has no tensor
@@ -153,32 +165,33 @@ _NO_TENSOR = numpy.zeros((0,), dtype="float32")  # what spaCy gives a Doc that h
 
 @dataclass(frozen=True)
 class ParsedBatch:
-    """A prepared batch after the NLP stage (parse_batch): one spaCy Doc per pending body."""
+    """A prepared batch after the NLP stage (parse_batch): the spaCy Doc of each pending body,
+    None for a body that does not go through the NLP stages."""
 
     prepared: PreparedBatch
-    docs: list[Doc]
+    docs: list[Doc | None]
     pipeline_version: str
 
 
 def parse_batch(prepared: PreparedBatch, ctx: BatchContext) -> ParsedBatch:
-    """The NLP stage alone: nlp.pipe over the prepared bodies, in groups of at most
-    ctx.nlp_groups (transforms.nlp.pipe); a body in an unsupported language gets a bare
-    tokenised Doc."""
+    """The NLP stage alone: nlp.pipe over the bodies that go through it (prepared.supported), in
+    groups of at most ctx.nlp_groups, a body longer than ctx.nlp_chunk_chars (or the model's
+    max_length) in pieces joined into one Doc (transforms.nlp.pipe); the others get no Doc."""
     nlp = load_pipeline(ctx.spacy_model)
     supported = prepared.supported
+    piece = min(ctx.nlp_chunk_chars, nlp.max_length)
     parsed = pipe(
         nlp,
         [item[2].body for item, ok in zip(prepared.pending, supported, strict=True) if ok],
         *ctx.nlp_groups,
+        split=lambda body: chunks(body, piece),
     )
-    docs = [
-        next(parsed) if ok else nlp.make_doc(item[2].body)
-        for item, ok in zip(prepared.pending, supported, strict=True)
-    ]
+    docs = [next(parsed) if ok else None for ok in supported]
     for doc in docs:
         # The tok2vec output (96 floats a token, ~70 MB for a batch) is used by no rule; a batch
         # of Docs waits for its rules while the next one is parsed, so it is let go here.
-        doc.tensor = _NO_TENSOR
+        if doc is not None:
+            doc.tensor = _NO_TENSOR
     version = pipeline_version(
         f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}", nlp.meta.get("version", "?")
     )
@@ -192,8 +205,8 @@ def batch_rows(parsed: ParsedBatch, ctx: BatchContext) -> BatchRows:
     prepared = parsed.prepared
     rejected = dict(prepared.cleaning.rejected)
     per_file: dict[str, list[ArticleRows]] = {}
-    for (f, raw, article, source), language, ok, doc in zip(
-        prepared.pending, prepared.detected, prepared.supported, parsed.docs, strict=True
+    for (f, raw, article, source), language, within, doc in zip(
+        prepared.pending, prepared.detected, prepared.within_limit, parsed.docs, strict=True
     ):
         if f.path in rejected:
             continue
@@ -208,7 +221,7 @@ def batch_rows(parsed: ParsedBatch, ctx: BatchContext) -> BatchRows:
                 run_id=ctx.run_id,
                 language=language,
                 source=source,
-                analyse=ok,
+                segment=within,
                 pipeline_version=parsed.pipeline_version,
             )
         except Exception as exc:

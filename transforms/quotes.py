@@ -142,6 +142,22 @@ class _Context:
             hi = min(len(self.text), q.end + 1)
             inside[lo:hi] = b"\x01" * (hi - lo)
         self.inside = inside
+        self._proper_nouns: dict[str, list[Token]] | None = None
+
+    def proper_nouns(self, text: str) -> list[Token]:
+        """The PROPN tokens with this text, in order (indexed on first use: a scan of the whole
+        Doc per quotation would cost a long article minutes)."""
+        if self._proper_nouns is None:
+            self._proper_nouns = {}
+            for t in self.doc:
+                if t.pos_ == "PROPN":
+                    self._proper_nouns.setdefault(t.text, []).append(t)
+        return self._proper_nouns.get(text, [])
+
+    def sentence_before(self, sentence: Span) -> Span | None:
+        """The last sentence that ends before this one starts, if any."""
+        i = bisect_right(self._sentence_ends, sentence.start)
+        return self.sentences[i - 1] if i > 0 else None
 
     def sentence_at(self, char: int) -> Span:
         """The sentence holding char, else the next one (char between sentences), else the last."""
@@ -196,11 +212,7 @@ class _Context:
             if cluster is not None:
                 return self._from_cluster(cluster, surface, "cue")
             # No entity at all: the fullest name ending in this word written so far.
-            candidates = [
-                _name_tokens(t)
-                for t in self.doc
-                if t.text == token.text and t.pos_ == "PROPN" and t.idx < before
-            ]
+            candidates = [_name_tokens(t) for t in self.proper_nouns(token.text) if t.idx < before]
             longest = max([*candidates, parts], key=len)
             name = strip_titles(" ".join(t.text for t in longest))
             return Attribution(speaker=name, speaker_surface=surface, method="cue")
@@ -239,15 +251,16 @@ class _Context:
         """Cluster of the nearest mention before `before`, outside quotations, with a label.
         acting: prefer the nearest one that is somewhere the subject of a verb (the company
         that "said" or "announced", not one merely named in passing)."""
-        best = best_acting = None
-        for m in self.entities.mentions:
-            if m.start >= before or self.inside[m.start]:
+        mentions = self.entities.mentions
+        best = None
+        for i in range(bisect_left(self.entities.starts, before) - 1, -1, -1):  # nearest first
+            m = mentions[i]
+            if self.inside[m.start] or m.cluster is None or m.cluster.label not in labels:
                 continue
-            if m.cluster is not None and m.cluster.label in labels:
-                best = m.cluster
-                if acting and self._is_subject(m):
-                    best_acting = m.cluster
-        return best_acting or best
+            best = best or m.cluster
+            if not acting or self._is_subject(m):
+                return m.cluster
+        return best
 
     def _is_subject(self, m) -> bool:
         span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -518,14 +531,14 @@ def _lead_in(ctx: _Context, sentence: Span, q: Quotation) -> Attribution | None:
     if ctx.text[sentence.start : q.open_mark].rstrip().endswith(":"):
         start, end = sentence.start, q.open_mark
     else:
-        prior = [
-            s
-            for s in ctx.sentences
-            if s.paragraph_index == sentence.paragraph_index and s.end <= sentence.start
-        ]
-        if not prior or not ctx.text[prior[-1].start : prior[-1].end].rstrip().endswith(":"):
+        prior = ctx.sentence_before(sentence)
+        if (
+            prior is None
+            or prior.paragraph_index != sentence.paragraph_index
+            or not ctx.text[prior.start : prior.end].rstrip().endswith(":")
+        ):
             return None
-        start, end = prior[-1].start, prior[-1].end
+        start, end = prior.start, prior.end
     tokens = ctx.outside_tokens(start, end)
     found = attribute_in(ctx, tokens, start)
     if found is None:

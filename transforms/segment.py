@@ -9,7 +9,9 @@ initials do not end a sentence unless the next word is a typical sentence opener
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import pairwise
 
 from transforms.clean import PARAGRAPH_SEPARATOR
 from transforms.marks import pair_marks
@@ -208,11 +210,14 @@ def sentences_in(text: str, offset: int = 0) -> list[tuple[int, int]]:
     between sentences belongs to neither. Inside a quotation that closes in the paragraph there
     is no boundary unless the quotation closes there (`this. Not the council,” Lin said.` is
     one sentence with its attribution; `“We are ready.” Nobody moved.` is two)."""
-    quoted = [(p.open, p.end) for p in pair_marks(text) if p.closed]
+    quoted = [(p.open, p.end) for p in pair_marks(text) if p.closed]  # in order, never overlapping
+    opens = [o for o, _ in quoted]
     spans = []
     start = 0
     for match in _CANDIDATE.finditer(text):
-        inside = any(o < match.start() < e and match.end() <= e for o, e in quoted)
+        # Only the last quotation opened before the candidate can hold it.
+        last = bisect_left(opens, match.start()) - 1
+        inside = last >= 0 and match.start() < quoted[last][1] and match.end() <= quoted[last][1]
         if not inside and _is_boundary(text, match):
             spans.append((start, match.end()))
             start = match.end()
@@ -230,3 +235,49 @@ def sentences(body: str) -> list[Span]:
         for start, end in sentences_in(body[para.start : para.end], para.start):
             spans.append(Span(start, end, len(spans), para.index))
     return spans
+
+
+def chunks(body: str, max_chars: int) -> list[str]:
+    """The body cut into consecutive pieces of at most max_chars characters each that join back
+    to it exactly (the NLP stage parses a long body piece by piece: transforms.nlp.pipe). Cuts
+    fall between paragraphs, a paragraph's separator ending the piece before it; a paragraph
+    longer than max_chars is cut between its sentences (sentences_in: never inside a quotation
+    that closes in the paragraph), a sentence longer than that after a whitespace, and a run of
+    max_chars characters without whitespace where it reaches max_chars. Pieces are as long as
+    whole units allow."""
+    if max_chars < 1:
+        raise ValueError(f"max_chars must be positive, not {max_chars}")
+    if len(body) <= max_chars:
+        return [body]
+    # Every place a piece may end, in order: paragraph starts, and cuts inside long paragraphs.
+    starts = [0, *(para.start for para in paragraphs(body)[1:]), len(body)]
+    units = [0]
+    for start, end in pairwise(starts):
+        if end - start > max_chars:
+            units.extend(_long_unit_cuts(body, start, end, max_chars))
+        units.append(end)
+    pieces: list[str] = []
+    start = 0
+    for i, at in enumerate(units[1:], 1):
+        if i == len(units) - 1 or units[i + 1] - start > max_chars:
+            pieces.append(body[start:at])
+            start = at
+    return pieces
+
+
+def _long_unit_cuts(body: str, start: int, end: int, max_chars: int) -> list[int]:
+    """Cut points strictly inside body[start:end] (a paragraph with its separator) leaving no
+    part longer than max_chars: sentence starts, then whitespace, then a hard cut."""
+    sentence_starts = [s for s, _ in sentences_in(body[start:end], start)][1:]
+    cuts: list[int] = []
+    at = start
+    for bound in [*sentence_starts, end]:
+        while bound - at > max_chars:
+            # The last whitespace within reach: the cut goes right after it.
+            space = max(body.rfind(ws, at + 1, at + max_chars) for ws in (" ", "\n", "\t"))
+            at = space + 1 if space > at else at + max_chars
+            cuts.append(at)
+        if bound < end:
+            cuts.append(bound)
+            at = bound
+    return cuts

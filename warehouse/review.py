@@ -50,11 +50,14 @@ def _not_held(item_id: str) -> WarehouseError:
     return WarehouseError(f"nothing quarantined has the id {item_id!r} (see `wirehouse quarantine list`)")
 
 
-def show(wh: Warehouse, item_id: str, languages: frozenset[str]) -> dict[str, pd.DataFrame]:
+def show(
+    wh: Warehouse, item_id: str, languages: frozenset[str], max_article_chars: int | None
+) -> dict[str, pd.DataFrame]:
     """A held article (its row, its decisions, and for every failed rule the rows that failed it,
     found by the rule's own predicate, expectations.suites: the one the audit counts with, over
-    the article's held rows) or a held quote (its row and decisions). languages: the supported
-    languages (Settings.languages), as audited."""
+    the article's held rows) or a held quote (its row and decisions). languages and
+    max_article_chars: the supported languages and the characters a body may have
+    (Settings.languages, Settings.max_article_chars), as audited."""
     article = wh.query(f"SELECT * FROM {QUARANTINE_SCHEMA}.articles WHERE article_id = ?", [item_id])
     if article.empty:
         quote = held_quote(wh, item_id)
@@ -75,7 +78,7 @@ def show(wh: Warehouse, item_id: str, languages: frozenset[str]) -> dict[str, pd
         ),
     }
     tables = held_rows(wh, item_id)
-    ctx = Context.of(tables, languages)
+    ctx = Context.of(tables, languages, max_article_chars)
     for rule in str(article[REASON_COLUMN].iloc[0]).split("; "):
         try:
             check_of(rule)
@@ -166,7 +169,11 @@ def decide(
 
 
 def release(
-    wh: Warehouse, item_id: str, languages: frozenset[str], reason: str | None = None
+    wh: Warehouse,
+    item_id: str,
+    languages: frozenset[str],
+    max_article_chars: int | None,
+    reason: str | None = None,
 ) -> QuarantineDecisionRecord:
     """Publish a held article or quote: on the reviewer's word with a reason (force_released),
     else after a re-audit with the current rules (expectations.audit_batch over held_rows):
@@ -176,7 +183,7 @@ def release(
         return decide(wh, item_id, "force_released", reason)
     from expectations import audit_batch
 
-    result = audit_batch(held_rows(wh, item_id), languages)
+    result = audit_batch(held_rows(wh, item_id), languages, max_article_chars)
     if held_quote(wh, item_id).empty:
         failed = sorted({r for rules in result.failed_articles.values() for r in rules})
         still_held = {q: "; ".join(rules) for q, rules in result.failed_rows.items()}

@@ -335,6 +335,20 @@ def test_language_outside_the_supported_set():
     assert audit_batch(frames(english, german), languages=frozenset({"en", "de"})).failed_articles == {}
 
 
+def test_a_body_over_the_length_limit():
+    body_of = lambda rows: rows["articles"][0].body  # noqa: E731
+    short, long = article_rows("short"), article_rows("long", [*PARAGRAPHS, "The talks ran on. " * 10])
+    assert (len(body_of(short)), len(body_of(long))) == (131, 313)
+    tables = frames(short, long)
+    result = audit_batch(tables, max_article_chars=200)
+    assert result.failed_articles == {"long": ["articles.length_within_limit"]}
+    assert failing(result) == {"articles.length_within_limit": 1}
+    held = offending_rows("articles.length_within_limit", tables, Context.of(tables, max_article_chars=200))
+    assert held["article_id"].tolist() == ["long"] and held["body"].tolist() == [body_of(long)]
+    assert audit_batch(tables, max_article_chars=313).failed_articles == {}
+    assert audit_batch(tables).failed_articles == {}  # no limit given: any length
+
+
 def _copy_of(table: str):
     def add(rows):
         rows[table].append(dataclasses.replace(rows[table][0]))
@@ -355,6 +369,7 @@ def _append_to_body(text: str):
     return change
 
 
+MAX_CHARS = 1_000  # the length limit the agreement test audits with (article_rows: 131 characters)
 # One way to break each rule, on one article's rows (article_rows): the agreement test below runs
 # every one of them, and a rule without an entry here fails test_every_rule_has_a_breaker.
 BREAKERS = {
@@ -365,6 +380,7 @@ BREAKERS = {
     "articles.no_ui_residue": _append_to_body("\n\nSomething went wrong."),
     "articles.n_chars_matches_body": _set("articles", 0, n_chars=3),
     "articles.language_supported": _set("articles", 0, language="de"),
+    "articles.length_within_limit": _append_to_body("\n\nThe talks ran on. " * 60),
     "paragraphs.paragraph_index_unique": _set("paragraphs", 1, paragraph_index=0),
     "paragraphs.article_exists": _set("paragraphs", 0, article_id="elsewhere"),
     "paragraphs.offsets_in_body": _set("paragraphs", 0, end_char=10_000),
@@ -406,10 +422,10 @@ def test_review_finds_exactly_the_rows_the_audit_counts(rule):
     bad = article_rows("bad")
     BREAKERS[rule](bad)
     tables = frames(bad, article_rows("ok"))
-    result = audit_batch(tables)
+    result = audit_batch(tables, max_article_chars=MAX_CHARS)
     counted = outcome(result, rule).unexpected_count
     assert counted >= 1, f"the breaker of {rule} does not break it"
-    rows = offending_rows(rule, tables, Context.of(tables))
+    rows = offending_rows(rule, tables, Context.of(tables, max_article_chars=MAX_CHARS))
     assert len(rows) == counted
     key = check_of(rule).holds_row
     if key is None:  # the articles the audit held for the rule

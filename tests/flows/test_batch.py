@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flows.batch import NLP_STAGE, STAGES, Batch, plan, process
 from flows.settings import Settings
+from transforms.article import article_id_for
 from transforms.ingest import ParsedFile
 from transforms.parse import RawDocument
 from transforms.pipeline import ANALYSIS, BatchContext
@@ -45,6 +46,21 @@ def test_the_pipelined_split_runs_what_one_task_runs(tmp_path):
     assert batch.value is files and batch.seconds == {}  # running stages changed nothing of its input
 
 
+def test_an_article_over_the_length_limit_is_held_by_the_audit_and_the_others_pass(tmp_path):
+    """The batch's context carries the setting to the analysis (which skips the article) and to the
+    audit (which holds it, with the rule as its reason)."""
+    settings = Settings(dir=tmp_path / "wh", max_article_chars=60)
+    Warehouse.from_settings(settings).initialise()
+    files = [parsed("/a.jsonl", *TEXTS)]
+    [batch] = plan(list(files), settings, "r1", Publisher(Warehouse.from_settings(settings), "r1", set()), {},
+                   lambda batch_files: batch_files)
+    assert (len(TEXTS[0]), len(TEXTS[1])) == (67, 44)
+    done = process.fn(batch, tuple(s.name for s in STAGES))
+    first, second = (article_id_for(files[0].file_id, i) for i in (0, 1))
+    assert done.value.failed_articles == {first: ["articles.length_within_limit"]}
+    assert sorted(done.value.article_file) == sorted([first, second]) and done.value.rejected == {}
+
+
 def test_plan_makes_each_batch_when_asked_with_the_contents_published_by_then(tmp_path):
     settings = Settings(dir=tmp_path / "wh", batch_size=2)
     publisher = Publisher(Warehouse.from_settings(settings), "r1", {"known-before"})
@@ -70,3 +86,4 @@ def test_plan_makes_each_batch_when_asked_with_the_contents_published_by_then(tm
     assert second.context.known_contents == frozenset({"known-before", "published-by-batch-1"})
     assert second.context.learned == {"src": frozenset({1})}
     assert second.context.nlp_groups == settings.nlp_groups and second.value is second.files
+    assert (second.context.max_article_chars, second.context.nlp_chunk_chars) == (2_000_000, 50_000)

@@ -1,6 +1,9 @@
 """Settings: the input limits reach the parser with the names of the settings that set them."""
 from __future__ import annotations
 
+import pytest
+from pydantic import ValidationError
+
 from flows.settings import Settings
 from transforms.parse import InputLimits
 
@@ -14,3 +17,13 @@ def test_input_limits_come_from_the_settings_their_rejections_name(monkeypatch):
     limits = Settings().input_limits
     assert (limits.max_bytes, limits.max_ratio) == (8_000_000, 50)
     assert limits.size_limit() == "8 MB (WIREHOUSE_MAX_FILE_MB)"
+
+
+def test_article_length_settings(monkeypatch):
+    assert (Settings().max_article_chars, Settings().nlp_chunk_chars) == (2_000_000, 50_000)
+    monkeypatch.setenv("WIREHOUSE_MAX_ARTICLE_CHARS", "500000")
+    monkeypatch.setenv("WIREHOUSE_NLP_CHUNK_CHARS", "20000")
+    assert (Settings().max_article_chars, Settings().nlp_chunk_chars) == (500_000, 20_000)
+    monkeypatch.setenv("WIREHOUSE_NLP_CHUNK_CHARS", "999")  # pieces of a few words: refused
+    with pytest.raises(ValidationError, match="nlp_chunk_chars"):
+        Settings()

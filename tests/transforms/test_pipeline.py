@@ -57,7 +57,7 @@ def test_the_stages_one_by_one_give_the_rows_of_analyse_batch_and_change_no_inpu
     assert files == files_before and prepared.supported == [True, False, True]
     cleaning_before = copy.deepcopy(prepared.cleaning)
     steps = pipeline.parse_batch(prepared, ctx)
-    assert [len(doc) > 0 for doc in steps.docs] == [True, True, True]
+    assert [doc is not None for doc in steps.docs] == [True, False, True]  # German goes unparsed
     first = pipeline.batch_rows(steps, ctx)
     again = pipeline.batch_rows(steps, ctx)
     assert prepared.cleaning == cleaning_before and prepared.cleaning.rows.articles == []

@@ -1,7 +1,8 @@
 import json
 from pathlib import Path
 
-from transforms.segment import paragraphs, sentences, sentences_in
+from tests.long_article import long_article, one_paragraph
+from transforms.segment import chunks, paragraphs, sentences, sentences_in
 
 SEGMENTATION_SET = Path(__file__).resolve().parents[1] / "data" / "segmentation.jsonl"
 
@@ -55,3 +56,34 @@ def test_hand_annotated_segmentation_set():
     wrong = {i["id"]: [i["text"][s:e] for s, e in sentences_in(i["text"])] for i in items
              if [i["text"][s:e] for s, e in sentences_in(i["text"])] != i["sentences"]}
     assert wrong == {}
+
+
+def test_chunks_cut_between_paragraphs_then_sentences_then_words_and_join_back_exactly():
+    body = "One. Two.\n\nThree, four and five.\n\nSix."
+    assert chunks(body, 100) == [body]
+    assert chunks(body, 25) == ["One. Two.\n\n", "Three, four and five.\n\n", "Six."]
+    assert chunks(body, 34) == ["One. Two.\n\nThree, four and five.\n\n", "Six."]
+    # A paragraph longer than the piece: between its sentences, then after a space.
+    assert chunks(body, 12) == ["One. Two.\n\n", "Three, four ", "and five.\n\n", "Six."]
+    # Never between the sentences of a quotation that closes in the paragraph, nor after an
+    # abbreviation or an initial.
+    quoted = "“We are ready. We are waiting,” Vance said. Nobody moved. Sen. J. Holt left."
+    assert chunks(quoted, 45) == ["“We are ready. We are waiting,” Vance said. ", "Nobody moved. Sen. J. Holt left."]
+    assert chunks(quoted, 30) == ["“We are ready. We are ", "waiting,” Vance said. ", "Nobody moved. ", "Sen. J. Holt left."]
+    # No whitespace at all: cut where the piece is full.
+    assert chunks("abcdefghij klm", 4) == ["abcd", "efgh", "ij ", "klm"]
+    assert chunks("", 4) == [""]
+
+
+def test_chunks_of_a_long_article_and_of_one_long_paragraph():
+    article = long_article(1_200_000).body
+    pieces = chunks(article, 50_000)
+    assert "".join(pieces) == article and max(map(len, pieces)) <= 50_000
+    assert all(p.endswith("\n\n") for p in pieces[:-1])  # every cut between two paragraphs
+    assert len(pieces) == 25
+    paragraph = one_paragraph(1_200_000)
+    pieces = chunks(paragraph, 50_000)
+    sentence_ends = {end for _, end in sentences_in(paragraph)}
+    assert "".join(pieces) == paragraph and max(map(len, pieces)) <= 50_000
+    assert all(len(p.rstrip(" ")) + sum(map(len, pieces[:i])) in sentence_ends for i, p in enumerate(pieces[:-1]))
+    assert chunks("x" * 120_001, 50_000) == ["x" * 50_000, "x" * 50_000, "x" * 20_001]

@@ -35,20 +35,14 @@ def test_scan_skips_hidden_and_readme_follows_symlinks_and_stats_match(tmp_path)
 
 
 def special_entries(folder):
-    """A folder of entries that are not regular files, beside one article: a named pipe, a
-    socket, a device (through a link), a symlink loop, a broken link, and a file whose read fails
-    (a link to this process's /proc mem: stat says regular, reading gives EIO, even for root)."""
-    import socket
+    """A folder of entries that are not regular files (benchmarks.hostile.special_entries) beside
+    one article, and a file whose read fails (a link to this process's /proc mem: stat says
+    regular, reading gives EIO, even for root). Returns the socket to close."""
+    from benchmarks.hostile import special_entries as not_regular
 
     folder.mkdir()
     (folder / "article.txt").write_text("Title\n\nBody.\n", encoding="utf-8")
-    os.mkfifo(folder / "pipe.txt")
-    server = socket.socket(socket.AF_UNIX)
-    server.bind(str(folder / "socket.txt"))
-    os.symlink("/dev/null", folder / "device.txt")
-    os.symlink(folder / "loop-b.txt", folder / "loop-a.txt")
-    os.symlink(folder / "loop-a.txt", folder / "loop-b.txt")
-    os.symlink(folder / "gone.txt", folder / "broken.txt")
+    server = not_regular(folder)
     os.symlink(f"/proc/{os.getpid()}/mem", folder / "unreadable.txt")
     return server
 

@@ -40,11 +40,23 @@ def test_list_and_show_the_offending_rows(warehouse):
     listed = list_quarantined(warehouse)
     assert listed[["held", "id", "reason", "decision"]].values.tolist() == [
         ["article", "a1", "quotes.speaker_not_null", "pending"], ["article", "a2", "quotes.speaker_not_null", "pending"]]
-    parts = show(warehouse, "a1", frozenset({"en"}))
+    parts = show(warehouse, "a1", frozenset({"en"}), None)
     assert list(parts) == ["article", "decisions", "quotes.speaker_not_null"]
     assert parts["quotes.speaker_not_null"][["quote_id", "speaker"]].values.tolist() == [["q-a1", None]]
     with pytest.raises(WarehouseError, match="nothing quarantined has the id 'zz'"):
-        show(warehouse, "zz", frozenset({"en"}))
+        show(warehouse, "zz", frozenset({"en"}), None)
+
+
+def test_show_finds_a_body_over_the_length_limit_with_the_limit_audited(tmp_path):
+    wh = Warehouse(tmp_path / "wh")
+    wh.initialise()
+    wh.stage("b1", {t: held_article("a1", "Ana Ruiz")[t] for t in ("articles", "paragraphs", "quotes")})
+    wh.publish("b1", {"a1": "articles.length_within_limit"}, [], None, [])
+    parts = show(wh, "a1", frozenset({"en"}), 40)
+    assert list(parts) == ["article", "decisions", "articles.length_within_limit"]
+    assert parts["articles.length_within_limit"][["article_id", "n_chars", "body"]].values.tolist() == [
+        ["a1", 65, BODY]]
+    assert show(wh, "a1", frozenset({"en"}), len(BODY))["articles.length_within_limit"].empty
 
 
 def test_release_moves_every_row_in_one_go_and_drop_only_records(warehouse):
@@ -97,7 +109,7 @@ def test_a_quote_held_alone_is_listed_shown_and_released_alone(tmp_path):
     listed = list_quarantined(wh)
     assert listed[["held", "id", "text", "reason", "decision"]].values.tolist() == [
         ["quote", "q-a1", "Nobody told us anything", "quotes.speaker_not_null", "pending"]]
-    parts = show(wh, "q-a1", frozenset({"en"}))
+    parts = show(wh, "q-a1", frozenset({"en"}), None)
     assert list(parts) == ["quote", "decisions"] and parts["quote"].quote_id.tolist() == ["q-a1"]
     decide(wh, "q-a1", "force_released", "the voice is the narrator")
     assert wh.query("select quote_id from quotes").quote_id.tolist() == ["q-a1"]

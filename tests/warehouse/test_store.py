@@ -236,15 +236,17 @@ def test_unknown_lake_protocol_is_a_clear_error(tmp_path):
         Warehouse(tmp_path / "wh", lake="nosuch://bucket/wh")
 
 
-def hold_for(path, seconds: float):
-    """Another process writing the DuckDB file for a while (a run publishing); returns once it holds it."""
+def hold_for(path, seconds: float, read_only: bool = False):
+    """Another process holding the DuckDB file for a while (writing: a run publishing; read_only:
+    a long `wirehouse sql`); returns once it holds it."""
     import subprocess
     import sys
 
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('held', flush=True); "
-         "time.sleep(float(sys.argv[2])); con.close()", str(path), str(seconds)],
+         "import duckdb, sys, time; con = duckdb.connect(sys.argv[1], read_only=sys.argv[3] == 'ro'); "
+         "print('held', flush=True); time.sleep(float(sys.argv[2])); con.close()",
+         str(path), str(seconds), "ro" if read_only else "rw"],
         stdout=subprocess.PIPE, text=True,
     )
     assert holder.stdout.readline().strip() == "held"
@@ -272,21 +274,6 @@ def test_readers_built_from_settings_wait_for_a_writer(tmp_path):
     holder.wait(timeout=30)
 
 
-def hold_for_reading(path: Path, seconds: float):
-    """Another process reading the DuckDB file for a while (a long `wirehouse sql`)."""
-    import subprocess
-    import sys
-
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb, sys, time; con = duckdb.connect(sys.argv[1], read_only=True); print('held', flush=True); "
-         "time.sleep(float(sys.argv[2])); con.close()", str(path), str(seconds)],
-        stdout=subprocess.PIPE, text=True,
-    )
-    assert holder.stdout.readline().strip() == "held"
-    return holder
-
-
 @pytest.mark.e2e  # a second process holds the DuckDB file
 def test_a_publish_that_readers_hold_up_stays_staged_and_the_next_run_commits_it(tmp_path, caplog):
     from transforms.ingest import ParsedFile
@@ -300,7 +287,7 @@ def test_a_publish_that_readers_hold_up_stays_staged_and_the_next_run_commits_it
     publisher = Publisher(wh, "r1", set())
     outcome = BatchOutcome("r1-b0001", {"a1": "/in/a1.txt"}, {"a1": "ca1"}, {}, {}, {}, {})
     files = [ParsedFile("/in/a1.txt", "f" * 64, 10, "text", [RawDocument(0, "text", "Body.")])]
-    reader = hold_for_reading(wh.db_path, 4)
+    reader = hold_for(wh.db_path, 4, read_only=True)
     with caplog.at_level("INFO", logger="wirehouse"):
         publisher.publish(files, outcome, started_at="t0", seconds={"nlp": 1.0})
     assert publisher.deferred == ["r1-b0001"]
