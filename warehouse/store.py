@@ -585,15 +585,19 @@ class Warehouse:
 
     @staticmethod
     def _delete_file_rows(con: duckdb.DuckDBPyConnection, file_ids: list[str]) -> None:
-        """Delete every article row (published and quarantined) of these files."""
+        """Delete every article row (published and quarantined, quotes held alone included) of
+        these files."""
         con.register("replaced_files", pd.DataFrame({"file_id": file_ids}, dtype="string"))
         try:
-            for schema in ("main", QUARANTINE_SCHEMA):
-                ids = (
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE replaced_articles AS "
+                + " UNION ".join(
                     f"SELECT article_id FROM {schema}.articles "
-                    f"WHERE file_id IN (SELECT file_id FROM replaced_files)"
+                    "WHERE file_id IN (SELECT file_id FROM replaced_files)"
+                    for schema in ("main", QUARANTINE_SCHEMA)
                 )
-                con.execute(f"CREATE OR REPLACE TEMP TABLE replaced_articles AS {ids}")
+            )
+            for schema in ("main", QUARANTINE_SCHEMA):
                 for table in reversed(ARTICLE_TABLES):
                     con.execute(
                         f"DELETE FROM {schema}.{table} WHERE article_id IN (SELECT article_id FROM "
