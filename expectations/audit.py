@@ -119,13 +119,14 @@ def _check_input(tables: Mapping[str, pd.DataFrame]) -> None:
             raise AuditError(f"audit_batch: {table} already has derived column(s) {clash}")
 
 
-def _failing_article_ids(rule: str, result: Mapping[str, Any]) -> list[Any]:
-    """Article id of every unexpected row, from GX's unexpected_index_list."""
+def _failing_ids(rule: str, result: Mapping[str, Any], column: str = "article_id") -> list[Any]:
+    """The `column` value (article id, or a held row's key) of every unexpected row, from GX's
+    unexpected_index_list."""
     ids: list[Any] = []
     for entry in result.get("unexpected_index_list") or []:
-        if not isinstance(entry, Mapping) or "article_id" not in entry:
-            raise AuditError(f"{rule}: unexpected_index_list entry without article_id: {entry!r}")
-        value = entry["article_id"]
+        if not isinstance(entry, Mapping) or column not in entry:
+            raise AuditError(f"{rule}: unexpected_index_list entry without {column}: {entry!r}")
+        value = entry[column]
         # With exclude_unexpected_values GX gives one {"article_id": [id, ...]} entry; without it,
         # one {"<column>": value, "article_id": id} entry per row. Accept both.
         if isinstance(value, list):
@@ -166,8 +167,10 @@ def audit_batch(
 
     ``tables`` maps each article table (articles, paragraphs, sentences, entities, mentions,
     quotes, residue) to a frame with the record's columns (empty frames are fine). Returns one
-    outcome per expectation, in suite order, and article_id -> sorted failed rule ids for every
-    article owning a failing row. Rows whose article_id is null count in the outcomes only.
+    outcome per expectation, in suite order; article_id -> sorted failed rule ids for every
+    article owning a row that failed a rule holding its article; and row key -> rule ids for the
+    rows failing a rule that holds the row alone (Check.holds_row). Rows whose article_id (or
+    key) is null count in the outcomes only.
     ``languages``: the ISO 639-1 codes an article may be in (articles.language_supported).
     ``max_article_chars``: the characters a body may have (articles.length_within_limit; None:
     any).
@@ -176,6 +179,7 @@ def audit_batch(
     ctx = Context.of(tables, languages, max_article_chars)
     outcomes: list[ExpectationOutcome] = []
     failed: dict[str, set[str]] = defaultdict(set)
+    failed_rows: dict[str, set[str]] = defaultdict(set)
     with _lock:
         runtime = _runtime()
         for table, suite in suites().items():
@@ -203,16 +207,21 @@ def audit_batch(
                     )
                 )
                 if unexpected:
-                    detail = batch.validate(runtime.gx_expectations[check.rule], result_format=RESULT_FORMAT)
+                    key = check.holds_row or "article_id"
+                    detail = batch.validate(
+                        runtime.gx_expectations[check.rule],
+                        result_format={**RESULT_FORMAT, "unexpected_index_column_names": [key]},
+                    )
                     error = _exception_message(detail.exception_info)
                     if error is not None:
                         raise AuditError(f"{check.rule} ({check.expectation}) on {table} raised: {error}")
                     if (detail.result or {}).get("unexpected_count") != unexpected:
                         raise AuditError(f"{check.rule}: the two validation passes disagree")
-                    for article_id in _failing_article_ids(check.rule, detail.result):
-                        if not pd.isna(article_id):
-                            failed[str(article_id)].add(check.rule)
+                    for value in _failing_ids(check.rule, detail.result, key):
+                        if not pd.isna(value):
+                            (failed_rows if check.holds_row else failed)[str(value)].add(check.rule)
     return AuditResult(
         outcomes=outcomes,
         failed_articles={a: sorted(rules) for a, rules in sorted(failed.items())},
+        failed_rows={k: sorted(rules) for k, rules in sorted(failed_rows.items())},
     )

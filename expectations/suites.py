@@ -17,7 +17,7 @@ This module does not import Great Expectations (slow); :mod:`expectations.audit`
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -47,6 +47,9 @@ class Check:
     expectation: str
     description: str
     kwargs: Mapping[str, Any] = field(default_factory=dict)
+    # What a failing row holds back: its whole article (the default), or only the row itself,
+    # named by this key column (a quote without a speaker is held alone; its article publishes).
+    holds_row: str | None = None
 
     @property
     def suite(self) -> str:
@@ -248,6 +251,12 @@ def offset_checks(table: str, noun: str) -> list[tuple[Derived, Check]]:
     ]
 
 
+def _held_alone(item: tuple[Derived, Check], key: str) -> tuple[Derived, Check]:
+    """A check whose failing rows are held one by one (by their key column), not their article."""
+    derived, check = item
+    return derived, replace(check, holds_row=key)
+
+
 def _article_exists(table: str, noun: str) -> tuple[Derived, Check]:
     return _derived_true(
         table,
@@ -349,11 +358,14 @@ def _suite_items() -> dict[str, list]:
         ],
         "quotes": [
             Check("quotes.quote_id_unique", UNIQUE, "no two quotes share an id", {"column": "quote_id"}),
-            _derived_true(
-                "quotes",
-                Derived("speaker_present", speaker_present),
-                "speaker_not_null",
-                "every quote has a speaker (scare quotes, terms and titles excepted)",
+            _held_alone(
+                _derived_true(
+                    "quotes",
+                    Derived("speaker_present", speaker_present),
+                    "speaker_not_null",
+                    "every quote has a speaker (scare quotes, terms and titles excepted)",
+                ),
+                "quote_id",
             ),
             _not_null("quotes", "kind", "every quote has a kind"),
             Check(
@@ -462,6 +474,7 @@ def describe() -> list[dict[str, Any]]:
             "expectation": c.expectation,
             "column_name": c.column_name,
             "description": c.description,
+            "holds": f"the {NOUNS[s.name]}" if c.holds_row else "the article",
         }
         for s in suites().values()
         for c in s.checks

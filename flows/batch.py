@@ -37,7 +37,7 @@ from transforms.ingest import ParsedFile, plan_batches
 from transforms.pipeline import ANALYSIS, BatchContext, BatchRows
 from warehouse.faults import fault_point
 from warehouse.ledger import BatchOutcome, Publisher, utc_now
-from warehouse.store import Warehouse, WarehouseLocked
+from warehouse.store import Warehouse, WarehouseLocked, log
 
 
 class Batch:
@@ -108,6 +108,18 @@ def audit_staged(rows: BatchRows, batch: Batch) -> BatchOutcome:
     """Audit what was staged, read back from the lake, and report the batch to the publisher."""
     staged = Warehouse.from_settings(batch.settings).read_staged(batch.batch_id)
     result = audit_batch(staged, batch.context.languages, batch.context.max_article_chars)
+    tripped = result.tripped(batch.settings.breaker_share, batch.settings.breaker_min_rows)
+    if tripped is not None:
+        result = result.held_whole(rows.article_file, tripped)
+        log.warning(
+            "batch %s held whole by the circuit breaker: %s failed on %d of %d rows (over "
+            "WIREHOUSE_BREAKER_SHARE=%g); something systemic may be broken",
+            batch.batch_id,
+            tripped.rule,
+            tripped.unexpected_count,
+            tripped.element_count,
+            batch.settings.breaker_share,
+        )
     fault_point("audited")
     return BatchOutcome(
         batch_id=batch.batch_id,
@@ -116,9 +128,16 @@ def audit_staged(rows: BatchRows, batch: Batch) -> BatchOutcome:
         duplicates=rows.duplicates,
         rejected=rows.rejected,
         failed_articles=result.failed_articles,
+        held_quotes=held_quotes(staged["quotes"], result.failed_rows),
         article_lines=rows.article_lines,
         outcomes=result.outcomes,
     )
+
+
+def held_quotes(quotes, failed_rows: dict[str, list[str]]) -> dict[str, tuple[str, str]]:
+    """quote_id -> (article_id, reason) of the quotes the audit holds alone."""
+    articles = dict(zip(quotes["quote_id"], quotes["article_id"], strict=True))
+    return {q: (str(articles[q]), "; ".join(rules)) for q, rules in failed_rows.items()}
 
 
 @dataclass(frozen=True)

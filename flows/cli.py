@@ -292,6 +292,12 @@ def _print_summary(summary, settings: Settings) -> None:
             highlight=False,
         )
     out.print(f"  quotes published:      {quotes}")
+    if summary.quarantined_quotes:
+        out.print(
+            f"  quotes held:           {summary.quarantined_quotes} (their articles published; "
+            "`wirehouse quarantine list` shows them)",
+            highlight=False,
+        )
     if len(speakers):
         out.print(
             "  top speakers:          "
@@ -405,28 +411,29 @@ def _review_warehouse(warehouse: Path | None):
 def quarantine_list(
     warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
 ) -> None:
-    """Held articles with their failed expectations and the latest decision."""
+    """What is held: articles (with all their rows) and quotes held alone (their articles
+    published), with the failed rules and the latest decision."""
     from warehouse.review import list_quarantined
 
     with _reported():
         _print_frame(list_quarantined(_review_warehouse(warehouse)))
 
 
+ITEM_HELP = "id from `wirehouse quarantine list`: an article_id, or a quote_id for a quote held alone."
+
+
 @quarantine_app.command("show")
 def quarantine_show(
-    article_id: str = typer.Argument(..., help="article_id from `wirehouse quarantine list`."),
+    item_id: str = typer.Argument(..., help=ITEM_HELP),
     warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
 ) -> None:
-    """One held article: its row, past decisions, and the rows that failed each rule."""
+    """One held article (its row, past decisions, and the rows that failed each rule) or quote."""
     from warehouse.review import show
 
     with _reported():
         settings = _settings(warehouse)
         parts = show(
-            _review_warehouse(warehouse),
-            article_id,
-            frozenset(settings.languages),
-            settings.max_article_chars,
+            _review_warehouse(warehouse), item_id, frozenset(settings.languages), settings.max_article_chars
         )
     for name, frame in parts.items():
         out.print(
@@ -444,52 +451,40 @@ def quarantine_show(
 
 @quarantine_app.command("release")
 def quarantine_release(
-    article_id: str = typer.Argument(..., help="article_id from `wirehouse quarantine list`."),
+    item_id: str = typer.Argument(..., help=ITEM_HELP),
     reason: str | None = typer.Option(
         None,
         "--reason",
-        help="Publish on your word, recording this reason. Without it the article is "
+        help="Publish on your word, recording this reason. Without it the article or quote is "
         "re-audited with the current rules and published only if it passes.",
     ),
     warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
 ) -> None:
-    """Re-audit a held article (after rules changed) and publish it if it passes, or force-publish
-    it with --reason."""
-    from warehouse.review import decide, held_rows
+    """Re-audit a held article or quote (after rules changed) and publish it if it passes, or
+    force-publish it with --reason."""
+    from warehouse.review import release
 
     with _reported():
-        wh = _review_warehouse(warehouse)
-        if reason:
-            decision = decide(wh, article_id, "force_released", reason)
-        else:
-            from expectations import audit_batch
-
-            settings = _settings(warehouse)
-            result = audit_batch(
-                held_rows(wh, article_id), frozenset(settings.languages), settings.max_article_chars
-            )
-            failed = sorted({r for rules in result.failed_articles.values() for r in rules})
-            decision = decide(
-                wh,
-                article_id,
-                "kept" if failed else "released",
-                "; ".join(failed) if failed else "re-audit passed",
-            )
-    out.print(f"{article_id}: {decision.action} ({decision.reason})", highlight=False)
+        settings = _settings(warehouse)
+        languages = frozenset(settings.languages)
+        decision = release(
+            _review_warehouse(warehouse), item_id, languages, settings.max_article_chars, reason
+        )
+    out.print(f"{item_id}: {decision.action} ({decision.reason})", highlight=False)
 
 
 @quarantine_app.command("drop")
 def quarantine_drop(
-    article_id: str = typer.Argument(..., help="article_id from `wirehouse quarantine list`."),
+    item_id: str = typer.Argument(..., help=ITEM_HELP),
     reason: str | None = typer.Option(None, "--reason", help="Why it is dropped (recorded)."),
     warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
 ) -> None:
-    """Record that a held article will not be published (its rows stay in quarantine)."""
+    """Record that a held article or quote will not be published (its rows stay in quarantine)."""
     from warehouse.review import decide
 
     with _reported():
-        decision = decide(_review_warehouse(warehouse), article_id, "dropped", reason)
-    out.print(f"{article_id}: {decision.action}", highlight=False)
+        decision = decide(_review_warehouse(warehouse), item_id, "dropped", reason)
+    out.print(f"{item_id}: {decision.action}", highlight=False)
 
 
 if __name__ == "__main__":

@@ -114,6 +114,19 @@ class Settings(BaseSettings):
         description="Characters the NLP stage gives spaCy at once at most, beyond a group's first "
         "text: spaCy holds ~18 KB a word for a whole group, so this bounds a process's peak.",
     )
+    breaker_share: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="The circuit breaker: a batch where any audit rule fails on more than this "
+        "share of its rows is held whole (`batch.circuit_breaker`), since something systemic "
+        "broke (the model, a scraper change); 1 turns it off.",
+    )
+    breaker_min_rows: int = Field(
+        default=20,
+        ge=1,
+        description="Rows a rule must have checked in a batch before the circuit breaker looks at it.",
+    )
     nlp_chunk_chars: int = Field(
         default=NLP_CHUNK_CHARS,
         ge=1000,

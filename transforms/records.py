@@ -217,6 +217,11 @@ class BatchRecord:
     audit_success: bool = col("true when every expectation passed on the whole batch")
     started_at: str = col("UTC time the batch started (ISO 8601)")
     published_at: str = col("UTC time of the publish commit (ISO 8601)")
+    n_quotes_quarantined: int | None = col(
+        "quotes held alone (their articles published): quotes.speaker_not_null; null in batches "
+        "published before quotes were held one by one",
+        None,
+    )
 
 
 @dataclass
@@ -304,16 +309,17 @@ class RawDocumentRecord:
 
 @dataclass
 class QuarantineDecisionRecord:
-    """A reviewer's decision on a quarantined article (`wirehouse quarantine release|drop`)."""
+    """A reviewer's decision on a quarantined article or quote (`wirehouse quarantine release|drop`)."""
 
     decision_id: str = col("decision key")
-    article_id: str = col("the quarantined article (quarantine.articles.article_id)")
+    article_id: str = col("the quarantined article, or the article of the quote held alone")
     action: str = col(
         "released (re-audit passed), kept (re-audit failed again), force_released (published on "
         "the reviewer's word) or dropped"
     )
     reason: str | None = col("the reviewer's reason, or the rules that failed the re-audit")
     decided_at: str = col("UTC time of the decision (ISO 8601)")
+    quote_id: str | None = col("the quote held alone that the decision is about (null: the article)", None)
 
 
 # Published tables and the record that defines each. Quarantine tables have the same shape

@@ -53,6 +53,8 @@ class BatchOutcome:
     failed_articles: dict[str, list[str]]  # article_id -> failed audit rules
     article_lines: dict[str, tuple[str, dict[str, str]]]  # the batch's line statistics, per article
     outcomes: list = field(default_factory=list)  # the audit's ExpectationOutcome per rule
+    # quote_id -> (its article_id, the rules that hold it alone, "; "-joined)
+    held_quotes: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -175,6 +177,13 @@ class Publisher:
         timings (seconds: stage -> time, as its executor measured them) and quality results."""
         skipped = {aid for aid, sha in outcome.contents.items() if sha in self.known_contents}
         records, quarantined = batch_file_records(files, outcome, skipped, run_id=self.run_id)
+        # A quote held alone belongs to an article that publishes (a held article's quotes are
+        # held with it, a skipped one's go nowhere).
+        held_quotes = {
+            quote_id: reason
+            for quote_id, (article_id, reason) in sorted(outcome.held_quotes.items())
+            if article_id not in skipped and article_id not in quarantined
+        }
         n_articles = len(outcome.article_file) - len(skipped)
         batch = BatchRecord(
             batch_id=outcome.batch_id,
@@ -183,6 +192,7 @@ class Publisher:
             n_articles=n_articles,
             n_published=n_articles - len(quarantined),
             n_quarantined=len(quarantined),
+            n_quotes_quarantined=len(held_quotes),
             staged_path=self.warehouse.archived(outcome.batch_id),
             audit_success=all(o.success for o in outcome.outcomes),
             started_at=started_at,
@@ -214,6 +224,7 @@ class Publisher:
                 quality,
                 [] if self.replace else line_stats,
                 skip=skipped,
+                held_quotes=held_quotes,
                 raw_documents=raw_document_records(files),
                 replace=self.replace,
                 timings=timings,
@@ -235,6 +246,7 @@ class RunSummary:
     published_articles: int = 0
     quarantined_articles: int = 0
     quarantine_reasons: dict[str, int] = field(default_factory=dict)  # rule -> articles held for it
+    quarantined_quotes: int = 0  # quotes held alone, their articles published
     duplicate_files: int = 0
     rejected_files: dict[str, str] = field(default_factory=dict)  # path -> reason
     file_status: dict[str, str] = field(default_factory=dict)  # path -> status
@@ -262,6 +274,11 @@ def read_run(
     reasons = warehouse.query(
         f"SELECT {REASON_COLUMN} FROM {QUARANTINE_SCHEMA}.articles WHERE run_id = ?", [run_id]
     )[REASON_COLUMN]
+    held_quotes = warehouse.query(
+        f"SELECT count(*) AS n FROM {QUARANTINE_SCHEMA}.quotes q JOIN articles a USING (article_id) "
+        "WHERE a.run_id = ?",
+        [run_id],
+    )["n"].iloc[0]
     skipped = sorted(already_ingested)
     return RunSummary(
         run_id=run_id,
@@ -271,6 +288,7 @@ def read_run(
         published_articles=int(files["n_published"].sum()),
         quarantined_articles=int(files["n_quarantined"].sum()),
         quarantine_reasons=dict(Counter(rule for reason in reasons for rule in reason.split("; "))),
+        quarantined_quotes=int(held_quotes),
         duplicate_files=int((files["status"] == "duplicate").sum()),
         rejected_files={
             str(path): str(reason)

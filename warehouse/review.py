@@ -1,5 +1,6 @@
-"""Quarantine review: list, show, release and drop held articles. Every decision is recorded in
-`quarantine_decisions`; moving an article's rows out of quarantine happens in one transaction."""
+"""Quarantine review: list, show, release and drop held articles and quotes held alone. Every
+decision is recorded in `quarantine_decisions`; moving rows out of quarantine happens in one
+transaction."""
 
 from __future__ import annotations
 
@@ -19,33 +20,64 @@ def _now() -> str:
 
 
 def list_quarantined(wh: Warehouse) -> pd.DataFrame:
-    """Held articles with their failed rules and the latest decision (pending when none)."""
+    """What is held, with its failed rules and the latest decision (pending when none): held
+    articles (`held` = article, with all their rows), then quotes held alone while their articles
+    published (`held` = quote; `id` is the quote_id, `text` the quotation)."""
     return wh.query(f"""
-        SELECT a.article_id, a.source_uri, a.title, a.{REASON_COLUMN},
-               coalesce(d.action, 'pending') AS decision
-        FROM {QUARANTINE_SCHEMA}.articles a
-        LEFT JOIN (SELECT article_id, arg_max(action, decided_at) AS action
-                   FROM quarantine_decisions GROUP BY article_id) d USING (article_id)
-        ORDER BY a.source_uri, a.article_id""")
+        WITH decided AS (SELECT coalesce(quote_id, article_id) AS id, arg_max(action, decided_at) AS action
+                         FROM quarantine_decisions GROUP BY 1),
+        held AS (
+            SELECT 'article' AS held, a.article_id AS id, a.source_uri, a.title AS text, a.{REASON_COLUMN}
+            FROM {QUARANTINE_SCHEMA}.articles a
+            UNION ALL
+            SELECT 'quote', q.quote_id, a.source_uri, q.text, q.{REASON_COLUMN}
+            FROM {QUARANTINE_SCHEMA}.quotes q JOIN articles a USING (article_id))
+        SELECT held, id, source_uri, text, {REASON_COLUMN}, coalesce(d.action, 'pending') AS decision
+        FROM held LEFT JOIN decided d USING (id)
+        ORDER BY held, source_uri, id""")
+
+
+def held_quote(wh: Warehouse, quote_id: str) -> pd.DataFrame:
+    """A quote held alone (its article published), as its quarantine row; empty when none."""
+    return wh.query(
+        f"SELECT * FROM {QUARANTINE_SCHEMA}.quotes WHERE quote_id = ? "
+        "AND article_id IN (SELECT article_id FROM articles)",
+        [quote_id],
+    )
+
+
+def _not_held(item_id: str) -> WarehouseError:
+    return WarehouseError(f"nothing quarantined has the id {item_id!r} (see `wirehouse quarantine list`)")
 
 
 def show(
-    wh: Warehouse, article_id: str, languages: frozenset[str], max_article_chars: int | None
+    wh: Warehouse, item_id: str, languages: frozenset[str], max_article_chars: int | None
 ) -> dict[str, pd.DataFrame]:
-    """The article row, its decisions, and for every failed rule the rows that failed it, found
-    by the rule's own predicate (expectations.suites: the one the audit counts with) over the
-    article's held rows. languages and max_article_chars: the supported languages and the
-    characters a body may have (Settings.languages, Settings.max_article_chars), as audited."""
-    article = wh.query(f"SELECT * FROM {QUARANTINE_SCHEMA}.articles WHERE article_id = ?", [article_id])
+    """A held article (its row, its decisions, and for every failed rule the rows that failed it,
+    found by the rule's own predicate, expectations.suites: the one the audit counts with, over
+    the article's held rows) or a held quote (its row and decisions). languages and
+    max_article_chars: the supported languages and the characters a body may have
+    (Settings.languages, Settings.max_article_chars), as audited."""
+    article = wh.query(f"SELECT * FROM {QUARANTINE_SCHEMA}.articles WHERE article_id = ?", [item_id])
     if article.empty:
-        raise WarehouseError(f"no quarantined article {article_id!r} (see `wirehouse quarantine list`)")
+        quote = held_quote(wh, item_id)
+        if quote.empty:
+            raise _not_held(item_id)
+        return {
+            "quote": quote,
+            "decisions": wh.query(
+                "SELECT * FROM quarantine_decisions WHERE quote_id = ? ORDER BY decided_at", [item_id]
+            ),
+        }
     out = {
         "article": article,
         "decisions": wh.query(
-            "SELECT * FROM quarantine_decisions WHERE article_id = ? ORDER BY decided_at", [article_id]
+            "SELECT * FROM quarantine_decisions WHERE article_id = ? AND quote_id IS NULL "
+            "ORDER BY decided_at",
+            [item_id],
         ),
     }
-    tables = held_rows(wh, article_id)
+    tables = held_rows(wh, item_id)
     ctx = Context.of(tables, languages, max_article_chars)
     for rule in str(article[REASON_COLUMN].iloc[0]).split("; "):
         try:
@@ -57,43 +89,107 @@ def show(
     return out
 
 
-def held_rows(wh: Warehouse, article_id: str) -> dict[str, pd.DataFrame]:
-    """The article's rows in every quarantine table, in the published tables' shapes."""
-    return {
+def held_rows(wh: Warehouse, item_id: str) -> dict[str, pd.DataFrame]:
+    """What a re-audit of a held item looks at, in the published tables' shapes: a held
+    article's rows in every quarantine table; for a quote held alone, its published article's
+    rows with the quote among them."""
+    quote = held_quote(wh, item_id)
+    if quote.empty:
+        schema, article_id = QUARANTINE_SCHEMA, item_id
+    else:
+        schema, article_id = "main", str(quote["article_id"].iloc[0])
+    tables = {
         t: wh.query(
-            f"SELECT {', '.join(column_names(t))} FROM {QUARANTINE_SCHEMA}.{t} WHERE article_id = ?",
-            [article_id],
+            f"SELECT {', '.join(column_names(t))} FROM {schema}.{t} WHERE article_id = ?", [article_id]
         )
         for t in ARTICLE_TABLES
     }
+    if not quote.empty:
+        tables["quotes"] = pd.concat([tables["quotes"], quote[column_names("quotes")]], ignore_index=True)
+    return tables
 
 
-def decide(wh: Warehouse, article_id: str, action: str, reason: str | None) -> QuarantineDecisionRecord:
-    """Record a decision; `released`/`force_released` also move the article's rows to the
-    published tables, in the same transaction."""
-    decision = QuarantineDecisionRecord(uuid.uuid4().hex[:16], article_id, action, reason, _now())
+def decide(
+    wh: Warehouse,
+    item_id: str,
+    action: str,
+    reason: str | None,
+    still_held: dict[str, str] | None = None,
+) -> QuarantineDecisionRecord:
+    """Record a decision on a held article or a quote held alone; `released`/`force_released`
+    also move its rows to the published tables, in the same transaction. still_held: quote_id ->
+    reason of the article's quotes that a re-audit holds alone (they stay in quarantine.quotes
+    while the article publishes)."""
+    quote = held_quote(wh, item_id)
+    is_quote = not quote.empty
+    article_id = str(quote["article_id"].iloc[0]) if is_quote else item_id
+    decision = QuarantineDecisionRecord(
+        uuid.uuid4().hex[:16], article_id, action, reason, _now(), item_id if is_quote else None
+    )
+    keep = pd.DataFrame({"quote_id": list(still_held or {})}, dtype="string")
     with wh.connect() as con:
-        row = con.execute(
-            f"SELECT count(*) FROM {QUARANTINE_SCHEMA}.articles WHERE article_id = ?", [article_id]
-        ).fetchone()
-        assert row is not None  # count(*) always returns one row
-        held = row[0]
-        if not held:
-            raise WarehouseError(f"no quarantined article {article_id!r} (see `wirehouse quarantine list`)")
+        if not is_quote:
+            row = con.execute(
+                f"SELECT count(*) FROM {QUARANTINE_SCHEMA}.articles WHERE article_id = ?", [item_id]
+            ).fetchall()
+            if row == [(0,)]:
+                raise _not_held(item_id)
+        con.register("still_held", keep)
         con.execute("BEGIN TRANSACTION")
         try:
             if action in ("released", "force_released"):
-                for table in ARTICLE_TABLES:
+                moves = (
+                    [("quotes", "quote_id = ?", [item_id])]
+                    if is_quote
+                    else [(t, "article_id = ?", [item_id]) for t in ARTICLE_TABLES]
+                )
+                for table, where, params in moves:
+                    if table == "quotes" and not is_quote:
+                        where += " AND quote_id NOT IN (SELECT quote_id FROM still_held)"
                     cols = ", ".join(column_names(table))
                     con.execute(
                         f"INSERT OR IGNORE INTO {table} ({cols}) SELECT {cols} FROM "
-                        f"{QUARANTINE_SCHEMA}.{table} WHERE article_id = ?",
-                        [article_id],
+                        f"{QUARANTINE_SCHEMA}.{table} WHERE {where}",
+                        params,
                     )
-                    con.execute(f"DELETE FROM {QUARANTINE_SCHEMA}.{table} WHERE article_id = ?", [article_id])
+                    con.execute(f"DELETE FROM {QUARANTINE_SCHEMA}.{table} WHERE {where}", params)
+                for quote_id, why in (still_held or {}).items():  # held alone from now on
+                    con.execute(
+                        f"UPDATE {QUARANTINE_SCHEMA}.quotes SET {REASON_COLUMN} = ? WHERE quote_id = ?",
+                        [why, quote_id],
+                    )
             Warehouse._insert_records(con, "quarantine_decisions", [decision])
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
             raise
+        finally:
+            con.unregister("still_held")
     return decision
+
+
+def release(
+    wh: Warehouse,
+    item_id: str,
+    languages: frozenset[str],
+    max_article_chars: int | None,
+    reason: str | None = None,
+) -> QuarantineDecisionRecord:
+    """Publish a held article or quote: on the reviewer's word with a reason (force_released),
+    else after a re-audit with the current rules (expectations.audit_batch over held_rows):
+    released when it passes, kept (with the rules that failed again) when not. A released
+    article's quotes that the re-audit holds alone stay held, while the article publishes."""
+    if reason:
+        return decide(wh, item_id, "force_released", reason)
+    from expectations import audit_batch
+
+    result = audit_batch(held_rows(wh, item_id), languages, max_article_chars)
+    if held_quote(wh, item_id).empty:
+        failed = sorted({r for rules in result.failed_articles.values() for r in rules})
+        still_held = {q: "; ".join(rules) for q, rules in result.failed_rows.items()}
+    else:  # its article is published: only the quote's own rules decide
+        failed, still_held = result.failed_rows.get(item_id, []), {}
+    if failed:
+        return decide(wh, item_id, "kept", "; ".join(failed))
+    note = f"; {len(still_held)} of its quotes held alone" if still_held else ""
+    return decide(wh, item_id, "released", "re-audit passed" + note, still_held=still_held)

@@ -25,7 +25,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import asdict
 from pathlib import Path
@@ -377,6 +377,7 @@ class Warehouse:
         raw_documents: Iterable = (),
         replace: bool = False,
         timings: Iterable[StageTimingRecord] = (),
+        held_quotes: Mapping[str, str] | None = None,
     ) -> None:
         """Publish one audited batch atomically: its publication is written beside its staged
         rows (stage_publication), committed in one transaction (commit_staged), and the batch's
@@ -387,8 +388,9 @@ class Warehouse:
         to the published tables; ledger rows, the batch row, its stage timings (with the
         publish's own, up to its commit), quality rows and the batch's line statistics (added to
         the counts already there) in the same commit. skip: article ids that go nowhere (found
-        to be duplicates at publish time). replace: the files' earlier article rows are deleted
-        first. Readers holding the DuckDB file longer than write_wait_seconds raise
+        to be duplicates at publish time). held_quotes: quote_id -> reason of quotes held alone
+        (in quarantine.quotes) while their articles publish. replace: the files' earlier article
+        rows are deleted first. Readers holding the DuckDB file longer than write_wait_seconds raise
         PublishDeferred: the batch stays staged, whole, and the next run commits it.
         """
         started = time.perf_counter()
@@ -396,6 +398,7 @@ class Warehouse:
             batch_id,
             quarantined=quarantined,
             skip=skip,
+            held_quotes=held_quotes or {},
             replace=replace,
             records={
                 "files": files,
@@ -418,6 +421,7 @@ class Warehouse:
         *,
         quarantined: dict[str, str],
         skip: Iterable[str],
+        held_quotes: Mapping[str, str],
         replace: bool,
         records: dict[str, Iterable],
     ) -> None:
@@ -433,10 +437,18 @@ class Warehouse:
                 PUBLICATION,
                 f"{table}.parquet",
             )
+        skipped = list(skip)
+        # One row per held article (with its reason), skipped article (no reason) and quote held
+        # alone (its quote_id and reason).
         decisions = pa.table(
             {
-                "article_id": pa.array([*quarantined, *skip], pa.string()),
-                REASON_COLUMN: pa.array([*quarantined.values(), *[None for _ in skip]], pa.string()),
+                "article_id": pa.array([*quarantined, *skipped, *[None] * len(held_quotes)], pa.string()),
+                "quote_id": pa.array(
+                    [None] * (len(quarantined) + len(skipped)) + list(held_quotes), pa.string()
+                ),
+                REASON_COLUMN: pa.array(
+                    [*quarantined.values(), *[None] * len(skipped), *held_quotes.values()], pa.string()
+                ),
             }
         )
         self.lake.write_table(decisions, STAGING, batch_id, PUBLICATION, "held.parquet")
@@ -454,8 +466,10 @@ class Warehouse:
             for t in PUBLICATION_TABLES
         }
         held = self.lake.read_table(STAGING, batch_id, PUBLICATION, "held.parquet").to_pandas()
-        reasons = held[held[REASON_COLUMN].notna()].astype("string")
+        alone = held["quote_id"].notna()
+        reasons = held[~alone & held[REASON_COLUMN].notna()][["article_id", REASON_COLUMN]].astype("string")
         skipped = held[held[REASON_COLUMN].isna()][["article_id"]].astype("string")
+        held_quotes = held[alone][["quote_id", REASON_COLUMN]].astype("string")
         with self.connect() as con:
             if con.execute("SELECT count(*) FROM batches WHERE batch_id = ?", [batch_id]).fetchall() != [
                 (0,)
@@ -463,6 +477,7 @@ class Warehouse:
                 return
             con.register("quarantined_articles", reasons)
             con.register("skipped_articles", skipped)
+            con.register("held_quotes", held_quotes)
             for table, arrow in staged.items():
                 con.register(f"staged_{table}", arrow)
             con.execute("BEGIN TRANSACTION")
@@ -474,16 +489,25 @@ class Warehouse:
                 for table in ARTICLE_TABLES:
                     cols = ", ".join(column_names(table))
                     source = f"staged_{table}"
+                    held_alone = (
+                        "AND quote_id NOT IN (SELECT quote_id FROM held_quotes)" if table == "quotes" else ""
+                    )
                     con.execute(
                         f"INSERT OR IGNORE INTO {table} ({cols}) SELECT {cols} FROM {source} "
                         f"WHERE article_id NOT IN (SELECT article_id FROM quarantined_articles) "
-                        f"AND article_id NOT IN (SELECT article_id FROM skipped_articles)"
+                        f"AND article_id NOT IN (SELECT article_id FROM skipped_articles) {held_alone}"
                     )
                     con.execute(
                         f"INSERT INTO {QUARANTINE_SCHEMA}.{table} ({cols}, {REASON_COLUMN}) "
                         f"SELECT s.*, q.{REASON_COLUMN} FROM (SELECT {cols} FROM {source}) s "
                         f"JOIN quarantined_articles q USING (article_id)"
                     )
+                con.execute(
+                    f"INSERT INTO {QUARANTINE_SCHEMA}.quotes ({', '.join(column_names('quotes'))}, "
+                    f"{REASON_COLUMN}) SELECT s.*, h.{REASON_COLUMN} FROM "
+                    f"(SELECT {', '.join(column_names('quotes'))} FROM staged_quotes) s "
+                    f"JOIN held_quotes h USING (quote_id)"
+                )
                 self._insert_table(
                     con,
                     "files",
@@ -522,6 +546,7 @@ class Warehouse:
             finally:
                 con.unregister("quarantined_articles")
                 con.unregister("skipped_articles")
+                con.unregister("held_quotes")
                 for table in staged:
                     con.unregister(f"staged_{table}")
         fault_point("committed")
@@ -560,15 +585,19 @@ class Warehouse:
 
     @staticmethod
     def _delete_file_rows(con: duckdb.DuckDBPyConnection, file_ids: list[str]) -> None:
-        """Delete every article row (published and quarantined) of these files."""
+        """Delete every article row (published and quarantined, quotes held alone included) of
+        these files."""
         con.register("replaced_files", pd.DataFrame({"file_id": file_ids}, dtype="string"))
         try:
-            for schema in ("main", QUARANTINE_SCHEMA):
-                ids = (
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE replaced_articles AS "
+                + " UNION ".join(
                     f"SELECT article_id FROM {schema}.articles "
-                    f"WHERE file_id IN (SELECT file_id FROM replaced_files)"
+                    "WHERE file_id IN (SELECT file_id FROM replaced_files)"
+                    for schema in ("main", QUARANTINE_SCHEMA)
                 )
-                con.execute(f"CREATE OR REPLACE TEMP TABLE replaced_articles AS {ids}")
+            )
+            for schema in ("main", QUARANTINE_SCHEMA):
                 for table in reversed(ARTICLE_TABLES):
                     con.execute(
                         f"DELETE FROM {schema}.{table} WHERE article_id IN (SELECT article_id FROM "

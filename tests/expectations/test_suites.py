@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from expectations import AuditResult, ExpectationOutcome, audit_batch, rule_ids
-from expectations.suites import Context, offending_rows, suites
+from expectations.suites import check_of, Context, offending_rows, suites
 from transforms.records import (
     ARTICLE_TABLES,
     TABLES,
@@ -132,7 +132,9 @@ def test_quote_without_speaker():
     rows = article_rows("a1")
     rows["quotes"][0].speaker = None
     result = audit_batch(frames(rows, article_rows("a2")))
-    assert result.failed_articles == {"a1": ["quotes.speaker_not_null"]}
+    # The quote is held alone; its article is not.
+    assert result.failed_articles == {}
+    assert result.failed_rows == {rows["quotes"][0].quote_id: ["quotes.speaker_not_null"]}
     assert failing(result) == {"quotes.speaker_not_null": 1}
     speaker = outcome(result, "quotes.speaker_not_null")
     assert (speaker.element_count, speaker.unexpected_count) == (2, 1)
@@ -243,8 +245,8 @@ def test_every_failing_row_is_mapped_beyond_gx_partial_lists():
         rows["quotes"][0].speaker = None
     result = audit_batch(frames(*batch))
     assert outcome(result, "quotes.speaker_not_null").unexpected_count == 250
-    assert len(result.failed_articles) == 250
-    assert result.failed_articles == {f"a{i:03d}": ["quotes.speaker_not_null"] for i in range(250)}
+    assert result.failed_articles == {}
+    assert result.failed_rows == {rows["quotes"][0].quote_id: ["quotes.speaker_not_null"] for rows in batch}
 
 
 def test_empty_quotes_and_empty_batch():
@@ -266,7 +268,7 @@ def test_input_frames_are_not_modified_and_index_does_not_matter():
     tables = {t: f.set_axis([7] * len(f)) for t, f in tables.items()}  # duplicated index labels
     before = {t: f.copy() for t, f in tables.items()}
     result = audit_batch(tables)
-    assert result.failed_articles == {"a2": ["quotes.speaker_not_null"]}
+    assert result.failed_rows == {tables["quotes"]["quote_id"].iloc[1]: ["quotes.speaker_not_null"]}
     for table, frame in tables.items():
         pd.testing.assert_frame_equal(frame, before[table])
 
@@ -288,7 +290,7 @@ def test_a_normal_call_writes_nothing_to_stderr_or_stdout():
         "from expectations import audit_batch\n"
         "rows = article_rows('a1'); rows['quotes'][0].speaker = None\n"
         "r = audit_batch(frames(rows, article_rows('a2')))\n"
-        "assert r.failed_articles == {'a1': ['quotes.speaker_not_null']}, r.failed_articles\n"
+        "assert list(r.failed_rows.values()) == [['quotes.speaker_not_null']], r.failed_rows\n"
     )
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONWARNINGS",)}
     done = subprocess.run(
@@ -425,9 +427,14 @@ def test_review_finds_exactly_the_rows_the_audit_counts(rule):
     assert counted >= 1, f"the breaker of {rule} does not break it"
     rows = offending_rows(rule, tables, Context.of(tables, max_article_chars=MAX_CHARS))
     assert len(rows) == counted
-    held = {a for a, rules in result.failed_articles.items() if rule in rules}
-    assert set(rows["article_id"].dropna()) == held
-    assert "ok" not in held
+    key = check_of(rule).holds_row
+    if key is None:  # the articles the audit held for the rule
+        held = {a for a, rules in result.failed_articles.items() if rule in rules}
+        assert set(rows["article_id"].dropna()) == held
+        assert "ok" not in held
+    else:  # the rows it held alone
+        assert set(rows[key]) == {k for k, rules in result.failed_rows.items() if rule in rules}
+        assert not any(rule in rules for rules in result.failed_articles.values())
 
 
 def test_scare_quotes_are_not_offending_rows_of_the_speaker_rule():
@@ -439,3 +446,20 @@ def test_scare_quotes_are_not_offending_rows_of_the_speaker_rule():
     assert outcome(audit_batch(tables), "quotes.speaker_not_null").unexpected_count == 1
     offending = offending_rows("quotes.speaker_not_null", tables, Context.of(tables))
     assert offending["quote_id"].tolist() == [rows["quotes"][0].quote_id]
+
+
+def test_the_circuit_breaker_holds_a_batch_where_one_rule_fails_widely():
+    from expectations.results import BREAKER_RULE
+
+    batch = [article_rows(f"a{i:02d}") for i in range(30)]
+    for rows in batch[:20]:  # 20 of 30 quotes lose their speaker: the model broke, say
+        rows["quotes"][0].speaker = None
+    result = audit_batch(frames(*batch))
+    tripped = result.tripped(share=0.5, min_rows=20)
+    assert (tripped.rule, tripped.unexpected_count, tripped.element_count) == ("quotes.speaker_not_null", 20, 30)
+    assert result.tripped(share=0.7, min_rows=20) is None  # 67% is not over 70%
+    assert result.tripped(share=0.5, min_rows=31) is None  # too few rows to judge
+    held = result.held_whole([f"a{i:02d}" for i in range(30)], tripped)
+    assert held.failed_rows == {}
+    assert held.failed_articles == {
+        f"a{i:02d}": [f"{BREAKER_RULE} (quotes.speaker_not_null failed on 20 of 30 rows)"] for i in range(30)}

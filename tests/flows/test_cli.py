@@ -35,10 +35,10 @@ def test_run_prints_the_summary_and_nothing_alarming(sample_cli):
     result, wh = sample_cli
     assert result.returncode == 0, result.stderr
     out = " ".join(result.stdout.split())
-    for line in ("files seen: 14", "articles published: 13", "articles quarantined: 3",
-                 "1 × articles.body_not_empty", "1 × articles.language_supported", "1 × quotes.speaker_not_null",
+    for line in ("files seen: 14", "articles published: 14", "articles quarantined: 2",
+                 "1 × articles.body_not_empty", "1 × articles.language_supported",
                  "files rejected: 2",
-                 "quotes published: 70", "top speakers: Denise Okafor (5), Marcus Feld (5)",
+                 "quotes published: 72", "quotes held: 1 (their articles published;", "top speakers: Denise Okafor (5), Marcus Feld (5)",
                  f"quality report: {wh / 'reports' / 'quality.html'}"):
         assert line in out, line
     # A clean run: no tracebacks, telemetry or GX chatter on stderr.
@@ -54,7 +54,7 @@ def test_sql_lists_full_name_speakers(sample_cli):
     assert rows[0] == {"speaker": "Denise Okafor", "n": 5}
     assert all(len(r["speaker"].split()) >= 2 for r in rows)
     csv = wirehouse("sql", "select count(*) as n from quarantine.articles", "-w", str(wh), "-f", "csv")
-    assert csv.stdout == "n\n3\n"
+    assert csv.stdout == "n\n2\n"
     table = wirehouse("sql", "select title from articles order by title limit 1", "-w", str(wh))
     assert "1 row" in table.stdout
 
@@ -119,7 +119,7 @@ def test_markup_in_the_data_and_paths_is_printed_as_it_is(tmp_path):
     held = wirehouse("quarantine", "list", "-w", str(wh), env={"COLUMNS": "250"})
     assert held.returncode == 0, held.stderr
     row = next(line for line in held.stdout.splitlines() if "Brücke" in line)
-    assert [cell.strip() for cell in row.strip("│ ").split("│")][2:] == [
+    assert [cell.strip() for cell in row.strip("│ ").split("│")][3:] == [
         f"Brücke {MARKUP}", "articles.language_supported", "pending"]
 
 
@@ -187,7 +187,7 @@ def test_two_local_workers_publish_what_one_does(sample_cli, tmp_path):
         text = " ".join(out.split())
         return text[text.index("files seen:"):text.index("quality report:")]
 
-    assert "articles published: 13" in counts(two.stdout)
+    assert "articles published: 14" in counts(two.stdout)
     assert counts(two.stdout) == counts(result.stdout)
     assert two.stderr == ""
     assert not [p for p in psutil.process_iter(["cmdline"])

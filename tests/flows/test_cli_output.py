@@ -49,7 +49,7 @@ def test_quarantine_list_prints_markup_like_values_as_they_are(warehouse):
     assert result.exit_code == 0, result.output
     row = next(line for line in result.stdout.splitlines() if "a2" in line)
     assert [cell.strip() for cell in row.strip("│ ").split("│")] == [
-        "a2", "/in/[red]a2.txt", f"Held {MARKUP}", "[bold]articles.rule", "pending"]
+        "article", "a2", "/in/[red]a2.txt", f"Held {MARKUP}", "[bold]articles.rule", "pending"]
 
 
 def test_quarantine_show_and_errors_print_markup_like_values_as_they_are(warehouse):
@@ -58,7 +58,7 @@ def test_quarantine_show_and_errors_print_markup_like_values_as_they_are(warehou
     assert f"  title: Held {MARKUP}" in shown.stdout.splitlines()
     missing = wirehouse("quarantine", "drop", "[/bold]", "-w", str(warehouse.root))
     assert missing.exit_code == 2
-    assert missing.stderr == "error: no quarantined article '[/bold]' (see `wirehouse quarantine list`)\n"
+    assert missing.stderr == "error: nothing quarantined has the id '[/bold]' (see `wirehouse quarantine list`)\n"
 
 
 def test_sql_errors_print_the_query_text_as_it_is(warehouse):

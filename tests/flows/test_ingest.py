@@ -5,6 +5,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from expectations import rule_ids
@@ -31,10 +32,10 @@ def sample(tmp_path_factory):
 def test_summary_counts(sample):
     summary, _, _ = sample
     assert summary.files_seen == 14
-    assert summary.published_articles == 13
-    assert summary.quarantined_articles == 3
-    assert summary.quarantine_reasons == {
-        "articles.body_not_empty": 1, "articles.language_supported": 1, "quotes.speaker_not_null": 1}
+    assert summary.published_articles == 14
+    assert summary.quarantined_articles == 2
+    assert summary.quarantine_reasons == {"articles.body_not_empty": 1, "articles.language_supported": 1}
+    assert summary.quarantined_quotes == 1  # held alone: its article published
     assert summary.rejected_files == {
         str(EXAMPLES / "broken" / "broken.jsonl"): "invalid JSON on line 1: Unterminated string starting at (column 11)",
         str(EXAMPLES / "broken" / "corrupt.txt.gz"): "named .gz but not gzip data (bad magic number)",
@@ -48,12 +49,13 @@ def test_every_file_is_accounted_for_once(sample):
               wh.query("select path, status, reason from files").values.tolist()}
     on_disk = sorted(p.relative_to(EXAMPLES).as_posix() for p in EXAMPLES.rglob("*") if p.is_file())
     assert sorted(ledger) == on_disk
-    assert ledger["text/quarry-lockout.txt"] == ("quarantined", "quotes.speaker_not_null")
+    # Its quote without a speaker is held alone; the file and its article publish.
+    assert ledger["text/quarry-lockout.txt"][0] == "published" and pd.isna(ledger["text/quarry-lockout.txt"][1])
     assert ledger["jsonl/wire-feed.jsonl"] == ("quarantined", "articles.body_not_empty")
     assert ledger["text/fahrrad-bruecke.txt"] == ("quarantined", "articles.language_supported")
     assert ledger["broken/broken.jsonl"][0] == "rejected"
     published = [k for k, (s, _) in ledger.items() if s == "published"]
-    assert len(published) == 9
+    assert len(published) == 10
 
 
 def test_direct_and_partial_quotes_have_the_expected_speakers(sample):
@@ -61,7 +63,7 @@ def test_direct_and_partial_quotes_have_the_expected_speakers(sample):
     rows = wh.query("select a.source_uri, q.text, q.kind, q.speaker from quotes q join articles a using (article_id) "
                     "where q.kind <> 'indirect'").values.tolist()
     expected = [q for q in EXPECTED["quotes"] if q["kind"] != "indirect"]
-    assert len(rows) == len(expected) == 42
+    assert len(rows) == len(expected) == 43
     for want in expected:
         suffix = want["file"] + (f"#{want['record_index']}" if "jsonl" in want["file"] else "")
         found = [r for r in rows if r[0].endswith(suffix) and r[1].startswith(want["text_startswith"])]
@@ -108,8 +110,7 @@ def test_quarantined_articles_stay_out_of_published_tables(sample):
     _, wh, _ = sample
     quarantined = wh.query("select article_id, source_uri, reason from quarantine.articles order by source_uri")
     assert sorted((Path(u).name, r) for u, r in quarantined[["source_uri", "reason"]].values.tolist()) == [
-        ("fahrrad-bruecke.txt", "articles.language_supported"), ("quarry-lockout.txt", "quotes.speaker_not_null"),
-        ("wire-feed.jsonl#3", "articles.body_not_empty")]
+        ("fahrrad-bruecke.txt", "articles.language_supported"), ("wire-feed.jsonl#3", "articles.body_not_empty")]
     german = wh.query("select language, title from quarantine.articles where source_uri like '%fahrrad%'")
     assert german.values.tolist() == [["de", "Neue Radbrücke über die Elde soll im Frühjahr öffnen"]]
     # Not analysed as English: no entities or quotes were made up for it.
@@ -119,8 +120,10 @@ def test_quarantined_articles_stay_out_of_published_tables(sample):
     for table in ("articles", "paragraphs", "sentences", "quotes", "mentions", "entities", "residue"):
         leaked = wh.query(f"select count(*) as n from {table} where article_id in (select unnest(?))", [ids]).n[0]
         assert leaked == 0, table
-    unattributed = wh.query("select text from quarantine.quotes where speaker is null").text.tolist()
-    assert unattributed == ["Nobody told us anything about the closure."]
+    unattributed = wh.query("select q.text, q.reason, a.source_uri from quarantine.quotes q join articles a "
+                            "using (article_id) where q.speaker is null").values.tolist()
+    assert [(t, r, Path(u).name) for t, r, u in unattributed] == [
+        ("Nobody told us anything about the closure.", "quotes.speaker_not_null", "quarry-lockout.txt")]
     failed = wh.query("select expectation, unexpected_count from quality_results where not success order by 1")
     assert failed.values.tolist() == [
         ["articles.body_not_empty", 1], ["articles.language_supported", 1], ["quotes.speaker_not_null", 1]]
@@ -167,9 +170,9 @@ QUARANTINE_CASE = """Residents question depot plan
     Something went wrong.
     Please try again later.
 
-The county posted a notice about the new bus depot on Friday. Someone had pasted <script>alert("x")</script> into the comment form.
+The county posted a notice about the new bus depot on Friday.
 
-“Nobody asked the people who live on Mill Road.”
+“Nobody asked the people who live on Mill Road <script>alert(1)</script>.”
 
 Commissioner Hal Brennan said the county would hold a hearing in March.
 """
@@ -184,7 +187,7 @@ The Norbury library will open on Sundays from next month, Director Ada Quill sai
 """
 
 
-def test_failing_article_is_quarantined_with_reason_and_report_is_escaped(tmp_path):
+def test_a_quote_without_speaker_is_held_alone_and_the_report_escapes_it(tmp_path):
     dumps = tmp_path / "dumps"
     dumps.mkdir()
     (dumps / "depot.txt").write_text(QUARANTINE_CASE, encoding="utf-8")
@@ -192,14 +195,16 @@ def test_failing_article_is_quarantined_with_reason_and_report_is_escaped(tmp_pa
     settings = Settings(dir=tmp_path / "wh")
     summary = run_ingest([str(dumps)], settings)
     wh = Warehouse(settings.warehouse_dir)
-    assert (summary.published_articles, summary.quarantined_articles) == (1, 1)
-    assert wh.query("select title from articles").title.tolist() == ["Library extends weekend hours"]
-    q = wh.query("select title, reason from quarantine.articles").values.tolist()
-    assert q == [["Residents question depot plan", "quotes.speaker_not_null"]]
-    assert wh.query("select speaker from quotes").speaker.tolist() == ["Ada Quill"]
+    assert (summary.published_articles, summary.quarantined_articles, summary.quarantined_quotes) == (2, 0, 1)
+    assert wh.query("select title from articles order by 1").title.tolist() == [
+        "Library extends weekend hours", "Residents question depot plan"]
+    held = wh.query("select text, reason from quarantine.quotes").values.tolist()
+    assert held == [["Nobody asked the people who live on Mill Road <script>alert(1)</script>.",
+                     "quotes.speaker_not_null"]]
+    assert sorted(wh.query("select speaker from quotes").speaker.tolist()) == ["Ada Quill", "Hal Brennan"]
     html = Path(summary.report_path).read_text(encoding="utf-8")
     assert "<script" not in html.lower()
-    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
 def test_batches_stage_and_archive_in_a_lake_url(sample, tmp_path):
@@ -211,7 +216,7 @@ def test_batches_stage_and_archive_in_a_lake_url(sample, tmp_path):
     lake_url = f"memory://wirehouse-{tmp_path.name}/lake"
     settings = Settings(dir=tmp_path / "wh", lake=lake_url)
     summary = run_ingest([str(EXAMPLES)], settings)
-    assert (summary.published_articles, summary.quarantined_articles) == (13, 3)
+    assert (summary.published_articles, summary.quarantined_articles) == (14, 2)
     other = Warehouse(settings.warehouse_dir)
     quotes = "select article_id, text, speaker from quotes order by all"
     assert other.query(quotes).values.tolist() == wh.query(quotes).values.tolist()

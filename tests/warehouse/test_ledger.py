@@ -150,3 +150,34 @@ def test_the_ledger_row_carries_how_the_file_was_decoded_through_reprocessing(tm
     stored = parsed_from_raw(wh.raw_documents())
     assert sorted((f.path, f.encoding, f.replaced_bytes) for f in stored) == [
         ("/in/bom.txt", "utf-16-le", 0), ("/in/stray.txt", "utf-8", 1)]
+
+
+def test_a_quote_without_a_speaker_is_held_alone_and_its_article_publishes(tmp_path):
+    from transforms.records import QuoteRecord
+
+    def quote(qid: str, aid: str) -> QuoteRecord:
+        return QuoteRecord(qid, aid, "kept", 0, 4, "direct", None, None, None, None, None, 0, "none")
+
+    wh = Warehouse(tmp_path / "wh")
+    wh.initialise()
+    files = [ParsedFile(f"/in/{n}.txt", n * 64, 10, "text", [RawDocument(0, "text", "x")]) for n in "ab"]
+    wh.stage("r1-b0001", {"articles": [article("A", "a" * 64, "kept"), article("B", "b" * 64, "held")],
+                          "quotes": [quote("qA", "A"), quote("qB", "B")]})
+    outcome = BatchOutcome(
+        batch_id="r1-b0001", article_file={"A": "/in/a.txt", "B": "/in/b.txt"},
+        contents={"A": "sha-kept", "B": "sha-held"}, duplicates={}, rejected={},
+        failed_articles={"B": ["articles.no_ui_residue"]}, article_lines={},
+        held_quotes={"qA": ("A", "quotes.speaker_not_null"), "qB": ("B", "quotes.speaker_not_null")},
+    )
+    Publisher(wh, "r1", set()).publish(files, outcome, started_at="t0", seconds={})
+    assert wh.query("select article_id from articles").article_id.tolist() == ["A"]
+    assert wh.query("select count(*) as n from quotes").n[0] == 0
+    # qA alone, with its own reason; qB with its held article, under the article's reason.
+    assert wh.query("select quote_id, reason from quarantine.quotes order by 1").values.tolist() == [
+        ["qA", "quotes.speaker_not_null"], ["qB", "articles.no_ui_residue"]]
+    assert wh.query("select path, status from files order by 1").values.tolist() == [
+        ["/in/a.txt", "published"], ["/in/b.txt", "quarantined"]]
+    assert wh.query("select n_published, n_quarantined, n_quotes_quarantined from batches").values.tolist() == [
+        [1, 1, 1]]
+    summary = read_run(wh, "r1", files_seen=2, already_ingested=[], seconds_read=0.0)
+    assert (summary.published_articles, summary.quarantined_articles, summary.quarantined_quotes) == (1, 1, 1)

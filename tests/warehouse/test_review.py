@@ -38,12 +38,12 @@ def warehouse(tmp_path) -> Warehouse:
 
 def test_list_and_show_the_offending_rows(warehouse):
     listed = list_quarantined(warehouse)
-    assert listed[["article_id", "reason", "decision"]].values.tolist() == [
-        ["a1", "quotes.speaker_not_null", "pending"], ["a2", "quotes.speaker_not_null", "pending"]]
+    assert listed[["held", "id", "reason", "decision"]].values.tolist() == [
+        ["article", "a1", "quotes.speaker_not_null", "pending"], ["article", "a2", "quotes.speaker_not_null", "pending"]]
     parts = show(warehouse, "a1", frozenset({"en"}), None)
     assert list(parts) == ["article", "decisions", "quotes.speaker_not_null"]
     assert parts["quotes.speaker_not_null"][["quote_id", "speaker"]].values.tolist() == [["q-a1", None]]
-    with pytest.raises(WarehouseError, match="no quarantined article 'zz'"):
+    with pytest.raises(WarehouseError, match="nothing quarantined has the id 'zz'"):
         show(warehouse, "zz", frozenset({"en"}), None)
 
 
@@ -68,7 +68,7 @@ def test_release_moves_every_row_in_one_go_and_drop_only_records(warehouse):
     assert warehouse.query("select article_id from quarantine.articles").article_id.tolist() == ["a1"]
     decisions = warehouse.query("select article_id, action, reason from quarantine_decisions order by article_id")
     assert decisions.values.tolist() == [["a1", "dropped", "no source"], ["a2", "force_released", "checked by the desk"]]
-    assert list_quarantined(warehouse)[["article_id", "decision"]].values.tolist() == [["a1", "dropped"]]
+    assert list_quarantined(warehouse)[["id", "decision"]].values.tolist() == [["a1", "dropped"]]
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
@@ -81,9 +81,38 @@ def test_cli_release_re_audits_with_current_rules(warehouse):
     # a2 has a speaker now (say, after a rule fix): the re-audit passes and publishes it.
     ok = cli("release", "a2", "-w", str(warehouse.root))
     assert ok.returncode == 0 and ok.stdout.strip() == "a2: released (re-audit passed)"
-    # a1 still has no speaker: it stays, and the decision says why.
-    kept = cli("release", "a1", "-w", str(warehouse.root))
-    assert kept.returncode == 0 and kept.stdout.strip() == "a1: kept (quotes.speaker_not_null)"
-    assert warehouse.query("select article_id from articles").article_id.tolist() == ["a2"]
+    # a1's quote still has no speaker: the article publishes (it was held, by an older version,
+    # for its quote alone), the quote stays held alone.
+    released = cli("release", "a1", "-w", str(warehouse.root))
+    assert released.returncode == 0
+    assert released.stdout.strip() == "a1: released (re-audit passed; 1 of its quotes held alone)"
+    assert warehouse.query("select article_id from articles order by 1").article_id.tolist() == ["a1", "a2"]
+    assert warehouse.query("select quote_id, reason from quarantine.quotes").values.tolist() == [
+        ["q-a1", "quotes.speaker_not_null"]]
+    kept = cli("release", "q-a1", "-w", str(warehouse.root))
+    assert kept.returncode == 0 and kept.stdout.strip() == "q-a1: kept (quotes.speaker_not_null)"
+    forced = cli("release", "q-a1", "--reason", "the voice is the narrator", "-w", str(warehouse.root))
+    assert forced.returncode == 0 and forced.stdout.strip() == "q-a1: force_released (the voice is the narrator)"
+    assert warehouse.query("select quote_id from quotes order by 1").quote_id.tolist() == ["q-a1", "q-a2"]
     missing = cli("drop", "nope", "-w", str(warehouse.root))
-    assert missing.returncode == 2 and "no quarantined article 'nope'" in missing.stderr
+    assert missing.returncode == 2 and "nothing quarantined has the id 'nope'" in missing.stderr
+
+
+def test_a_quote_held_alone_is_listed_shown_and_released_alone(tmp_path):
+    wh = Warehouse(tmp_path / "wh")
+    wh.initialise()
+    rows = held_article("a1", None)
+    wh.stage("b1", rows)
+    wh.publish("b1", {}, [], None, [], held_quotes={"q-a1": "quotes.speaker_not_null"})
+    assert wh.query("select article_id from articles").article_id.tolist() == ["a1"]
+    assert wh.query("select count(*) as n from quotes").n[0] == 0
+    listed = list_quarantined(wh)
+    assert listed[["held", "id", "text", "reason", "decision"]].values.tolist() == [
+        ["quote", "q-a1", "Nobody told us anything", "quotes.speaker_not_null", "pending"]]
+    parts = show(wh, "q-a1", frozenset({"en"}), None)
+    assert list(parts) == ["quote", "decisions"] and parts["quote"].quote_id.tolist() == ["q-a1"]
+    decide(wh, "q-a1", "force_released", "the voice is the narrator")
+    assert wh.query("select quote_id from quotes").quote_id.tolist() == ["q-a1"]
+    assert wh.query("select count(*) as n from quarantine.quotes").n[0] == 0
+    decisions = wh.query("select article_id, quote_id, action from quarantine_decisions")
+    assert decisions.values.tolist() == [["a1", "q-a1", "force_released"]]
