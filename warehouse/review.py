@@ -4,18 +4,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 import pandas as pd
 
 from expectations.suites import Context, check_of, offending_rows
 from transforms.records import ARTICLE_TABLES, QuarantineDecisionRecord
+from warehouse.ledger import utc_now
 from warehouse.schema import QUARANTINE_SCHEMA, REASON_COLUMN, column_names
 from warehouse.store import Warehouse, WarehouseError
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def list_quarantined(wh: Warehouse) -> pd.DataFrame:
@@ -68,7 +64,7 @@ def held_rows(wh: Warehouse, article_id: str) -> dict[str, pd.DataFrame]:
 def decide(wh: Warehouse, article_id: str, action: str, reason: str | None) -> QuarantineDecisionRecord:
     """Record a decision; `released`/`force_released` also move the article's rows to the
     published tables, in the same transaction."""
-    decision = QuarantineDecisionRecord(uuid.uuid4().hex[:16], article_id, action, reason, _now())
+    decision = QuarantineDecisionRecord(uuid.uuid4().hex[:16], article_id, action, reason, utc_now())
     with wh.connect() as con:
         row = con.execute(
             f"SELECT count(*) FROM {QUARANTINE_SCHEMA}.articles WHERE article_id = ?", [article_id]

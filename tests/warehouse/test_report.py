@@ -1,8 +1,11 @@
 """The quality report never lets scraped text reach the page as markup."""
+from datetime import UTC, datetime
+
 from transforms.records import ArticleRecord, BatchRecord, QualityResultRecord, QuoteRecord
 from warehouse.report import write_report
 from warehouse.store import Warehouse
 
+T = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 SCRIPT = '<script>alert("pwned")</script>'
 
 
@@ -19,7 +22,7 @@ def test_report_escapes_scraped_text(tmp_path):
     quality = [QualityResultRecord("r1", "b1", "quotes", "quotes.speaker_not_null",
                                    "expect_column_values_to_not_be_null", "speaker", "every quote has a speaker",
                                    False, 1, 1)]
-    wh.publish("b1", {"a1": "quotes.speaker_not_null"}, [], BatchRecord("b1", "r1", 1, 1, 0, 1, "x", False, "t", "t"),
+    wh.publish("b1", {"a1": "quotes.speaker_not_null"}, [], BatchRecord("b1", "r1", 1, 1, 0, 1, "x", False, T, T),
                quality)
     html = write_report(wh).read_text(encoding="utf-8")
     assert "<script" not in html.lower()
@@ -37,3 +40,4 @@ def test_reports_written_at_once_each_use_their_own_temporary_file(tmp_path):
     assert set(paths) == {wh.reports / "quality.html"}
     assert sorted(p.name for p in wh.reports.iterdir()) == ["quality.html"]  # no temporary file left
     assert "</html>" in paths[0].read_text(encoding="utf-8")
+
