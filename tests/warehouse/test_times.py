@@ -2,6 +2,9 @@
 older warehouse's VARCHAR times are upgraded in place: on real DuckDB files."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from transforms.times import parse_time
 from warehouse.schema import arrow_schema, ddl
 from warehouse.store import Warehouse, WarehouseError
 
+PROJECT = Path(__file__).resolve().parents[2]
 TIMESTAMPTZ = "TIMESTAMP WITH TIME ZONE"
 TIME_COLUMNS = {
     ("main", "runs", "started_at"), ("main", "runs", "finished_at"),
@@ -166,3 +170,24 @@ def test_times_are_utc_timestamps_in_arrow_and_in_the_staged_parquet(tmp_path):
     assert rows(wh.query("SELECT published, published_raw FROM articles")) == [
         [utc(2024, 3, 2, 10, 30, 0, 250000), "2024-03-02T12:30:00.25+02:00"]]
 
+
+@pytest.mark.e2e  # the CLI as subprocesses, each in another time zone
+def test_the_machine_s_time_zone_changes_no_time(tmp_path):
+    """Text without an offset is UTC and times are shown in UTC, whatever TZ says: an upgrade
+    under New York's zone, a query under Tokyo's."""
+    wh = old_warehouse(tmp_path / "old")
+    with duckdb.connect(str(wh.db_path)) as con:
+        con.execute("UPDATE articles SET published = '2024-03-01 10:00' WHERE article_id = 'a1'")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+
+    def wirehouse(zone: str, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "flows.cli", *args, "-w", str(wh.root)], capture_output=True,
+                              text=True, cwd=PROJECT, timeout=300, env={**os.environ, "TZ": zone})
+
+    upgraded = wirehouse("America/New_York", "run", str(empty))  # nothing to read: the ledger's answer, upgraded
+    assert upgraded.returncode == 0, upgraded.stderr
+    shown = wirehouse("Asia/Tokyo", "sql", "SELECT published FROM articles WHERE article_id = 'a1' UNION ALL "
+                      "SELECT started_at FROM runs WHERE run_id = 'r1' ORDER BY 1", "-f", "csv")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout == "published\n2024-03-01T10:00:00+00:00\n2026-11-01T08:00:00+00:00\n"
