@@ -28,6 +28,7 @@ from flows.errors import (
     unexpected,
 )
 from flows.settings import Settings
+from transforms.times import parse_time
 
 app = typer.Typer(
     help="Wirehouse: a news-article warehouse. Raw dumps in; audited articles, entities and quotes out.",
@@ -199,7 +200,8 @@ def reprocess_command(
     since: str | None = typer.Option(
         None,
         "--since",
-        help="Only files ingested by runs started on or after this date or time (ISO 8601, e.g. 2026-11-01).",
+        help="Only files ingested by runs started on or after this date or time: ISO 8601, e.g. "
+        "2026-11-01 (its midnight), 2026-11-01T08:00 or 2026-11-01T08:00+01:00; without an offset, UTC.",
     ),
     all_files: bool = typer.Option(False, "--all", help="Every stored file."),
     warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
@@ -208,6 +210,12 @@ def reprocess_command(
     (stamped with the current pipeline_version) replace the old ones atomically, batch by batch."""
     if all_files == (since is not None):
         _fail("give exactly one of --since DATE or --all")
+    since_time = None if since is None else parse_time(since)
+    if since is not None and since_time is None:
+        _fail(
+            f"--since takes an ISO 8601 date or time (2026-11-01, 2026-11-01T08:00, "
+            f"2026-11-01T08:00+01:00), not {since!r}"
+        )
     settings = _settings(warehouse)
     with _reported(settings):
         from transforms.nlp import load_pipeline
@@ -219,7 +227,7 @@ def reprocess_command(
         from flows.runner import run_reprocess
 
         _stop_at_once_on_interrupt()
-        summary = run_reprocess(settings, since)
+        summary = run_reprocess(settings, since_time)
         _print_summary(summary, settings)
 
 

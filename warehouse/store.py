@@ -28,6 +28,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -336,13 +337,21 @@ class Warehouse:
         return {r[0] for r in rows}
 
     def raw_documents(
-        self, since: str | None = None, files: Iterable[tuple[str, str]] | None = None, content: bool = True
+        self,
+        since: datetime | None = None,
+        files: Iterable[tuple[str, str]] | None = None,
+        content: bool = True,
     ) -> list[dict]:
         """Stored raw documents of the files that reached a batch (published or quarantined),
-        ingested by runs started at or after `since` (ISO date or time) when given, and of the
-        given (file_id, path) files only when given. content=False: every column but the
-        documents' text (an index of what is stored, for planning batches)."""
-        condition = "" if since is None else "AND f.run_id IN (SELECT run_id FROM runs WHERE started_at >= ?)"
+        ingested by runs started at or after `since` (an aware datetime, compared with
+        runs.started_at as TIMESTAMPTZ) when given, and of the given (file_id, path) files only
+        when given. content=False: every column but the documents' text (an index of what is
+        stored, for planning batches)."""
+        condition = (
+            ""
+            if since is None
+            else "AND f.run_id IN (SELECT run_id FROM runs WHERE started_at >= CAST(? AS TIMESTAMPTZ))"
+        )
         columns = "r.*" if content else "r.* EXCLUDE (content)"
         with self.connect() as con:
             if files is not None:
@@ -358,7 +367,7 @@ class Warehouse:
                 SELECT {columns}, f.size_bytes, f.mtime_ns, f.encoding, f.replaced_bytes FROM raw_documents r
                 JOIN files f ON f.file_id = r.file_id AND f.path = r.path
                 WHERE f.status IN ('published', 'quarantined') {condition}""",
-                [since] if since else [],
+                [] if since is None else [since],
             ).fetch_df()
         return frame.astype(object).where(frame.notna(), None).to_dict("records")
 

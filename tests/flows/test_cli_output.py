@@ -108,6 +108,17 @@ def test_sql_refusals_are_one_line(warehouse, tmp_path):
     assert allowed.exit_code == 0 and allowed.stdout == "a\n1\n"
 
 
+@pytest.mark.parametrize("since", ["yesterday", "11/01/2026"])
+def test_reprocess_since_refuses_what_is_not_an_iso_date_or_time_before_doing_anything(tmp_path, since):
+    nowhere = tmp_path / "nowhere"  # checked later: the warehouse's absence would be the error otherwise
+    result = wirehouse("reprocess", "--since", since, "-w", str(nowhere))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: --since takes an ISO 8601 date or time (2026-11-01, 2026-11-01T08:00, 2026-11-01T08:00+01:00), "
+        f"not '{since}'\n")
+    assert result.stdout == "" and not nowhere.exists()
+
+
 def test_sql_prints_times_in_iso_8601_utc(warehouse):
     from datetime import UTC, datetime, timedelta, timezone
 

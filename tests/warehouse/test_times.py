@@ -1,5 +1,6 @@
-"""Time columns are TIMESTAMPTZ (timestamp[us, UTC] in Arrow and the staged Parquet), and an
-older warehouse's VARCHAR times are upgraded in place: on real DuckDB files."""
+"""Time columns are TIMESTAMPTZ (timestamp[us, UTC] in Arrow and the staged Parquet), an older
+warehouse's VARCHAR times are upgraded in place, and `since` compares times, not strings: on
+real DuckDB files."""
 from __future__ import annotations
 
 import os
@@ -14,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from transforms.records import ArticleRecord
+from transforms.records import ArticleRecord, FileRecord, RawDocumentRecord, RunRecord
 from transforms.times import parse_time
 from warehouse.schema import arrow_schema, ddl
 from warehouse.store import Warehouse, WarehouseError
@@ -169,6 +170,32 @@ def test_times_are_utc_timestamps_in_arrow_and_in_the_staged_parquet(tmp_path):
     wh.publish("b1", {}, [], None, [])
     assert rows(wh.query("SELECT published, published_raw FROM articles")) == [
         [utc(2024, 3, 2, 10, 30, 0, 250000), "2024-03-02T12:30:00.25+02:00"]]
+
+
+def test_since_compares_times_not_strings(tmp_path):
+    """Two runs a second apart; `since` in another offset or without one selects by the instant."""
+    wh = Warehouse(tmp_path / "wh")
+    wh.initialise()
+    started = {"early": utc(2026, 11, 1, 7, 59, 59), "late": utc(2026, 11, 1, 8, 0)}
+    with wh.connect() as con:
+        Warehouse._insert_records(con, "runs", [
+            RunRecord(r, None, t, t, "/in", "completed", 1, 1, 0, 0, 0) for r, t in started.items()])
+        Warehouse._insert_records(con, "files", [
+            FileRecord(r * 4, f"/in/{r}.txt", 1, "text", "published", None, 1, 1, 0, 0, r, f"{r}-b1")
+            for r in started])
+        Warehouse._insert_records(con, "raw_documents", [
+            RawDocumentRecord(r * 4, 0, f"/in/{r}.txt", "text", "text", "x", None, None, None, None)
+            for r in started])
+
+    def since(text: str) -> list[str]:
+        return sorted(Path(d["path"]).stem for d in wh.raw_documents(since=parse_time(text), content=False))
+
+    assert since("2026-11-01") == ["early", "late"]
+    assert since("2026-11-01T08:00") == ["late"]
+    assert since("2026-11-01T09:00+01:00") == ["late"]  # as text it sorts after both and would select none
+    assert since("2026-11-01T03:00-05:00") == ["late"]  # as text it sorts before both and would select both
+    assert since("2026-11-01T08:00:00.000001Z") == []
+    assert len(wh.raw_documents(content=False)) == 2
 
 
 @pytest.mark.e2e  # the CLI as subprocesses, each in another time zone
