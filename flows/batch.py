@@ -23,6 +23,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import duckdb
@@ -54,7 +55,7 @@ class Batch:
     context: BatchContext
     files: list[ParsedFile]
     settings: Settings
-    started_at: str
+    started_at: datetime
     value: Any
     seconds: dict[str, float]
 
@@ -63,7 +64,7 @@ class Batch:
         context: BatchContext,
         files: list[ParsedFile],
         settings: Settings,
-        started_at: str,
+        started_at: datetime,
         value: Any = None,
         seconds: dict[str, float] | None = None,
     ):

@@ -9,6 +9,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import NoReturn
@@ -27,6 +28,7 @@ from flows.errors import (
     unexpected,
 )
 from flows.settings import Settings
+from transforms.times import parse_time
 
 app = typer.Typer(
     help="Wirehouse: a news-article warehouse. Raw dumps in; audited articles, entities and quotes out.",
@@ -198,7 +200,8 @@ def reprocess_command(
     since: str | None = typer.Option(
         None,
         "--since",
-        help="Only files ingested by runs started on or after this date or time (ISO 8601, e.g. 2026-11-01).",
+        help="Only files ingested by runs started on or after this date or time: ISO 8601, e.g. "
+        "2026-11-01 (its midnight), 2026-11-01T08:00 or 2026-11-01T08:00+01:00; without an offset, UTC.",
     ),
     all_files: bool = typer.Option(False, "--all", help="Every stored file."),
     warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
@@ -207,6 +210,12 @@ def reprocess_command(
     (stamped with the current pipeline_version) replace the old ones atomically, batch by batch."""
     if all_files == (since is not None):
         _fail("give exactly one of --since DATE or --all")
+    since_time = None if since is None else parse_time(since)
+    if since is not None and since_time is None:
+        _fail(
+            f"--since takes an ISO 8601 date or time (2026-11-01, 2026-11-01T08:00, "
+            f"2026-11-01T08:00+01:00), not {since!r}"
+        )
     settings = _settings(warehouse)
     with _reported(settings):
         from transforms.nlp import load_pipeline
@@ -218,7 +227,7 @@ def reprocess_command(
         from flows.runner import run_reprocess
 
         _stop_at_once_on_interrupt()
-        summary = run_reprocess(settings, since)
+        summary = run_reprocess(settings, since_time)
         _print_summary(summary, settings)
 
 
@@ -345,6 +354,7 @@ def sql(
             if isinstance(exc, duckdb.PermissionException) and not allow_local_files:
                 message += " (reading local files needs --allow-local-files)"
             _fail(message)
+    frame = _iso_times(frame)
     if format is OutputFormat.csv:
         sys.stdout.write((_excel_safe(frame) if excel_safe else frame).to_csv(index=False))
     elif format is OutputFormat.json:
@@ -358,6 +368,22 @@ def sql(
         _print_frame(frame)
 
 
+def _iso_times(frame):
+    """The frame with its time columns (TIMESTAMPTZ: UTC) as ISO 8601 text to the microsecond,
+    e.g. 2026-11-01T08:00:00+00:00; a missing time as None (an empty CSV cell, JSON null)."""
+    import pandas as pd
+
+    times = [name for name, dtype in frame.dtypes.items() if isinstance(dtype, pd.DatetimeTZDtype)]
+    if not times:
+        return frame
+    frame = frame.copy()
+    for name in times:
+        frame[name] = pd.Series(
+            [_cell(v) or None for v in frame[name]], index=frame.index, dtype=object, name=name
+        )
+    return frame
+
+
 def _excel_safe(frame):
     """The frame with each text cell (and column name) that begins with a FORMULA_STARTS
     character prefixed with a single quote; other cells as they are."""
@@ -368,13 +394,22 @@ def _excel_safe(frame):
     return frame.map(safe).rename(columns=safe)
 
 
+def _cell(value) -> str:
+    """A value as printed: nothing for a missing one (None, NaN, NaT), a time in ISO 8601."""
+    if value is None or (isinstance(value, float | datetime) and value != value):  # NaN, NaT
+        return ""
+    if isinstance(value, datetime):  # pandas' Timestamp is one too
+        return value.isoformat()
+    return str(value)
+
+
 def _print_frame(frame) -> None:
     """A frame as a Rich table with its row count (names and cells as plain Text)."""
     table = Table(show_lines=False)
     for name in frame.columns:
         table.add_column(Text(str(name)), overflow="fold")
     for row in frame.itertuples(index=False):
-        table.add_row(*[Text("" if v is None or (isinstance(v, float) and v != v) else str(v)) for v in row])
+        table.add_row(*[Text(_cell(v)) for v in row])
     out.print(table)
     out.print(f"{len(frame)} row{'s' if len(frame) != 1 else ''}", style="dim")
 
@@ -442,7 +477,7 @@ def quarantine_show(
         )
         for row in frame.to_dict("records"):
             for column, value in row.items():
-                text = "" if value is None or value != value else str(value)
+                text = _cell(value)
                 if len(text) > SHOW_CHARS:
                     text = text[:SHOW_CHARS] + f"… ({len(text)} chars)"
                 out.print(f"  {column}: {text}", highlight=False)

@@ -9,6 +9,7 @@ counts) in warehouse/, every check in expectations/.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -67,14 +68,15 @@ def ingest(
 
 
 @flow(name="wirehouse-reprocess", log_prints=False)
-def reprocess(settings: Settings | None = None, since: str | None = None) -> RunSummary:
+def reprocess(settings: Settings | None = None, since: datetime | None = None) -> RunSummary:
     """Re-run clean -> publish from the stored raw documents (after a rule or model upgrade):
-    every file ingested by runs started at or after `since` (all files when None). Each batch's
-    new rows replace the files' old ones, published or quarantined, in one transaction."""
+    every file ingested by runs started at or after `since` (an aware datetime; all files when
+    None). Each batch's new rows replace the files' old ones, published or quarantined, in one
+    transaction."""
     settings = settings or Settings()
     warehouse = Warehouse.from_settings(settings)
     run_id, started_at = new_run_id("reprocess"), utc_now()
-    inputs = f"reprocess since {since}" if since else "reprocess all"
+    inputs = "reprocess all" if since is None else f"reprocess since {since.isoformat()}"
     with warehouse.run_lock():
         warehouse.initialise()
         require_model(settings.spacy_model)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
@@ -112,9 +113,9 @@ def serve_ingest(landing: str, settings: Settings, interval: float | None, cron:
     )
 
 
-def run_reprocess(settings: Settings, since: str | None) -> RunSummary:
-    """Reprocess stored raw documents (all, or those ingested since a date) with the current
-    rules and model."""
+def run_reprocess(settings: Settings, since: datetime | None) -> RunSummary:
+    """Reprocess stored raw documents (all, or those ingested by runs started at or after an
+    aware datetime) with the current rules and model."""
     Warehouse.from_settings(settings).check_unlocked()
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         return reprocess(settings, since)

@@ -21,6 +21,7 @@ from transforms.records import (
     stable_id,
 )
 from transforms.segment import paragraphs, sentences
+from transforms.times import parse_time
 
 
 @dataclass
@@ -88,7 +89,7 @@ def _article_rows(
             url=article.url,
             title=article.title,
             authors=article.authors,
-            published=article.published,
+            published=parse_time(article.published),
             body=body,
             n_chars=len(body),
             n_residue_lines=len(article.removed),
@@ -97,6 +98,7 @@ def _article_rows(
             run_id=run_id,
             language=language,
             source=source,
+            published_raw=article.published,
         )
     )
     rows.residue = [ResidueRecord(aid, r.line_no, r.rule_id, r.text) for r in article.removed]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 
 PIPELINE_VERSION_DOC = (
     "the pipeline that produced the row: package version, a digest of the rule files and the "
@@ -18,10 +19,17 @@ PIPELINE_VERSION_DOC = (
 )
 
 
-def col(doc: str, default=dataclasses.MISSING, backfill: str | None = None):
+def col(doc: str, default=dataclasses.MISSING, backfill: str | None = None, text_column: str | None = None):
     """A dataclass field carrying its column documentation. backfill: the value a required column
-    added by a later version takes in an existing warehouse's rows (warehouse.schema.migrations)."""
-    metadata = {"doc": doc} if backfill is None else {"doc": doc, "backfill": backfill}
+    added by a later version takes in an existing warehouse's rows (warehouse.schema.migrations).
+    text_column (a time column read from a source's text): the column keeping that text whole,
+    so a text that names no time loses nothing when this column is null; an older warehouse's
+    text in this column moves there when the column becomes a time (warehouse.schema.migrations)."""
+    metadata: dict[str, str] = {"doc": doc}
+    if backfill is not None:
+        metadata["backfill"] = backfill
+    if text_column is not None:
+        metadata["text_column"] = text_column
     if default is dataclasses.MISSING:
         return field(metadata=metadata)
     return field(default=default, metadata=metadata)
@@ -83,7 +91,12 @@ class ArticleRecord:
     url: str | None = col("original URL when the input gives one")
     title: str | None = col("headline: first non-empty line of a page copy, HTML/JSON metadata otherwise")
     authors: str | None = col("authors as given by the input, `; `-separated")
-    published: str | None = col("publication date as given by the input (ISO 8601 when known)")
+    published: datetime | None = col(
+        "publication time read from published_raw (transforms.times: an ISO 8601 date, taken as its "
+        "midnight, or date and time; without an offset in UTC); null when the input gives none or "
+        "its text names no time (the text stays in published_raw)",
+        text_column="published_raw",
+    )
     body: str = col("cleaned article text: paragraphs separated by a blank line; all offsets point here")
     n_chars: int = col("length of body in characters")
     n_residue_lines: int = col("lines removed as UI residue (see residue)")
@@ -99,6 +112,12 @@ class ArticleRecord:
         "where the article comes from: the URL's host, else the input file's folder", None
     )
     pipeline_version: str | None = col(PIPELINE_VERSION_DOC, None)
+    published_raw: str | None = col(
+        "the publication date as the input gives it (its metadata's text, or a page copy's dateline, "
+        "written as an ISO date when its format is known), kept whole: also when published cannot "
+        "read it",
+        None,
+    )
 
 
 @dataclass
@@ -215,8 +234,8 @@ class BatchRecord:
     n_quarantined: int = col("articles quarantined")
     staged_path: str = col("folder holding the batch's audited Parquet files")
     audit_success: bool = col("true when every expectation passed on the whole batch")
-    started_at: str = col("UTC time the batch started (ISO 8601)")
-    published_at: str = col("UTC time of the publish commit (ISO 8601)")
+    started_at: datetime = col("when the batch started")
+    published_at: datetime = col("when the batch's publish commit was made")
     n_quotes_quarantined: int | None = col(
         "quotes held alone (their articles published): quotes.speaker_not_null; null in batches "
         "published before quotes were held one by one",
@@ -259,8 +278,8 @@ class RunRecord:
 
     run_id: str = col("run key")
     flow_run_id: str | None = col("Prefect flow run id")
-    started_at: str = col("UTC start (ISO 8601)")
-    finished_at: str | None = col("UTC end (ISO 8601); null while running and when interrupted")
+    started_at: datetime = col("when the run started")
+    finished_at: datetime | None = col("when the run finished; null while running and when interrupted")
     inputs: str = col("paths given to the run, `; `-separated")
     status: str = col(
         "`running`; `completed`; `interrupted`: the process stopped before the run finished (killed, "
@@ -304,7 +323,10 @@ class RawDocumentRecord:
     title: str | None = col("title given by the input, if any")
     url: str | None = col("URL given by the input, if any")
     authors: str | None = col("authors given by the input, if any")
-    published: str | None = col("publication date given by the input, if any")
+    published: str | None = col(
+        "publication date given by the input, if any, as text (parsed into articles.published when "
+        "the document is cleaned)"
+    )
 
 
 @dataclass
@@ -318,7 +340,7 @@ class QuarantineDecisionRecord:
         "the reviewer's word) or dropped"
     )
     reason: str | None = col("the reviewer's reason, or the rules that failed the re-audit")
-    decided_at: str = col("UTC time of the decision (ISO 8601)")
+    decided_at: datetime = col("when the decision was made")
     quote_id: str | None = col("the quote held alone that the decision is about (null: the article)", None)
 
 

@@ -32,8 +32,9 @@ from warehouse.schema import QUARANTINE_SCHEMA, REASON_COLUMN
 from warehouse.store import PublishDeferred, Warehouse, log
 
 
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def utc_now() -> datetime:
+    """Now, as every time the warehouse records it: an aware datetime in UTC (TIMESTAMPTZ)."""
+    return datetime.now(UTC)
 
 
 def new_run_id(kind: str) -> str:
@@ -170,7 +171,12 @@ class Publisher:
         self.warehouse.record_files([file_record(f, run_id=self.run_id, batch_id=None) for f in files])
 
     def publish(
-        self, files: list[ParsedFile], outcome: BatchOutcome, *, started_at: str, seconds: Mapping[str, float]
+        self,
+        files: list[ParsedFile],
+        outcome: BatchOutcome,
+        *,
+        started_at: datetime,
+        seconds: Mapping[str, float],
     ) -> None:
         """Publish one processed batch in one transaction (warehouse.store.Warehouse.publish): its
         rows, the files' ledger rows and raw documents (for reprocessing), the batch row, its stage
@@ -303,7 +309,7 @@ def read_run(
     )
 
 
-def _run_row(run_id: str, *, started_at: str, inputs: str, flow_run_id: str, status: str) -> RunRecord:
+def _run_row(run_id: str, *, started_at: datetime, inputs: str, flow_run_id: str, status: str) -> RunRecord:
     """A `runs` row without counts yet (with_counts adds them); completed: finished now."""
     return RunRecord(
         run_id=run_id,
@@ -334,7 +340,7 @@ def with_counts(run: RunRecord, summary: RunSummary) -> RunRecord:
 
 
 def open_run(
-    warehouse: Warehouse, run_id: str, *, started_at: str, inputs: str, flow_run_id: str = ""
+    warehouse: Warehouse, run_id: str, *, started_at: datetime, inputs: str, flow_run_id: str = ""
 ) -> None:
     """Start a run, under the run lock, on an initialised warehouse: finish what a stopped run
     left in staging (Warehouse.recover_staging: committed batches archived, batches with their
@@ -362,7 +368,7 @@ def finish_run(
     warehouse: Warehouse,
     run_id: str,
     *,
-    started_at: str,
+    started_at: datetime,
     inputs: str,
     files_seen: int,
     already_ingested: Iterable[str] = (),

@@ -22,6 +22,16 @@ REPORT_NAME = "quality.html"
 _env = Environment(loader=PackageLoader("warehouse", "templates"), autoescape=select_autoescape(["html"]))
 
 
+def when(value: datetime | None) -> str:
+    """A time for people: 2026-11-01 08:00:05 UTC (to the second); nothing when missing."""
+    if value is None or value != value:  # None, or pandas' NaT for a missing TIMESTAMPTZ
+        return ""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+_env.filters["when"] = when
+
+
 def _rows(warehouse: Warehouse, sql: str) -> list[dict]:
     return warehouse.query(sql).to_dict("records")
 
@@ -29,7 +39,7 @@ def _rows(warehouse: Warehouse, sql: str) -> list[dict]:
 def report_context(warehouse: Warehouse) -> dict:
     return {
         "warehouse": str(warehouse.root),
-        "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+        "generated_at": datetime.now(UTC),
         "counts": warehouse.table_counts(),
         "runs": _rows(warehouse, "SELECT * FROM runs ORDER BY started_at DESC LIMIT 50"),
         "expectations": _rows(

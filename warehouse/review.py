@@ -5,18 +5,14 @@ transaction."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 import pandas as pd
 
 from expectations.suites import Context, check_of, offending_rows
 from transforms.records import ARTICLE_TABLES, QuarantineDecisionRecord
+from warehouse.ledger import utc_now
 from warehouse.schema import QUARANTINE_SCHEMA, REASON_COLUMN, column_names
 from warehouse.store import Warehouse, WarehouseError
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def list_quarantined(wh: Warehouse) -> pd.DataFrame:
@@ -124,7 +120,7 @@ def decide(
     is_quote = not quote.empty
     article_id = str(quote["article_id"].iloc[0]) if is_quote else item_id
     decision = QuarantineDecisionRecord(
-        uuid.uuid4().hex[:16], article_id, action, reason, _now(), item_id if is_quote else None
+        uuid.uuid4().hex[:16], article_id, action, reason, utc_now(), item_id if is_quote else None
     )
     keep = pd.DataFrame({"quote_id": list(still_held or {})}, dtype="string")
     with wh.connect() as con:

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import dataclasses
 import typing
+from datetime import datetime
 from functools import cache
 
 import pyarrow as pa
 
 from transforms.records import ARTICLE_TABLES, TABLES
+from transforms.times import iso_time_sql
 
-_ARROW = {str: pa.string(), int: pa.int64(), bool: pa.bool_(), float: pa.float64()}
-_DUCKDB = {str: "VARCHAR", int: "BIGINT", bool: "BOOLEAN", float: "DOUBLE"}
+# A record field's Python type -> its Arrow type (staged Parquet) and DuckDB type. A time is an
+# instant: TIMESTAMPTZ, shown in UTC by the warehouse's connections (Warehouse.connect).
+_ARROW = {
+    str: pa.string(),
+    int: pa.int64(),
+    bool: pa.bool_(),
+    float: pa.float64(),
+    datetime: pa.timestamp("us", tz="UTC"),
+}
+_DUCKDB = {str: "VARCHAR", int: "BIGINT", bool: "BOOLEAN", float: "DOUBLE", datetime: "TIMESTAMPTZ"}
 
 # Primary keys: what makes a row unique (rerunning the same input adds no rows).
 KEYS: dict[str, tuple[str, ...]] = {
@@ -42,6 +52,7 @@ class Column:
     nullable: bool
     doc: str
     backfill: str | None = None  # what existing rows get when a migration adds the column
+    text_column: str | None = None  # a time read from a source's text: the column keeping the text
 
 
 @cache
@@ -54,7 +65,16 @@ def columns_of(table: str) -> tuple[Column, ...]:
         args = [a for a in typing.get_args(hint) if a is not type(None)]
         nullable = bool(typing.get_args(hint)) and type(None) in typing.get_args(hint)
         base = args[0] if nullable else hint
-        result.append(Column(f.name, base, nullable, f.metadata.get("doc", ""), f.metadata.get("backfill")))
+        result.append(
+            Column(
+                f.name,
+                base,
+                nullable,
+                f.metadata.get("doc", ""),
+                f.metadata.get("backfill"),
+                f.metadata.get("text_column"),
+            )
+        )
     return tuple(result)
 
 
@@ -97,7 +117,7 @@ VIEWS: list[tuple[str, str, list[tuple[str, str]], str]] = [
             ("n_quotes", "quote rows in the cluster"),
             ("n_articles", "articles quoting it"),
             ("n_sources", "distinct sources (articles.source) quoting it"),
-            ("first_seen", "earliest publication date given by an article (articles.published), else null"),
+            ("first_seen", "earliest publication time of the articles quoting it (articles.published)"),
             ("first_ingested_run", "the first run that published it"),
         ],
         """
@@ -119,12 +139,22 @@ VIEWS: list[tuple[str, str, list[tuple[str, str]], str]] = [
 ]
 
 
-def migrations(existing: dict[str, dict[str, bool]]) -> list[str]:
+@dataclasses.dataclass(frozen=True)
+class ExistingColumn:
+    """A column as an existing warehouse has it (DuckDB's duckdb_columns())."""
+
+    nullable: bool
+    type: str  # DuckDB's name for it: VARCHAR, BIGINT, TIMESTAMP WITH TIME ZONE, ...
+
+
+def migrations(existing: dict[str, dict[str, ExistingColumn]]) -> list[str]:
     """Statements upgrading an older warehouse in place (existing: qualified table name -> its
-    columns -> whether nullable): columns that newer records have are added (nullable, or
-    required with their backfill value for the rows already there), columns that became
-    nullable lose NOT NULL, and the per-stage `batches.seconds_<stage>` columns of older versions
-    move to stage_timings."""
+    columns): columns that newer records have are added (nullable, or required with their
+    backfill value for the rows already there), columns that became nullable lose NOT NULL,
+    the per-stage `batches.seconds_<stage>` columns of older versions move to stage_timings, and
+    the VARCHAR times of versions before times were typed become TIMESTAMPTZ (_to_time: a
+    source's text is kept whole, Wirehouse's own ISO 8601 times must all read as times). Run
+    them in one transaction: a statement that fails leaves the warehouse as it was."""
     statements = []
     retired = sorted(c for c in existing.get("batches", {}) if c.startswith("seconds_"))
     if retired:
@@ -139,11 +169,15 @@ def migrations(existing: dict[str, dict[str, bool]]) -> list[str]:
     for qualified, table in targets:
         if qualified not in existing:
             continue
+        have = existing[qualified]
+        retyped = []  # after the columns are added: a time's text column must be there
         for c in columns_of(table):
             alter = f"ALTER TABLE {qualified} ALTER COLUMN {c.name}"
-            if c.name in existing[qualified]:
-                if c.nullable and not existing[qualified][c.name]:
+            if c.name in have:
+                if c.nullable and not have[c.name].nullable:
                     statements.append(f"{alter} DROP NOT NULL")
+                if c.python_type is datetime and have[c.name].type == "VARCHAR":
+                    retyped += _to_time(qualified, c)
             elif c.nullable:
                 statements.append(f"ALTER TABLE {qualified} ADD COLUMN {c.name} {_DUCKDB[c.python_type]}")
             elif c.backfill is not None:
@@ -158,7 +192,30 @@ def migrations(existing: dict[str, dict[str, bool]]) -> list[str]:
                     f"{qualified} lacks the required column {c.name}: the warehouse is too old to "
                     "upgrade in place; ingest into a new warehouse directory"
                 )
+        statements += retyped
     return statements
+
+
+def _to_time(qualified: str, c: Column) -> list[str]:
+    """Statements turning a VARCHAR column of times into TIMESTAMPTZ. A time read from a source's
+    text (c.text_column: articles.published) first copies the text to its text column, where it
+    stays whole, then keeps the time the text names by transforms.times' rule (the one new rows
+    are read by), null when it names none. Any other column holds times Wirehouse wrote itself
+    (ISO 8601 with an offset): DuckDB reads every value as a time, or the first statement stops
+    the upgrade, naming the column and a value, before anything changed."""
+    retype = f"ALTER TABLE {qualified} ALTER COLUMN {c.name} SET DATA TYPE TIMESTAMPTZ USING"
+    if c.text_column is not None:
+        return [
+            f"UPDATE {qualified} SET {c.text_column} = coalesce({c.text_column}, {c.name})",
+            f"{retype} {iso_time_sql(c.name)}",
+        ]
+    return [
+        f"SELECT error(format('{qualified}.{c.name} holds {{}} value(s) that name no time, such as "
+        f"''{{}}'': correct them (an ISO 8601 time) and run again; nothing was changed', "
+        f"count(*), min({c.name}))) FROM {qualified} "
+        f"WHERE {c.name} IS NOT NULL AND TRY_CAST({c.name} AS TIMESTAMPTZ) IS NULL HAVING count(*) > 0",
+        f"{retype} CAST({c.name} AS TIMESTAMPTZ)",
+    ]
 
 
 def _sql_literal(value: str) -> str:
@@ -181,6 +238,8 @@ def tables_markdown() -> str:
         "Generated from `transforms/records.py` by `python -m warehouse.schema` (a test checks it "
         "is current).",
         "Offsets are half-open `[start_char, end_char)` positions in `articles.body`.",
+        "Times are TIMESTAMPTZ (TIMESTAMP WITH TIME ZONE: instants); Wirehouse's connections, "
+        "`wirehouse sql` included, show them in UTC.",
         "",
     ]
     for table, record in TABLES.items():

@@ -28,6 +28,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -38,7 +39,15 @@ import pyarrow as pa
 from transforms.records import ARTICLE_TABLES, TABLES, RunRecord, StageTimingRecord
 from warehouse.faults import fault_point
 from warehouse.lake import Lake
-from warehouse.schema import QUARANTINE_SCHEMA, REASON_COLUMN, arrow_schema, column_names, ddl, migrations
+from warehouse.schema import (
+    QUARANTINE_SCHEMA,
+    REASON_COLUMN,
+    ExistingColumn,
+    arrow_schema,
+    column_names,
+    ddl,
+    migrations,
+)
 
 DB_FILE = "wirehouse.duckdb"
 STAGING = "staging"  # lake folders
@@ -69,7 +78,8 @@ READ_ONLY_PRAGMAS = frozenset(
 # The connection a user's query runs on: no file but the warehouse's (unless local files are
 # allowed), no extension installed or loaded, no Python variable read as a table, and no setting
 # changed afterwards. Given when the connection opens, so it never shares a database instance
-# with a connection of this process that lacks them.
+# with a connection of this process that lacks them (the configuration is locked right after
+# Warehouse.connect sets the time zone).
 USER_QUERY_CONFIG = {
     "enable_external_access": False,
     "autoinstall_known_extensions": False,
@@ -210,9 +220,11 @@ class Warehouse:
             raise WarehouseError(f"no warehouse at {self.root} (run `wirehouse run PATH` first)")
         deadline = time.monotonic() + wait_seconds
         told = False
+        settings = dict(config or {})
+        lock = settings.pop("lock_configuration", False)  # locked once the time zone is set
         while True:
             try:
-                return duckdb.connect(str(self.db_path), read_only=read_only, config=config or {})
+                con = duckdb.connect(str(self.db_path), read_only=read_only, config=settings)
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
                     raise WarehouseError(f"cannot open {self.db_path}: {exc}") from None
@@ -225,26 +237,52 @@ class Warehouse:
                     log.warning("waiting up to %g s for %s to release %s", wait_seconds, holder, self.db_path)
                     told = True
                 time.sleep(0.2)
+                continue
+            # Times are read and shown in UTC whatever the machine's zone: text without an offset
+            # is a UTC time, and TIMESTAMPTZ values reach Python and pandas in UTC. (DuckDB takes
+            # TimeZone only once the connection is open.)
+            try:
+                con.execute("SET TimeZone = 'UTC'")
+                if lock:
+                    con.execute("SET lock_configuration = true")
+            except BaseException:
+                con.close()
+                raise
+            return con
 
     def initialise(self) -> None:
-        """Create the folders and tables (idempotent), upgrading an older warehouse in place. What a
-        stopped run left in staging/ is for recover_staging, under the run lock."""
+        """Create the folders and tables (idempotent), upgrading an older warehouse in place in one
+        transaction (warehouse.schema.migrations; an upgrade that fails changes nothing and says
+        why). What a stopped run left in staging/ is for recover_staging, under the run lock."""
         self.root.mkdir(parents=True, exist_ok=True)
         self.reports.mkdir(exist_ok=True)
         for folder in (STAGING, ARCHIVE):
             self.lake.makedirs(folder)
         with self.connect() as con:
-            existing: dict[str, dict[str, bool]] = {}
-            for schema, table, column, nullable in con.execute(
-                "SELECT schema_name, table_name, column_name, is_nullable FROM duckdb_columns() "
+            existing: dict[str, dict[str, ExistingColumn]] = {}
+            for schema, table, column, nullable, data_type in con.execute(
+                "SELECT schema_name, table_name, column_name, is_nullable, data_type FROM duckdb_columns() "
                 "WHERE NOT internal"
             ).fetchall():
-                existing.setdefault(table if schema == "main" else f"{schema}.{table}", {})[column] = nullable
+                existing.setdefault(table if schema == "main" else f"{schema}.{table}", {})[column] = (
+                    ExistingColumn(nullable, data_type)
+                )
             try:
                 upgrades = migrations(existing)
             except ValueError as exc:
                 raise WarehouseError(str(exc)) from None
-            for statement in upgrades + ddl():
+            if upgrades:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    for statement in upgrades:
+                        con.execute(statement)
+                    con.execute("COMMIT")
+                except duckdb.Error as exc:
+                    with suppress(duckdb.Error):
+                        con.execute("ROLLBACK")
+                    message = str(exc).splitlines()[0].removeprefix("Invalid Input Error: ")
+                    raise WarehouseError(f"cannot upgrade {self.db_path}: {message}") from None
+            for statement in ddl():
                 con.execute(statement)
 
     # --- ledger lookups ----------------------------------------------------------------------
@@ -299,13 +337,21 @@ class Warehouse:
         return {r[0] for r in rows}
 
     def raw_documents(
-        self, since: str | None = None, files: Iterable[tuple[str, str]] | None = None, content: bool = True
+        self,
+        since: datetime | None = None,
+        files: Iterable[tuple[str, str]] | None = None,
+        content: bool = True,
     ) -> list[dict]:
         """Stored raw documents of the files that reached a batch (published or quarantined),
-        ingested by runs started at or after `since` (ISO date or time) when given, and of the
-        given (file_id, path) files only when given. content=False: every column but the
-        documents' text (an index of what is stored, for planning batches)."""
-        condition = "" if since is None else "AND f.run_id IN (SELECT run_id FROM runs WHERE started_at >= ?)"
+        ingested by runs started at or after `since` (an aware datetime, compared with
+        runs.started_at as TIMESTAMPTZ) when given, and of the given (file_id, path) files only
+        when given. content=False: every column but the documents' text (an index of what is
+        stored, for planning batches)."""
+        condition = (
+            ""
+            if since is None
+            else "AND f.run_id IN (SELECT run_id FROM runs WHERE started_at >= CAST(? AS TIMESTAMPTZ))"
+        )
         columns = "r.*" if content else "r.* EXCLUDE (content)"
         with self.connect() as con:
             if files is not None:
@@ -321,7 +367,7 @@ class Warehouse:
                 SELECT {columns}, f.size_bytes, f.mtime_ns, f.encoding, f.replaced_bytes FROM raw_documents r
                 JOIN files f ON f.file_id = r.file_id AND f.path = r.path
                 WHERE f.status IN ('published', 'quarantined') {condition}""",
-                [since] if since else [],
+                [] if since is None else [since],
             ).fetch_df()
         return frame.astype(object).where(frame.notna(), None).to_dict("records")
 

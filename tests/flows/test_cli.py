@@ -59,6 +59,38 @@ def test_sql_lists_full_name_speakers(sample_cli):
     assert "1 row" in table.stdout
 
 
+def test_a_run_records_times_and_every_reader_shows_them(sample_cli):
+    """Times from a real run: TIMESTAMPTZ in DuckDB, ISO 8601 UTC from `wirehouse sql`, each
+    article's publication time read from the date its source gives (kept as written)."""
+    from datetime import datetime
+
+    from transforms.times import parse_time
+
+    _, wh = sample_cli
+    types = wirehouse("sql", "select distinct typeof(r.started_at), typeof(r.finished_at), typeof(b.published_at) "
+                      "from runs r join batches b using (run_id)", "-w", str(wh), "-f", "csv")
+    assert types.returncode == 0, types.stderr
+    assert types.stdout.splitlines()[1:] == ["TIMESTAMP WITH TIME ZONE," * 2 + "TIMESTAMP WITH TIME ZONE"]
+    runs = json.loads(wirehouse("sql", "select started_at, finished_at, status from runs", "-w", str(wh),
+                                "-f", "json").stdout)
+    assert len(runs) == 1 and runs[0]["status"] == "completed"
+    started, finished = (datetime.fromisoformat(runs[0][c]) for c in ("started_at", "finished_at"))
+    assert runs[0]["started_at"].endswith("+00:00") and started < finished
+    # Compared as times, without a cast: each batch ran within its run.
+    within = wirehouse("sql", "select count(*) filter (where b.started_at >= r.started_at and b.published_at "
+                       "<= r.finished_at) as inside, count(*) as n from batches b join runs r using (run_id)",
+                       "-w", str(wh), "-f", "csv")
+    inside, n = within.stdout.splitlines()[1].split(",")
+    assert inside == n and int(n) >= 1
+    dated = json.loads(wirehouse("sql", "select published, published_raw from articles union all select "
+                                 "published, published_raw from quarantine.articles", "-w", str(wh),
+                                 "-f", "json").stdout)
+    assert [r for r in dated if r["published_raw"] is not None]  # the examples give dates
+    for row in dated:
+        expected = parse_time(row["published_raw"])
+        assert row["published"] == (None if expected is None else expected.isoformat()), row
+
+
 def test_sql_errors_are_one_line(sample_cli, tmp_path):
     _, wh = sample_cli
     bad = wirehouse("sql", "select nope from quotes", "-w", str(wh))

@@ -3,6 +3,8 @@ on a real warehouse: text from the data that looks like Rich markup is printed a
 output is exact unless --excel-safe is asked for, and refused statements are one line."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from typer.testing import CliRunner
 
@@ -104,3 +106,63 @@ def test_sql_refusals_are_one_line(warehouse, tmp_path):
         "disabled by configuration (reading local files needs --allow-local-files)\n")
     allowed = wirehouse("sql", query, "-w", str(warehouse.root), "--allow-local-files", "-f", "csv")
     assert allowed.exit_code == 0 and allowed.stdout == "a\n1\n"
+
+
+@pytest.mark.parametrize("since", ["yesterday", "11/01/2026"])
+def test_reprocess_since_refuses_what_is_not_an_iso_date_or_time_before_doing_anything(tmp_path, since):
+    nowhere = tmp_path / "nowhere"  # checked later: the warehouse's absence would be the error otherwise
+    result = wirehouse("reprocess", "--since", since, "-w", str(nowhere))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: --since takes an ISO 8601 date or time (2026-11-01, 2026-11-01T08:00, 2026-11-01T08:00+01:00), "
+        f"not '{since}'\n")
+    assert result.stdout == "" and not nowhere.exists()
+
+
+def test_sql_prints_times_in_iso_8601_utc(warehouse):
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from transforms.records import RunRecord
+
+    started = datetime(2026, 11, 1, 9, 0, 5, 250000, tzinfo=timezone(timedelta(hours=1)))  # stored as an instant
+    warehouse.record_run(RunRecord("r1", None, started, None, "/in", "running", 0, 0, 0, 0, 0))
+    warehouse.record_run(RunRecord("r2", None, datetime(2026, 11, 2, 8, 0, tzinfo=UTC),
+                                   datetime(2026, 11, 2, 8, 1, 30, tzinfo=UTC), "/in", "completed", 1, 1, 0, 0, 0))
+    query = "select run_id, started_at, finished_at from runs order by run_id"
+    as_json = wirehouse("sql", query, "-w", str(warehouse.root), "-f", "json")
+    assert as_json.exit_code == 0, as_json.output
+    assert json.loads(as_json.stdout) == [
+        {"run_id": "r1", "started_at": "2026-11-01T08:00:05.250000+00:00", "finished_at": None},
+        {"run_id": "r2", "started_at": "2026-11-02T08:00:00+00:00", "finished_at": "2026-11-02T08:01:30+00:00"},
+    ]
+    as_csv = wirehouse("sql", query, "-w", str(warehouse.root), "-f", "csv")
+    assert as_csv.stdout == ("run_id,started_at,finished_at\nr1,2026-11-01T08:00:05.250000+00:00,\n"
+                             "r2,2026-11-02T08:00:00+00:00,2026-11-02T08:01:30+00:00\n")
+    as_table = wirehouse("sql", query, "-w", str(warehouse.root))
+    cells = [[c.strip() for c in line.strip()[1:-1].split("│")] for line in as_table.stdout.splitlines()
+             if line.startswith("│ r")]
+    assert cells == [["r1", "2026-11-01T08:00:05.250000+00:00", ""],
+                     ["r2", "2026-11-02T08:00:00+00:00", "2026-11-02T08:01:30+00:00"]]
+    # DuckDB's own time arithmetic works on the columns as they are: no casts.
+    took = wirehouse("sql", "select finished_at - started_at as took from runs where run_id = 'r2'", "-w",
+                     str(warehouse.root), "-f", "csv")
+    assert took.stdout == "took\n0 days 00:01:30\n"
+
+
+def test_quarantine_show_prints_a_held_article_s_times(warehouse):
+    import re
+
+    from warehouse.review import decide
+
+    with warehouse.connect() as con:
+        con.execute("update quarantine.articles set published = '2024-03-02 10:30:00+00', "
+                    "published_raw = 'March 2, 2024 10:30 GMT' where article_id = 'a2'")
+    decide(warehouse, "a2", "dropped", "stub")
+    shown = wirehouse("quarantine", "show", "a2", "-w", str(warehouse.root))
+    assert shown.exit_code == 0, shown.output
+    lines = shown.stdout.splitlines()
+    assert "  published: 2024-03-02T10:30:00+00:00" in lines
+    assert "  published_raw: March 2, 2024 10:30 GMT" in lines
+    decided = [line for line in lines if line.startswith("  decided_at: ")]
+    assert len(decided) == 1 and re.fullmatch(r"  decided_at: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00",
+                                              decided[0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from flows.runner import run_ingest, run_reprocess
 from flows.settings import Settings
 from transforms.records import ARTICLE_TABLES
+from transforms.times import parse_time
 from warehouse.store import Warehouse
 
 pytestmark = pytest.mark.e2e  # the whole flow and the CLI, with Prefect's temporary server
@@ -41,7 +43,7 @@ def test_reprocess_replaces_rows_with_the_current_pipeline(tmp_path):
     # German is allowed now: the article is analysed and audited again, and published. The English
     # reporting-verb rules cannot credit "sagte": its quotation is held alone, for want of a speaker.
     german = Settings(dir=tmp_path / "wh", languages=["en", "de"])
-    changed = run_reprocess(german, since="2000-01-01")
+    changed = run_reprocess(german, since=parse_time("2000-01-01"))
     assert (changed.published_articles, changed.quarantined_articles, changed.quarantined_quotes) == (7, 0, 2)
     assert wh.query("select count(*) as n from quarantine.articles").n[0] == 0
     held = wh.query("select a.language, q.reason from quarantine.quotes q join articles a using (article_id) "
@@ -56,6 +58,34 @@ def test_reprocess_needs_since_or_all(tmp_path):
     result = subprocess.run([sys.executable, "-m", "flows.cli", "reprocess", "-w", str(tmp_path)],
                             capture_output=True, text=True, cwd=PROJECT, timeout=120)
     assert result.returncode == 2 and "give exactly one of --since DATE or --all" in result.stderr
+
+
+def test_reprocess_since_selects_the_runs_started_at_or_after_that_time(tmp_path):
+    """`--since` from the command line, compared as a time: the run's start to the microsecond
+    without an offset (UTC) takes its files; a microsecond later, written in another offset,
+    takes none."""
+    from datetime import timedelta, timezone
+
+    settings = Settings(dir=tmp_path / "wh")
+    run_ingest([str(EXAMPLES / "text")], settings)
+    started = Warehouse(settings.warehouse_dir).query("select started_at from runs").started_at.tolist()
+    assert len(started) == 1
+    at = started[0].to_pydatetime()
+
+    def reprocess_since(since: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "flows.cli", "reprocess", "--since", since, "-w",
+                               str(settings.warehouse_dir)], capture_output=True, text=True, cwd=PROJECT, timeout=600)
+
+    later = (at + timedelta(microseconds=1)).astimezone(timezone(timedelta(hours=-5))).isoformat()
+    none = reprocess_since(later)
+    assert none.returncode == 0, none.stderr
+    assert "  files seen:            0" in none.stdout.splitlines()
+    every = reprocess_since(at.replace(tzinfo=None).isoformat(timespec="microseconds"))
+    assert every.returncode == 0, every.stderr
+    assert "  files seen:            7" in every.stdout.splitlines()
+    inputs = Warehouse(settings.warehouse_dir).query("select inputs from runs order by started_at").inputs.tolist()
+    assert inputs[1:] == [f"reprocess since {datetime.fromisoformat(later).astimezone(UTC).isoformat()}",
+                          f"reprocess since {at.isoformat()}"]
 
 
 def test_reprocess_loads_stored_documents_batch_by_batch(tmp_path, monkeypatch):

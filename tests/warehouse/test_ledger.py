@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
+from datetime import UTC, datetime
 
 import pandas as pd
 
@@ -13,6 +14,8 @@ from transforms.parse import MB, InputLimits, RawDocument
 from transforms.records import ArticleRecord
 from warehouse.ledger import BatchOutcome, FileCounts, Publisher, file_record, finish_run, read_run
 from warehouse.store import Warehouse
+
+T0, T1 = datetime(2026, 11, 1, 8, 0, tzinfo=UTC), datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
 
 def rows(frame) -> list[list]:
@@ -44,7 +47,7 @@ def test_a_published_batch_and_the_run_counts_read_back_from_the_ledger(tmp_path
         outcomes=[ExpectationOutcome("quotes", "expect_column_values_to_be_in_set", "speaker_present",
                                      "every quote has a speaker", "quotes.speaker_not_null", False, 3, 1)],
     )
-    publisher.publish(files, outcome, started_at="t0", seconds={"clean": 1.23456, "nlp": 2.5})
+    publisher.publish(files, outcome, started_at=T0, seconds={"clean": 1.23456, "nlp": 2.5})
     assert publisher.known_contents == {"sha-seen before", "sha-kept", "sha-held"}
     ledger = wh.query("select path, status, reason, n_published, n_quarantined, n_duplicates, batch_id from files order by path")
     assert rows(ledger) == [
@@ -70,7 +73,7 @@ def test_a_published_batch_and_the_run_counts_read_back_from_the_ledger(tmp_path
     assert summary.file_status == {"/in/a.txt": "published", "/in/b.txt": "quarantined", "/in/c.txt": "duplicate",
                                    "/in/d.txt": "rejected", "/in/broken.jsonl": "rejected",
                                    "/in/old.txt": "already ingested", "/in/older.txt": "already ingested"}
-    finished = finish_run(wh, "r1", started_at="t0", inputs="/in", files_seen=7, seconds_read=0.5)
+    finished = finish_run(wh, "r1", started_at=T0, inputs="/in", files_seen=7, seconds_read=0.5)
     assert finished.report_path.endswith("quality.html")
     assert wh.query("select n_files, n_published, n_quarantined, n_rejected, n_duplicates, seconds_read from runs"
                     ).values.tolist() == [[7, 1, 1, 2, 1, 0.5]]
@@ -81,18 +84,18 @@ def test_a_run_left_running_is_recorded_as_interrupted_with_what_its_batches_rea
 
     wh = Warehouse(tmp_path / "wh")
     wh.initialise()
-    open_run(wh, "r1", started_at="t0", inputs="/in")
-    assert wh.query("select run_id, status, finished_at from runs").values.tolist() == [["r1", "running", None]]
+    open_run(wh, "r1", started_at=T0, inputs="/in")
+    assert rows(wh.query("select run_id, status, finished_at from runs")) == [["r1", "running", None]]
     # r1 published one batch (a file with one article) and its process died.
     wh.stage("r1-b0001", {"articles": [article("A", "a" * 64, "kept")]})
     publisher = Publisher(wh, "r1", set())
     outcome = BatchOutcome("r1-b0001", {"A": "/in/a.txt"}, {"A": "sha-kept"}, {}, {}, {}, {})
     publisher.publish([ParsedFile("/in/a.txt", "a" * 64, 10, "text", [RawDocument(0, "text", "x")])], outcome,
-                      started_at="t0", seconds={})
-    open_run(wh, "r2", started_at="t1", inputs="/in")
+                      started_at=T0, seconds={})
+    open_run(wh, "r2", started_at=T1, inputs="/in")
     runs = wh.query("select run_id, status, finished_at, n_files, n_published from runs order by run_id")
     assert rows(runs) == [["r1", "interrupted", None, 1, 1], ["r2", "running", None, 0, 0]]
-    finish_run(wh, "r2", started_at="t1", inputs="/in", files_seen=1, already_ingested=["/in/a.txt"])
+    finish_run(wh, "r2", started_at=T1, inputs="/in", files_seen=1, already_ingested=["/in/a.txt"])
     status = wh.query("select run_id, status, finished_at is not null as ended from runs order by run_id")
     assert status.values.tolist() == [["r1", "interrupted", False], ["r2", "completed", True]]
 
@@ -107,9 +110,10 @@ def test_an_older_warehouse_gets_run_statuses_in_place(tmp_path):
                        finished_at VARCHAR NOT NULL, inputs VARCHAR NOT NULL, n_files BIGINT NOT NULL,
                        n_published BIGINT NOT NULL, n_quarantined BIGINT NOT NULL, n_rejected BIGINT NOT NULL,
                        n_duplicates BIGINT NOT NULL, seconds_read DOUBLE, PRIMARY KEY (run_id))""")
-        con.execute("INSERT INTO runs VALUES ('old', NULL, 't0', 't1', '/in', 3, 2, 1, 0, 0, 0.5)")
+        con.execute("INSERT INTO runs VALUES "
+                    "('old', NULL, '2026-11-01T08:00:00+00:00', '2026-11-01T09:00:00+00:00', '/in', 3, 2, 1, 0, 0, 0.5)")
     wh.initialise()
-    assert wh.query("select run_id, status, finished_at from runs").values.tolist() == [["old", "completed", "t1"]]
+    assert wh.query("select run_id, status, finished_at from runs").values.tolist() == [["old", "completed", T1]]
     columns = wh.query("select column_name, is_nullable from duckdb_columns() where table_name = 'runs' "
                        "and column_name in ('status', 'finished_at') order by 1").values.tolist()
     assert columns == [["finished_at", True], ["status", False]]
@@ -138,7 +142,7 @@ def test_the_ledger_row_carries_how_the_file_was_decoded_through_reprocessing(tm
         contents={"A": "sha-one", "B": "sha-two"},
         duplicates={}, rejected={}, failed_articles={}, article_lines={}, outcomes=[],
     )
-    publisher.publish([stray, utf16], outcome, started_at="t0", seconds={})
+    publisher.publish([stray, utf16], outcome, started_at=T0, seconds={})
     ledger = wh.query("select path, status, reason, encoding, replaced_bytes from files order by path")
     assert rows(ledger) == [
         ["/in/bom.txt", "published", None, "utf-16-le", 0],
@@ -169,7 +173,7 @@ def test_a_quote_without_a_speaker_is_held_alone_and_its_article_publishes(tmp_p
         failed_articles={"B": ["articles.no_ui_residue"]}, article_lines={},
         held_quotes={"qA": ("A", "quotes.speaker_not_null"), "qB": ("B", "quotes.speaker_not_null")},
     )
-    Publisher(wh, "r1", set()).publish(files, outcome, started_at="t0", seconds={})
+    Publisher(wh, "r1", set()).publish(files, outcome, started_at=T0, seconds={})
     assert wh.query("select article_id from articles").article_id.tolist() == ["A"]
     assert wh.query("select count(*) as n from quotes").n[0] == 0
     # qA alone, with its own reason; qB with its held article, under the article's reason.

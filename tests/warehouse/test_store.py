@@ -1,6 +1,7 @@
 """Staging, the atomic publish, quarantine split, locks: on a real DuckDB file."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from warehouse.schema import tables_markdown
 from warehouse.store import Warehouse, WarehouseError, WarehouseLocked
 
 PROJECT = Path(__file__).resolve().parents[2]
+T0, T1 = datetime(2026, 11, 1, 8, 0, tzinfo=UTC), datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
 
 def article(aid: str, body: str) -> ArticleRecord:
@@ -26,7 +28,7 @@ def file_row(path: str) -> FileRecord:
 
 
 def batch_row() -> BatchRecord:
-    return BatchRecord("b1", "r1", 1, 2, 1, 1, "x", False, "t0", "t1")
+    return BatchRecord("b1", "r1", 1, 2, 1, 1, "x", False, T0, T1)
 
 
 @pytest.fixture(params=["local", "memory"])
@@ -192,8 +194,9 @@ def test_an_older_warehouse_moves_its_per_stage_columns_to_stage_timings(tmp_pat
                     "NOT NULL, staged_path VARCHAR NOT NULL, audit_success BOOLEAN NOT NULL, started_at VARCHAR "
                     "NOT NULL, published_at VARCHAR NOT NULL, seconds_clean DOUBLE, seconds_nlp DOUBLE, "
                     "seconds_publish DOUBLE, PRIMARY KEY (batch_id))")
-        con.execute("INSERT INTO batches VALUES ('b1', 'r1', 1, 2, 2, 0, 'x', true, 't0', 't1', 1.5, 7.25, NULL), "
-                    "('b2', 'r1', 1, 1, 1, 0, 'y', true, 't1', 't2', 0.5, 3.0, 0.2)")
+        con.execute("INSERT INTO batches VALUES ('b1', 'r1', 1, 2, 2, 0, 'x', true, '2026-11-01T08:00:00+00:00', "
+                    "'2026-11-01T08:01:00+00:00', 1.5, 7.25, NULL), ('b2', 'r1', 1, 1, 1, 0, 'y', true, "
+                    "'2026-11-01T08:01:00+00:00', '2026-11-01T08:02:00+00:00', 0.5, 3.0, 0.2)")
     wh.initialise()
     assert wh.query("select * from stage_timings order by batch_id, stage").values.tolist() == [
         ["b1", "clean", 1.5], ["b1", "nlp", 7.25], ["b2", "clean", 0.5], ["b2", "nlp", 3.0], ["b2", "publish", 0.2]]
@@ -208,7 +211,7 @@ def test_the_same_quotation_in_two_sources_is_one_cluster(warehouse):
     def with_quote(aid: str, source: str, text: str, published: str) -> dict:
         body = f"“{text}” Ruiz said."
         a = article(aid, body)
-        a.source, a.published = source, published
+        a.source, a.published, a.published_raw = source, datetime.fromisoformat(published), published
         q = QuoteRecord(f"q{aid}", aid, text, 1, 1 + len(text), "direct", "Ana Ruiz", None, "Ruiz", "said", None, 0,
                         "cue")
         return {"articles": [a], "quotes": [q]}
@@ -220,7 +223,7 @@ def test_the_same_quotation_in_two_sources_is_one_cluster(warehouse):
     clusters = warehouse.query("select cluster_key, speakers, n_quotes, n_articles, n_sources, first_seen "
                                "from quote_clusters")
     assert clusters.values.tolist() == [
-        ["we will rebuild the pier and soon", ["Ana Ruiz"], 2, 2, 2, "2024-03-01"]]
+        ["we will rebuild the pier and soon", ["Ana Ruiz"], 2, 2, 2, datetime(2024, 3, 1, tzinfo=UTC)]]
 
 
 def test_publish_without_the_staged_batch_says_where_it_looked(tmp_path):
@@ -282,14 +285,14 @@ def test_a_publish_that_readers_hold_up_stays_staged_and_the_next_run_commits_it
 
     wh = Warehouse(tmp_path / "wh", write_wait_seconds=1)
     wh.initialise()
-    open_run(wh, "r1", started_at="t0", inputs="/in")
+    open_run(wh, "r1", started_at=T0, inputs="/in")
     wh.stage("r1-b0001", {"articles": [article("a1", "Body.")]})
     publisher = Publisher(wh, "r1", set())
     outcome = BatchOutcome("r1-b0001", {"a1": "/in/a1.txt"}, {"a1": "ca1"}, {}, {}, {}, {})
     files = [ParsedFile("/in/a1.txt", "f" * 64, 10, "text", [RawDocument(0, "text", "Body.")])]
     reader = hold_for(wh.db_path, 4, read_only=True)
     with caplog.at_level("INFO", logger="wirehouse"):
-        publisher.publish(files, outcome, started_at="t0", seconds={"nlp": 1.0})
+        publisher.publish(files, outcome, started_at=T0, seconds={"nlp": 1.0})
     assert publisher.deferred == ["r1-b0001"]
     notes = [r.getMessage() for r in caplog.records]
     assert notes[0].startswith("waiting up to 1 s for pid ") and "(python -c import duckdb" in notes[0]
@@ -299,9 +302,9 @@ def test_a_publish_that_readers_hold_up_stays_staged_and_the_next_run_commits_it
     assert wh.table_counts()["articles"] == 0 and wh.lake.exists("staging", "r1-b0001", "publication.json")
     from warehouse.ledger import finish_run  # the run finishes with the batch staged
 
-    finish_run(wh, "r1", started_at="t0", inputs="/in", files_seen=1, deferred_batches=publisher.deferred)
+    finish_run(wh, "r1", started_at=T0, inputs="/in", files_seen=1, deferred_batches=publisher.deferred)
     assert wh.query("select n_published from runs").n_published.tolist() == [0]
-    open_run(wh, "r2", started_at="t1", inputs="/in")
+    open_run(wh, "r2", started_at=T1, inputs="/in")
     assert wh.query("select article_id from articles").article_id.tolist() == ["a1"]
     assert wh.query("select path, status, run_id from files").values.tolist() == [["/in/a1.txt", "published", "r1"]]
     runs = wh.query("select run_id, status, n_published from runs order by run_id").values.tolist()
