@@ -342,6 +342,11 @@ class QuarantineDecisionRecord:
     reason: str | None = col("the reviewer's reason, or the rules that failed the re-audit")
     decided_at: datetime = col("when the decision was made")
     quote_id: str | None = col("the quote held alone that the decision is about (null: the article)", None)
+    content_sha256: str | None = col(
+        "the article's content_sha256 when decided: reprocessing re-applies a release to the "
+        "re-derived rows only while the article's content is unchanged",
+        None,
+    )
 
 
 # Published tables and the record that defines each. Quarantine tables have the same shape

@@ -11,6 +11,7 @@ import pandas as pd
 from expectations.suites import Context, check_of, offending_rows
 from transforms.records import ARTICLE_TABLES, QuarantineDecisionRecord
 from warehouse.ledger import utc_now
+from warehouse.report import write_report
 from warehouse.schema import QUARANTINE_SCHEMA, REASON_COLUMN, column_names
 from warehouse.store import Warehouse, WarehouseError
 
@@ -113,54 +114,45 @@ def decide(
     still_held: dict[str, str] | None = None,
 ) -> QuarantineDecisionRecord:
     """Record a decision on a held article or a quote held alone; `released`/`force_released`
-    also move its rows to the published tables, in the same transaction. still_held: quote_id ->
+    also move its rows to the published tables and bring its file's ledger row up to date, in the
+    same transaction; the quality report is rewritten after. still_held: quote_id ->
     reason of the article's quotes that a re-audit holds alone (they stay in quarantine.quotes
     while the article publishes)."""
     quote = held_quote(wh, item_id)
     is_quote = not quote.empty
     article_id = str(quote["article_id"].iloc[0]) if is_quote else item_id
-    decision = QuarantineDecisionRecord(
-        uuid.uuid4().hex[:16], article_id, action, reason, utc_now(), item_id if is_quote else None
+    schema = "main" if is_quote else QUARANTINE_SCHEMA
+    found = wh.query(
+        f"SELECT file_id, content_sha256 FROM {schema}.articles WHERE article_id = ?", [article_id]
     )
-    keep = pd.DataFrame({"quote_id": list(still_held or {})}, dtype="string")
+    if found.empty:
+        raise _not_held(item_id)
+    file_id, content = str(found["file_id"].iloc[0]), str(found["content_sha256"].iloc[0])
+    decision = QuarantineDecisionRecord(
+        uuid.uuid4().hex[:16], article_id, action, reason, utc_now(), item_id if is_quote else None, content
+    )
     with wh.connect() as con:
-        if not is_quote:
-            row = con.execute(
-                f"SELECT count(*) FROM {QUARANTINE_SCHEMA}.articles WHERE article_id = ?", [item_id]
-            ).fetchall()
-            if row == [(0,)]:
-                raise _not_held(item_id)
-        con.register("still_held", keep)
         con.execute("BEGIN TRANSACTION")
         try:
             if action in ("released", "force_released"):
-                moves = (
-                    [("quotes", "quote_id = ?", [item_id])]
-                    if is_quote
-                    else [(t, "article_id = ?", [item_id]) for t in ARTICLE_TABLES]
+                Warehouse.release_rows(
+                    con,
+                    [] if is_quote else [item_id],
+                    [item_id] if is_quote else [],
+                    keep_quotes=list(still_held or {}),
                 )
-                for table, where, params in moves:
-                    if table == "quotes" and not is_quote:
-                        where += " AND quote_id NOT IN (SELECT quote_id FROM still_held)"
-                    cols = ", ".join(column_names(table))
-                    con.execute(
-                        f"INSERT OR IGNORE INTO {table} ({cols}) SELECT {cols} FROM "
-                        f"{QUARANTINE_SCHEMA}.{table} WHERE {where}",
-                        params,
-                    )
-                    con.execute(f"DELETE FROM {QUARANTINE_SCHEMA}.{table} WHERE {where}", params)
                 for quote_id, why in (still_held or {}).items():  # held alone from now on
                     con.execute(
                         f"UPDATE {QUARANTINE_SCHEMA}.quotes SET {REASON_COLUMN} = ? WHERE quote_id = ?",
                         [why, quote_id],
                     )
+                Warehouse.recount_files(con, [file_id])
             Warehouse._insert_records(con, "quarantine_decisions", [decision])
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
             raise
-        finally:
-            con.unregister("still_held")
+    write_report(wh)  # the report shows every decision as soon as it is made
     return decision
 
 

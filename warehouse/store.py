@@ -579,6 +579,9 @@ class Warehouse:
                         "EXCLUDED.n_articles"
                     ),
                 )
+                if manifest["replace"]:
+                    self._reapply_releases(con)
+                    self.recount_files(con, [str(f) for f in records["files"].column("file_id").to_pylist()])
                 seconds = round(seconds_before + time.perf_counter() - started, 4)
                 # Last: the publish's time up to its commit.
                 self._insert_records(con, "stage_timings", [StageTimingRecord(batch_id, "publish", seconds)])
@@ -596,6 +599,79 @@ class Warehouse:
                 for table in staged:
                     con.unregister(f"staged_{table}")
         fault_point("committed")
+
+    @staticmethod
+    def release_rows(
+        con: duckdb.DuckDBPyConnection,
+        article_ids: list[str],
+        quote_ids: list[str],
+        keep_quotes: Iterable[str] = (),
+    ) -> None:
+        """Move rows from quarantine.* to the published tables (inside the caller's transaction):
+        every row of these articles (except the quotes in keep_quotes, which stay held alone) and
+        these quotes held alone."""
+        con.register("released_articles", pd.DataFrame({"article_id": article_ids}, dtype="string"))
+        con.register("released_quotes", pd.DataFrame({"quote_id": quote_ids}, dtype="string"))
+        con.register("kept_quotes", pd.DataFrame({"quote_id": list(keep_quotes)}, dtype="string"))
+        try:
+            for table in ARTICLE_TABLES:
+                where = "article_id IN (SELECT article_id FROM released_articles)"
+                if table == "quotes":
+                    where = (
+                        f"(({where}) AND quote_id NOT IN (SELECT quote_id FROM kept_quotes)) "
+                        "OR quote_id IN (SELECT quote_id FROM released_quotes)"
+                    )
+                cols = ", ".join(column_names(table))
+                con.execute(
+                    f"INSERT OR IGNORE INTO {table} ({cols}) SELECT {cols} FROM {QUARANTINE_SCHEMA}.{table} "
+                    f"WHERE {where}"
+                )
+                con.execute(f"DELETE FROM {QUARANTINE_SCHEMA}.{table} WHERE {where}")
+        finally:
+            for name in ("released_articles", "released_quotes", "kept_quotes"):
+                con.unregister(name)
+
+    @classmethod
+    def _reapply_releases(cls, con: duckdb.DuckDBPyConnection) -> None:
+        """Reprocessing re-derived held rows that a reviewer released: release them again, where
+        the article's content is what the reviewer saw (a changed article is judged afresh)."""
+        latest = (
+            "SELECT coalesce(quote_id, article_id) AS id, arg_max(action, decided_at) AS action, "
+            "arg_max(content_sha256, decided_at) AS sha FROM quarantine_decisions GROUP BY 1"
+        )
+        released = "d.action IN ('released', 'force_released')"
+        articles = con.execute(
+            f"SELECT a.article_id FROM {QUARANTINE_SCHEMA}.articles a JOIN ({latest}) d "
+            f"ON d.id = a.article_id WHERE {released} AND d.sha = a.content_sha256"
+        ).fetchall()
+        quotes = con.execute(
+            f"SELECT q.quote_id FROM {QUARANTINE_SCHEMA}.quotes q JOIN articles a USING (article_id) "
+            f"JOIN ({latest}) d ON d.id = q.quote_id WHERE {released} AND d.sha = a.content_sha256"
+        ).fetchall()
+        if articles or quotes:
+            cls.release_rows(con, [r[0] for r in articles], [r[0] for r in quotes])
+
+    @staticmethod
+    def recount_files(con: duckdb.DuckDBPyConnection, file_ids: list[str]) -> None:
+        """Bring these files' ledger rows up to date with where their articles are now (after a
+        review decision or a re-applied one): the published and held counts, and the status and
+        reason (a file none of whose articles is held any more is published)."""
+        con.register("recounted_files", pd.DataFrame({"file_id": file_ids}, dtype="string"))
+        try:
+            con.execute(f"""
+                UPDATE files SET
+                    n_published = (SELECT count(*) FROM articles a WHERE a.file_id = files.file_id),
+                    n_quarantined = (SELECT count(*) FROM {QUARANTINE_SCHEMA}.articles q
+                                     WHERE q.file_id = files.file_id),
+                    status = CASE WHEN EXISTS (SELECT 1 FROM {QUARANTINE_SCHEMA}.articles q
+                                               WHERE q.file_id = files.file_id)
+                                  THEN 'quarantined' ELSE 'published' END,
+                    reason = (SELECT string_agg(DISTINCT q.{REASON_COLUMN}, '; ' ORDER BY q.{REASON_COLUMN})
+                              FROM {QUARANTINE_SCHEMA}.articles q WHERE q.file_id = files.file_id)
+                WHERE file_id IN (SELECT file_id FROM recounted_files)
+                  AND status IN ('published', 'quarantined')""")
+        finally:
+            con.unregister("recounted_files")
 
     def archive_staged(self, batch_id: str) -> None:
         """Move a committed batch's Parquet files from staging/ to batches/ (the archive)."""

@@ -116,3 +116,34 @@ def test_reprocess_loads_stored_documents_batch_by_batch(tmp_path, monkeypatch):
     for table in ARTICLE_TABLES:
         assert (after[table], after[f"quarantine.{table}"]) == (before[table], before[f"quarantine.{table}"]), table
     assert wh.query(quotes).values.tolist() == quotes_before
+
+
+def test_a_release_survives_reprocessing_unless_the_content_changed(tmp_path):
+    from warehouse.review import decide
+
+    settings = Settings(dir=tmp_path / "wh")
+    run_ingest([str(EXAMPLES / "text")], settings)
+    wh = Warehouse(settings.warehouse_dir)
+    german = wh.query("select article_id from quarantine.articles where language = 'de'").article_id[0]
+    decide(wh, german, "force_released", "the desk reads German")
+    held_quote = wh.query("select quote_id from quarantine.quotes").quote_id.tolist()
+    assert len(held_quote) == 1  # the quarry article's bare quotation, held alone
+    decide(wh, held_quote[0], "force_released", "the narrator said it")
+    published = wh.query("select count(*) as n from articles").n[0]
+
+    again = run_reprocess(settings, since=None)
+    # The same rows are derived and held again by the audit, and the releases are re-applied.
+    assert wh.query("select count(*) as n from articles").n[0] == published
+    assert wh.query("select count(*) as n from quarantine.articles").n[0] == 0
+    assert wh.query("select count(*) as n from quarantine.quotes").n[0] == 0
+    assert (again.published_articles, again.quarantined_articles) == (7, 0)
+    statuses = wh.query("select status from files where path like '%fahrrad%'").status.tolist()
+    assert statuses == ["published"]
+
+    # What the reviewer saw is not what is there any more: judged afresh, held again.
+    wh_con = wh.connect()
+    wh_con.execute("UPDATE quarantine_decisions SET content_sha256 = 'something else'")
+    wh_con.close()
+    run_reprocess(settings, since=None)
+    assert wh.query("select article_id from quarantine.articles").article_id.tolist() == [german]
+    assert wh.query("select count(*) as n from quarantine.quotes where article_id <> ?", [german]).n[0] == 1

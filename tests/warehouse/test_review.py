@@ -116,3 +116,23 @@ def test_a_quote_held_alone_is_listed_shown_and_released_alone(tmp_path):
     assert wh.query("select count(*) as n from quarantine.quotes").n[0] == 0
     decisions = wh.query("select article_id, quote_id, action from quarantine_decisions")
     assert decisions.values.tolist() == [["a1", "q-a1", "force_released"]]
+
+
+def test_a_release_updates_the_ledger_and_the_report(tmp_path):
+    from transforms.records import FileRecord
+
+    wh = Warehouse(tmp_path / "wh")
+    wh.initialise()
+    rows = held_article("a1", "Ana Ruiz")
+    wh.stage("b1", rows)
+    ledger_row = FileRecord("f" * 64, "/in/a1.txt", 10, "text", "quarantined", "articles.language_supported", 1, 0, 1,
+                            0, "r1", "b1")
+    wh.publish("b1", {"a1": "articles.language_supported"}, [ledger_row], None, [])
+    from warehouse.report import write_report
+
+    assert "/in/a1.txt" in write_report(wh).read_text(encoding="utf-8")  # held, and its file not published
+    decide(wh, "a1", "force_released", "Welsh, and we publish Welsh")
+    assert wh.query("select status, reason, n_published, n_quarantined from files").values.tolist() == [
+        ["published", None, 1, 0]]
+    # The report was rewritten by the decision: nothing of the article or its file is listed as held.
+    assert "/in/a1.txt" not in (wh.reports / "quality.html").read_text(encoding="utf-8")
