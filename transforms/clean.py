@@ -15,7 +15,13 @@ from trafilatura.utils import load_html
 
 from transforms.corpus import RULE_ID as CORPUS_RULE_ID
 from transforms.corpus import line_hash, line_key
-from transforms.page_text import LIST_HEADER_RULES, byline_metadata, furniture_removals, main_text_removals
+from transforms.page_text import (
+    LIST_HEADER_RULES,
+    byline_metadata,
+    furniture_removals,
+    looks_like_title,
+    main_text_removals,
+)
 from transforms.parse import RawDocument
 from transforms.rules import match_residue
 
@@ -286,7 +292,8 @@ def clean_document(doc: RawDocument, boilerplate: frozenset[int] = frozenset()) 
         title_from_first_line = False
     else:
         text = doc.content
-        # A page copy's headline is its first non-empty line; extracted fields carry it separately.
+        # A text dump's headline is its first line when that reads as one (clean_lines); extracted
+        # fields carry it separately.
         title_from_first_line = doc.kind == "text" and not title
     text = fix_text(text)
     title = normalise_line(fix_text(title)) if title else None
@@ -312,10 +319,12 @@ def clean_lines(
 ) -> tuple[str, list[RemovedLine], str | None]:
     """Split text into lines, drop residue lines, rebuild paragraphs.
 
-    Returns (body, removed lines, the first kept line when take_title). A line repeating the
-    title is removed (rule page-headline: the title lives in its own column). Consecutive lines are
-    one paragraph only when the first is hard-wrapped (no terminal punctuation) and the next
-    continues in lower case; otherwise each line is its own paragraph. page_copy: the text is a
+    Returns (body, removed lines, the title line when take_title): the first line that no rule
+    removes, when it reads as a headline (transforms.page_text.looks_like_title) and text follows
+    it; otherwise None, and that line stays in the body. A line repeating the title is removed
+    (rule page-headline: the title lives in its own column). Consecutive lines are one paragraph
+    only when the first is hard-wrapped (no terminal punctuation) and the next continues in lower
+    case; otherwise each line is its own paragraph. page_copy: the text is a
     whole page, so only its main text is kept (transforms.page_text.main_text_removals); other
     text is already the main text and loses only page furniture (bylines, datelines, captions,
     policy notices, a repeated headline: transforms.page_text.furniture_removals).
@@ -335,6 +344,11 @@ def clean_lines(
             rules[line_no] = CORPUS_RULE_ID
         elif take_title and first is None:
             first, first_no = line, line_no
+    if first_no is not None and not (
+        looks_like_title(lines[first_no])
+        and any(line and n not in rules for n, line in enumerate(lines[first_no + 1 :], first_no + 1))
+    ):
+        first = first_no = None  # a paragraph, or the only text there is: the body keeps it
     handled = dict(rules) if first_no is None else {**rules, first_no: "title"}
     if page_copy:
         rules.update(main_text_removals(lines, handled, title or first))

@@ -81,7 +81,11 @@ class ArticleRecord:
     record_index: int = col("position of the article inside its file (0 for single-article files)")
     source_uri: str = col("input path, with `#N` for the N-th record of a JSON Lines/JSON file")
     url: str | None = col("original URL when the input gives one")
-    title: str | None = col("headline: first non-empty line of a page copy, HTML/JSON metadata otherwise")
+    title: str | None = col(
+        "headline: a text dump's first line when it reads as one (short, not a sentence, body text "
+        "after it; else null, the line staying in the body); the record's title field for JSON; the "
+        "page's metadata (og:title, <title>) for HTML"
+    )
     authors: str | None = col("authors as given by the input, `; `-separated")
     published: str | None = col("publication date as given by the input (ISO 8601 when known)")
     body: str = col("cleaned article text: paragraphs separated by a blank line; all offsets point here")
