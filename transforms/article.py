@@ -98,7 +98,7 @@ def _article_rows(
             source=source,
         )
     )
-    rows.residue = [ResidueRecord(aid, r.line_no, r.rule_id, r.text) for r in article.removed]
+    rows.residue = [ResidueRecord(aid, r.line_no, r.rule_id, r.text, r.start) for r in article.removed]
     if not body:
         return rows
     rows.paragraphs = [

@@ -90,7 +90,10 @@ class ArticleRecord:
     published: str | None = col("publication date as given by the input (ISO 8601 when known)")
     body: str = col("cleaned article text: paragraphs separated by a blank line; all offsets point here")
     n_chars: int = col("length of body in characters")
-    n_residue_lines: int = col("lines removed as UI residue (see residue)")
+    n_residue_lines: int = col(
+        "lines removed as residue or page furniture, and residue sentences removed from inside lines "
+        "(its rows in residue)"
+    )
     content_sha256: str = col(
         "sha256 of the cleaned body, used to skip the same article seen in another file"
     )
@@ -198,12 +201,23 @@ class QuoteRecord:
 
 @dataclass
 class ResidueRecord:
-    """A line removed from an article as UI residue, and the rule that removed it."""
+    """A line, or a residue sentence inside a line, removed from an article, and the rule that removed it."""
 
     article_id: str = col("articles.article_id")
     line_no: int = col("0-based line number in the raw text the line was removed from")
-    rule_id: str = col("id of the residue rule (transforms/rules/residue.yaml) that removed it")
-    text: str = col("the removed line as it was")
+    rule_id: str = col(
+        "id of the rule that removed it: a residue rule (transforms/rules/residue.yaml) or a line rule "
+        "(transforms/rules/line_rules.yaml)"
+    )
+    text: str = col(
+        "what was removed, as it was: the whole line, or the residue sentence removed from inside it"
+    )
+    start_in_line: int = col(
+        "offset of text in its line (0 for a whole line): a residue sentence removed from inside a line "
+        "of prose starts here, and the prose around it stays in the body",
+        0,
+        backfill="0",
+    )
     pipeline_version: str | None = col(PIPELINE_VERSION_DOC, None)
 
 

@@ -25,7 +25,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "entities": ("article_id", "entity_id"),
     "mentions": ("article_id", "mention_index"),
     "quotes": ("quote_id",),
-    "residue": ("article_id", "line_no"),
+    "residue": ("article_id", "line_no", "start_in_line"),
     "quality_results": ("run_id", "batch_id", "expectation"),
     "line_stats": ("source", "line_key"),
     "quarantine_decisions": ("decision_id",),
@@ -68,11 +68,12 @@ def arrow_schema(table: str) -> pa.Schema:
     )
 
 
-def create_table_sql(table: str, schema: str | None = None) -> str:
+def create_table_sql(table: str, schema: str | None = None, name: str | None = None) -> str:
+    """CREATE TABLE for a record's table (name: under another name, as a rebuild does)."""
     cols = [
         f"{c.name} {_DUCKDB[c.python_type]}{'' if c.nullable else ' NOT NULL'}" for c in columns_of(table)
     ]
-    qualified = f"{schema}.{table}" if schema else table
+    qualified = f"{schema}.{name or table}" if schema else name or table
     if schema == QUARANTINE_SCHEMA:
         cols.append(f"{REASON_COLUMN} VARCHAR NOT NULL")
     else:
@@ -123,8 +124,8 @@ def migrations(existing: dict[str, dict[str, bool]]) -> list[str]:
     """Statements upgrading an older warehouse in place (existing: qualified table name -> its
     columns -> whether nullable): columns that newer records have are added (nullable, or
     required with their backfill value for the rows already there), columns that became
-    nullable lose NOT NULL, and the per-stage `batches.seconds_<stage>` columns of older versions
-    move to stage_timings."""
+    nullable lose NOT NULL, a table whose primary key gained a column is rebuilt (_rebuilt), and
+    the per-stage `batches.seconds_<stage>` columns of older versions move to stage_timings."""
     statements = []
     retired = sorted(c for c in existing.get("batches", {}) if c.startswith("seconds_"))
     if retired:
@@ -138,6 +139,9 @@ def migrations(existing: dict[str, dict[str, bool]]) -> list[str]:
     targets = [(t, t) for t in TABLES] + [(f"{QUARANTINE_SCHEMA}.{t}", t) for t in ARTICLE_TABLES]
     for qualified, table in targets:
         if qualified not in existing:
+            continue
+        if qualified == table and not set(KEYS[table]) <= set(existing[table]):
+            statements += _rebuilt(table, existing[table])
             continue
         for c in columns_of(table):
             alter = f"ALTER TABLE {qualified} ALTER COLUMN {c.name}"
@@ -159,6 +163,33 @@ def migrations(existing: dict[str, dict[str, bool]]) -> list[str]:
                     "upgrade in place; ingest into a new warehouse directory"
                 )
     return statements
+
+
+def _rebuilt(table: str, existing: dict[str, bool]) -> list[str]:
+    """Statements rebuilding a table whose primary key gained a column (DuckDB cannot change a
+    key in place), in one transaction: the table created anew under another name, the rows
+    copied (an added column taking its backfill value, or null), the old table dropped and the
+    new one renamed."""
+    rebuilt = f"{table}__rebuilt"
+    values = []
+    for c in columns_of(table):
+        if c.name in existing:
+            values.append(c.name)
+        elif c.nullable or c.backfill is not None:
+            values.append("NULL" if c.backfill is None else _sql_literal(c.backfill))
+        else:
+            raise ValueError(
+                f"{table} lacks the required column {c.name}: the warehouse is too old to "
+                "upgrade in place; ingest into a new warehouse directory"
+            )
+    return [
+        "BEGIN TRANSACTION",
+        create_table_sql(table, name=rebuilt),
+        f"INSERT INTO {rebuilt} ({', '.join(column_names(table))}) SELECT {', '.join(values)} FROM {table}",
+        f"DROP TABLE {table}",
+        f"ALTER TABLE {rebuilt} RENAME TO {table}",
+        "COMMIT",
+    ]
 
 
 def _sql_literal(value: str) -> str:
