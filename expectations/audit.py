@@ -157,7 +157,11 @@ def _exception_message(info: Any) -> str | None:
     return None
 
 
-def audit_batch(tables: Mapping[str, pd.DataFrame], languages: frozenset = frozenset({"en"})) -> AuditResult:
+def audit_batch(
+    tables: Mapping[str, pd.DataFrame],
+    languages: frozenset = frozenset({"en"}),
+    boilerplate: Mapping[str, frozenset[int]] | None = None,
+) -> AuditResult:
     """Validate every table of a staged batch with its suite.
 
     ``tables`` maps each article table (articles, paragraphs, sentences, entities, mentions,
@@ -165,9 +169,11 @@ def audit_batch(tables: Mapping[str, pd.DataFrame], languages: frozenset = froze
     outcome per expectation, in suite order, and article_id -> sorted failed rule ids for every
     article owning a failing row. Rows whose article_id is null count in the outcomes only.
     ``languages``: the ISO 639-1 codes an article may be in (articles.language_supported).
+    ``boilerplate``: source -> line key hashes the run learned as boilerplate
+    (transforms.corpus.LineCounter.learned), which articles.no_ui_residue also looks for.
     """
     _check_input(tables)
-    ctx = Context.of(tables, languages)
+    ctx = Context.of(tables, languages, boilerplate)
     outcomes: list[ExpectationOutcome] = []
     failed: dict[str, set[str]] = defaultdict(set)
     with _lock:

@@ -107,7 +107,7 @@ def stage_rows(rows: BatchRows, batch: Batch) -> BatchRows:
 def audit_staged(rows: BatchRows, batch: Batch) -> BatchOutcome:
     """Audit what was staged, read back from the lake, and report the batch to the publisher."""
     staged = Warehouse.from_settings(batch.settings).read_staged(batch.batch_id)
-    result = audit_batch(staged, batch.context.languages)
+    result = audit_batch(staged, batch.context.languages, batch.context.learned)
     fault_point("audited")
     return BatchOutcome(
         batch_id=batch.batch_id,

@@ -421,7 +421,13 @@ def quarantine_show(
     from warehouse.review import show
 
     with _reported():
-        parts = show(_review_warehouse(warehouse), article_id, frozenset(_settings(warehouse).languages))
+        settings = _settings(warehouse)
+        parts = show(
+            _review_warehouse(warehouse),
+            article_id,
+            frozenset(settings.languages),
+            settings.boilerplate_min_articles,
+        )
     for name, frame in parts.items():
         out.print(
             Text.assemble((name, "bold"), f" ({len(frame)} row{'s' if len(frame) != 1 else ''})"),
@@ -449,7 +455,7 @@ def quarantine_release(
 ) -> None:
     """Re-audit a held article (after rules changed) and publish it if it passes, or force-publish
     it with --reason."""
-    from warehouse.review import decide, held_rows
+    from warehouse.review import decide, held_rows, learned_boilerplate
 
     with _reported():
         wh = _review_warehouse(warehouse)
@@ -458,7 +464,13 @@ def quarantine_release(
         else:
             from expectations import audit_batch
 
-            result = audit_batch(held_rows(wh, article_id), frozenset(_settings(warehouse).languages))
+            settings = _settings(warehouse)
+            tables = held_rows(wh, article_id)
+            result = audit_batch(
+                tables,
+                frozenset(settings.languages),
+                learned_boilerplate(wh, tables, settings.boilerplate_min_articles),
+            )
             failed = sorted({r for rules in result.failed_articles.values() for r in rules})
             decision = decide(
                 wh,

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from expectations.suites import Context, check_of, offending_rows
+from transforms.corpus import LineCounter
 from transforms.records import ARTICLE_TABLES, QuarantineDecisionRecord
 from warehouse.schema import QUARANTINE_SCHEMA, REASON_COLUMN, column_names
 from warehouse.store import Warehouse, WarehouseError
@@ -29,10 +30,14 @@ def list_quarantined(wh: Warehouse) -> pd.DataFrame:
         ORDER BY a.source_uri, a.article_id""")
 
 
-def show(wh: Warehouse, article_id: str, languages: frozenset[str]) -> dict[str, pd.DataFrame]:
+def show(
+    wh: Warehouse, article_id: str, languages: frozenset[str], boilerplate_min_articles: int | None = None
+) -> dict[str, pd.DataFrame]:
     """The article row, its decisions, and for every failed rule the rows that failed it, found
     by the rule's own predicate (expectations.suites: the one the audit counts with) over the
-    article's held rows. languages: the supported languages (Settings.languages), as audited."""
+    article's held rows. languages: the supported languages (Settings.languages), as audited;
+    boilerplate_min_articles: when given, the residue check also looks for the boilerplate the
+    warehouse's line statistics teach (learned_boilerplate)."""
     article = wh.query(f"SELECT * FROM {QUARANTINE_SCHEMA}.articles WHERE article_id = ?", [article_id])
     if article.empty:
         raise WarehouseError(f"no quarantined article {article_id!r} (see `wirehouse quarantine list`)")
@@ -43,7 +48,10 @@ def show(wh: Warehouse, article_id: str, languages: frozenset[str]) -> dict[str,
         ),
     }
     tables = held_rows(wh, article_id)
-    ctx = Context.of(tables, languages)
+    boilerplate = (
+        learned_boilerplate(wh, tables, boilerplate_min_articles) if boilerplate_min_articles else None
+    )
+    ctx = Context.of(tables, languages, boilerplate)
     for rule in str(article[REASON_COLUMN].iloc[0]).split("; "):
         try:
             check_of(rule)
@@ -63,6 +71,16 @@ def held_rows(wh: Warehouse, article_id: str) -> dict[str, pd.DataFrame]:
         )
         for t in ARTICLE_TABLES
     }
+
+
+def learned_boilerplate(
+    wh: Warehouse, tables: dict[str, pd.DataFrame], min_articles: int
+) -> dict[str, frozenset[int]]:
+    """The boilerplate the warehouse's line statistics teach for the sources of these rows'
+    articles, learned as a run learns it (transforms.corpus.LineCounter.learned): what the audit's
+    residue check looks for besides its UI phrases."""
+    sources = sorted({s for s in tables["articles"]["source"] if isinstance(s, str)})
+    return LineCounter().learned(wh.line_counts(sources), min_articles)
 
 
 def decide(wh: Warehouse, article_id: str, action: str, reason: str | None) -> QuarantineDecisionRecord:
