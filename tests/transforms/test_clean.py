@@ -301,6 +301,14 @@ def test_residue_sentence_positions_point_into_the_raw_line():
         ("error-oops", 35, "Oops!"), ("error-something-went-wrong", 42, "Something went wrong.")]
 
 
+@pytest.mark.parametrize("raw", ["  • Oops!\t", "a\u00a0\u2003 b\u200bc ", "\u200b x  y\u3000", "plain", ""])
+def test_raw_positions_follow_normalise_line(raw):
+    from transforms.clean import _raw_positions, normalise_line
+
+    at = _raw_positions(raw)
+    assert "".join(" " if raw[i].isspace() else raw[i] for i in at) == normalise_line(raw)
+
+
 def test_quotes_after_removed_residue_keep_their_offsets(nlp):
     from transforms.article import article_rows
 
