@@ -162,6 +162,7 @@ def audit_batch(
     tables: Mapping[str, pd.DataFrame],
     languages: frozenset = frozenset({"en"}),
     max_article_chars: int | None = None,
+    boilerplate: Mapping[str, frozenset[int]] | None = None,
 ) -> AuditResult:
     """Validate every table of a staged batch with its suite.
 
@@ -173,10 +174,11 @@ def audit_batch(
     key) is null count in the outcomes only.
     ``languages``: the ISO 639-1 codes an article may be in (articles.language_supported).
     ``max_article_chars``: the characters a body may have (articles.length_within_limit; None:
-    any).
+    any). ``boilerplate``: source -> line key hashes the run learned as boilerplate
+    (transforms.corpus.LineCounter.learned), which articles.no_ui_residue also looks for.
     """
     _check_input(tables)
-    ctx = Context.of(tables, languages, max_article_chars)
+    ctx = Context.of(tables, languages, max_article_chars, boilerplate)
     outcomes: list[ExpectationOutcome] = []
     failed: dict[str, set[str]] = defaultdict(set)
     failed_rows: dict[str, set[str]] = defaultdict(set)

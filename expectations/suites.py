@@ -11,20 +11,29 @@ counting. A derived value of null means "not applicable" (GX skips nulls in that
 expectation): ``text_matches_body`` is null when the offsets are already invalid, so one
 bad offset is reported once, as ``<table>.offsets_in_body``.
 
+The residue check (``articles.no_ui_residue``) has a detector of its own, independent of the
+cleaning rules: the UI phrases of ``expectations/ui_residue.yaml``, found anywhere in a body, and
+the lines the run learned as boilerplate of the article's source (:attr:`Context.boilerplate`).
+
 This module does not import Great Expectations (slow); :mod:`expectations.audit` does.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from importlib import resources
 from typing import Any, Literal
 
 import pandas as pd
+import yaml
 
+from transforms.corpus import RULE_ID as BOILERPLATE
+from transforms.corpus import line_hash, line_key
 from transforms.records import ARTICLE_TABLES, TABLES, columns
-from transforms.rules import removal_rule_ids, residue_rules
+from transforms.rules import removal_rule_ids
 
 # GX expectation types used below.
 NOT_NULL = "expect_column_values_to_not_be_null"
@@ -32,7 +41,6 @@ UNIQUE = "expect_column_values_to_be_unique"
 COMPOUND_UNIQUE = "expect_compound_columns_to_be_unique"
 IN_SET = "expect_column_values_to_be_in_set"
 LENGTHS_BETWEEN = "expect_column_value_lengths_to_be_between"
-NOT_MATCH_REGEX_LIST = "expect_column_values_to_not_match_regex_list"
 
 QUOTE_KINDS = ("direct", "partial", "indirect", "scare")
 # Scare quotes, terms and titles are quotation marks that name, not quote: nobody said them.
@@ -86,12 +94,6 @@ class Check:
             too_short = lengths < kw["min_value"] if "min_value" in kw else False
             too_long = lengths > kw["max_value"] if "max_value" in kw else False
             return present & (too_short | too_long)
-        if self.expectation == NOT_MATCH_REGEX_LIST:
-            text = values.astype(str)
-            matched = pd.Series(False, index=frame.index)
-            for regex in kw["regex_list"]:
-                matched |= text.str.contains(regex, regex=True)
-            return present & matched
         raise ValueError(f"{self.rule}: no row predicate for {self.expectation}")
 
 
@@ -104,6 +106,9 @@ class Context:
     entity_keys: frozenset  # (article_id, entity_id) pairs of the entities table
     languages: frozenset = frozenset({"en"})  # languages the NLP stages support (a setting)
     max_article_chars: int | None = None  # characters a body may have (a setting); None: any
+    # source -> line key hashes the run learned as that source's boilerplate
+    # (transforms.corpus.LineCounter.learned); empty when the audit is not given them
+    boilerplate: Mapping[str, frozenset[int]] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -111,6 +116,7 @@ class Context:
         tables: Mapping[str, pd.DataFrame],
         languages: frozenset = frozenset({"en"}),
         max_article_chars: int | None = None,
+        boilerplate: Mapping[str, frozenset[int]] | None = None,
     ) -> Context:
         articles = tables["articles"]
         keyed = articles[articles["article_id"].notna()].drop_duplicates("article_id")
@@ -121,6 +127,7 @@ class Context:
             entity_keys=frozenset(zip(entities["article_id"], entities["entity_id"], strict=True)),
             languages=frozenset(languages),
             max_article_chars=max_article_chars,
+            boilerplate=boilerplate or {},
         )
 
 
@@ -214,6 +221,76 @@ def length_within_limit(frame: pd.DataFrame, ctx: Context) -> list:
     ]
 
 
+@dataclass(frozen=True)
+class UiPhrase:
+    """A UI phrase of expectations/ui_residue.yaml, with the examples a test runs."""
+
+    id: str
+    description: str
+    pattern: str
+    held: tuple[str, ...]
+    passed: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def ui_phrases() -> tuple[UiPhrase, ...]:
+    """The gate's UI phrases (ui_residue.yaml beside this module), validated."""
+    raw = yaml.safe_load(resources.files(__package__).joinpath("ui_residue.yaml").read_text("utf-8"))
+    phrases = []
+    for entry in raw["phrases"]:
+        examples = entry.get("examples") or {}
+        unknown = set(entry) - {"id", "description", "pattern", "examples"}
+        unknown |= set(examples) - {"held", "passed"}
+        if unknown:
+            raise ValueError(f"UI phrase {entry.get('id')!r}: unknown keys {sorted(unknown)}")
+        re.compile(entry["pattern"])  # fail at load time on a bad regex
+        phrases.append(
+            UiPhrase(
+                entry["id"],
+                entry["description"],
+                entry["pattern"],
+                tuple(examples.get("held", ())),
+                tuple(examples.get("passed", ())),
+            )
+        )
+    if len({p.id for p in phrases}) != len(phrases):
+        raise ValueError("ui_residue.yaml: a phrase id is used twice")
+    return tuple(phrases)
+
+
+@lru_cache(maxsize=1)
+def _ui_matcher() -> tuple[re.Pattern[str], list[str]]:
+    """Every phrase as one named group of one alternation: one search a body."""
+    phrases = ui_phrases()
+    alternation = "|".join(f"(?P<p{i}>{p.pattern})" for i, p in enumerate(phrases))
+    return re.compile(f"(?im){alternation}"), [p.id for p in phrases]
+
+
+def ui_residue(body: str, boilerplate: frozenset[int] = frozenset()) -> str | None:
+    """What UI residue a body holds, by the gate's own detector: the id of the first UI phrase
+    found anywhere in it, else corpus-boilerplate when one of its lines is among the learned
+    boilerplate (line key hashes of its source), else None."""
+    matcher, ids = _ui_matcher()
+    found = matcher.search(body)
+    if found is not None:
+        assert found.lastgroup is not None  # every alternative is a named group
+        return ids[int(found.lastgroup[1:])]
+    if boilerplate and any(line_hash(line_key(line)) in boilerplate for line in body.splitlines()):
+        return BOILERPLATE
+    return None
+
+
+def ui_residue_free(frame: pd.DataFrame, ctx: Context) -> list:
+    out: list[bool | None] = []
+    for body, source in zip(frame["body"], frame["source"], strict=True):
+        if not isinstance(body, str):
+            out.append(None)  # a missing body is reported by articles.body_not_null
+            continue
+        learned = ctx.boilerplate.get(source, frozenset()) if isinstance(source, str) else frozenset()
+        out.append(ui_residue(body, learned) is None)
+    return out
+
+
 def n_chars_matches(frame: pd.DataFrame, ctx: Context) -> list:
     out: list[bool | None] = []
     for body, n in zip(frame["body"], frame["n_chars"], strict=True):
@@ -292,7 +369,6 @@ NOUNS = {
 
 def _suite_items() -> dict[str, list]:
     """Per table: its Derived columns and Checks, in report order."""
-    regexes = [rule.line_regex for rule in residue_rules()]
     items: dict[str, list] = {
         "articles": [
             _not_null("articles", "article_id", "every article has an id"),
@@ -306,15 +382,13 @@ def _suite_items() -> dict[str, list]:
                 "no article body is empty",
                 {"column": "body", "min_value": 1},
             ),
-            # GX (pandas) runs column.astype(str).str.contains(regex) per rule. pandas 3.1 would use
-            # pyarrow's RE2 on its default str dtype, but falls back to Python `re` for patterns
-            # RE2 reads differently (\s, Unicode \w/\b, ...): every line_regex has \s, so GX
-            # matches exactly like transforms.rules.match_residue.
-            Check(
-                "articles.no_ui_residue",
-                NOT_MATCH_REGEX_LIST,
-                "no line of a body is UI residue (a whole line matched by a rule of residue.yaml)",
-                {"column": "body", "regex_list": regexes},
+            _derived_true(
+                "articles",
+                Derived("ui_residue_free", ui_residue_free),
+                "no_ui_residue",
+                "no body holds UI residue anywhere, by the gate's own detector (not the cleaning rules): "
+                "a phrase of expectations/ui_residue.yaml, or a line the run learned as its source's "
+                "boilerplate",
             ),
             _derived_true(
                 "articles",
@@ -494,4 +568,6 @@ __all__ = [
     "offset_checks",
     "rule_ids",
     "suites",
+    "ui_phrases",
+    "ui_residue",
 ]

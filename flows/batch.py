@@ -108,7 +108,12 @@ def stage_rows(rows: BatchRows, batch: Batch) -> BatchRows:
 def audit_staged(rows: BatchRows, batch: Batch) -> BatchOutcome:
     """Audit what was staged, read back from the lake, and report the batch to the publisher."""
     staged = Warehouse.from_settings(batch.settings).read_staged(batch.batch_id)
-    result = audit_batch(staged, batch.context.languages, batch.context.max_article_chars)
+    result = audit_batch(
+        staged,
+        batch.context.languages,
+        max_article_chars=batch.context.max_article_chars,
+        boilerplate=batch.context.learned,
+    )
     tripped = result.tripped(batch.settings.breaker_share, batch.settings.breaker_min_rows)
     if tripped is not None:
         result = result.held_whole(rows.article_file, tripped)

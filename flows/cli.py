@@ -468,7 +468,11 @@ def quarantine_show(
     with _reported():
         settings = _settings(warehouse)
         parts = show(
-            _review_warehouse(warehouse), item_id, frozenset(settings.languages), settings.max_article_chars
+            _review_warehouse(warehouse),
+            item_id,
+            frozenset(settings.languages),
+            settings.max_article_chars,
+            settings.boilerplate_min_articles,
         )
     for name, frame in parts.items():
         out.print(
@@ -503,7 +507,12 @@ def quarantine_release(
         settings = _settings(warehouse)
         languages = frozenset(settings.languages)
         decision = release(
-            _review_warehouse(warehouse), item_id, languages, settings.max_article_chars, reason
+            _review_warehouse(warehouse),
+            item_id,
+            languages,
+            settings.max_article_chars,
+            reason,
+            settings.boilerplate_min_articles,
         )
     out.print(f"{item_id}: {decision.action} ({decision.reason})", highlight=False)
 

@@ -101,7 +101,7 @@ def _article_rows(
             published_raw=article.published,
         )
     )
-    rows.residue = [ResidueRecord(aid, r.line_no, r.rule_id, r.text) for r in article.removed]
+    rows.residue = [ResidueRecord(aid, r.line_no, r.rule_id, r.text, r.start) for r in article.removed]
     if not body or not segment:
         return rows
     rows.paragraphs = [

@@ -15,9 +15,15 @@ from trafilatura.utils import load_html
 
 from transforms.corpus import RULE_ID as CORPUS_RULE_ID
 from transforms.corpus import line_hash, line_key
-from transforms.page_text import LIST_HEADER_RULES, byline_metadata, furniture_removals, main_text_removals
+from transforms.page_text import (
+    LIST_HEADER_RULES,
+    byline_metadata,
+    furniture_removals,
+    looks_like_title,
+    main_text_removals,
+)
 from transforms.parse import RawDocument
-from transforms.rules import match_residue
+from transforms.rules import ResidueRule, match_residue, residue_sentences
 
 PARAGRAPH_SEPARATOR = "\n\n"
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -34,9 +40,13 @@ _FTFY_CONFIG = {
 
 @dataclass
 class RemovedLine:
+    """A removed line, or a residue sentence removed from inside one: its text as it was in
+    line line_no of the (fixed) input text, from offset start in that line."""
+
     line_no: int
     rule_id: str
     text: str
+    start: int = 0
 
 
 @dataclass
@@ -260,6 +270,31 @@ def normalise_line(line: str) -> str:
     return _SPACES.sub(" ", _ZERO_WIDTH.sub("", line)).strip()
 
 
+def _raw_positions(line: str) -> list[int]:
+    """Where each character of normalise_line(line) stands in line."""
+    kept: list[tuple[int, str]] = []
+    for i, ch in enumerate(line):
+        if _ZERO_WIDTH.match(ch):
+            continue
+        if _SPACES.match(ch):
+            if kept and kept[-1][1] == " ":
+                continue
+            ch = " "
+        kept.append((i, ch))
+    start, end = 0, len(kept)
+    while start < end and kept[start][1].isspace():
+        start += 1
+    while end > start and kept[end - 1][1].isspace():
+        end -= 1
+    return [i for i, _ in kept[start:end]]
+
+
+def _outside(line: str, spans: list[tuple[int, int, ResidueRule]]) -> list[str]:
+    """The parts of a line around the spans, trimmed: the prose the residue sentences leave."""
+    cuts = [0, *(offset for a, b, _ in spans for offset in (a, b)), len(line)]
+    return [line[a:b].strip() for a, b in zip(cuts[::2], cuts[1::2], strict=True)]
+
+
 def _extract(page):
     return trafilatura.bare_extraction(page, with_metadata=True, include_comments=False, include_tables=False)
 
@@ -286,7 +321,8 @@ def clean_document(doc: RawDocument, boilerplate: frozenset[int] = frozenset()) 
         title_from_first_line = False
     else:
         text = doc.content
-        # A page copy's headline is its first non-empty line; extracted fields carry it separately.
+        # A text dump's headline is its first line when that reads as one (clean_lines); extracted
+        # fields carry it separately.
         title_from_first_line = doc.kind == "text" and not title
     text = fix_text(text)
     title = normalise_line(fix_text(title)) if title else None
@@ -312,17 +348,22 @@ def clean_lines(
 ) -> tuple[str, list[RemovedLine], str | None]:
     """Split text into lines, drop residue lines, rebuild paragraphs.
 
-    Returns (body, removed lines, the first kept line when take_title). A line repeating the
-    title is removed (rule page-headline: the title lives in its own column). Consecutive lines are
-    one paragraph only when the first is hard-wrapped (no terminal punctuation) and the next
-    continues in lower case; otherwise each line is its own paragraph. page_copy: the text is a
+    Returns (body, removed lines, the title line when take_title): the first line that no rule
+    removes, when it reads as a headline (transforms.page_text.looks_like_title) and text follows
+    it; otherwise None, and that line stays in the body. A line repeating the title is removed
+    (rule page-headline: the title lives in its own column). Consecutive lines are one paragraph
+    only when the first is hard-wrapped (no terminal punctuation) and the next continues in lower
+    case; otherwise each line is its own paragraph. page_copy: the text is a
     whole page, so only its main text is kept (transforms.page_text.main_text_removals); other
     text is already the main text and loses only page furniture (bylines, datelines, captions,
     policy notices, a repeated headline: transforms.page_text.furniture_removals).
     """
     raw_lines = text.splitlines()
     lines = [normalise_line(raw_line) for raw_line in raw_lines]
-    rules: dict[int, str] = {}  # line number -> id of the rule that removed it
+    rules: dict[int, str] = {}  # line number -> id of the rule that removed the whole line
+    # line number -> the residue sentences removed from it (transforms.rules.residue_sentences)
+    sentences: dict[int, list[tuple[int, int, ResidueRule]]] = {}
+    emptied: dict[int, str] = {}  # lines nothing is left of once their sentences are removed
     first: str | None = None
     first_no: int | None = None
     for line_no, line in enumerate(lines):
@@ -331,23 +372,46 @@ def clean_lines(
         rule = match_residue(line)
         if rule is not None:
             rules[line_no] = rule.id
-        elif boilerplate and line_hash(line_key(line)) in boilerplate:
+            continue
+        if boilerplate and line_hash(line_key(line)) in boilerplate:
             rules[line_no] = CORPUS_RULE_ID
-        elif take_title and first is None:
+            continue
+        spans = residue_sentences(line)
+        if spans:
+            sentences[line_no] = spans
+            left = " ".join(part for part in _outside(line, spans) if part)
+            if not left:
+                emptied[line_no] = spans[0][2].id
+                continue
+            line = lines[line_no] = left
+        if take_title and first is None:
             first, first_no = line, line_no
-    handled = dict(rules) if first_no is None else {**rules, first_no: "title"}
+    if first_no is not None and not (
+        looks_like_title(lines[first_no])
+        and any(
+            line and n not in rules and n not in emptied
+            for n, line in enumerate(lines[first_no + 1 :], first_no + 1)
+        )
+    ):
+        first = first_no = None  # a paragraph, or the only text there is: the body keeps it
+    handled = {**rules, **emptied} if first_no is None else {**rules, **emptied, first_no: "title"}
     if page_copy:
         rules.update(main_text_removals(lines, handled, title or first))
     else:
         rules.update(furniture_removals(lines, handled, title))
-    removed = [RemovedLine(n, rules[n], raw_lines[n].rstrip("\r\n")) for n in sorted(rules)]
+    removed = [RemovedLine(n, rules[n], raw_lines[n]) for n in rules]
+    for n, spans in sentences.items():
+        if n not in rules:  # a line removed whole after all is recorded whole, under that rule
+            at = _raw_positions(raw_lines[n])
+            removed += [RemovedLine(n, r.id, raw_lines[n][at[a] : at[b - 1] + 1], at[a]) for a, b, r in spans]
+    removed.sort(key=lambda r: (r.line_no, r.start))
     paragraphs: list[str] = []
     joinable = False
     for line_no, line in enumerate(lines):
         if not line:
             joinable = False
             continue
-        if line_no in rules or line_no == first_no:
+        if line_no in rules or line_no in emptied or line_no == first_no:
             continue
         if joinable and line[:1].islower():
             paragraphs[-1] = f"{paragraphs[-1]} {line}"

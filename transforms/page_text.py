@@ -78,6 +78,10 @@ HEADLINE_MIN_WORDS = 3
 # with the headline.
 HEADLINE_VARIANT_MAX_WORDS = 25
 HEADLINE_VARIANT_SHARE = 0.5
+# A text dump's first line is its headline only when it reads like one: a few words (headlines
+# run 5-20), not a sentence; a question or an exclamation as short as this can still be one.
+TITLE_MAX_WORDS = 25
+TITLE_QUESTION_MAX_WORDS = 12
 # A list of headlines: this many lines in a row of at least this many longer words (4 letters
 # or more), most of them capitalised.
 HEADLINE_LIST_MIN_ITEMS = 2
@@ -98,6 +102,9 @@ _WORD = re.compile(rf"[{_CJK}]|[^\W\d_{_CJK}][^\W{_CJK}]*")
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
 # Ends like a sentence: terminal punctuation, optionally closed by quotation marks or brackets ...
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"”’'»)\]]*$")
+# A question or an exclamation; a lead-in or a clause going on (a headline ends in neither).
+_QUESTION_END = re.compile(r"[!?！？][\"”’'»)\]]*$")
+_UNFINISHED_END = re.compile(r"[:,，\uff1a][\"”’'»)\]]*$")
 # ... unless it is an excerpt cut short ("…", "...", "[…]"): teasers end like that.
 _TRUNCATED = re.compile(r"(?:…|\.\.\.)\]?$")
 # A sentence boundary inside the line: ". The", "? “We", "。".
@@ -295,6 +302,19 @@ def metadata_kind(text: str, words: float | None = None) -> str | None:
     if _BYLINE.fullmatch(text):
         return BYLINE
     return None
+
+
+def looks_like_title(text: str) -> bool:
+    """Whether a text dump's first line reads as a headline: at most TITLE_MAX_WORDS words, not a
+    byline, dateline or credit, and not ending like a sentence, a lead-in (":") or a clause going
+    on (","): a question or an exclamation still can, when it has at most TITLE_QUESTION_MAX_WORDS
+    words. Whether body text follows is the caller's to check."""
+    words = word_count(text)
+    if not 0 < words <= TITLE_MAX_WORDS or metadata_kind(text, words) is not None:
+        return False
+    if _QUESTION_END.search(text):
+        return words <= TITLE_QUESTION_MAX_WORDS
+    return not _SENTENCE_END.search(text) and not _UNFINISHED_END.search(text)
 
 
 def headline_keys(title: str) -> set[str]:

@@ -89,7 +89,11 @@ class ArticleRecord:
     record_index: int = col("position of the article inside its file (0 for single-article files)")
     source_uri: str = col("input path, with `#N` for the N-th record of a JSON Lines/JSON file")
     url: str | None = col("original URL when the input gives one")
-    title: str | None = col("headline: first non-empty line of a page copy, HTML/JSON metadata otherwise")
+    title: str | None = col(
+        "headline: a text dump's first line when it reads as one (short, not a sentence, body text "
+        "after it; else null, the line staying in the body); the record's title field for JSON; the "
+        "page's metadata (og:title, <title>) for HTML"
+    )
     authors: str | None = col("authors as given by the input, `; `-separated")
     published: datetime | None = col(
         "publication time read from published_raw (transforms.times: an ISO 8601 date, taken as its "
@@ -99,7 +103,10 @@ class ArticleRecord:
     )
     body: str = col("cleaned article text: paragraphs separated by a blank line; all offsets point here")
     n_chars: int = col("length of body in characters")
-    n_residue_lines: int = col("lines removed as UI residue (see residue)")
+    n_residue_lines: int = col(
+        "lines removed as residue or page furniture, and residue sentences removed from inside lines "
+        "(its rows in residue)"
+    )
     content_sha256: str = col(
         "sha256 of the cleaned body, used to skip the same article seen in another file"
     )
@@ -213,12 +220,23 @@ class QuoteRecord:
 
 @dataclass
 class ResidueRecord:
-    """A line removed from an article as UI residue, and the rule that removed it."""
+    """A line, or a residue sentence inside a line, removed from an article, and the rule that removed it."""
 
     article_id: str = col("articles.article_id")
     line_no: int = col("0-based line number in the raw text the line was removed from")
-    rule_id: str = col("id of the residue rule (transforms/rules/residue.yaml) that removed it")
-    text: str = col("the removed line as it was")
+    rule_id: str = col(
+        "id of the rule that removed it: a residue rule (transforms/rules/residue.yaml) or a line rule "
+        "(transforms/rules/line_rules.yaml)"
+    )
+    text: str = col(
+        "what was removed, as it was: the whole line, or the residue sentence removed from inside it"
+    )
+    start_in_line: int = col(
+        "offset of text in its line (0 for a whole line): a residue sentence removed from inside a line "
+        "of prose starts here, and the prose around it stays in the body",
+        0,
+        backfill="0",
+    )
     pipeline_version: str | None = col(PIPELINE_VERSION_DOC, None)
 
 

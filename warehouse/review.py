@@ -9,6 +9,7 @@ import uuid
 import pandas as pd
 
 from expectations.suites import Context, check_of, offending_rows
+from transforms.corpus import LineCounter
 from transforms.records import ARTICLE_TABLES, QuarantineDecisionRecord
 from warehouse.ledger import utc_now
 from warehouse.report import write_report
@@ -48,13 +49,19 @@ def _not_held(item_id: str) -> WarehouseError:
 
 
 def show(
-    wh: Warehouse, item_id: str, languages: frozenset[str], max_article_chars: int | None
+    wh: Warehouse,
+    item_id: str,
+    languages: frozenset[str],
+    max_article_chars: int | None,
+    boilerplate_min_articles: int | None = None,
 ) -> dict[str, pd.DataFrame]:
     """A held article (its row, its decisions, and for every failed rule the rows that failed it,
     found by the rule's own predicate, expectations.suites: the one the audit counts with, over
     the article's held rows) or a held quote (its row and decisions). languages and
     max_article_chars: the supported languages and the characters a body may have
-    (Settings.languages, Settings.max_article_chars), as audited."""
+    (Settings.languages, Settings.max_article_chars), as audited; boilerplate_min_articles: when
+    given, the residue check also looks for the boilerplate the warehouse's line statistics
+    teach (learned_boilerplate)."""
     article = wh.query(f"SELECT * FROM {QUARANTINE_SCHEMA}.articles WHERE article_id = ?", [item_id])
     if article.empty:
         quote = held_quote(wh, item_id)
@@ -75,7 +82,10 @@ def show(
         ),
     }
     tables = held_rows(wh, item_id)
-    ctx = Context.of(tables, languages, max_article_chars)
+    boilerplate = (
+        learned_boilerplate(wh, tables, boilerplate_min_articles) if boilerplate_min_articles else None
+    )
+    ctx = Context.of(tables, languages, max_article_chars, boilerplate)
     for rule in str(article[REASON_COLUMN].iloc[0]).split("; "):
         try:
             check_of(rule)
@@ -104,6 +114,16 @@ def held_rows(wh: Warehouse, item_id: str) -> dict[str, pd.DataFrame]:
     if not quote.empty:
         tables["quotes"] = pd.concat([tables["quotes"], quote[column_names("quotes")]], ignore_index=True)
     return tables
+
+
+def learned_boilerplate(
+    wh: Warehouse, tables: dict[str, pd.DataFrame], min_articles: int
+) -> dict[str, frozenset[int]]:
+    """The boilerplate the warehouse's line statistics teach for the sources of these rows'
+    articles, learned as a run learns it (transforms.corpus.LineCounter.learned): what the audit's
+    residue check looks for besides its UI phrases."""
+    sources = sorted({s for s in tables["articles"]["source"] if isinstance(s, str)})
+    return LineCounter().learned(wh.line_counts(sources), min_articles)
 
 
 def decide(
@@ -162,16 +182,23 @@ def release(
     languages: frozenset[str],
     max_article_chars: int | None,
     reason: str | None = None,
+    boilerplate_min_articles: int | None = None,
 ) -> QuarantineDecisionRecord:
     """Publish a held article or quote: on the reviewer's word with a reason (force_released),
-    else after a re-audit with the current rules (expectations.audit_batch over held_rows):
+    else after a re-audit with the current rules (expectations.audit_batch over held_rows; the
+    residue check with the boilerplate learned_boilerplate teaches when boilerplate_min_articles
+    is given):
     released when it passes, kept (with the rules that failed again) when not. A released
     article's quotes that the re-audit holds alone stay held, while the article publishes."""
     if reason:
         return decide(wh, item_id, "force_released", reason)
     from expectations import audit_batch
 
-    result = audit_batch(held_rows(wh, item_id), languages, max_article_chars)
+    tables = held_rows(wh, item_id)
+    boilerplate = (
+        learned_boilerplate(wh, tables, boilerplate_min_articles) if boilerplate_min_articles else None
+    )
+    result = audit_batch(tables, languages, max_article_chars, boilerplate)
     if held_quote(wh, item_id).empty:
         failed = sorted({r for rules in result.failed_articles.values() for r in rules})
         still_held = {q: "; ".join(rules) for q, rules in result.failed_rows.items()}

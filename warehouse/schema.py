@@ -35,7 +35,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "entities": ("article_id", "entity_id"),
     "mentions": ("article_id", "mention_index"),
     "quotes": ("quote_id",),
-    "residue": ("article_id", "line_no"),
+    "residue": ("article_id", "line_no", "start_in_line"),
     "quality_results": ("run_id", "batch_id", "expectation"),
     "line_stats": ("source", "line_key"),
     "quarantine_decisions": ("decision_id",),
@@ -88,11 +88,12 @@ def arrow_schema(table: str) -> pa.Schema:
     )
 
 
-def create_table_sql(table: str, schema: str | None = None) -> str:
+def create_table_sql(table: str, schema: str | None = None, name: str | None = None) -> str:
+    """CREATE TABLE for a record's table (name: under another name, as a rebuild does)."""
     cols = [
         f"{c.name} {_DUCKDB[c.python_type]}{'' if c.nullable else ' NOT NULL'}" for c in columns_of(table)
     ]
-    qualified = f"{schema}.{table}" if schema else table
+    qualified = f"{schema}.{name or table}" if schema else name or table
     if schema == QUARANTINE_SCHEMA:
         cols.append(f"{REASON_COLUMN} VARCHAR NOT NULL")
     else:
@@ -150,11 +151,12 @@ class ExistingColumn:
 def migrations(existing: dict[str, dict[str, ExistingColumn]]) -> list[str]:
     """Statements upgrading an older warehouse in place (existing: qualified table name -> its
     columns): columns that newer records have are added (nullable, or required with their
-    backfill value for the rows already there), columns that became nullable lose NOT NULL,
-    the per-stage `batches.seconds_<stage>` columns of older versions move to stage_timings, and
-    the VARCHAR times of versions before times were typed become TIMESTAMPTZ (_to_time: a
-    source's text is kept whole, Wirehouse's own ISO 8601 times must all read as times). Run
-    them in one transaction: a statement that fails leaves the warehouse as it was."""
+    backfill value for the rows already there), columns that became nullable lose NOT NULL, a
+    table whose primary key gained a column is rebuilt (_rebuilt), the per-stage
+    `batches.seconds_<stage>` columns of older versions move to stage_timings, and the VARCHAR
+    times of versions before times were typed become TIMESTAMPTZ (_to_time: a source's text is
+    kept whole, Wirehouse's own ISO 8601 times must all read as times). Run them in one
+    transaction: a statement that fails leaves the warehouse as it was."""
     statements = []
     retired = sorted(c for c in existing.get("batches", {}) if c.startswith("seconds_"))
     if retired:
@@ -170,6 +172,9 @@ def migrations(existing: dict[str, dict[str, ExistingColumn]]) -> list[str]:
         if qualified not in existing:
             continue
         have = existing[qualified]
+        if qualified == table and not set(KEYS[table]) <= set(have):
+            statements += _rebuilt(table, have)
+            continue
         retyped = []  # after the columns are added: a time's text column must be there
         for c in columns_of(table):
             alter = f"ALTER TABLE {qualified} ALTER COLUMN {c.name}"
@@ -215,6 +220,31 @@ def _to_time(qualified: str, c: Column) -> list[str]:
         f"count(*), min({c.name}))) FROM {qualified} "
         f"WHERE {c.name} IS NOT NULL AND TRY_CAST({c.name} AS TIMESTAMPTZ) IS NULL HAVING count(*) > 0",
         f"{retype} CAST({c.name} AS TIMESTAMPTZ)",
+    ]
+
+
+def _rebuilt(table: str, existing: dict[str, ExistingColumn]) -> list[str]:
+    """Statements rebuilding a table whose primary key gained a column (DuckDB cannot change a
+    key in place), within the upgrade's transaction: the table created anew under another name, the rows
+    copied (an added column taking its backfill value, or null), the old table dropped and the
+    new one renamed."""
+    rebuilt = f"{table}__rebuilt"
+    values = []
+    for c in columns_of(table):
+        if c.name in existing:
+            values.append(c.name)
+        elif c.nullable or c.backfill is not None:
+            values.append("NULL" if c.backfill is None else _sql_literal(c.backfill))
+        else:
+            raise ValueError(
+                f"{table} lacks the required column {c.name}: the warehouse is too old to "
+                "upgrade in place; ingest into a new warehouse directory"
+            )
+    return [
+        create_table_sql(table, name=rebuilt),
+        f"INSERT INTO {rebuilt} ({', '.join(column_names(table))}) SELECT {', '.join(values)} FROM {table}",
+        f"DROP TABLE {table}",
+        f"ALTER TABLE {rebuilt} RENAME TO {table}",
     ]
 
 

@@ -1,3 +1,5 @@
+import pytest
+
 from transforms.clean import clean_document
 from transforms.parse import RawDocument
 
@@ -224,3 +226,102 @@ def test_html_page_with_hover_card_and_teasers_end_to_end():
         "Neighbours had complained for a decade about dust on their cars and cracks in their walls.\n\n"
         "The site will be flooded and turned into a lake with a walking path around it by 2030."
     )
+
+
+# Residue anywhere: UI sentences inside a paragraph and on shared lines (issue 15). Each phrase
+# as (rule id, sentence) parts, as the findings listed them.
+RESIDUE_PHRASES = {
+    "oops-something-went-wrong": [("error-oops", "Oops!"), ("error-something-went-wrong", "Something went wrong.")],
+    "oops-went-wrong-try-again": [("error-oops", "Oops!"), ("error-something-went-wrong", "Something went wrong."),
+                                  ("error-try-again", "Please try again later.")],
+    "went-wrong-try-again": [("error-something-went-wrong", "Something went wrong."),
+                             ("error-try-again", "Please try again later.")],
+    "story-continues": [("story-continues", "Story continues below advertisement")],
+    "loading": [("loading", "Loading...")],
+    "javascript": [("browser-notice", "JavaScript is disabled in your browser.")],
+}
+ENDS = "The council voted 6-1 on Tuesday to rebuild the Tanner Street bridge."
+BEFORE = "The bridge reopens next month."
+QUOTED = "“We will rebuild it by spring,” Mayor Ana Ruiz said."
+LAST = "The $14 million project will be paid for with a state grant."
+
+
+def _page_with(phrase: str) -> str:
+    """The phrase closing a paragraph (line 2), inside one before a quotation (line 4), alone (line 6)."""
+    return (f"Bridge plan approved\n\n{ENDS} {phrase}\n\n{BEFORE} {phrase} {QUOTED}\n\n"
+            f"  • {phrase}\n\n{LAST}\n")
+
+
+def _records(parts: list[tuple[str, str]], phrase: str) -> list[tuple[int, str, str, int]]:
+    """The residue rows _page_with(phrase) gives: (line_no, rule_id, text, start in the line)."""
+    out = []
+    for line_no, start in ((2, len(ENDS) + 1), (4, len(BEFORE) + 1), (6, 4)):
+        for rule_id, sentence in parts:
+            out.append((line_no, rule_id, sentence, start))
+            start += len(sentence) + 1
+    if len(parts) == 1:  # alone, the line is one rule's whole line: recorded whole
+        out[-1] = (6, parts[0][0], f"  • {phrase}", 0)
+    else:  # sentences from the line's start take its bullet along
+        out[-len(parts)] = (6, parts[0][0], f"• {parts[0][1]}", 2)
+    return out
+
+
+@pytest.mark.parametrize("name", RESIDUE_PHRASES)
+def test_residue_sentences_are_removed_inside_paragraphs_and_on_their_own_line(name):
+    parts = RESIDUE_PHRASES[name]
+    phrase = " ".join(sentence for _, sentence in parts)
+    article = clean_document(RawDocument(0, "text", _page_with(phrase)))
+    assert article.title == "Bridge plan approved"
+    assert article.body.split("\n\n") == [ENDS, f"{BEFORE} {QUOTED}", LAST]
+    assert [(r.line_no, r.rule_id, r.text, r.start) for r in article.removed] == _records(parts, phrase)
+
+
+def test_residue_sentences_of_extracted_text_and_what_stays():
+    text = ("The bridge reopens next month. Oops! Something went wrong. Please try again later.\n"
+            "Something went wrong in the final minutes, the coach said. Loading the ferry took hours.\n"
+            "“It failed. Oops! Something went wrong,” the engineer said.")
+    article = clean_document(RawDocument(0, "fields", text, title="T"))
+    assert article.body.split("\n\n") == [
+        "The bridge reopens next month.",
+        "Something went wrong in the final minutes, the coach said. Loading the ferry took hours.",
+        "“It failed. Oops! Something went wrong,” the engineer said.",
+    ]
+    assert [(r.line_no, r.rule_id, r.text, r.start) for r in article.removed] == [
+        (0, "error-oops", "Oops!", 31),
+        (0, "error-something-went-wrong", "Something went wrong.", 37),
+        (0, "error-try-again", "Please try again later.", 59),
+    ]
+
+
+def test_residue_sentence_positions_point_into_the_raw_line():
+    raw = "The bridge\u00a0 reopens\u200b next month.   Oops!  Something went wrong."
+    article = clean_document(RawDocument(0, "fields", raw, title="T"))
+    assert article.body == "The bridge reopens next month."
+    assert [(r.rule_id, r.start, raw[r.start : r.start + len(r.text)]) for r in article.removed] == [
+        ("error-oops", 35, "Oops!"), ("error-something-went-wrong", 42, "Something went wrong.")]
+
+
+@pytest.mark.parametrize("raw", ["  • Oops!\t", "a\u00a0\u2003 b\u200bc ", "\u200b x  y\u3000", "plain", ""])
+def test_raw_positions_follow_normalise_line(raw):
+    from transforms.clean import _raw_positions, normalise_line
+
+    at = _raw_positions(raw)
+    assert "".join(" " if raw[i].isspace() else raw[i] for i in at) == normalise_line(raw)
+
+
+def test_quotes_after_removed_residue_keep_their_offsets(nlp):
+    from transforms.article import article_rows
+
+    parts = RESIDUE_PHRASES["oops-went-wrong-try-again"]
+    phrase = " ".join(sentence for _, sentence in parts)
+    article = clean_document(RawDocument(0, "text", _page_with(phrase)))
+    rows = article_rows(article=article, doc=nlp(article.body), file_id="f" * 64, record_index=0,
+                        source_uri="/in/bridge.txt", batch_id="b1", run_id="r1")
+    body = rows.articles[0].body
+    start = body.index("We will")
+    assert [(q.text, q.start_char, q.speaker) for q in rows.quotes] == [
+        ("We will rebuild it by spring", start, "Ana Ruiz")]
+    assert all(body[q.start_char : q.end_char] == q.text for q in rows.quotes)
+    assert all(body[s.start_char : s.end_char] == s.text for s in rows.sentences)
+    assert [p.text for p in rows.paragraphs] == [ENDS, f"{BEFORE} {QUOTED}", LAST]
+    assert [(r.line_no, r.rule_id, r.text, r.start_in_line) for r in rows.residue] == _records(parts, phrase)

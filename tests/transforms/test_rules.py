@@ -1,9 +1,18 @@
 """Every residue rule's own examples: positives are removed, negatives kept."""
 import pytest
 
-from transforms.rules import line_rules, match_residue, removal_rule_ids, residue_rules, speech_lexicon
+from transforms.clean import clean_lines
+from transforms.rules import (
+    line_rules,
+    match_residue,
+    removal_rule_ids,
+    residue_rules,
+    residue_sentences,
+    speech_lexicon,
+)
 
 RULES = residue_rules()
+INLINE = [r for r in RULES if r.inline is not None]
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
@@ -14,6 +23,24 @@ def test_rule_examples(rule):
         assert rule.compiled.match(line), f"{rule.id} should remove {line!r}"
     for line in rule.negative:
         assert match_residue(line) is None, f"no rule may remove the article line {line!r}"
+
+
+@pytest.mark.parametrize("rule", INLINE, ids=[r.id for r in INLINE])
+def test_inline_examples(rule):
+    """Each inline example line, cleaned as a paragraph of extracted text, keeps exactly what the
+    example says, and this rule removed one of its sentences."""
+    assert rule.inline_examples, f"rule {rule.id} has an inline pattern but no inline example"
+    for line, kept in rule.inline_examples:
+        body, removed, _ = clean_lines(line, take_title=False, title=None)
+        assert body == kept, line
+        assert rule.id in {r.rule_id for r in removed}, line
+        assert all(line[r.start : r.start + len(r.text)] == r.text for r in removed)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_negative_examples_keep_every_sentence(rule):
+    for line in rule.negative:
+        assert residue_sentences(line) == [], f"no sentence of the article line {line!r} is residue"
 
 
 def test_rule_ids_are_unique_and_patterns_are_whole_line():

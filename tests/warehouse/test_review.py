@@ -59,6 +59,23 @@ def test_show_finds_a_body_over_the_length_limit_with_the_limit_audited(tmp_path
     assert show(wh, "a1", frozenset({"en"}), len(BODY))["articles.length_within_limit"].empty
 
 
+def test_show_finds_residue_by_the_boilerplate_the_warehouse_learned(tmp_path):
+    from transforms.corpus import line_hash, line_key
+    from transforms.records import LineStatRecord
+    from warehouse.review import learned_boilerplate
+
+    wh = Warehouse(tmp_path / "wh")
+    wh.initialise()
+    promo = "The depot opens in May."  # the second paragraph of BODY, seen in 3 articles of /in
+    wh.stage("b1", held_article("a1", "Ana Ruiz"))
+    wh.publish("b1", {"a1": "articles.no_ui_residue"}, [], None, [],
+               line_stats=[LineStatRecord("/in", line_key(promo), 3, promo)])
+    parts = show(wh, "a1", frozenset({"en"}), None, boilerplate_min_articles=3)
+    assert parts["articles.no_ui_residue"]["article_id"].tolist() == ["a1"]
+    assert show(wh, "a1", frozenset({"en"}), None, boilerplate_min_articles=4)["articles.no_ui_residue"].empty
+    assert learned_boilerplate(wh, {"articles": parts["article"]}, 3) == {"/in": frozenset({line_hash(line_key(promo))})}
+
+
 def test_release_moves_every_row_in_one_go_and_drop_only_records(warehouse):
     decide(warehouse, "a2", "force_released", "checked by the desk")
     decide(warehouse, "a1", "dropped", "no source")

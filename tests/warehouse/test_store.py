@@ -183,6 +183,32 @@ def test_an_older_warehouse_gains_new_columns(tmp_path):
                                     "and schema_name = 'quarantine'").column_name)
 
 
+def test_an_older_residue_table_is_rebuilt_with_the_position_in_its_key(tmp_path):
+    import duckdb
+
+    wh = Warehouse(tmp_path / "old")
+    wh.initialise()
+    with duckdb.connect(str(wh.db_path)) as con:  # residue as versions before residue sentences made it
+        con.execute("DROP TABLE residue")
+        con.execute("CREATE TABLE residue (article_id VARCHAR NOT NULL, line_no BIGINT NOT NULL, rule_id VARCHAR "
+                    "NOT NULL, text VARCHAR NOT NULL, pipeline_version VARCHAR, PRIMARY KEY (article_id, line_no))")
+        con.execute("INSERT INTO residue VALUES ('a1', 3, 'share-bar', 'Share this article', 'v1')")
+        con.execute("ALTER TABLE quarantine.residue DROP COLUMN start_in_line")
+    wh.initialise()
+    assert wh.query("select article_id, line_no, start_in_line, rule_id, text, pipeline_version from residue"
+                    ).values.tolist() == [["a1", 3, 0, "share-bar", "Share this article", "v1"]]
+    with duckdb.connect(str(wh.db_path)) as con:  # two sentences of one line are two rows
+        con.execute("INSERT INTO residue (article_id, line_no, start_in_line, rule_id, text) VALUES "
+                    "('a2', 5, 0, 'error-oops', 'Oops!'), ('a2', 5, 6, 'error-try-again', 'Please try again later.')")
+        with pytest.raises(duckdb.ConstraintException):
+            con.execute("INSERT INTO residue (article_id, line_no, start_in_line, rule_id, text) VALUES "
+                        "('a2', 5, 6, 'loading', 'Loading...')")
+    assert "start_in_line" in set(wh.query("select column_name from duckdb_columns() where table_name = 'residue' "
+                                           "and schema_name = 'quarantine'").column_name)
+    wh.initialise()  # and again: nothing left to rebuild
+    assert len(wh.query("select * from residue")) == 3
+
+
 def test_an_older_warehouse_moves_its_per_stage_columns_to_stage_timings(tmp_path):
     import duckdb
 

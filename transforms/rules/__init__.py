@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
 
+from transforms.marks import pair_marks
+
 # A line's leading bullet and whitespace are not part of what a rule matches.
 LINE_PREFIX = r"[\s•·*‣◦▪–—-]*"
+# Where a sentence ends inside a line: terminal punctuation, closing marks, then a space.
+_SENTENCE_GAP = re.compile(r"[.!?…][\"”’')\]]*\s+")
 
 
 @dataclass(frozen=True)
@@ -20,6 +25,11 @@ class ResidueRule:
     pattern: str
     positive: tuple[str, ...]
     negative: tuple[str, ...]
+    # The rule's phrase as a sentence inside a line of prose (a regex), for the rules whose
+    # phrase is residue wherever it stands as a sentence of its own; None: whole lines only.
+    inline: str | None = None
+    # (line, what is left of it once the residue sentences are removed)
+    inline_examples: tuple[tuple[str, str], ...] = ()
 
     @property
     def line_regex(self) -> str:
@@ -43,21 +53,30 @@ def residue_rules() -> tuple[ResidueRule, ...]:
     rules = []
     seen = set()
     for entry in raw["rules"]:
-        unknown = set(entry) - {"id", "description", "pattern", "examples"}
+        unknown = set(entry) - {"id", "description", "pattern", "inline", "examples"}
         if unknown:
             raise ValueError(f"residue rule {entry.get('id')!r}: unknown keys {sorted(unknown)}")
         if entry["id"] in seen:
             raise ValueError(f"residue rule id {entry['id']!r} is defined twice")
         seen.add(entry["id"])
         examples = entry.get("examples") or {}
+        unknown = set(examples) - {"positive", "negative", "inline"}
+        if unknown:
+            raise ValueError(f"residue rule {entry['id']!r}: unknown example keys {sorted(unknown)}")
+        if bool(entry.get("inline")) != bool(examples.get("inline")):
+            raise ValueError(f"residue rule {entry['id']!r}: inline examples go with an inline pattern")
         rule = ResidueRule(
             id=entry["id"],
             description=entry["description"],
             pattern=entry["pattern"],
             positive=tuple(examples.get("positive", ())),
             negative=tuple(examples.get("negative", ())),
+            inline=entry.get("inline"),
+            inline_examples=tuple((line, kept) for line, kept in examples.get("inline", ())),
         )
         _ = rule.compiled  # fail at load time on a bad regex
+        if rule.inline is not None:
+            re.compile(rule.inline)
         rules.append(rule)
     return tuple(rules)
 
@@ -76,16 +95,60 @@ def match_residue(line: str) -> ResidueRule | None:
 @lru_cache(maxsize=1)
 def _residue_matcher() -> tuple[re.Pattern[str], dict[int, ResidueRule]]:
     """Every rule's whole-line regex as one alternation, tried in file order: the first rule
-    that matches wins, as when trying them one by one, at one regex call a line. Each rule is
-    one outer group (the last group a match closes); rule_of_group maps its number to the rule."""
+    that matches wins, as when trying them one by one, at one regex call a line."""
+    alternatives, rule_of_group = _alternation(
+        (rule, f"{LINE_PREFIX}(?:{rule.pattern})\\s*$") for rule in residue_rules()
+    )
+    return re.compile(f"(?im)^(?:{alternatives})"), rule_of_group
+
+
+def _alternation(
+    rule_patterns: Iterable[tuple[ResidueRule, str]],
+) -> tuple[str, dict[int, ResidueRule]]:
+    """Regexes as one alternation in which each rule's is one outer group (the last group a
+    match closes), and rule_of_group mapping each such group's number to its rule."""
     alternatives = []
     rule_of_group: dict[int, ResidueRule] = {}
     group = 1
-    for rule in residue_rules():
-        alternatives.append(f"({LINE_PREFIX}(?:{rule.pattern})\\s*$)")
+    for rule, pattern in rule_patterns:
+        alternatives.append(f"({pattern})")
         rule_of_group[group] = rule
-        group += 1 + re.compile(rule.pattern).groups
-    return re.compile(f"(?im)^(?:{'|'.join(alternatives)})"), rule_of_group
+        group += 1 + re.compile(pattern).groups
+    return "|".join(alternatives), rule_of_group
+
+
+def residue_sentences(line: str) -> list[tuple[int, int, ResidueRule]]:
+    """The UI residue sentences inside one normalised line that no rule removes whole, by the
+    rules' inline patterns (file order, the first that matches wins), as [start, end) spans with
+    their rule, in order. A residue sentence starts the line (after a bullet) or follows the end
+    of a sentence, is followed by the line's end or by a sentence (not by a lower-case word going
+    on with it), and stands outside quotation marks: quoted words are what someone said."""
+    matcher, rule_of_group = _sentence_matcher()
+    if not rule_of_group or matcher.search(line) is None:  # a quick no for nearly every line
+        return []
+    quotations = pair_marks(line)
+    spans: list[tuple[int, int, ResidueRule]] = []
+    for start in (0, *(gap.end() for gap in _SENTENCE_GAP.finditer(line))):
+        if spans and start < spans[-1][1]:
+            continue
+        match = matcher.match(line, start)
+        if match is None or any(q.open < start <= q.end for q in quotations):
+            continue
+        following = line[match.end() :]
+        if following.strip() and not (following[0].isspace() and not following.lstrip()[0].islower()):
+            continue
+        assert match.lastindex is not None  # each rule is one outer group
+        spans.append((start, match.end(), rule_of_group[match.lastindex]))
+    return spans
+
+
+@lru_cache(maxsize=1)
+def _sentence_matcher() -> tuple[re.Pattern[str], dict[int, ResidueRule]]:
+    """The rules' inline patterns as one alternation, matched where a sentence starts."""
+    alternatives, rule_of_group = _alternation(
+        (rule, rule.inline) for rule in residue_rules() if rule.inline is not None
+    )
+    return re.compile(f"(?i){LINE_PREFIX}(?:{alternatives})"), rule_of_group
 
 
 @dataclass(frozen=True)
