@@ -145,6 +145,11 @@ def test_ctrl_c_on_serve_cancels_the_run_in_flight(prefect_api, tmp_path):
             encoding="utf-8")
     env = {**os.environ, "PREFECT_API_URL": url, "PREFECT_HOME": str(home), "PREFECT_RUNNER_POLL_FREQUENCY": "1",
            "WIREHOUSE_BATCH_SIZE": "4"}
+    # Runs an earlier test's schedule left behind would take the deployment's one slot (its
+    # concurrency limit cancels a run that finds it taken).
+    scheduled = {"flow_runs": {"state": {"type": {"any_": ["SCHEDULED", "PENDING"]}}}}
+    for stale in api_call(url, "/flow_runs/filter", scheduled):
+        urllib.request.urlopen(urllib.request.Request(f"{url}/flow_runs/{stale['id']}", method="DELETE"), timeout=10)
     served = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", str(landing), "--interval", "3600",
                                "-w", str(wh_dir)], cwd=PROJECT, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -158,17 +163,21 @@ def test_ctrl_c_on_serve_cancels_the_run_in_flight(prefect_api, tmp_path):
             except OSError:
                 pass
             time.sleep(0.5)
-        run = api_call(url, f"/deployments/{deployment['id']}/create_flow_run", {})
+        api_call(url, f"/deployments/{deployment['id']}/create_flow_run", {})
         archive = wh_dir / "batches"
         deadline = time.monotonic() + 300  # the run starts in a process of its own: slow on a busy machine
         while time.monotonic() < deadline and not (archive.exists() and any(archive.iterdir())):
             time.sleep(0.1)
         assert archive.exists() and any(archive.iterdir()), "no batch was published"
+        # The run publishing now (the one triggered, or the schedule's first: the limit lets one run).
+        running = [r["id"] for r in flow_runs(url)
+                   if r["state_type"] == "RUNNING" and r["parameters"].get("paths") == [str(landing)]]
+        assert len(running) == 1, running
         pressed = time.monotonic()
         os.killpg(served.pid, signal.SIGINT)
         served.communicate(timeout=60)
         assert time.monotonic() - pressed <= 10
-        state = api_call(url, f"/flow_runs/{run['id']}", method="GET")["state"]
+        state = api_call(url, f"/flow_runs/{running[0]}", method="GET")["state"]
         assert state["type"] == "CANCELLED", state
     finally:
         stop(served)
