@@ -30,6 +30,7 @@ from typing import Any, Literal
 import pandas as pd
 import yaml
 
+from transforms.copies import NUM_PERM
 from transforms.corpus import RULE_ID as BOILERPLATE
 from transforms.corpus import line_hash, line_key
 from transforms.records import ARTICLE_TABLES, TABLES, columns
@@ -301,6 +302,14 @@ def n_chars_matches(frame: pd.DataFrame, ctx: Context) -> list:
     return out
 
 
+def signature_well_formed(frame: pd.DataFrame, ctx: Context) -> list:
+    """A signature of NUM_PERM uint32 and a positive shingle count."""
+    return [
+        isinstance(sig, bytes) and len(sig) == 4 * NUM_PERM and (_offset(n) or 0) > 0
+        for sig, n in zip(frame["signature"], frame["n_shingles"], strict=True)
+    ]
+
+
 # --- check builders ------------------------------------------------------------------------------
 
 
@@ -364,6 +373,7 @@ NOUNS = {
     "mentions": "mention",
     "quotes": "quote",
     "residue": "residue line",
+    "minhashes": "signature",
 }
 
 
@@ -456,6 +466,20 @@ def _suite_items() -> dict[str, list]:
                 IN_SET,
                 "every residue rule_id is a rule of residue.yaml or line_rules.yaml",
                 {"column": "rule_id", "value_set": removal_rule_ids()},
+            ),
+        ],
+        "minhashes": [
+            Check(
+                "minhashes.article_id_unique",
+                UNIQUE,
+                "an article has one signature",
+                {"column": "article_id"},
+            ),
+            _derived_true(
+                "minhashes",
+                Derived("signature_well_formed", signature_well_formed),
+                "signature_well_formed",
+                f"every signature holds {NUM_PERM} hash values of a body with words",
             ),
         ],
     }

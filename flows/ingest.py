@@ -49,7 +49,9 @@ def ingest(
         warehouse.initialise()
         require_model(settings.spacy_model)  # fail before any work when the model is missing
         open_run(warehouse, run_id, started_at=started_at, inputs=inputs, flow_run_id=_flow_run_id())
-        publisher = Publisher(warehouse, run_id, warehouse.known_contents())
+        publisher = Publisher(
+            warehouse, run_id, warehouse.known_contents(), copy_threshold=settings.copy_threshold
+        )
         scanned = scan(warehouse, publisher, paths, settings)
         load = partial(read_again, limits=settings.input_limits)
         batches = plan(scanned.files, settings, run_id, publisher, scanned.learned, load, workers)
@@ -87,7 +89,7 @@ def reprocess(settings: Settings | None = None, since: datetime | None = None) -
         n_files = len(files)
         # The files' own articles are about to be replaced: they are not duplicates of themselves.
         known = warehouse.known_contents(excluding_files={f.file_id for f in files})
-        publisher = Publisher(warehouse, run_id, known, replace=True)
+        publisher = Publisher(warehouse, run_id, known, replace=True, copy_threshold=settings.copy_threshold)
         # New versions among them counted when they were first ingested: the run's own lines are
         # the earlier runs' statistics already, so only those (prior) teach the boilerplate here.
         learned = LineCounter().learned(

@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from transforms.copies import DEFAULT_COPY_THRESHOLD
 from transforms.nlp import NLP_BATCH_CHARS, NLP_BATCH_DOCS, NLP_CHUNK_CHARS
 from transforms.parse import MB, RATIO_FLOOR_BYTES, InputLimits
 
@@ -79,6 +80,16 @@ class Settings(BaseSettings):
         default=3,
         ge=2,
         description="A line (CCNet-normalised) seen in this many articles of one source is boilerplate.",
+    )
+    copy_threshold: float = Field(
+        default=DEFAULT_COPY_THRESHOLD,
+        gt=0,
+        le=1,
+        description="Estimated Jaccard similarity of two bodies' word 5-grams (MinHash) at or above "
+        "which a new article is a copy of a published one (syndication, a credit line, small edits): "
+        "it publishes no rows and is recorded in `copies` with duplicate_of. Lower finds more "
+        "rewritten copies and risks merging distinct stories; see README, Copies. "
+        "Env WIREHOUSE_COPY_THRESHOLD.",
     )
     top_speakers: int = Field(default=5, ge=0, description="Speakers listed in the run summary.")
     parse_chunk_files: int = Field(

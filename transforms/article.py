@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from transforms.clean import CleanArticle
+from transforms.copies import signature, version_key
 from transforms.entities import analyse_entities, role_of
 from transforms.quotes import extract_quotes
 from transforms.records import (
     ArticleRecord,
     EntityRecord,
     MentionRecord,
+    MinhashRecord,
     ParagraphRecord,
     QuoteRecord,
     ResidueRecord,
@@ -35,6 +37,7 @@ class ArticleRows:
     mentions: list[MentionRecord] = field(default_factory=list)
     quotes: list[QuoteRecord] = field(default_factory=list)
     residue: list[ResidueRecord] = field(default_factory=list)
+    minhashes: list[MinhashRecord] = field(default_factory=list)
 
     def extend(self, other: ArticleRows) -> None:
         for name in self.__dataclass_fields__:
@@ -99,9 +102,13 @@ def _article_rows(
             language=language,
             source=source,
             published_raw=article.published,
+            version_key=version_key(article.url, source_uri),
         )
     )
     rows.residue = [ResidueRecord(aid, r.line_no, r.rule_id, r.text, r.start) for r in article.removed]
+    n_shingles, sig = signature(body)
+    if sig is not None:
+        rows.minhashes = [MinhashRecord(aid, n_shingles, sig)]
     if not body or not segment:
         return rows
     rows.paragraphs = [

@@ -27,7 +27,7 @@ class BatchContext:
     process that may run it.
 
     known_contents: content_sha256 of bodies already ingested (a body seen there, or earlier in
-    the batch, is skipped and counted as a duplicate). learned: source -> line key hashes of the
+    the batch, is repeated: not analysed, see prepare_batch). learned: source -> line key hashes of the
     corpus-learned boilerplate (transforms.corpus.LineCounter.learned over earlier runs' counts
     and this run's lines), removed with rule id corpus-boilerplate. languages: bodies detected in
     another language skip the NLP stages (the audit quarantines them). max_article_chars: a longer
@@ -53,7 +53,6 @@ class BatchRows:
 
     rows: ArticleRows = field(default_factory=ArticleRows)
     article_file: dict[str, str] = field(default_factory=dict)  # article_id -> file path
-    duplicates: dict[str, int] = field(default_factory=dict)  # file path -> articles skipped
     rejected: dict[str, str] = field(default_factory=dict)  # file path -> why processing failed
     # article_id -> (source, {line key: example line}): the batch's corpus statistics
     article_lines: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
@@ -100,28 +99,31 @@ class PreparedBatch:
     """A batch cleaned and ready for the NLP stage (prepare_batch), with what cleaning decided."""
 
     files: list[ParsedFile]
-    cleaning: BatchRows  # duplicates, rejected and article_lines; no rows yet
+    cleaning: BatchRows  # rejected and article_lines; no rows yet
     pending: list[tuple[ParsedFile, RawDocument, CleanArticle, str]]  # (file, raw document, cleaned, source)
     detected: list[str | None]  # language of each pending body
     supported: list[bool]  # whether it goes through the NLP stages
     within_limit: list[bool]  # whether it is at most ctx.max_article_chars (else not analysed at all)
+    repeated: list[bool]  # whether its body was ingested before (only its article row is built)
 
 
 def prepare_batch(files: list[ParsedFile], ctx: BatchContext) -> PreparedBatch:
-    """The clean stage: clean every document of the batch's files, skip bodies already ingested
-    (in ctx.known_contents, or earlier in this batch) and count them as duplicates, count the
-    batch's lines, detect languages. Empty bodies are kept so the audit can quarantine them with
-    a reason, and so are bodies over ctx.max_article_chars, which no later stage analyses. A
-    document whose cleaning raises rejects its whole file (with the record and the error as
-    reason) and nothing else.
+    """The clean stage: clean every document of the batch's files, mark bodies already ingested
+    (in ctx.known_contents, or earlier in this batch) as repeated, count the batch's lines,
+    detect languages. A repeated body skips the NLP stages and gets only its article row and
+    signature: the publisher decides whether it is the same article read again or a copy from
+    another source (warehouse.ledger.Publisher), and publishes no rows of it. Empty bodies are
+    kept so the audit can quarantine them with a reason, and so are bodies over
+    ctx.max_article_chars, which no later stage analyses. A document whose cleaning raises rejects
+    its whole file (with the record and the error as reason) and nothing else.
 
     The batch's contribution to the line statistics (article_lines): the raw lines of its page
     copies and text records, and the body paragraphs of its HTML pages (their text exists only
-    after extraction, so they teach later runs)."""
-    duplicates: dict[str, int] = {}
+    after extraction, so they teach later runs); none from repeated bodies."""
     rejected: dict[str, str] = {}
     seen = set(ctx.known_contents)
     pending: list = []
+    repeated: list[bool] = []
     for f in files:
         if f.rejected is not None or f.duplicate_of is not None:
             continue
@@ -135,9 +137,7 @@ def prepare_batch(files: list[ParsedFile], ctx: BatchContext) -> PreparedBatch:
             continue
         for item in cleaned:
             digest = content_sha256(item[2].body)
-            if item[2].body and digest in seen:
-                duplicates[f.path] = duplicates.get(f.path, 0) + 1
-                continue
+            repeated.append(bool(item[2].body) and digest in seen)
             seen.add(digest)
             pending.append(item)
 
@@ -146,18 +146,18 @@ def prepare_batch(files: list[ParsedFile], ctx: BatchContext) -> PreparedBatch:
             source,
             document_line_keys(_counted_lines(raw, article)),
         )
-        for f, raw, article, source in pending
-        if not f.new_version
+        for (f, raw, article, source), again in zip(pending, repeated, strict=True)
+        if not f.new_version and not again
     }
     detected = [detect_language(a.body) for _, _, a, _ in pending]
     limit = ctx.max_article_chars
     within_limit = [limit is None or len(a.body) <= limit for _, _, a, _ in pending]
     supported = [
-        within and (lang is None or lang in ctx.languages)
-        for lang, within in zip(detected, within_limit, strict=True)
+        within and not again and (lang is None or lang in ctx.languages)
+        for lang, within, again in zip(detected, within_limit, repeated, strict=True)
     ]
-    cleaning = BatchRows(duplicates=duplicates, rejected=rejected, article_lines=article_lines)
-    return PreparedBatch(files, cleaning, pending, detected, supported, within_limit)
+    cleaning = BatchRows(rejected=rejected, article_lines=article_lines)
+    return PreparedBatch(files, cleaning, pending, detected, supported, within_limit, repeated)
 
 
 _NO_TENSOR = numpy.zeros((0,), dtype="float32")  # what spaCy gives a Doc that has no tensor
@@ -205,8 +205,13 @@ def batch_rows(parsed: ParsedBatch, ctx: BatchContext) -> BatchRows:
     prepared = parsed.prepared
     rejected = dict(prepared.cleaning.rejected)
     per_file: dict[str, list[ArticleRows]] = {}
-    for (f, raw, article, source), language, within, doc in zip(
-        prepared.pending, prepared.detected, prepared.within_limit, parsed.docs, strict=True
+    for (f, raw, article, source), language, within, again, doc in zip(
+        prepared.pending,
+        prepared.detected,
+        prepared.within_limit,
+        prepared.repeated,
+        parsed.docs,
+        strict=True,
     ):
         if f.path in rejected:
             continue
@@ -221,7 +226,7 @@ def batch_rows(parsed: ParsedBatch, ctx: BatchContext) -> BatchRows:
                 run_id=ctx.run_id,
                 language=language,
                 source=source,
-                segment=within,
+                segment=within and not again,
                 pipeline_version=parsed.pipeline_version,
             )
         except Exception as exc:
@@ -229,7 +234,6 @@ def batch_rows(parsed: ParsedBatch, ctx: BatchContext) -> BatchRows:
             continue
         per_file.setdefault(f.path, []).append(rows)
     result = BatchRows(
-        duplicates=prepared.cleaning.duplicates,
         rejected=rejected,
         article_lines=prepared.cleaning.article_lines,
     )

@@ -52,12 +52,18 @@ class FileRecord:
     path: str = col("path of the file as given to `wirehouse run` (absolute)")
     size_bytes: int = col("size of the raw file in bytes")
     format: str = col("detected input format: text, html, jsonl, json (suffix `+gzip` when compressed)")
-    status: str = col("published | quarantined | duplicate | rejected: how the file ended")
+    status: str = col(
+        "published | quarantined | duplicate | rejected | superseded: how the file ended (superseded: "
+        "every article it published was replaced by a newer version; see history.articles)"
+    )
     reason: str | None = col("why the file was rejected, quarantined or a duplicate; null when published")
     n_articles: int = col("articles parsed from the file")
     n_published: int = col("articles of this file published")
     n_quarantined: int = col("articles of this file quarantined")
-    n_duplicates: int = col("articles of this file skipped because the same article was already ingested")
+    n_duplicates: int = col(
+        "articles of this file skipped because the same article was already ingested, or found to be "
+        "a copy of a published one (their rows in copies)"
+    )
     run_id: str = col("run that processed the file")
     batch_id: str | None = col("batch the file's articles were audited in; null when rejected or a duplicate")
     mtime_ns: int | None = col(
@@ -123,6 +129,13 @@ class ArticleRecord:
         "the publication date as the input gives it (its metadata's text, or a page copy's dateline, "
         "written as an ISO date when its format is known), kept whole: also when published cannot "
         "read it",
+        None,
+    )
+    version_key: str | None = col(
+        "what makes two articles versions of one document (transforms.copies.version_key): `url:` and "
+        "the URL normalised when the input gives one that names a page, else `path:` and source_uri. "
+        "A newer article with the same key replaces this one (the older moves to history.*); null "
+        "for articles published before versions were tracked (`wirehouse reprocess` fills it)",
         None,
     )
 
@@ -238,6 +251,46 @@ class ResidueRecord:
         backfill="0",
     )
     pipeline_version: str | None = col(PIPELINE_VERSION_DOC, None)
+
+
+@dataclass
+class MinhashRecord:
+    """An article's MinHash signature: how later articles are found to be copies of it."""
+
+    article_id: str = col("articles.article_id")
+    n_shingles: int = col(
+        "distinct word 5-grams of the body (transforms.copies.shingles); a body with fewer than 20 "
+        "is never taken for a near copy, only for an exact one"
+    )
+    signature: bytes = col(
+        "MinHash of the shingles: 128 little-endian uint32 (datasketch, seed 1, scheme affine32)"
+    )
+    pipeline_version: str | None = col(PIPELINE_VERSION_DOC, None)
+
+
+@dataclass
+class CopyRecord:
+    """An article found to be a copy of one already published: the story ran again (syndication, a
+    wire credit line, a new headline, small edits). It publishes no rows of its own, so its
+    quotes are never counted twice; the outlets that ran a story are the canonical article's
+    source and its copies' sources."""
+
+    article_id: str = col("the copy's article id (as articles.article_id would have been)")
+    duplicate_of: str = col("articles.article_id of the canonical article (the first one published)")
+    method: str = col(
+        "exact (the same cleaned body: content_sha256) or minhash (estimated Jaccard similarity of "
+        "the bodies' word 5-grams at or over WIREHOUSE_COPY_THRESHOLD)"
+    )
+    similarity: float = col("estimated Jaccard similarity to the canonical body (1.0 for an exact copy)")
+    file_id: str = col("files.file_id of the input file holding the copy")
+    source_uri: str = col("the copy's input path, with `#N` for the N-th record of a JSON Lines/JSON file")
+    source: str | None = col("the copy's source: its URL's host, else its input file's folder")
+    url: str | None = col("the copy's URL, when its input gives one")
+    title: str | None = col("the copy's headline")
+    published: datetime | None = col("the copy's publication time (articles.published)")
+    content_sha256: str = col("sha256 of the copy's cleaned body")
+    run_id: str = col("run that found the copy")
+    batch_id: str = col("batch the copy was found in")
 
 
 @dataclass
@@ -368,7 +421,7 @@ class QuarantineDecisionRecord:
 
 
 # Published tables and the record that defines each. Quarantine tables have the same shape
-# plus a `reason` column.
+# plus a `reason` column; history tables (older versions) plus `superseded_at` and `superseded_by`.
 TABLES: dict[str, type] = {
     "files": FileRecord,
     "runs": RunRecord,
@@ -385,10 +438,21 @@ TABLES: dict[str, type] = {
     "line_stats": LineStatRecord,
     "quarantine_decisions": QuarantineDecisionRecord,
     "raw_documents": RawDocumentRecord,
+    "minhashes": MinhashRecord,
+    "copies": CopyRecord,
 }
 
 # Tables whose rows belong to one article: these are split between published and quarantine.
-ARTICLE_TABLES = ("articles", "paragraphs", "sentences", "entities", "mentions", "quotes", "residue")
+ARTICLE_TABLES = (
+    "articles",
+    "paragraphs",
+    "sentences",
+    "entities",
+    "mentions",
+    "quotes",
+    "residue",
+    "minhashes",
+)
 
 
 def columns(record: type) -> list[str]:

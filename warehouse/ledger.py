@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+from transforms.copies import DEFAULT_COPY_THRESHOLD, CopyIndex
 from transforms.corpus import count_article_lines, line_stat_records
 from transforms.ingest import ParsedFile
 from transforms.records import (
@@ -49,7 +50,8 @@ class BatchOutcome:
     batch_id: str
     article_file: dict[str, str]  # article_id -> file path
     contents: dict[str, str]  # article_id -> content_sha256 (empty bodies left out)
-    duplicates: dict[str, int]  # file path -> articles skipped as already ingested
+    versions: dict[str, str]  # article_id -> version_key (transforms.copies.version_key)
+    signatures: dict[str, tuple[int, bytes]]  # article_id -> (shingles, MinHash signature)
     rejected: dict[str, str]  # file path -> why processing failed
     failed_articles: dict[str, list[str]]  # article_id -> failed audit rules
     article_lines: dict[str, tuple[str, dict[str, str]]]  # the batch's line statistics, per article
@@ -108,12 +110,12 @@ def batch_file_records(
     files: list[ParsedFile], outcome: BatchOutcome, skipped: set[str], *, run_id: str
 ) -> tuple[list[FileRecord], dict[str, str]]:
     """Ledger rows of a batch's files and the quarantine reasons of its failed articles.
-    skipped: article ids found to be duplicates at publish time (a parallel batch published the
-    same body first); they count as duplicates, not as published or quarantined."""
+    skipped: article ids the publisher found to be ingested already or copies (Publisher.decide);
+    they count as duplicates, not as published or quarantined."""
     quarantined = {
         aid: "; ".join(rules) for aid, rules in sorted(outcome.failed_articles.items()) if aid not in skipped
     }
-    counts = {f.path: FileCounts(duplicates=outcome.duplicates.get(f.path, 0)) for f in files}
+    counts = {f.path: FileCounts() for f in files}
     for article_id, path in outcome.article_file.items():
         entry = counts[path]
         if article_id in skipped:
@@ -151,24 +153,95 @@ def raw_document_records(files: list[ParsedFile]) -> list[RawDocumentRecord]:
     ]
 
 
-class Publisher:
-    """A run's single writer: publishes processed batches one at a time, in batch order, and
-    knows which bodies the warehouse already has (known_contents: those published or held before
-    the run, plus every batch published since). A body published by an earlier batch of the run
-    while this one was in flight is a duplicate at publish time ("skipped")."""
+@dataclass(frozen=True)
+class Copy:
+    """An article of a batch found to be a copy of one already ingested (transforms.copies)."""
 
-    def __init__(self, warehouse: Warehouse, run_id: str, known_contents: set[str], replace: bool = False):
+    duplicate_of: str
+    method: str  # exact | minhash
+    similarity: float
+
+
+@dataclass
+class Decisions:
+    """What the publisher decided about a batch's articles besides the audit."""
+
+    skipped: set[str] = field(default_factory=set)  # publish nothing: ingested already, or a copy
+    copies: dict[str, Copy] = field(default_factory=dict)  # article_id -> the copy's canonical article
+
+
+class Publisher:
+    """A run's single writer: publishes processed batches one at a time, in batch order. It knows
+    which bodies the warehouse already has (known_contents: content_sha256 -> (article_id,
+    version_key) of those published or held before the run, plus every batch published since)
+    and, through a CopyIndex, the published articles' versions and signatures. An article whose
+    body is known is skipped (the same article read again, or an exact copy from another
+    source); one that matches a published article of another version_key at or over the copy
+    threshold is a near copy; both publish no rows, and copies are recorded in `copies`."""
+
+    def __init__(
+        self,
+        warehouse: Warehouse,
+        run_id: str,
+        known_contents: Mapping[str, tuple[str, str | None]] | Iterable[str],
+        replace: bool = False,
+        copy_threshold: float = DEFAULT_COPY_THRESHOLD,
+    ):
         """replace: each batch's files' earlier rows are replaced in the same transaction
-        (reprocessing); their line statistics are not counted again."""
+        (reprocessing); their line statistics are not counted again. known_contents: a plain set
+        of digests works too (their articles unknown: never recorded as copies)."""
         self.warehouse = warehouse
         self.run_id = run_id
-        self.known_contents = known_contents
+        self.known_contents: dict[str, tuple[str, str | None]] = (
+            dict(known_contents)
+            if isinstance(known_contents, Mapping)
+            else dict.fromkeys(known_contents, ("", None))
+        )
         self.replace = replace
+        self.copy_threshold = copy_threshold
+        self._index: CopyIndex | None = None
         self.deferred: list[str] = []  # batches left staged, whole, for the next run to commit
+
+    @property
+    def index(self) -> CopyIndex:
+        """The published articles as a CopyIndex, read from the warehouse when first needed."""
+        if self._index is None:
+            self._index = CopyIndex(self.copy_threshold)
+            for article_id, key, n_shingles, sig in self.warehouse.copy_index_rows():
+                self._index.add(article_id, key, sig, n_shingles)
+        return self._index
 
     def record_unbatched(self, files: list[ParsedFile]) -> None:
         """Ledger rows for files that reach no batch (rejected or duplicate), in one commit."""
         self.warehouse.record_files([file_record(f, run_id=self.run_id, batch_id=None) for f in files])
+
+    def decide(self, outcome: BatchOutcome) -> Decisions:
+        """Each article of the batch, in order: skipped when its body is known (recorded as an
+        exact copy when the known one is another document), a near copy when it matches a
+        published article of another version_key, else new (the index learns it, when it
+        publishes). A new version of a published article is new here; the commit supersedes the
+        older one (warehouse.store)."""
+        decided = Decisions()
+        for article_id in outcome.article_file:
+            key = outcome.versions.get(article_id)
+            sha = outcome.contents.get(article_id)
+            if sha is not None and sha in self.known_contents:
+                decided.skipped.add(article_id)
+                canonical, canonical_key = self.known_contents[sha]
+                if canonical and canonical_key != key:
+                    decided.copies[article_id] = Copy(canonical, "exact", 1.0)
+                continue
+            n_shingles, sig = outcome.signatures.get(article_id, (0, None))
+            match = self.index.match(key, sig, n_shingles) if key is not None else None
+            if match is not None and not match.version:
+                decided.skipped.add(article_id)
+                decided.copies[article_id] = Copy(match.of, "minhash", round(match.similarity, 4))
+                continue
+            if sha is not None:
+                self.known_contents[sha] = (article_id, key)
+            if key is not None and article_id not in outcome.failed_articles:
+                self.index.add(article_id, key, sig, n_shingles)
+        return decided
 
     def publish(
         self,
@@ -180,8 +253,10 @@ class Publisher:
     ) -> None:
         """Publish one processed batch in one transaction (warehouse.store.Warehouse.publish): its
         rows, the files' ledger rows and raw documents (for reprocessing), the batch row, its stage
-        timings (seconds: stage -> time, as its executor measured them) and quality results."""
-        skipped = {aid for aid, sha in outcome.contents.items() if sha in self.known_contents}
+        timings (seconds: stage -> time, as its executor measured them), quality results and the
+        copies found; older versions of its articles move to history."""
+        decided = self.decide(outcome)
+        skipped = decided.skipped
         records, quarantined = batch_file_records(files, outcome, skipped, run_id=self.run_id)
         # A quote held alone belongs to an article that publishes (a held article's quotes are
         # held with it, a skipped one's go nowhere).
@@ -222,7 +297,7 @@ class Publisher:
         timings = [StageTimingRecord(outcome.batch_id, stage, round(s, 4)) for stage, s in seconds.items()]
         line_stats = line_stat_records(count_article_lines(outcome.article_lines, skipped))
         try:
-            self.warehouse.publish(
+            superseded = self.warehouse.publish(
                 outcome.batch_id,
                 quarantined,
                 records,
@@ -234,11 +309,14 @@ class Publisher:
                 raw_documents=raw_document_records(files),
                 replace=self.replace,
                 timings=timings,
+                copies={aid: (c.duplicate_of, c.method, c.similarity) for aid, c in decided.copies.items()},
             )
         except PublishDeferred as exc:
             log.warning("%s", exc)
             self.deferred.append(outcome.batch_id)
-        self.known_contents.update(outcome.contents.values())
+            return
+        for article_id in superseded:
+            self.index.remove(article_id)
 
 
 @dataclass

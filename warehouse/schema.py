@@ -20,8 +20,16 @@ _ARROW = {
     bool: pa.bool_(),
     float: pa.float64(),
     datetime: pa.timestamp("us", tz="UTC"),
+    bytes: pa.binary(),
 }
-_DUCKDB = {str: "VARCHAR", int: "BIGINT", bool: "BOOLEAN", float: "DOUBLE", datetime: "TIMESTAMPTZ"}
+_DUCKDB = {
+    str: "VARCHAR",
+    int: "BIGINT",
+    bool: "BOOLEAN",
+    float: "DOUBLE",
+    datetime: "TIMESTAMPTZ",
+    bytes: "BLOB",
+}
 
 # Primary keys: what makes a row unique (rerunning the same input adds no rows).
 KEYS: dict[str, tuple[str, ...]] = {
@@ -40,9 +48,15 @@ KEYS: dict[str, tuple[str, ...]] = {
     "line_stats": ("source", "line_key"),
     "quarantine_decisions": ("decision_id",),
     "raw_documents": ("file_id", "record_index"),
+    "minhashes": ("article_id",),
+    "copies": ("article_id",),
 }
 QUARANTINE_SCHEMA = "quarantine"
 REASON_COLUMN = "reason"
+# Older versions of articles (transforms.copies): the article tables' rows they had, and when and
+# by which article they were replaced.
+HISTORY_SCHEMA = "history"
+HISTORY_COLUMNS = (("superseded_at", "TIMESTAMPTZ NOT NULL"), ("superseded_by", "VARCHAR NOT NULL"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,6 +110,8 @@ def create_table_sql(table: str, schema: str | None = None, name: str | None = N
     qualified = f"{schema}.{name or table}" if schema else name or table
     if schema == QUARANTINE_SCHEMA:
         cols.append(f"{REASON_COLUMN} VARCHAR NOT NULL")
+    elif schema == HISTORY_SCHEMA:
+        cols += [f"{name} {sql}" for name, sql in HISTORY_COLUMNS]
     else:
         cols.append(f"PRIMARY KEY ({', '.join(KEYS[table])})")
     return f"CREATE TABLE IF NOT EXISTS {qualified} ({', '.join(cols)})"
@@ -167,7 +183,9 @@ def migrations(existing: dict[str, dict[str, ExistingColumn]]) -> list[str]:
             f"(UNPIVOT batches ON {', '.join(retired)} INTO NAME stage VALUE seconds)"
         )
         statements += [f"ALTER TABLE batches DROP COLUMN {c}" for c in retired]
-    targets = [(t, t) for t in TABLES] + [(f"{QUARANTINE_SCHEMA}.{t}", t) for t in ARTICLE_TABLES]
+    targets = [(t, t) for t in TABLES] + [
+        (f"{schema}.{t}", t) for schema in (QUARANTINE_SCHEMA, HISTORY_SCHEMA) for t in ARTICLE_TABLES
+    ]
     for qualified, table in targets:
         if qualified not in existing:
             continue
@@ -256,6 +274,8 @@ def ddl() -> list[str]:
     statements = [create_table_sql(t) for t in TABLES]
     statements.append(f"CREATE SCHEMA IF NOT EXISTS {QUARANTINE_SCHEMA}")
     statements += [create_table_sql(t, QUARANTINE_SCHEMA) for t in ARTICLE_TABLES]
+    statements.append(f"CREATE SCHEMA IF NOT EXISTS {HISTORY_SCHEMA}")
+    statements += [create_table_sql(t, HISTORY_SCHEMA) for t in ARTICLE_TABLES]
     statements += [f"CREATE OR REPLACE VIEW {name} AS {sql}" for name, _, _, sql in VIEWS]
     return statements
 
@@ -294,6 +314,15 @@ def tables_markdown() -> str:
         f"expectation rule ids, "
         "`; `-separated (e.g. `quotes.speaker_not_null`). Every row of a quarantined article lands there, "
         "none in the published tables.",
+        "",
+        f"## `{HISTORY_SCHEMA}.*`",
+        "",
+        "`" + "`, `".join(f"{HISTORY_SCHEMA}.{t}" for t in ARTICLE_TABLES) + "` have the columns of the "
+        "published table of the same name plus `superseded_at` (TIMESTAMPTZ: when a newer version "
+        "replaced the article) and `superseded_by` (VARCHAR: the article_id of the version that "
+        "replaced it). An article moves here, every row of it, when a newer article with the same "
+        "`version_key` is published: a changed file, a JSON Lines record with the same URL. The "
+        "published tables hold one version of each document, so counts over them never double.",
         "",
     ]
     for name, what, cols, _ in VIEWS:

@@ -28,7 +28,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -40,6 +40,7 @@ from transforms.records import ARTICLE_TABLES, TABLES, RunRecord, StageTimingRec
 from warehouse.faults import fault_point
 from warehouse.lake import Lake
 from warehouse.schema import (
+    HISTORY_SCHEMA,
     QUARANTINE_SCHEMA,
     REASON_COLUMN,
     ExistingColumn,
@@ -322,19 +323,29 @@ class Warehouse:
         with self.connect() as con:
             return dict(con.execute("SELECT file_id, min(path) FROM files GROUP BY file_id").fetchall())
 
-    def known_contents(self, excluding_files: Iterable[str] = ()) -> set[str]:
-        """content_sha256 of every article already published or quarantined (except those of the
-        given file ids)."""
+    def known_contents(self, excluding_files: Iterable[str] = ()) -> dict[str, tuple[str, str | None]]:
+        """content_sha256 -> (article_id, version_key) of every article already published or
+        quarantined (except those of the given file ids); the published one where both are."""
         frame = pd.DataFrame({"file_id": list(excluding_files)}, dtype="string")
         with self.connect() as con:
             con.register("excluded_files", frame)
             rows = con.execute(
-                f"SELECT content_sha256 FROM articles WHERE file_id NOT IN (SELECT file_id FROM "
-                f"excluded_files) UNION "
-                f"SELECT content_sha256 FROM {QUARANTINE_SCHEMA}.articles "
-                f"WHERE file_id NOT IN (SELECT file_id FROM excluded_files)"
+                f"SELECT content_sha256, arg_min(article_id, held), arg_min(version_key, held) FROM ("
+                f"SELECT content_sha256, article_id, version_key, file_id, 0 AS held FROM articles "
+                f"UNION ALL SELECT content_sha256, article_id, version_key, file_id, 1 "
+                f"FROM {QUARANTINE_SCHEMA}.articles) "
+                f"WHERE file_id NOT IN (SELECT file_id FROM excluded_files) GROUP BY 1"
             ).fetchall()
-        return {r[0] for r in rows}
+        return {sha: (article_id, key) for sha, article_id, key in rows}
+
+    def copy_index_rows(self) -> list[tuple[str, str, int, bytes | None]]:
+        """(article_id, version_key, shingles, signature) of every published article with a
+        version_key (signature None for a body without words): what a CopyIndex is built from."""
+        with self.connect() as con:
+            return con.execute(
+                "SELECT a.article_id, a.version_key, coalesce(m.n_shingles, 0), m.signature "
+                "FROM articles a LEFT JOIN minhashes m USING (article_id) WHERE a.version_key IS NOT NULL"
+            ).fetchall()
 
     def raw_documents(
         self,
@@ -424,7 +435,8 @@ class Warehouse:
         replace: bool = False,
         timings: Iterable[StageTimingRecord] = (),
         held_quotes: Mapping[str, str] | None = None,
-    ) -> None:
+        copies: Mapping[str, tuple[str, str, float]] | None = None,
+    ) -> list[str]:
         """Publish one audited batch atomically: its publication is written beside its staged
         rows (stage_publication), committed in one transaction (commit_staged), and the batch's
         files move to the archive (archive_staged). A run stopped between any two of these steps
@@ -435,9 +447,12 @@ class Warehouse:
         publish's own, up to its commit), quality rows and the batch's line statistics (added to
         the counts already there) in the same commit. skip: article ids that go nowhere (found
         to be duplicates at publish time). held_quotes: quote_id -> reason of quotes held alone
-        (in quarantine.quotes) while their articles publish. replace: the files' earlier article
-        rows are deleted first. Readers holding the DuckDB file longer than write_wait_seconds raise
-        PublishDeferred: the batch stays staged, whole, and the next run commits it.
+        (in quarantine.quotes) while their articles publish. copies: article_id -> (duplicate_of,
+        method, similarity) of skipped articles that are copies (recorded in `copies`). replace: the
+        files' earlier article rows are deleted first. Returns the articles the batch's new
+        versions superseded (supersede). Readers holding the DuckDB file longer than
+        write_wait_seconds raise PublishDeferred: the batch stays staged, whole, and the next run
+        commits it.
         """
         started = time.perf_counter()
         self.stage_publication(
@@ -445,6 +460,7 @@ class Warehouse:
             quarantined=quarantined,
             skip=skip,
             held_quotes=held_quotes or {},
+            copies=copies or {},
             replace=replace,
             records={
                 "files": files,
@@ -456,10 +472,11 @@ class Warehouse:
             },
         )
         try:
-            self.commit_staged(batch_id, seconds_before=time.perf_counter() - started)
+            superseded = self.commit_staged(batch_id, seconds_before=time.perf_counter() - started)
         except WarehouseLocked as exc:
             raise PublishDeferred(batch_id, str(exc)) from None
         self.archive_staged(batch_id)
+        return superseded
 
     def stage_publication(
         self,
@@ -470,6 +487,7 @@ class Warehouse:
         held_quotes: Mapping[str, str],
         replace: bool,
         records: dict[str, Iterable],
+        copies: Mapping[str, tuple[str, str, float]] | None = None,
     ) -> None:
         """Write what the commit of a staged batch adds besides its rows (the ledger's records,
         by table; the held and skipped article ids) under staging/<batch_id>/publication/, its
@@ -484,8 +502,11 @@ class Warehouse:
                 f"{table}.parquet",
             )
         skipped = list(skip)
-        # One row per held article (with its reason), skipped article (no reason) and quote held
-        # alone (its quote_id and reason).
+        copied = copies or {}
+        # One row per held article (with its reason), skipped article (no reason; a copy with the
+        # article it copies) and quote held alone (its quote_id and reason).
+        n_other = len(quarantined) + len(skipped) + len(held_quotes)
+        copy_of = [copied.get(a) for a in skipped]
         decisions = pa.table(
             {
                 "article_id": pa.array([*quarantined, *skipped, *[None] * len(held_quotes)], pa.string()),
@@ -495,15 +516,30 @@ class Warehouse:
                 REASON_COLUMN: pa.array(
                     [*quarantined.values(), *[None] * len(skipped), *held_quotes.values()], pa.string()
                 ),
+                "duplicate_of": pa.array(
+                    [None] * len(quarantined) + [c and c[0] for c in copy_of] + [None] * len(held_quotes),
+                    pa.string(),
+                ),
+                "method": pa.array(
+                    [None] * len(quarantined) + [c and c[1] for c in copy_of] + [None] * len(held_quotes),
+                    pa.string(),
+                ),
+                "similarity": pa.array(
+                    [None] * len(quarantined) + [c and c[2] for c in copy_of] + [None] * len(held_quotes),
+                    pa.float64(),
+                ),
             }
         )
+        assert decisions.num_rows == n_other
         self.lake.write_table(decisions, STAGING, batch_id, PUBLICATION, "held.parquet")
         self.lake.write_bytes(json.dumps({"replace": replace}).encode(), STAGING, batch_id, MANIFEST)
 
-    def commit_staged(self, batch_id: str, seconds_before: float = 0.0) -> None:
-        """Commit a staged batch with its publication (stage_publication) in one transaction;
-        nothing when its batch row exists already (committed before a crash or a retry), so no
-        count is ever added twice. seconds_before: the publish's time before this call."""
+    def commit_staged(self, batch_id: str, seconds_before: float = 0.0) -> list[str]:
+        """Commit a staged batch with its publication (stage_publication) in one transaction:
+        its rows, its copies, and the older versions its articles supersede moved to history
+        (returned: their article ids). Nothing when its batch row exists already (committed before
+        a crash or a retry), so no count is ever added twice. seconds_before: the publish's time
+        before this call."""
         started = time.perf_counter()
         manifest = json.loads(self.lake.read_bytes(STAGING, batch_id, MANIFEST))
         staged = self._staged_tables(batch_id)
@@ -516,11 +552,16 @@ class Warehouse:
         reasons = held[~alone & held[REASON_COLUMN].notna()][["article_id", REASON_COLUMN]].astype("string")
         skipped = held[held[REASON_COLUMN].isna()][["article_id"]].astype("string")
         held_quotes = held[alone][["quote_id", REASON_COLUMN]].astype("string")
+        if "duplicate_of" not in held:  # staged by a version before copies were recorded
+            held = held.assign(duplicate_of=None, method=None, similarity=None)
+        copied = held[held["duplicate_of"].notna()][["article_id", "duplicate_of", "method", "similarity"]]
+        superseded: list[str] = []
         with self.connect() as con:
             if con.execute("SELECT count(*) FROM batches WHERE batch_id = ?", [batch_id]).fetchall() != [
                 (0,)
             ]:
-                return
+                return superseded
+            con.register("copied_articles", copied)
             con.register("quarantined_articles", reasons)
             con.register("skipped_articles", skipped)
             con.register("held_quotes", held_quotes)
@@ -579,9 +620,20 @@ class Warehouse:
                         "EXCLUDED.n_articles"
                     ),
                 )
+                # A copy's row: the decision's columns, the rest from its staged article row.
+                copy_cols = column_names("copies")
+                decided = ("duplicate_of", "method", "similarity")
+                picked = ", ".join(f"c.{c}" if c in decided else f"a.{c}" for c in copy_cols)
+                con.execute(
+                    f"INSERT OR REPLACE INTO copies ({', '.join(copy_cols)}) SELECT {picked} "
+                    f"FROM staged_articles a JOIN copied_articles c USING (article_id)"
+                )
                 if manifest["replace"]:
                     self._reapply_releases(con)
                     self.recount_files(con, [str(f) for f in records["files"].column("file_id").to_pylist()])
+                superseded = self.supersede(
+                    con, [str(a) for a in staged["articles"].column("article_id").to_pylist()]
+                )
                 seconds = round(seconds_before + time.perf_counter() - started, 4)
                 # Last: the publish's time up to its commit.
                 self._insert_records(con, "stage_timings", [StageTimingRecord(batch_id, "publish", seconds)])
@@ -593,15 +645,82 @@ class Warehouse:
                     con.execute("ROLLBACK")
                 raise
             finally:
+                con.unregister("copied_articles")
                 con.unregister("quarantined_articles")
                 con.unregister("skipped_articles")
                 con.unregister("held_quotes")
                 for table in staged:
                     con.unregister(f"staged_{table}")
         fault_point("committed")
+        return superseded
 
-    @staticmethod
+    @classmethod
+    def supersede(cls, con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> list[str]:
+        """Older versions of these articles move to history (inside the caller's transaction).
+        For each version_key they have: the newest published article stays (newest: its file's
+        modification time, then its position in the file, then the batch published last); every
+        older article with that key, published or held in quarantine, moves, all its rows, to
+        history.* with superseded_at (now) and superseded_by (the newest); copies of it now name
+        the newest as the canonical article; the files ledger is recounted. A held article newer
+        than the newest published one stays held (a reviewer may release it; then it replaces
+        that one). Returns the superseded article ids."""
+        con.register("new_versions", pd.DataFrame({"article_id": article_ids}, dtype="string"))
+        try:
+            con.execute(f"""
+                CREATE OR REPLACE TEMP TABLE superseded AS
+                WITH keys AS (
+                    SELECT DISTINCT version_key FROM articles
+                    WHERE version_key IS NOT NULL AND article_id IN (SELECT article_id FROM new_versions)),
+                candidates AS (
+                    SELECT article_id, version_key, file_id, record_index, batch_id, false AS held
+                    FROM articles WHERE version_key IN (SELECT version_key FROM keys)
+                    UNION ALL
+                    SELECT article_id, version_key, file_id, record_index, batch_id, true
+                    FROM {QUARANTINE_SCHEMA}.articles WHERE version_key IN (SELECT version_key FROM keys)),
+                ranked AS (
+                    SELECT c.article_id, c.version_key, c.file_id, c.held, row_number() OVER (
+                        PARTITION BY c.version_key
+                        ORDER BY coalesce(f.mtime_ns, 0) DESC, c.record_index DESC,
+                                 b.published_at DESC NULLS FIRST, c.article_id DESC) AS age
+                    FROM candidates c
+                    LEFT JOIN (SELECT file_id, max(mtime_ns) AS mtime_ns FROM files GROUP BY 1) f
+                        USING (file_id)
+                    LEFT JOIN batches b USING (batch_id)),
+                newest AS (
+                    SELECT version_key, arg_min(article_id, age) AS article_id, min(age) AS age
+                    FROM ranked WHERE NOT held GROUP BY 1)
+                SELECT r.article_id, r.file_id, n.article_id AS superseded_by
+                FROM ranked r JOIN newest n USING (version_key) WHERE r.age > n.age""")
+            superseded = [r[0] for r in con.execute("SELECT article_id FROM superseded").fetchall()]
+            if not superseded:
+                return []
+            now = datetime.now(UTC)
+            for table in ARTICLE_TABLES:
+                cols = ", ".join(column_names(table))
+                for schema in ("main", QUARANTINE_SCHEMA):
+                    con.execute(
+                        f"INSERT INTO {HISTORY_SCHEMA}.{table} ({cols}, superseded_at, superseded_by) "
+                        f"SELECT {cols}, CAST(? AS TIMESTAMPTZ), s.superseded_by FROM {schema}.{table} "
+                        f"JOIN (SELECT article_id, superseded_by FROM superseded) s USING (article_id)",
+                        [now],
+                    )
+                    con.execute(
+                        f"DELETE FROM {schema}.{table} "
+                        "WHERE article_id IN (SELECT article_id FROM superseded)"
+                    )
+            con.execute(
+                "UPDATE copies SET duplicate_of = s.superseded_by FROM superseded s "
+                "WHERE copies.duplicate_of = s.article_id"
+            )
+            files = [r[0] for r in con.execute("SELECT DISTINCT file_id FROM superseded").fetchall()]
+            cls.recount_files(con, files)
+            return superseded
+        finally:
+            con.unregister("new_versions")
+
+    @classmethod
     def release_rows(
+        cls,
         con: duckdb.DuckDBPyConnection,
         article_ids: list[str],
         quote_ids: list[str],
@@ -609,7 +728,8 @@ class Warehouse:
     ) -> None:
         """Move rows from quarantine.* to the published tables (inside the caller's transaction):
         every row of these articles (except the quotes in keep_quotes, which stay held alone) and
-        these quotes held alone."""
+        these quotes held alone. A released article that is a newer version of a published one
+        supersedes it (supersede)."""
         con.register("released_articles", pd.DataFrame({"article_id": article_ids}, dtype="string"))
         con.register("released_quotes", pd.DataFrame({"quote_id": quote_ids}, dtype="string"))
         con.register("kept_quotes", pd.DataFrame({"quote_id": list(keep_quotes)}, dtype="string"))
@@ -630,6 +750,7 @@ class Warehouse:
         finally:
             for name in ("released_articles", "released_quotes", "kept_quotes"):
                 con.unregister(name)
+        cls.supersede(con, article_ids)
 
     @classmethod
     def _reapply_releases(cls, con: duckdb.DuckDBPyConnection) -> None:
@@ -654,8 +775,9 @@ class Warehouse:
     @staticmethod
     def recount_files(con: duckdb.DuckDBPyConnection, file_ids: list[str]) -> None:
         """Bring these files' ledger rows up to date with where their articles are now (after a
-        review decision or a re-applied one): the published and held counts, and the status and
-        reason (a file none of whose articles is held any more is published)."""
+        review decision or a re-applied one, or newer versions): the published and held counts,
+        and the status and reason (a file none of whose articles is held any more is published;
+        one whose articles were all replaced by newer versions is superseded)."""
         con.register("recounted_files", pd.DataFrame({"file_id": file_ids}, dtype="string"))
         try:
             con.execute(f"""
@@ -664,12 +786,15 @@ class Warehouse:
                     n_quarantined = (SELECT count(*) FROM {QUARANTINE_SCHEMA}.articles q
                                      WHERE q.file_id = files.file_id),
                     status = CASE WHEN EXISTS (SELECT 1 FROM {QUARANTINE_SCHEMA}.articles q
-                                               WHERE q.file_id = files.file_id)
-                                  THEN 'quarantined' ELSE 'published' END,
+                                               WHERE q.file_id = files.file_id) THEN 'quarantined'
+                                  WHEN NOT EXISTS (SELECT 1 FROM articles a WHERE a.file_id = files.file_id)
+                                   AND EXISTS (SELECT 1 FROM {HISTORY_SCHEMA}.articles h
+                                               WHERE h.file_id = files.file_id) THEN 'superseded'
+                                  ELSE 'published' END,
                     reason = (SELECT string_agg(DISTINCT q.{REASON_COLUMN}, '; ' ORDER BY q.{REASON_COLUMN})
                               FROM {QUARANTINE_SCHEMA}.articles q WHERE q.file_id = files.file_id)
                 WHERE file_id IN (SELECT file_id FROM recounted_files)
-                  AND status IN ('published', 'quarantined')""")
+                  AND status IN ('published', 'quarantined', 'superseded')""")
         finally:
             con.unregister("recounted_files")
 
@@ -707,24 +832,26 @@ class Warehouse:
 
     @staticmethod
     def _delete_file_rows(con: duckdb.DuckDBPyConnection, file_ids: list[str]) -> None:
-        """Delete every article row (published and quarantined, quotes held alone included) of
-        these files."""
+        """Delete every article row (published, quarantined and history, quotes held alone
+        included) and every copy of these files."""
         con.register("replaced_files", pd.DataFrame({"file_id": file_ids}, dtype="string"))
+        schemas = ("main", QUARANTINE_SCHEMA, HISTORY_SCHEMA)
         try:
             con.execute(
                 "CREATE OR REPLACE TEMP TABLE replaced_articles AS "
                 + " UNION ".join(
                     f"SELECT article_id FROM {schema}.articles "
                     "WHERE file_id IN (SELECT file_id FROM replaced_files)"
-                    for schema in ("main", QUARANTINE_SCHEMA)
+                    for schema in schemas
                 )
             )
-            for schema in ("main", QUARANTINE_SCHEMA):
+            for schema in schemas:
                 for table in reversed(ARTICLE_TABLES):
                     con.execute(
                         f"DELETE FROM {schema}.{table} WHERE article_id IN (SELECT article_id FROM "
                         f"replaced_articles)"
                     )
+            con.execute("DELETE FROM copies WHERE file_id IN (SELECT file_id FROM replaced_files)")
         finally:
             con.unregister("replaced_files")
 

@@ -13,10 +13,12 @@ import pytest
 
 from expectations import AuditResult, ExpectationOutcome, audit_batch, rule_ids
 from expectations.suites import Context, check_of, offending_rows, suites, ui_phrases, ui_residue
+from transforms.copies import signature
 from transforms.records import (
     ARTICLE_TABLES,
     TABLES,
     ArticleRecord,
+    MinhashRecord,
     EntityRecord,
     MentionRecord,
     ParagraphRecord,
@@ -68,6 +70,9 @@ def article_rows(article_id: str, paragraphs: list[str] = PARAGRAPHS) -> dict[st
             according_to=None, paragraph_index=0, attribution="cue",
         ))
     rows["residue"].append(ResidueRecord(article_id, 3, "share-bar", "Share this article"))
+    n_shingles, sig = signature(body)
+    if sig is not None:
+        rows["minhashes"].append(MinhashRecord(article_id, n_shingles, sig))
     return rows
 
 
@@ -454,6 +459,9 @@ BREAKERS = {
     "residue.rule_id_not_null": _set("residue", 0, rule_id=None),
     "residue.rule_id_known": _set("residue", 0, rule_id="no-such-rule"),
     "residue.article_exists": _set("residue", 0, article_id="elsewhere"),
+    "minhashes.article_id_unique": _copy_of("minhashes"),
+    "minhashes.signature_well_formed": _set("minhashes", 0, signature=b"\x00" * 12),
+    "minhashes.article_exists": _set("minhashes", 0, article_id="elsewhere"),
 }
 
 

@@ -75,7 +75,7 @@ def test_plan_makes_each_batch_when_asked_with_the_contents_published_by_then(tm
     batches = plan(files, settings, "r1", publisher, {"src": frozenset({1})}, load)
     first = next(batches)
     assert files == []  # consumed: the plan holds the files now
-    publisher.known_contents.add("published-by-batch-1")
+    publisher.known_contents["published-by-batch-1"] = ("a1", None)
     second = next(batches)
     assert next(batches, None) is None
     assert [b.batch_id for b in (first, second)] == ["r1-b0001", "r1-b0002"]

@@ -16,13 +16,19 @@ def context(known: frozenset[str] = frozenset()) -> pipeline.BatchContext:
     return pipeline.BatchContext("b1", "r1", known_contents=known, spacy_model=Settings().spacy_model)
 
 
-def test_duplicate_bodies_are_counted_not_analysed(nlp):
-    a = parsed("/a.jsonl", "Ruiz spoke on Monday.", "The ferry sailed on time.")
-    b = parsed("/b.jsonl", "Ruiz spoke on Monday.")
+def test_repeated_bodies_get_their_article_row_only_and_are_not_analysed(nlp):
+    """A body ingested before, or earlier in the batch, is not parsed: its article row and
+    signature are built for the publisher to decide (the same article again, or a copy)."""
+    said = "Ruiz said on Monday that the ferry would sail on time, whatever the weather did next."
+    a = parsed("/a.jsonl", said, "The ferry sailed on time.")
+    b = parsed("/b.jsonl", said)
     known = frozenset({pipeline.content_sha256("The ferry sailed on time.")})
     result = pipeline.analyse_batch([a, b], context(known))
-    assert [x.body for x in result.rows.articles] == ["Ruiz spoke on Monday."]
-    assert result.duplicates == {"/a.jsonl": 1, "/b.jsonl": 1}
+    assert [x.body for x in result.rows.articles] == [said, "The ferry sailed on time.", said]
+    analysed = {p.article_id for p in result.rows.paragraphs} | {e.article_id for e in result.rows.entities}
+    assert analysed == {result.rows.articles[0].article_id}  # only the first of the three
+    assert [m.article_id for m in result.rows.minhashes] == [a.article_id for a in result.rows.articles]
+    assert list(result.article_lines) == [result.rows.articles[0].article_id]  # repeats teach nothing
     assert result.rejected == {}
 
 

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from transforms.records import ArticleRecord, FileRecord, RawDocumentRecord, RunRecord
+from transforms.records import ARTICLE_TABLES, ArticleRecord, FileRecord, RawDocumentRecord, RunRecord
 from transforms.times import parse_time
 from warehouse.schema import arrow_schema, ddl
 from warehouse.store import Warehouse, WarehouseError
@@ -27,6 +27,8 @@ TIME_COLUMNS = {
     ("main", "batches", "started_at"), ("main", "batches", "published_at"),
     ("main", "quarantine_decisions", "decided_at"),
     ("main", "articles", "published"), ("quarantine", "articles", "published"),
+    ("history", "articles", "published"), ("main", "copies", "published"),
+    *(("history", table, "superseded_at") for table in ARTICLE_TABLES),
 }
 
 # The tables with times as the version before typed times created them (docs/tables.md of that version).
@@ -63,6 +65,10 @@ def rows(frame: pd.DataFrame) -> list[list]:
     return [[None if v is None or v is pd.NaT or v != v else v for v in row] for row in frame.values.tolist()]
 
 
+# Tables of versions after typed times: an older warehouse lacks them (initialise creates them).
+NEWER_TABLES = tuple(f"CREATE TABLE IF NOT EXISTS {t}" for t in ("minhashes ", "copies ", "history."))
+
+
 def old_warehouse(root: Path, started_at: str = "2026-11-01T08:00:00+00:00") -> Warehouse:
     """A warehouse of the version before typed times, with the ISO strings that version wrote
     (its utc_now: +00:00; a 'Z' and another offset, as hands or other tools write them) and source
@@ -73,7 +79,7 @@ def old_warehouse(root: Path, started_at: str = "2026-11-01T08:00:00+00:00") -> 
         for statement in OLD_TABLES:
             con.execute(statement)
         for statement in ddl():  # the tables whose shape did not change, as today's
-            if statement.startswith("CREATE TABLE"):
+            if statement.startswith("CREATE TABLE") and not statement.startswith(NEWER_TABLES):
                 con.execute(statement)
         con.execute(f"INSERT INTO runs VALUES ('r1', NULL, '{started_at}', '2026-11-01T08:05:30Z', '/in', "
                     "'completed', 1, 1, 0, 0, 0, 0.5), ('r2', NULL, '2026-11-02T09:00:00+01:00', NULL, '/in', "
@@ -105,7 +111,7 @@ def test_an_older_warehouse_s_varchar_times_become_timestamptz_in_place(tmp_path
     assert column_types(wh) == column_types(fresh)  # the same columns, types and nullability as a new warehouse
     assert {c[:3] for c in column_types(wh) if c[3] == TIMESTAMPTZ} == TIME_COLUMNS
     assert {c[:4] for c in column_types(wh) if c[2] == "published_raw"} == {
-        ("main", "articles", "published_raw", "VARCHAR"), ("quarantine", "articles", "published_raw", "VARCHAR")}
+        (schema, "articles", "published_raw", "VARCHAR") for schema in ("main", "quarantine", "history")}
 
     runs = wh.query("SELECT run_id, started_at, finished_at FROM runs ORDER BY run_id")
     assert str(runs.started_at.dtype) == "datetime64[us, UTC]"
@@ -156,8 +162,8 @@ def test_a_time_wirehouse_wrote_that_names_no_time_stops_the_upgrade_before_anyt
 
 def test_times_are_utc_timestamps_in_arrow_and_in_the_staged_parquet(tmp_path):
     utc_us = pa.timestamp("us", tz="UTC")
-    assert {(t, f.name) for t in ("runs", "batches", "quarantine_decisions", "articles")
-            for f in arrow_schema(t) if f.type == utc_us} == {(t, c) for _, t, c in TIME_COLUMNS}
+    assert {(t, f.name) for t in ("runs", "batches", "quarantine_decisions", "articles", "copies")
+            for f in arrow_schema(t) if f.type == utc_us} == {(t, c) for s, t, c in TIME_COLUMNS if s != "history"}
     wh = Warehouse(tmp_path / "wh")
     wh.initialise()
     body = "The depot opens in May."

@@ -198,7 +198,8 @@ CONNECTION_REFUSALS = {
     "COPY (SELECT 1) TO '{d}/wh/reports/quality.html'": NO_FILES.format("{d}/wh/reports/quality.html"),
     "COPY quotes TO '{d}/wh/batches/b1/quotes.parquet' (FORMAT parquet)":
         NO_FILES.format("{d}/wh/batches/b1/quotes.parquet"),
-    "EXPORT DATABASE '{d}/exported'": NO_FILES.format("{d}/exported/articles.csv"),
+    # (the first table DuckDB exports: the history schema sorts before main)
+    "EXPORT DATABASE '{d}/exported'": NO_FILES.format("{d}/exported/history_articles.csv"),
     "SELECT * FROM read_text('{d}/local.csv')": NO_FILES.format("{d}/local.csv"),
     "SET enable_external_access = true": LOCKED.format("enable_external_access"),
     "SET lock_configuration = false": LOCKED.format("lock_configuration"),
