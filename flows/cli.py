@@ -290,6 +290,10 @@ def _print_summary(summary, settings: Settings) -> None:
     out.print(f"  articles quarantined:  {summary.quarantined_articles}")
     for rule, n in sorted(summary.quarantine_reasons.items()):
         out.print(f"      {n} × {rule}", highlight=False)
+    if summary.superseded:
+        out.print(f"  versions replaced:     {summary.superseded} (the older ones kept in history.articles)")
+    if summary.copies:
+        out.print(f"  copies found:          {summary.copies} (not published again; listed in copies)")
     out.print(f"  duplicate files:       {summary.duplicate_files}")
     out.print(f"  files rejected:        {len(summary.rejected_files)}")
     for path, reason in sorted(summary.rejected_files.items()):

@@ -16,7 +16,7 @@ def scan_inputs(warehouse, paths: list[str]) -> tuple[list[str], list[str]]:
     from transforms.ingest import unchanged
     from warehouse.raw import discover_with_stats
 
-    stats = discover_with_stats([Path(p) for p in paths])
+    stats = discover_with_stats([Path(p) for p in paths], skip=[warehouse.root])
     seen = warehouse.ledger_stats()
     return list(stats), [p for p, stat in stats.items() if not unchanged(stat, seen.get(p, set()))]
 

@@ -33,7 +33,10 @@ SHINGLE_WORDS = 5
 # A body with fewer shingles than this is too short to tell a copy from a template (two brief
 # market reports differ in a few numbers): it can only be an exact copy.
 MIN_SHINGLES = 20
-DEFAULT_COPY_THRESHOLD = 0.8  # the estimated Jaccard similarity at or above which a body is a copy
+DEFAULT_COPY_THRESHOLD = 0.8
+# How far below the threshold the LSH bands are tuned: at 0.8 they are 18 bands of 7 rows, which
+# make a pair of similarity 0.8 a candidate with probability 0.986 (0.6: 0.40; 0.3: 0.004).
+LSH_MARGIN = 0.2  # the estimated Jaccard similarity at or above which a body is a copy
 
 _WORD = re.compile(r"\w+")
 # Query parameters that track a click, not name a page.
@@ -114,7 +117,9 @@ class CopyIndex:
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"the copy threshold must be in (0, 1], not {threshold}")
         self.threshold = threshold
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        # Candidates are searched below the threshold, then confirmed by their signatures: LSH
+        # tuned at the threshold itself finds only about half the copies just over it.
+        self._lsh = MinHashLSH(threshold=max(0.1, threshold - LSH_MARGIN), num_perm=NUM_PERM)
         self._signatures: dict[str, bytes] = {}  # article_id -> signature (bodies long enough)
         self._keys: dict[str, str] = {}  # version_key -> article_id
         self._key_of: dict[str, str] = {}  # article_id -> version_key

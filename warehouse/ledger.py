@@ -29,7 +29,7 @@ from transforms.records import (
     RunRecord,
     StageTimingRecord,
 )
-from warehouse.schema import QUARANTINE_SCHEMA, REASON_COLUMN
+from warehouse.schema import HISTORY_SCHEMA, QUARANTINE_SCHEMA, REASON_COLUMN
 from warehouse.store import PublishDeferred, Warehouse, log
 
 
@@ -331,6 +331,8 @@ class RunSummary:
     quarantined_articles: int = 0
     quarantine_reasons: dict[str, int] = field(default_factory=dict)  # rule -> articles held for it
     quarantined_quotes: int = 0  # quotes held alone, their articles published
+    copies: int = 0  # articles found to be copies of published ones (rows in `copies`)
+    superseded: int = 0  # older versions the run's articles replaced (moved to history)
     duplicate_files: int = 0
     rejected_files: dict[str, str] = field(default_factory=dict)  # path -> reason
     file_status: dict[str, str] = field(default_factory=dict)  # path -> status
@@ -363,6 +365,12 @@ def read_run(
         "WHERE a.run_id = ?",
         [run_id],
     )["n"].iloc[0]
+    copies = warehouse.query("SELECT count(*) AS n FROM copies WHERE run_id = ?", [run_id])["n"].iloc[0]
+    superseded = warehouse.query(
+        f"SELECT count(*) AS n FROM {HISTORY_SCHEMA}.articles WHERE superseded_by IN "
+        "(SELECT article_id FROM articles WHERE run_id = ?)",
+        [run_id],
+    )["n"].iloc[0]
     skipped = sorted(already_ingested)
     return RunSummary(
         run_id=run_id,
@@ -373,6 +381,8 @@ def read_run(
         quarantined_articles=int(files["n_quarantined"].sum()),
         quarantine_reasons=dict(Counter(rule for reason in reasons for rule in reason.split("; "))),
         quarantined_quotes=int(held_quotes),
+        copies=int(copies),
+        superseded=int(superseded),
         duplicate_files=int((files["status"] == "duplicate").sum()),
         rejected_files={
             str(path): str(reason)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,7 @@ class InputFile:
     mtime_ns: int | None = None
 
 
-def discover_with_stats(paths: list[Path]) -> dict[str, tuple[int, int] | None]:
+def discover_with_stats(paths: list[Path], skip: Iterable[Path] = ()) -> dict[str, tuple[int, int] | None]:
     """Every file under the given files and folders (recursive; hidden files and folders and
     README.md are skipped), sorted, de-duplicated, by real path, as path -> (size in bytes, mtime
     in ns) from the same directory scan (None when a file cannot be stat'ed: reading it reports
@@ -34,15 +35,19 @@ def discover_with_stats(paths: list[Path]) -> dict[str, tuple[int, int] | None]:
     Every entry is accounted for: named pipes, sockets, devices, broken links and symlink loops
     are listed too (by their own path, with the link's or entry's own mtime and size 0), and
     read_input rejects them with the reason, so each gets a ledger row and a rerun skips it while
-    it stays as it is. Raises FileNotFoundError naming the first missing path."""
+    it stays as it is. Folders in `skip` (the warehouse's own folder, when it lies inside the
+    inputs: its reports are not articles) are not entered. Raises FileNotFoundError naming the
+    first missing path."""
     found: dict[str, tuple[int, int] | None] = {}
+    skipped = {os.path.realpath(Path(s).expanduser()) for s in skip}
     for given in paths:
         path = Path(given).expanduser()
         if not os.path.lexists(path):
             raise FileNotFoundError(f"no such file or folder: {given}")
         if path.is_dir():
             root = os.path.realpath(path)
-            _scan(root, found, {root})
+            if root not in skipped:
+                _scan(root, found, {root, *skipped})
         else:
             _add_entry(str(path.absolute()), found)
     return dict(sorted(found.items()))

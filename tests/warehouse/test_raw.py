@@ -100,3 +100,15 @@ def test_a_file_larger_than_the_limit_is_rejected_from_its_size_unread(tmp_path)
     assert (len(read.data), read.error, read.file_id) == (8 * MB, None, hashlib.sha256(b"x" * (8 * MB)).hexdigest())
     missing = read_input(tmp_path / "missing.txt", limits)
     assert (missing.data, missing.error) == (None, "cannot read file: No such file or directory")
+
+
+def test_the_warehouse_s_own_folder_inside_the_inputs_is_not_read(tmp_path):
+    """`wirehouse run .` with the warehouse under `.`: its report is not an article."""
+    (tmp_path / "story.txt").write_text("A story.\n", encoding="utf-8")
+    reports = tmp_path / "wirehouse-data" / "reports"
+    reports.mkdir(parents=True)
+    (reports / "quality.html").write_text("<html></html>", encoding="utf-8")
+    found = discover_with_stats([tmp_path], skip=[tmp_path / "wirehouse-data"])
+    assert list(found) == [str((tmp_path / "story.txt").resolve())]
+    assert discover_with_stats([tmp_path / "wirehouse-data"], skip=[tmp_path / "wirehouse-data"]) == {}
+    assert len(discover_with_stats([tmp_path])) == 2  # skipped only when asked
