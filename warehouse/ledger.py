@@ -67,6 +67,7 @@ class FileCounts:
     published: int = 0
     quarantined: int = 0
     duplicates: int = 0
+    copies: int = 0  # of the duplicates, those from another document (rows in `copies`)
     reasons: list[str] = field(default_factory=list)
 
 
@@ -84,7 +85,16 @@ def file_record(
     elif c.quarantined:
         status, reason = "quarantined", "; ".join(sorted(set(c.reasons))) or None
     elif c.published == 0 and c.duplicates > 0:
-        status, reason = "duplicate", "every article was already ingested"
+        status, reason = (
+            "duplicate",
+            (
+                "every article was already ingested"
+                if c.copies == 0
+                else "every article is a copy of a published one (see copies)"
+                if c.copies == c.duplicates
+                else "every article was already ingested or is a copy of a published one (see copies)"
+            ),
+        )
     else:
         status, reason = "published", None
     return FileRecord(
@@ -107,11 +117,18 @@ def file_record(
 
 
 def batch_file_records(
-    files: list[ParsedFile], outcome: BatchOutcome, skipped: set[str], *, run_id: str
+    files: list[ParsedFile],
+    outcome: BatchOutcome,
+    skipped: set[str],
+    *,
+    run_id: str,
+    copies: Iterable[str] = (),
 ) -> tuple[list[FileRecord], dict[str, str]]:
     """Ledger rows of a batch's files and the quarantine reasons of its failed articles.
     skipped: article ids the publisher found to be ingested already or copies (Publisher.decide);
-    they count as duplicates, not as published or quarantined."""
+    they count as duplicates, not as published or quarantined. copies: those of them that are
+    copies of another document."""
+    copied = set(copies)
     quarantined = {
         aid: "; ".join(rules) for aid, rules in sorted(outcome.failed_articles.items()) if aid not in skipped
     }
@@ -120,6 +137,7 @@ def batch_file_records(
         entry = counts[path]
         if article_id in skipped:
             entry.duplicates += 1
+            entry.copies += article_id in copied
         elif article_id in quarantined:
             entry.quarantined += 1
             entry.reasons.append(quarantined[article_id])
@@ -257,7 +275,9 @@ class Publisher:
         copies found; older versions of its articles move to history."""
         decided = self.decide(outcome)
         skipped = decided.skipped
-        records, quarantined = batch_file_records(files, outcome, skipped, run_id=self.run_id)
+        records, quarantined = batch_file_records(
+            files, outcome, skipped, run_id=self.run_id, copies=decided.copies
+        )
         # A quote held alone belongs to an article that publishes (a held article's quotes are
         # held with it, a skipped one's go nowhere).
         held_quotes = {

@@ -216,7 +216,7 @@ def test_versions_and_copies_through_wirehouse_run_and_reprocess(tmp_path):
             values(wh, "SELECT speaker, count(*) FROM quotes GROUP BY 1"),
             values(wh, "SELECT c.source, a.body = ? FROM copies c JOIN articles a ON a.article_id = c.duplicate_of"
                        .replace("?", "'" + UPDATED.replace("'", "''") + "'")),
-            values(wh, "SELECT path, status FROM files ORDER BY path, status"),
+            values(wh, "SELECT path, status, reason FROM files ORDER BY path, status"),
         ]
 
     expected = [
@@ -224,8 +224,8 @@ def test_versions_and_copies_through_wirehouse_run_and_reprocess(tmp_path):
         [[STORY]],
         [["Ingrid Solberg", 3]],
         [[str(wire), True]],
-        [[str(harbour / "pier.txt"), "published"], [str(harbour / "pier.txt"), "superseded"],
-         [str(wire / "pier-wire.txt"), "duplicate"]],
+        [[str(harbour / "pier.txt"), "published", None], [str(harbour / "pier.txt"), "superseded", None],
+         [str(wire / "pier-wire.txt"), "duplicate", "every article is a copy of a published one (see copies)"]],
     ]
     assert state() == expected
     run_reprocess(settings, since=None)
