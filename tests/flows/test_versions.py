@@ -230,3 +230,21 @@ def test_versions_and_copies_through_wirehouse_run_and_reprocess(tmp_path):
     assert state() == expected
     run_reprocess(settings, since=None)
     assert state() == expected
+
+
+def test_a_held_newer_version_replaces_the_older_one_when_a_reviewer_releases_it(settings):
+    from warehouse.review import release
+
+    run(settings, "r1", text_file("/in/pier.txt", STORY, 1))
+    german = ("Der Hafenrat von Calderwick hat am Dienstag beschlossen, den alten Fähranleger für ein Jahr "
+              "zu schließen. Die Fähre legt bis zum Herbst am Frachtkai an, und Pendler müssen zehn "
+              "Minuten länger laufen. Die Händler am Anleger verlangen Hilfe für die verlorene Saison.")
+    wh = run(settings, "r2", text_file("/in/pier.txt", german, 2))
+    # Held (its language), the newer version does not replace the published one yet.
+    assert values(wh, "SELECT body FROM articles") == [[STORY]]
+    [[held, reason]] = values(wh, "SELECT article_id, reason FROM quarantine.articles")
+    assert reason == "articles.language_supported" and values(wh, "SELECT count(*) FROM history.articles") == [[0]]
+    release(wh, held, frozenset(settings.languages), settings.max_article_chars, reason="the desk's translation")
+    assert values(wh, "SELECT body FROM articles") == [[german]]
+    assert values(wh, "SELECT body, superseded_by FROM history.articles") == [[STORY, held]]
+    assert values(wh, "SELECT status FROM files ORDER BY run_id") == [["superseded"], ["published"]]
