@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.stories import SAME_EVENT, STORY, SYNDICATED
 from transforms.copies import (
     MIN_SHINGLES,
     CopyIndex,
@@ -11,31 +12,6 @@ from transforms.copies import (
     signature,
     similarity,
     version_key,
-)
-
-STORY = (
-    "The harbour board of Calderwick voted on Tuesday to close the old ferry pier for a year of repairs, "
-    "sending the island service to the freight quay until next autumn.\n\n"
-    "“We cannot keep patching a pier that moves when the tide turns,” said Ingrid Solberg, who chairs "
-    "the board. She said the repairs would cost about 14 million crowns.\n\n"
-    "Ferry passengers will walk an extra ten minutes from the bus stop, and the operator said it would "
-    "add a shuttle on weekday mornings. Traders on the pier asked for help with the lost season.\n\n"
-    "The board will meet the traders on Friday. Work starts in March if the tender is signed in time."
-)
-# The same story as another outlet ran it: a new headline is not in the body, one word changed, a
-# wire credit line added.
-SYNDICATED = (
-    STORY.replace("voted on Tuesday", "decided on Tuesday")
-    + "\n\nReporting by Calder Wire Service; editing by Tessa Moreau."
-)
-# The same event written by another reporter: the same people, the same quote, other sentences.
-SAME_EVENT = (
-    "Islanders face a longer walk to the ferry from next spring. Calderwick's harbour board closed the "
-    "ageing pier on Tuesday after engineers found the piles had shifted.\n\n"
-    "“We cannot keep patching a pier that moves when the tide turns,” said Ingrid Solberg, who chairs "
-    "the board.\n\n"
-    "Services move to the freight quay. Shop owners on the pier said the closure would cost them their "
-    "summer trade, and a shuttle bus is planned for commuters. Repairs are due to begin in March."
 )
 
 
