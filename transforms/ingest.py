@@ -1,11 +1,14 @@
 """Input files and batches: pure decisions, no I/O (the ledger rows they end in are assembled
 by warehouse/ledger.py).
 
-Every input file ends in exactly one status:
+Every input file ends in exactly one status (file_status, the one rule the ledger's rows are
+written and recounted by):
 - rejected: the file could not be read or parsed (reason says why);
 - duplicate: the same bytes were already ingested from another path (earlier or in this run),
-  or every article it holds was already ingested (same cleaned body);
-- quarantined: at least one of its articles failed the audit (the others may be published);
+  or every article it holds was already ingested (same cleaned body) or is a copy of one;
+- quarantined: at least one of its articles is held in quarantine (the others may be published);
+- superseded: none of its articles is published or held any more, and newer versions replaced
+  some (they are in history);
 - published: all its new articles passed the audit.
 A file already in the ledger at the same path with the same bytes is skipped entirely: a rerun
 adds no rows.
@@ -43,6 +46,41 @@ class ParsedFile:
         reading it for the line statistics and reading it again for its batch, so memory does not
         grow with the corpus."""
         return replace(self, documents=[], released_count=self.n_documents)
+
+
+@dataclass
+class FileCounts:
+    """A file's articles by where they are: published, held, replaced by newer versions, or
+    skipped (duplicates, of which copies of another document), and the rules the held ones
+    failed ("; "-joined per article)."""
+
+    published: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
+    copies: int = 0
+    superseded: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+
+def file_status(f: ParsedFile, c: FileCounts) -> tuple[str, str | None]:
+    """(status, reason) of a file's ledger row (see the module docstring), from the file's own
+    failure (rejected, duplicate bytes) and where its articles are."""
+    if f.rejected is not None:
+        return "rejected", f.rejected
+    if f.duplicate_of is not None:
+        return "duplicate", f"same bytes as {f.duplicate_of}"
+    if c.quarantined:
+        rules = {rule for reason in c.reasons for rule in reason.split("; ")}
+        return "quarantined", "; ".join(sorted(rules)) or None
+    if c.published == 0 and c.superseded > 0:
+        return "superseded", None
+    if c.published == 0 and c.duplicates > 0:
+        if c.copies == 0:
+            return "duplicate", "every article was already ingested"
+        if c.copies == c.duplicates:
+            return "duplicate", "every article is a copy of a published one (see copies)"
+        return "duplicate", "every article was already ingested or is a copy of a published one (see copies)"
+    return "published", None
 
 
 def reloaded(released: ParsedFile, fresh: ParsedFile) -> ParsedFile:

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 
 from transforms.copies import DEFAULT_COPY_THRESHOLD, CopyIndex
 from transforms.corpus import count_article_lines, line_stat_records
-from transforms.ingest import ParsedFile
+from transforms.ingest import FileCounts, ParsedFile, file_status
 from transforms.records import (
     BatchRecord,
     FileRecord,
@@ -60,43 +60,13 @@ class BatchOutcome:
     held_quotes: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
-@dataclass
-class FileCounts:
-    """A file's articles in a batch, by what became of them, and the rules the held ones failed."""
-
-    published: int = 0
-    quarantined: int = 0
-    duplicates: int = 0
-    copies: int = 0  # of the duplicates, those from another document (rows in `copies`)
-    reasons: list[str] = field(default_factory=list)
-
-
 def file_record(
     f: ParsedFile, *, run_id: str, batch_id: str | None, counts: FileCounts | None = None
 ) -> FileRecord:
     """The ledger row of one file, with its status decided from what became of its articles
     (counts: none for a file that reached no batch)."""
     c = counts or FileCounts()
-    reason: str | None
-    if f.rejected is not None:
-        status, reason = "rejected", f.rejected
-    elif f.duplicate_of is not None:
-        status, reason = "duplicate", f"same bytes as {f.duplicate_of}"
-    elif c.quarantined:
-        status, reason = "quarantined", "; ".join(sorted(set(c.reasons))) or None
-    elif c.published == 0 and c.duplicates > 0:
-        status, reason = (
-            "duplicate",
-            (
-                "every article was already ingested"
-                if c.copies == 0
-                else "every article is a copy of a published one (see copies)"
-                if c.copies == c.duplicates
-                else "every article was already ingested or is a copy of a published one (see copies)"
-            ),
-        )
-    else:
-        status, reason = "published", None
+    status, reason = file_status(f, c)
     return FileRecord(
         file_id=f.file_id,
         path=f.path,

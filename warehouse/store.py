@@ -36,6 +36,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from transforms.ingest import FileCounts, ParsedFile, file_status
 from transforms.records import ARTICLE_TABLES, TABLES, RunRecord, StageTimingRecord
 from warehouse.faults import fault_point
 from warehouse.lake import Lake
@@ -776,27 +777,35 @@ class Warehouse:
     def recount_files(con: duckdb.DuckDBPyConnection, file_ids: list[str]) -> None:
         """Bring these files' ledger rows up to date with where their articles are now (after a
         review decision or a re-applied one, or newer versions): the published and held counts,
-        and the status and reason (a file none of whose articles is held any more is published;
-        one whose articles were all replaced by newer versions is superseded)."""
+        and the status and reason by the ledger's one rule (transforms.ingest.file_status; a file
+        none of whose articles is held any more is published, one whose articles were all
+        replaced by newer versions is superseded)."""
         con.register("recounted_files", pd.DataFrame({"file_id": file_ids}, dtype="string"))
         try:
-            con.execute(f"""
-                UPDATE files SET
-                    n_published = (SELECT count(*) FROM articles a WHERE a.file_id = files.file_id),
-                    n_quarantined = (SELECT count(*) FROM {QUARANTINE_SCHEMA}.articles q
-                                     WHERE q.file_id = files.file_id),
-                    status = CASE WHEN EXISTS (SELECT 1 FROM {QUARANTINE_SCHEMA}.articles q
-                                               WHERE q.file_id = files.file_id) THEN 'quarantined'
-                                  WHEN NOT EXISTS (SELECT 1 FROM articles a WHERE a.file_id = files.file_id)
-                                   AND EXISTS (SELECT 1 FROM {HISTORY_SCHEMA}.articles h
-                                               WHERE h.file_id = files.file_id) THEN 'superseded'
-                                  ELSE 'published' END,
-                    reason = (SELECT string_agg(DISTINCT q.{REASON_COLUMN}, '; ' ORDER BY q.{REASON_COLUMN})
-                              FROM {QUARANTINE_SCHEMA}.articles q WHERE q.file_id = files.file_id)
-                WHERE file_id IN (SELECT file_id FROM recounted_files)
-                  AND status IN ('published', 'quarantined', 'superseded')""")
+            rows = con.execute(f"""
+                SELECT f.file_id, f.path, f.n_duplicates,
+                       (SELECT count(*) FROM articles a WHERE a.file_id = f.file_id),
+                       (SELECT count(*) FROM {QUARANTINE_SCHEMA}.articles q WHERE q.file_id = f.file_id),
+                       (SELECT coalesce(list(q.{REASON_COLUMN}), []) FROM {QUARANTINE_SCHEMA}.articles q
+                        WHERE q.file_id = f.file_id),
+                       (SELECT count(*) FROM {HISTORY_SCHEMA}.articles h WHERE h.file_id = f.file_id),
+                       (SELECT count(*) FROM copies c WHERE c.file_id = f.file_id)
+                FROM files f
+                WHERE f.file_id IN (SELECT file_id FROM recounted_files)
+                  AND f.status IN ('published', 'quarantined', 'superseded')""").fetchall()
         finally:
             con.unregister("recounted_files")
+        updates = []
+        for file_id, path, duplicates, published, held, reasons, superseded, copies in rows:
+            counts = FileCounts(published, held, duplicates, copies, superseded, list(reasons))
+            status, reason = file_status(ParsedFile(path, file_id, 0, ""), counts)
+            updates.append((published, held, status, reason, file_id, path))
+        if updates:
+            con.executemany(
+                "UPDATE files SET n_published = ?, n_quarantined = ?, status = ?, reason = ? "
+                "WHERE file_id = ? AND path = ?",
+                updates,
+            )
 
     def archive_staged(self, batch_id: str) -> None:
         """Move a committed batch's Parquet files from staging/ to batches/ (the archive)."""

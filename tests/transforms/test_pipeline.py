@@ -1,5 +1,6 @@
 """A batch: duplicates within and across runs, and one failing document rejecting only its file."""
 import copy
+from dataclasses import replace
 
 import transforms.pipeline as pipeline
 from flows.settings import Settings
@@ -131,3 +132,24 @@ def test_stored_documents_index_as_released_files_and_load_per_batch():
     assert [[d.content for d in f.documents] for f in loaded] == [["First.", "Second."], []]
     assert (loaded[0].rejected, loaded[0].released_count) == (None, None)
     assert (loaded[1].rejected, loaded[1].n_documents) == ("its stored raw documents are gone", 0)
+
+
+def test_the_file_status_rule():
+    """The one rule every ledger row is written and recounted by (transforms.ingest.file_status)."""
+    from transforms.ingest import FileCounts, file_status
+
+    f = ParsedFile("/in/a.jsonl", "a" * 64, 10, "jsonl")
+    assert file_status(replace(f, rejected="invalid JSON on line 1"), FileCounts(published=1)) == (
+        "rejected", "invalid JSON on line 1")
+    assert file_status(replace(f, duplicate_of="/in/b.jsonl"), FileCounts()) == (
+        "duplicate", "same bytes as /in/b.jsonl")
+    held = FileCounts(published=2, quarantined=2, reasons=["b.rule", "a.rule; b.rule", "b.rule"])
+    assert file_status(f, held) == ("quarantined", "a.rule; b.rule")  # each rule once
+    assert file_status(f, FileCounts(published=1, superseded=1, duplicates=1)) == ("published", None)
+    assert file_status(f, FileCounts(superseded=2, duplicates=1)) == ("superseded", None)
+    assert file_status(f, FileCounts(duplicates=2)) == ("duplicate", "every article was already ingested")
+    assert file_status(f, FileCounts(duplicates=2, copies=2)) == (
+        "duplicate", "every article is a copy of a published one (see copies)")
+    assert file_status(f, FileCounts(duplicates=2, copies=1)) == (
+        "duplicate", "every article was already ingested or is a copy of a published one (see copies)")
+    assert file_status(f, FileCounts()) == ("published", None)  # a file of no articles

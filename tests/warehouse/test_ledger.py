@@ -12,7 +12,8 @@ from expectations import ExpectationOutcome
 from transforms.ingest import ParsedFile, parse_file, parsed_from_raw
 from transforms.parse import MB, InputLimits, RawDocument
 from transforms.records import ArticleRecord
-from warehouse.ledger import BatchOutcome, FileCounts, Publisher, file_record, finish_run, read_run
+from transforms.ingest import FileCounts
+from warehouse.ledger import BatchOutcome, Publisher, file_record, finish_run, read_run
 from warehouse.store import Warehouse
 
 T0, T1 = datetime(2026, 11, 1, 8, 0, tzinfo=UTC), datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
