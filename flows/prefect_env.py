@@ -24,6 +24,7 @@ from __future__ import annotations
 import atexit
 import ctypes
 import importlib.util
+import math
 import os
 import signal
 import socket
@@ -36,6 +37,8 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+
+from flows.errors import UsageError
 
 QUIET_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -76,6 +79,29 @@ PR_SET_PDEATHSIG = 1
 
 class PrefectApiUnavailable(RuntimeError):
     """Schedules need a Prefect API (a server or Prefect Cloud); none is configured or reachable."""
+
+
+class ScheduleInvalid(UsageError):
+    """`serve`'s --cron or --interval does not make a schedule; the message says why."""
+
+
+def check_schedule(interval: float | None, cron: str | None) -> str:
+    """The schedule in words ("every 60 s", "cron */15 * * * *"), or ScheduleInvalid."""
+    if interval is not None:
+        if not (0 < interval < math.inf):
+            raise ScheduleInvalid(f"--interval takes a number of seconds above 0, not {interval:g}")
+        return f"every {interval:g} s"
+    from prefect.client.schemas.schedules import CronSchedule
+    from pydantic import ValidationError
+
+    try:
+        CronSchedule(cron=str(cron))
+    except ValidationError:
+        raise ScheduleInvalid(
+            f"--cron takes a cron expression of five fields (minute hour day month weekday), e.g. "
+            f'"*/15 * * * *" for every 15 minutes, not {cron!r}'
+        ) from None
+    return f"cron {cron}"
 
 
 class ApiServerError(RuntimeError):

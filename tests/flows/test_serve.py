@@ -113,11 +113,12 @@ def test_serve_needs_a_prefect_api(tmp_path):
     result = subprocess.run([sys.executable, "-m", "flows.cli", "serve", str(tmp_path), "--interval", "60"],
                             cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
-    assert "schedules need a running Prefect API" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: schedules need a running Prefect API") and len(result.stderr.splitlines()) == 1
+    assert result.stdout == ""  # nothing says "serving" before the checks
     unreachable = subprocess.run([sys.executable, "-m", "flows.cli", "serve", str(tmp_path), "--interval", "60"],
                                  cwd=PROJECT, env={**env, "PREFECT_API_URL": f"http://127.0.0.1:{free_port()}/api"},
                                  capture_output=True, text=True, timeout=120)
-    assert unreachable.returncode == 2 and "is not reachable" in unreachable.stderr
+    assert unreachable.returncode == 2 and "is not reachable" in unreachable.stderr and unreachable.stdout == ""
 
 
 def api_call(url: str, path: str, body: dict | None = None, method: str = "POST"):
