@@ -31,6 +31,7 @@ from flows.errors import (
     storage_cause,
     unexpected,
 )
+from flows.progress import shown, stop_display
 from flows.settings import Settings, SettingsInvalid, load_settings
 from transforms.times import parse_time
 
@@ -205,6 +206,7 @@ def _stop_at_once_on_interrupt() -> None:
     long as its NLP stage."""
 
     def stop(signum, frame) -> None:
+        stop_display()  # the terminal's cursor back, the display's last state kept
         err.print(Text.assemble(("error:", "bold red"), " ", INTERRUPTED), highlight=False, soft_wrap=True)
         from flows.runner import cancel_current_flow_run
 
@@ -277,9 +279,10 @@ def run(
 
                 api.wait(startup_timeout())
                 _stop_at_once_on_interrupt()
-                summary = run_ingest(
-                    [str(p) for p in paths], settings, workers=workers, dask_address=dask_address
-                )
+                with shown(err):
+                    summary = run_ingest(
+                        [str(p) for p in paths], settings, workers=workers, dask_address=dask_address
+                    )
         _print_summary(summary, settings)
 
 
@@ -316,7 +319,8 @@ def reprocess_command(
         from flows.runner import run_reprocess
 
         _stop_at_once_on_interrupt()
-        summary = run_reprocess(settings, since_time)
+        with shown(err):
+            summary = run_reprocess(settings, since_time)
         _print_summary(summary, settings)
 
 

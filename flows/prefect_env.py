@@ -4,7 +4,8 @@ command applies when it starts, and the one starter of Prefect's temporary API s
 Quiet defaults (apply_quiet_defaults, called by the CLI before any command runs, by Dask workers'
 preload and by the test session; never on import): no server analytics, no telemetry, no
 task-run recorder on the temporary server (killed at shutdown mid-write, it prints
-CancelledError tracebacks), warnings-only logging, no UI, and a startup timeout for the
+CancelledError tracebacks), run logs at INFO for the API but only critical ones on the console,
+no UI, and a startup timeout for the
 temporary server that suits a busy 2-core machine. A value already in the environment wins.
 
 The temporary server: without PREFECT_API_URL, Prefect starts a temporary server when the flow
@@ -44,7 +45,9 @@ QUIET_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED": "false",
-    "PREFECT_LOGGING_LEVEL": "WARNING",
+    # INFO: each run's own log lines (flows.progress, Prefect's state changes) reach the Prefect
+    # API and its UI; the console handler below keeps them off the terminal.
+    "PREFECT_LOGGING_LEVEL": "INFO",
     # Prefect's console lines (a failed task's traceback, "Crash detected!") repeat what the command
     # says in its own one `error:` line; they still reach the Prefect API and its UI. Set it to
     # WARNING to see them in the terminal too.

@@ -177,10 +177,12 @@ class Publisher:
         *,
         started_at: datetime,
         seconds: Mapping[str, float],
-    ) -> None:
+    ) -> BatchRecord:
         """Publish one processed batch in one transaction (warehouse.store.Warehouse.publish): its
         rows, the files' ledger rows and raw documents (for reprocessing), the batch row, its stage
-        timings (seconds: stage -> time, as its executor measured them) and quality results."""
+        timings (seconds: stage -> time, as its executor measured them) and quality results.
+        Returns the batch's row (what it published and held); a batch left staged for the next
+        run (readers held the file) is in `deferred` too."""
         skipped = {aid for aid, sha in outcome.contents.items() if sha in self.known_contents}
         records, quarantined = batch_file_records(files, outcome, skipped, run_id=self.run_id)
         # A quote held alone belongs to an article that publishes (a held article's quotes are
@@ -239,6 +241,7 @@ class Publisher:
             log.warning("%s", exc)
             self.deferred.append(outcome.batch_id)
         self.known_contents.update(outcome.contents.values())
+        return batch
 
 
 @dataclass

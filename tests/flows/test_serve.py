@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,12 +42,13 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-@pytest.fixture(scope="module")
-def prefect_api(tmp_path_factory):
-    home = tmp_path_factory.mktemp("prefect-home")
+@contextmanager
+def prefect_server(home: Path, **settings: str) -> Iterator[str]:
+    """`prefect server start` on a free port with its home in `home` (and these settings in
+    its environment), healthy; yields its API URL, stops it at the end."""
     port = free_port()
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_UI_ENABLED": "false",
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", **settings}
     env.pop("PREFECT_API_URL", None)
     log = open(home / "server.log", "w")
     server = subprocess.Popen([str(PREFECT), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
@@ -62,9 +65,18 @@ def prefect_api(tmp_path_factory):
     else:
         stop(server)
         pytest.fail(f"prefect server did not become healthy: {(home / 'server.log').read_text()[-2000:]}")
-    yield url, home
-    stop(server)
-    log.close()
+    try:
+        yield url
+    finally:
+        stop(server)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def prefect_api(tmp_path_factory):
+    home = tmp_path_factory.mktemp("prefect-home")
+    with prefect_server(home) as url:
+        yield url, home
 
 
 def flow_runs(url: str) -> list[dict]:
