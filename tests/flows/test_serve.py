@@ -115,6 +115,16 @@ def test_a_scheduled_run_publishes_what_lands(prefect_api, tmp_path):
         assert runs, "the articles were published by a run that no deployment scheduled"
         assert wh.query("select count(*) as n from runs where flow_run_id in (select unnest(?))",
                         [[r["id"] for r in runs]]).n[0] >= 1
+        # Each scheduled flow run is named after its Wirehouse run, and `serve` prints a line as
+        # each finishes: the one that published, and the ones that found nothing new.
+        named = wh.query("select run_id, flow_run_id from runs where flow_run_id <> ''").values.tolist()
+        by_id = {r["id"]: r["name"] for r in flow_runs(url)}
+        assert named and all(by_id[flow_run_id] == run_id for run_id, flow_run_id in named)
+        publishing = wh.query("select run_id from runs where n_published = 3").run_id.tolist()
+        lines = (tmp_path / "serve.log").read_text().splitlines()
+        assert lines[0].startswith(f"serving wirehouse-ingest/wirehouse-landing: {landing} -> {wh_dir} (every 4 s)")
+        assert (f"{publishing[0]}: 3 files seen, 3 articles published, 0 held, 0 files rejected, 0 duplicate files; "
+                f"report {wh_dir / 'reports' / 'quality.html'}") in lines
     finally:
         stop(served)
         log.close()
