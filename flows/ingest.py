@@ -100,7 +100,7 @@ def reprocess(settings: Settings | None = None, since: datetime | None = None) -
             warehouse.line_counts(stored_sources(stored)), settings.boilerplate_min_articles
         )
         del stored
-        progress.reading(0, n_files)
+        progress.stored(n_files)
         batches = plan(files, settings, run_id, publisher, learned, partial(read_stored, warehouse), progress)
         _process_and_publish(batches, publisher, settings, 1, progress)
         summary = finish_run(

@@ -90,6 +90,10 @@ class RunProgress:
             files_to_read=to_read,
         )
 
+    def stored(self, files: int) -> None:
+        """A reprocessing run's start: its files come from the warehouse, not the disk."""
+        self._emit(f"{self.counts.run_id}: {files} stored file{'s' if files != 1 else ''} to reprocess")
+
     def read(self, files: int) -> None:
         done = self.counts.files_read + files
         self._emit(f"read {done} of {self.counts.files_to_read} files", files_read=done)
@@ -119,7 +123,8 @@ class RunProgress:
             what = "left staged (readers held the warehouse; the next run publishes it)"
         else:
             what = f"{published} published, {held} held"
-            what += f", {quotes_held} quote{'s' if quotes_held != 1 else ''} held alone" if quotes_held else ""
+            if quotes_held:
+                what += f", {quotes_held} quote{'s' if quotes_held != 1 else ''} held alone"
         pace = f", {after.pace}" if after.pace else ""
         self._emit(
             f"batch {batch_id} {'deferred' if deferred else 'published'}: {what} ({number}/"

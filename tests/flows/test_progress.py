@@ -91,3 +91,10 @@ def test_a_finished_run_as_markdown():
         "", "| rejected file | reason |", "|---|---|", "| /in/notes\\|x.md | unsupported file type '.md' |",
         "", "Warehouse: `/wh`", "", "Quality report: `/wh/reports/quality.html`", "",
     ])
+
+
+def test_a_reprocessing_run_starts_from_its_stored_files():
+    console = Console(file=io.StringIO(), force_terminal=False)
+    with shown(console):
+        RunProgress("reprocess-x").stored(3)
+    assert console.file.getvalue()[9:] == "reprocess-x: 3 stored files to reprocess\n"
