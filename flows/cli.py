@@ -264,7 +264,7 @@ def run(
             from transforms.nlp import require_model
 
             require_model(settings.spacy_model)  # fail fast, before Prefect starts
-            with temporary_api() as api, ExitStack() as cluster:  # the server boots while this process loads
+            with shown(err), temporary_api() as api, ExitStack() as cluster:  # the server boots meanwhile
                 if workers <= 1 and not dask_address:
                     from flows.warm import warm_in_background
 
@@ -279,10 +279,9 @@ def run(
 
                 api.wait(startup_timeout())
                 _stop_at_once_on_interrupt()
-                with shown(err):
-                    summary = run_ingest(
-                        [str(p) for p in paths], settings, workers=workers, dask_address=dask_address
-                    )
+                summary = run_ingest(
+                    [str(p) for p in paths], settings, workers=workers, dask_address=dask_address
+                )
         _print_summary(summary, settings)
 
 

@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import IO, Any
 
 LOGGER = "wirehouse.progress"
+STARTING = "Prefect's API, the spaCy model, Great Expectations"  # what a run waits for at first
 
 
 @dataclass(frozen=True)
@@ -174,16 +175,24 @@ class _RichDisplay(logging.Handler):
     def __init__(self, console: Any):
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+        class Counted(MofNCompleteColumn):
+            """'3/14', or nothing while the total is not known."""
+
+            def render(self, task: Any) -> Any:
+                return super().render(task) if task.total is not None else ""
+
         super().__init__(logging.INFO)
         self.progress = Progress(
             TextColumn("{task.description:<18}"),
             BarColumn(),
-            MofNCompleteColumn(),
+            Counted(),
             TextColumn("{task.fields[pace]}"),
             console=console,
             transient=False,
         )
         self.tasks: dict[str, Any] = {}
+        # Until the flow's first report: the API server boots, the model and GX load.
+        self.starting: Any = self.progress.add_task("starting", total=None, pace=STARTING)
 
     def _task(self, name: str, total: int) -> None:
         if name not in self.tasks:
@@ -194,6 +203,9 @@ class _RichDisplay(logging.Handler):
         if not isinstance(counts, Counts):
             return
         try:
+            if self.starting is not None:
+                self.progress.remove_task(self.starting)
+                self.starting = None
             if counts.files_to_read:
                 self._task("files read", counts.files_to_read)
                 self.progress.update(self.tasks["files read"], completed=counts.files_read)
@@ -233,4 +245,7 @@ def stop_display() -> None:
     """Stop a Rich progress display that is drawing (on the way out after Ctrl-C too)."""
     for handler in logging.getLogger(LOGGER).handlers:
         if isinstance(handler, _RichDisplay):
+            if handler.starting is not None:  # the run stopped before it began: no line left
+                handler.progress.remove_task(handler.starting)
+                handler.starting = None
             handler.progress.stop()

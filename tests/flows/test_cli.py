@@ -194,7 +194,7 @@ def test_usage_and_environment_errors(tmp_path):
 
 
 def test_help_documents_every_option():
-    for command, words in {"run": ["--warehouse", "WIREHOUSE_DIR", "paths", "recursively"],
+    for command, words in {"run": ["--warehouse", "WIREHOUSE_DIR", "PATHS", "recursively"],
                            "sql": ["--format", "table", "csv", "json", "--warehouse", "query",
                                    "--allow-local-files", "--excel-safe", "read-only"],
                            "report": ["--warehouse", "WIREHOUSE_DIR"]}.items():

@@ -53,7 +53,10 @@ def test_on_a_terminal_a_progress_display_draws_the_counts():
     with shown(console):
         a_run(RunProgress("run-x"))
     drawn = console.file.getvalue()
+    # Until the flow's first report, what the run waits for; then the counts only.
+    assert drawn.index("starting") < drawn.index("files read") and "Great Expectations" in drawn
     last = drawn[drawn.rindex("files read"):]
+    assert "starting" not in last
     assert re.search(r"files read\s+\S+ 3/3", last)
     assert re.search(r"batches analysed\s+\S+ 2/2", last)
     assert re.search(r"articles published\s+\S+ 10/10 \d+\.\d articles/s", last)
@@ -98,3 +101,10 @@ def test_a_reprocessing_run_starts_from_its_stored_files():
     with shown(console):
         RunProgress("reprocess-x").stored(3)
     assert console.file.getvalue()[9:] == "reprocess-x: 3 stored files to reprocess\n"
+
+
+def test_a_run_that_stops_before_its_first_report_leaves_no_display_behind():
+    console = Console(file=io.StringIO(), force_terminal=True, width=120, color_system=None)
+    with shown(console):
+        pass
+    assert console.file.getvalue().endswith("\r\x1b[2K\x1b[?25h")  # the line cleared, the cursor shown
