@@ -192,6 +192,6 @@ def test_a_real_full_disk_is_named_in_one_line(tmp_path):
         proc = start_run(small / "wh")
         out, err = proc.communicate(timeout=600)
         assert proc.returncode == 3, err
-        assert err == f"error: no space left on the device (warehouse {small / 'wh'})\n"
+        assert last_line_after_progress(err) == f"error: no space left on the device (warehouse {small / 'wh'})"
     finally:
         subprocess.run(["umount", str(small)], check=True)
