@@ -33,9 +33,11 @@ from prefect.futures import PrefectFuture
 
 from expectations import audit_batch
 from flows.memory import release_memory
+from flows.progress import RunProgress
 from flows.settings import Settings
 from transforms.ingest import ParsedFile, plan_batches
 from transforms.pipeline import ANALYSIS, BatchContext, BatchRows
+from transforms.records import BatchRecord
 from warehouse.faults import fault_point
 from warehouse.ledger import BatchOutcome, Publisher, utc_now
 from warehouse.store import Warehouse, WarehouseLocked, log
@@ -180,7 +182,18 @@ def transient_io_error(task, task_run, state) -> bool:
     return False
 
 
-@task(cache_policy=NO_CACHE, retry_condition_fn=transient_io_error)
+def _process_name(parameters: dict[str, Any]) -> str:
+    """A process task run's name in Prefect: its batch id and stages. (Prefect calls a name
+    function with the task's parameters when it takes `parameters`; its type for such a function,
+    a Protocol that also lists a classmethod, matches no plain function, hence the ignores.)"""
+    return f"{parameters['batch'].batch_id} {'+'.join(parameters['stages'])}"
+
+
+def _publish_name(parameters: dict[str, Any]) -> str:
+    return f"{parameters['batch'].batch_id} publish"
+
+
+@task(cache_policy=NO_CACHE, retry_condition_fn=transient_io_error, task_run_name=_process_name)  # type: ignore[arg-type]  # see _process_name
 def process(batch: Batch, stages: tuple[str, ...]) -> Done:
     """Run these consecutive STAGES on the batch, timing each. A retry starts again from the
     same input: no stage changes its input. After the last stage the batch's Docs, rows and
@@ -195,11 +208,12 @@ def process(batch: Batch, stages: tuple[str, ...]) -> Done:
     return Done(value, seconds)
 
 
-@task(cache_policy=NO_CACHE, retry_condition_fn=transient_io_error)
-def publish(publisher: Publisher, batch: Batch) -> None:
+@task(cache_policy=NO_CACHE, retry_condition_fn=transient_io_error, task_run_name=_publish_name)  # type: ignore[arg-type]  # see _process_name
+def publish(publisher: Publisher, batch: Batch) -> BatchRecord:
     """The single writer: one finished batch, in one transaction (warehouse.ledger.Publisher)."""
-    publisher.publish(batch.files, batch.value, started_at=batch.started_at, seconds=batch.seconds)
+    record = publisher.publish(batch.files, batch.value, started_at=batch.started_at, seconds=batch.seconds)
     release_memory()  # the published batch's files and DuckDB's buffers for it
+    return record
 
 
 def with_storage_retries(storage_task: Any, settings: Settings) -> Any:
@@ -216,6 +230,7 @@ def plan(
     publisher: Publisher,
     learned: dict[str, frozenset[int]],
     load: Callable[[list[ParsedFile]], list[ParsedFile]],
+    progress: RunProgress,
     parallel: int = 1,
 ) -> Iterator[Batch]:
     """The run's batches (transforms.ingest.plan_batches), each made when it is asked for: its
@@ -223,6 +238,7 @@ def plan(
     its context taken with the bodies published up to then. `files` is consumed (emptied), so
     the documents of the first reading are let go batch by batch."""
     planned: list[list[ParsedFile] | None] = list(plan_batches(files, settings.batch_size, parallel))
+    progress.planned(len(planned), sum(f.n_documents for f in files))
     files.clear()
     for number in range(len(planned)):
         batch_files, planned[number] = planned[number], None

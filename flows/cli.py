@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import os
@@ -12,34 +13,102 @@ from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from flows.errors import (
     EXIT_BUG,
     EXIT_INTERRUPTED,
     EXIT_STORAGE,
     EXIT_USAGE,
+    UsageError,
     storage_cause,
     unexpected,
 )
-from flows.settings import Settings
+from flows.progress import shown, stop_display
+from flows.settings import Settings, SettingsInvalid, load_settings
 from transforms.times import parse_time
 
+
+def _plain_help(command: Any, ctx: Any) -> None:
+    """Help as a user reads it, set up once per command: each option's value named in capitals
+    (DIR, N, SECONDS, table|csv|json) or nothing for a flag, never a Python type such as <bool>
+    or <list[Path]>; arguments as PATHS... (not {paths}...) in the usage line; each docstring
+    paragraph on one line (Typer keeps the line breaks of a command's summary)."""
+    if getattr(command, "_plain_help", False):
+        return
+    command._plain_help = True
+    for described in [command, *getattr(command, "commands", {}).values()]:
+        if described.help:
+            described.help = _paragraphs(described.help)
+    help_option = command.get_help_option(ctx)
+    for param in [*command.params, *([help_option] if help_option is not None else [])]:
+        kind = getattr(param, "type_descriptor", None)
+        if getattr(param, "is_flag", False) or getattr(param, "count", False):
+            label = ""
+        elif param.metavar is not None:
+            label = param.metavar
+        elif kind is not None and kind.is_choice and kind.choices:
+            label = "|".join(str(getattr(c, "value", c)) for c in kind.choices)
+        else:
+            label = (param.name or "value").upper()
+        if isinstance(param, TyperArgument):
+            param.metavar = label + ("..." if param.nargs != 1 else "")
+            setattr(param, "_usage_display_name", lambda metavar=param.metavar: metavar)  # noqa: B010
+            label = ""  # the name column says it
+        # Typer's help table shows display_type_rich() in its type column.
+        setattr(param, "display_type_rich", lambda ctx, label=label: label)  # noqa: B010
+
+
+def _paragraphs(text: str) -> str:
+    """A docstring's paragraphs, each on one line (its single line breaks joined)."""
+    blocks = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(" ".join(line.strip() for line in block.splitlines()) for block in blocks)
+
+
+class Command(TyperCommand):
+    def get_params(self, ctx: Any) -> list[Any]:
+        _plain_help(self, ctx)
+        return super().get_params(ctx)
+
+
+class Group(TyperGroup):
+    def get_params(self, ctx: Any) -> list[Any]:
+        _plain_help(self, ctx)
+        return super().get_params(ctx)
+
+
 app = typer.Typer(
+    cls=Group,
     help="Wirehouse: a news-article warehouse. Raw dumps in; audited articles, entities and quotes out.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-# Nothing printed is read as Rich markup or :emoji: codes: values from the data, the user or the
-# file system are printed as they are; the few styled words are Text styles.
-out = Console(markup=False, emoji=False)
-err = Console(stderr=True, markup=False, emoji=False)
+
+
+def _console(stderr: bool = False) -> Console:
+    """A console where nothing printed is read as Rich markup or :emoji: codes (values from the
+    data, the user or the file system are printed as they are; the few styled words are Text
+    styles) and no printed line is broken (soft wrap: a terminal wraps long lines itself, a
+    file keeps them whole, paths included). Off a terminal the layout width (tables) is
+    $COLUMNS, else PIPE_WIDTH, not Rich's 80."""
+    console = Console(stderr=stderr, markup=False, emoji=False, soft_wrap=True)
+    if not console.is_terminal and not os.environ.get("COLUMNS"):
+        console.width = PIPE_WIDTH
+    return console
+
+
+PIPE_WIDTH = 160  # layout width (tables) off a terminal without $COLUMNS
+UNBOUNDED = 1_000_000  # a width nothing reaches: a table's natural width is measured within it
+out = _console()
+err = _console(stderr=True)
 
 SHOW_CHARS = 400  # longest value `quarantine show` prints in full
 WAREHOUSE_HELP = "Warehouse directory (env WIREHOUSE_DIR; default ./wirehouse-data in the current directory)."
@@ -71,7 +140,12 @@ def _start() -> None:
 
 
 def _settings(warehouse: Path | None, lake: str | None = None) -> Settings:
-    settings = Settings()
+    """The settings from the environment, with the options given; a setting that is unknown
+    or does not fit ends the command with one `error:` line (exit 2)."""
+    try:
+        settings = load_settings()
+    except SettingsInvalid as exc:
+        _fail(str(exc))
     if warehouse is not None:
         settings = settings.model_copy(update={"dir": warehouse})
     if lake is not None:
@@ -90,7 +164,14 @@ def _usage_errors() -> tuple[type[BaseException], ...]:
     from transforms.nlp import ModelNotInstalled
     from warehouse.store import WarehouseError
 
-    return (WarehouseError, FileNotFoundError, ModelNotInstalled, ApiServerError, PrefectApiUnavailable)
+    return (
+        WarehouseError,
+        FileNotFoundError,
+        ModelNotInstalled,
+        ApiServerError,
+        PrefectApiUnavailable,
+        UsageError,
+    )
 
 
 @contextmanager
@@ -125,6 +206,7 @@ def _stop_at_once_on_interrupt() -> None:
     long as its NLP stage."""
 
     def stop(signum, frame) -> None:
+        stop_display()  # the terminal's cursor back, the display's last state kept
         err.print(Text.assemble(("error:", "bold red"), " ", INTERRUPTED), highlight=False, soft_wrap=True)
         from flows.runner import cancel_current_flow_run
 
@@ -137,21 +219,29 @@ def _stop_at_once_on_interrupt() -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
-@app.command()
+@app.command(cls=Command)
 def run(
     paths: list[Path] = typer.Argument(
         ..., help="Files and folders to ingest (folders are read recursively)."
     ),
-    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", metavar="DIR", help=WAREHOUSE_HELP),
     workers: int = typer.Option(
-        1, "--workers", min=1, help="Process batches on a local Dask cluster of N worker processes."
+        1,
+        "--workers",
+        min=1,
+        metavar="N",
+        help="Process batches on a local Dask cluster of N worker processes.",
     ),
     dask_address: str | None = typer.Option(
-        None, "--dask-address", help="Process batches on an existing Dask cluster, e.g. tcp://10.0.0.5:8786."
+        None,
+        "--dask-address",
+        metavar="URL",
+        help="Process batches on an existing Dask cluster, e.g. tcp://10.0.0.5:8786.",
     ),
     lake: str | None = typer.Option(
         None,
         "--lake",
+        metavar="URL",
         help="Stage and archive batches here: a folder or fsspec URL (s3://bucket/wh, "
         "file:///mnt/shared/wh) that every Dask worker reaches. Default: the warehouse directory.",
     ),
@@ -174,7 +264,7 @@ def run(
             from transforms.nlp import require_model
 
             require_model(settings.spacy_model)  # fail fast, before Prefect starts
-            with temporary_api() as api, ExitStack() as cluster:  # the server boots while this process loads
+            with shown(err), temporary_api() as api, ExitStack() as cluster:  # the server boots meanwhile
                 if workers <= 1 and not dask_address:
                     from flows.warm import warm_in_background
 
@@ -195,16 +285,17 @@ def run(
         _print_summary(summary, settings)
 
 
-@app.command("reprocess")
+@app.command("reprocess", cls=Command)
 def reprocess_command(
     since: str | None = typer.Option(
         None,
         "--since",
+        metavar="DATE",
         help="Only files ingested by runs started on or after this date or time: ISO 8601, e.g. "
         "2026-11-01 (its midnight), 2026-11-01T08:00 or 2026-11-01T08:00+01:00; without an offset, UTC.",
     ),
     all_files: bool = typer.Option(False, "--all", help="Every stored file."),
-    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", metavar="DIR", help=WAREHOUSE_HELP),
 ) -> None:
     """Re-run clean -> publish from the stored raw documents after a rule or model upgrade; new rows
     (stamped with the current pipeline_version) replace the old ones atomically, batch by batch."""
@@ -227,40 +318,50 @@ def reprocess_command(
         from flows.runner import run_reprocess
 
         _stop_at_once_on_interrupt()
-        summary = run_reprocess(settings, since_time)
+        with shown(err):
+            summary = run_reprocess(settings, since_time)
         _print_summary(summary, settings)
 
 
-@app.command()
+@app.command(cls=Command)
 def serve(
     landing: Path = typer.Argument(..., help="Landing folder a scraper drops dumps into (read recursively)."),
-    cron: str | None = typer.Option(None, "--cron", help='Cron schedule, e.g. "*/15 * * * *".'),
-    interval: float | None = typer.Option(None, "--interval", help="Run every this many seconds."),
-    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+    cron: str | None = typer.Option(
+        None, "--cron", metavar="CRON", help='Run on this cron schedule (five fields), e.g. "*/15 * * * *".'
+    ),
+    interval: float | None = typer.Option(
+        None, "--interval", metavar="SECONDS", help="Run every this many seconds (above 0)."
+    ),
+    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", metavar="DIR", help=WAREHOUSE_HELP),
 ) -> None:
-    """Ingest LANDING on a schedule: registers the Prefect deployment `wirehouse-ingest/wirehouse-landing`
-    and serves it until stopped (needs a Prefect API: PREFECT_API_URL)."""
+    """Ingest LANDING on a schedule, given by exactly one of --cron or --interval: registers the
+    Prefect deployment `wirehouse-ingest/wirehouse-landing` and serves it until stopped (needs a
+    Prefect API: PREFECT_API_URL). Prints a line as each scheduled run finishes."""
     if (cron is None) == (interval is None):
         _fail("give exactly one of --cron or --interval")
     if not landing.is_dir():
         _fail(f"no such folder: {landing}")
     settings = _settings(warehouse)
     with _reported(settings):
+        from flows.prefect_env import check_schedule
+
+        schedule = check_schedule(interval, cron)
         from transforms.nlp import load_pipeline
 
         load_pipeline(settings.spacy_model)
         from flows.runner import serve_ingest
 
-        out.print(
-            f"serving wirehouse-ingest/wirehouse-landing: {landing.resolve()} -> {settings.warehouse_dir} "
-            f"({'cron ' + cron if cron else f'every {interval:g} s'}); stop with Ctrl-C or SIGTERM",
-            highlight=False,
-            soft_wrap=True,
-        )
-        # Ctrl-C stops serving as SIGTERM does: Prefect's runner then cancels the run in flight
-        # (marked Cancelled) instead of the run dying with the terminal's interrupt (Crashed).
-        signal.signal(signal.SIGINT, lambda signum, frame: os.kill(os.getpid(), signal.SIGTERM))
-        serve_ingest(str(landing.resolve()), settings, interval, cron)
+        def ready() -> None:
+            out.print(
+                f"serving wirehouse-ingest/wirehouse-landing: {landing.resolve()} -> "
+                f"{settings.warehouse_dir} ({schedule}); stop with Ctrl-C or SIGTERM",
+                highlight=False,
+            )
+            # Ctrl-C stops serving as SIGTERM does: Prefect's runner then cancels the run in flight
+            # (marked Cancelled) instead of the run dying with the terminal's interrupt (Crashed).
+            signal.signal(signal.SIGINT, lambda signum, frame: os.kill(os.getpid(), signal.SIGTERM))
+
+        serve_ingest(str(landing.resolve()), settings, interval, cron, ready)
 
 
 def _print_summary(summary, settings: Settings) -> None:
@@ -320,12 +421,12 @@ def _print_summary(summary, settings: Settings) -> None:
     out.print(f"  quality report:        {summary.report_path}", highlight=False, soft_wrap=True)
 
 
-@app.command()
+@app.command(cls=Command)
 def sql(
     query: str = typer.Argument(
         ..., help='SQL to run, e.g. "select speaker, count(*) from quotes group by 1".'
     ),
-    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", metavar="DIR", help=WAREHOUSE_HELP),
     format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
     excel_safe: bool = typer.Option(
         False,
@@ -352,9 +453,13 @@ def sql(
     settings = _settings(warehouse)
     with _reported():
         try:
-            frame = Warehouse.from_settings(settings).user_query(query, allow_local_files)
+            frame = Warehouse.from_settings(settings).user_query(
+                query, allow_local_files, as_text=format is OutputFormat.table
+            )
         except duckdb.Error as exc:
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            # DuckDB's whole message: its "Did you mean ...", candidate bindings, and the query
+            # line with a caret under the place it stopped.
+            message = str(exc).rstrip() or type(exc).__name__
             if isinstance(exc, duckdb.PermissionException) and not allow_local_files:
                 message += " (reading local files needs --allow-local-files)"
             _fail(message)
@@ -369,7 +474,7 @@ def sql(
             + "\n"
         )
     else:
-        _print_frame(frame)
+        _print_frame(frame, null="NULL")
 
 
 def _iso_times(frame):
@@ -407,20 +512,46 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _print_frame(frame) -> None:
-    """A frame as a Rich table with its row count (names and cells as plain Text)."""
+def _print_frame(frame, null: str = "") -> None:
+    """A frame with its row count: as a table when the table fits the console's width with
+    each cell on one line, else one record after another, a column a line (as psql's expanded
+    display), so a wide result never folds into columns a few characters wide. Names and cells are
+    plain Text; a missing value prints as `null`, a value longer than SHOW_CHARS is cut there."""
+    names = [str(name) for name in frame.columns]
+    rows = [[_shown(v, null) for v in row] for row in frame.itertuples(index=False)]
     table = Table(show_lines=False)
-    for name in frame.columns:
-        table.add_column(Text(str(name)), overflow="fold")
-    for row in frame.itertuples(index=False):
-        table.add_row(*[Text(_cell(v)) for v in row])
-    out.print(table)
+    for name in names:
+        table.add_column(Text(name), overflow="fold")
+    for row in rows:
+        table.add_row(*[Text(cell) for cell in row])
+    natural = Measurement.get(out, out.options.update_width(UNBOUNDED), table).maximum
+    if natural <= out.width and not any("\n" in cell for row in rows for cell in row):
+        out.print(table)
+    else:
+        width = max(len(name) for name in names)
+        for number, row in enumerate(rows, start=1):
+            out.print(Text(f"-[ row {number} ]" + "-" * max(0, width - 6), style="bold"), highlight=False)
+            for name, cell in zip(names, row, strict=True):
+                lines = cell.split("\n") or [""]
+                out.print(f"{name.ljust(width)} | {lines[0]}", highlight=False)
+                for line in lines[1:]:
+                    out.print(f"{'':{width}} | {line}", highlight=False)
     out.print(f"{len(frame)} row{'s' if len(frame) != 1 else ''}", style="dim")
 
 
-@app.command()
+def _shown(value, null: str) -> str:
+    """A cell as printed: `null` for a missing value, a long value cut at SHOW_CHARS."""
+    import pandas as pd
+
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):  # None, NaN, NaT, NA
+        return null
+    text = _cell(value)
+    return text[:SHOW_CHARS] + f"… ({len(text)} chars)" if len(text) > SHOW_CHARS else text
+
+
+@app.command(cls=Command)
 def report(
-    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", metavar="DIR", help=WAREHOUSE_HELP),
 ) -> None:
     """(Re)write the HTML quality report and print its path."""
     from warehouse.report import write_report
@@ -433,6 +564,7 @@ def report(
 
 
 quarantine_app = typer.Typer(
+    cls=Group,
     help="Review what the audit held back: list, show, release (re-audit or force) and drop.",
     no_args_is_help=True,
 )
@@ -446,9 +578,9 @@ def _review_warehouse(warehouse: Path | None):
     return Warehouse.from_settings(settings)
 
 
-@quarantine_app.command("list")
+@quarantine_app.command(cls=Command, name="list")
 def quarantine_list(
-    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", metavar="DIR", help=WAREHOUSE_HELP),
 ) -> None:
     """What is held: articles (with all their rows) and quotes held alone (their articles
     published), with the failed rules and the latest decision."""
@@ -461,10 +593,10 @@ def quarantine_list(
 ITEM_HELP = "id from `wirehouse quarantine list`: an article_id, or a quote_id for a quote held alone."
 
 
-@quarantine_app.command("show")
+@quarantine_app.command(cls=Command, name="show")
 def quarantine_show(
     item_id: str = typer.Argument(..., help=ITEM_HELP),
-    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", metavar="DIR", help=WAREHOUSE_HELP),
 ) -> None:
     """One held article (its row, past decisions, and the rows that failed each rule) or quote."""
     from warehouse.review import show
@@ -492,7 +624,7 @@ def quarantine_show(
             out.print("")
 
 
-@quarantine_app.command("release")
+@quarantine_app.command(cls=Command, name="release")
 def quarantine_release(
     item_id: str = typer.Argument(..., help=ITEM_HELP),
     reason: str | None = typer.Option(
@@ -501,7 +633,7 @@ def quarantine_release(
         help="Publish on your word, recording this reason. Without it the article or quote is "
         "re-audited with the current rules and published only if it passes.",
     ),
-    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", metavar="DIR", help=WAREHOUSE_HELP),
 ) -> None:
     """Re-audit a held article or quote (after rules changed) and publish it if it passes, or
     force-publish it with --reason."""
@@ -521,11 +653,11 @@ def quarantine_release(
     out.print(f"{item_id}: {decision.action} ({decision.reason})", highlight=False)
 
 
-@quarantine_app.command("drop")
+@quarantine_app.command(cls=Command, name="drop")
 def quarantine_drop(
     item_id: str = typer.Argument(..., help=ITEM_HELP),
     reason: str | None = typer.Option(None, "--reason", help="Why it is dropped (recorded)."),
-    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", help=WAREHOUSE_HELP),
+    warehouse: Path | None = typer.Option(None, "--warehouse", "-w", metavar="DIR", help=WAREHOUSE_HELP),
 ) -> None:
     """Record that a held article or quote will not be published (its rows stay in quarantine)."""
     from warehouse.review import decide
@@ -536,4 +668,4 @@ def quarantine_drop(
 
 
 if __name__ == "__main__":
-    app()
+    app(prog_name="wirehouse")

@@ -19,6 +19,11 @@ import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
+
+class UsageError(ValueError):
+    """A problem the user fixes with other arguments or settings; its message is the one line."""
+
+
 EXIT_BUG = 1
 EXIT_USAGE = 2
 EXIT_STORAGE = 3

@@ -18,8 +18,10 @@ from prefect.runtime import deployment, flow_run
 
 from flows.batch import execute, plan, publish, with_storage_retries
 from flows.prefect_env import ignore_interrupts
+from flows.progress import RunProgress
 from flows.scan import read_again, scan
 from flows.settings import Settings
+from flows.summary import ARTIFACT_KEY, summary_line, summary_markdown
 from transforms.corpus import LineCounter
 from transforms.ingest import ParsedFile, parsed_from_raw, restored
 from transforms.nlp import require_model
@@ -28,7 +30,7 @@ from warehouse.ledger import Publisher, RunSummary, finish_run, new_run_id, open
 from warehouse.store import Warehouse
 
 
-@flow(name="wirehouse-ingest", log_prints=False)
+@flow(name="wirehouse-ingest", log_prints=False, flow_run_name=partial(new_run_id, "run"))
 def ingest(
     paths: list[str], settings: Settings | None = None, warehouse_dir: str | None = None, workers: int = 1
 ) -> RunSummary:
@@ -43,7 +45,8 @@ def ingest(
         # terminal's Ctrl-C reaches this process too and would crash it first.
         ignore_interrupts()
     warehouse = Warehouse.from_settings(settings)
-    run_id, started_at = new_run_id("run"), utc_now()
+    run_id, started_at = _run_id("run"), utc_now()
+    progress = RunProgress(run_id)
     inputs = "; ".join(str(p) for p in paths)
     with warehouse.run_lock():
         warehouse.initialise()
@@ -52,11 +55,11 @@ def ingest(
         publisher = Publisher(
             warehouse, run_id, warehouse.known_contents(), copy_threshold=settings.copy_threshold
         )
-        scanned = scan(warehouse, publisher, paths, settings)
+        scanned = scan(warehouse, publisher, paths, settings, progress)
         load = partial(read_again, limits=settings.input_limits)
-        batches = plan(scanned.files, settings, run_id, publisher, scanned.learned, load, workers)
-        _process_and_publish(batches, publisher, settings, workers)
-        return finish_run(
+        batches = plan(scanned.files, settings, run_id, publisher, scanned.learned, load, progress, workers)
+        _process_and_publish(batches, publisher, settings, workers, progress)
+        summary = finish_run(
             warehouse,
             run_id,
             started_at=started_at,
@@ -67,9 +70,11 @@ def ingest(
             flow_run_id=_flow_run_id(),
             deferred_batches=publisher.deferred,
         )
+    _finished(summary, progress)
+    return summary
 
 
-@flow(name="wirehouse-reprocess", log_prints=False)
+@flow(name="wirehouse-reprocess", log_prints=False, flow_run_name=partial(new_run_id, "reprocess"))
 def reprocess(settings: Settings | None = None, since: datetime | None = None) -> RunSummary:
     """Re-run clean -> publish from the stored raw documents (after a rule or model upgrade):
     every file ingested by runs started at or after `since` (an aware datetime; all files when
@@ -77,7 +82,8 @@ def reprocess(settings: Settings | None = None, since: datetime | None = None) -
     transaction."""
     settings = settings or Settings()
     warehouse = Warehouse.from_settings(settings)
-    run_id, started_at = new_run_id("reprocess"), utc_now()
+    run_id, started_at = _run_id("reprocess"), utc_now()
+    progress = RunProgress(run_id)
     inputs = "reprocess all" if since is None else f"reprocess since {since.isoformat()}"
     with warehouse.run_lock():
         warehouse.initialise()
@@ -96,9 +102,10 @@ def reprocess(settings: Settings | None = None, since: datetime | None = None) -
             warehouse.line_counts(stored_sources(stored)), settings.boilerplate_min_articles
         )
         del stored
-        batches = plan(files, settings, run_id, publisher, learned, partial(read_stored, warehouse))
-        _process_and_publish(batches, publisher, settings, workers=1)
-        return finish_run(
+        progress.stored(n_files)
+        batches = plan(files, settings, run_id, publisher, learned, partial(read_stored, warehouse), progress)
+        _process_and_publish(batches, publisher, settings, 1, progress)
+        summary = finish_run(
             warehouse,
             run_id,
             started_at=started_at,
@@ -107,18 +114,55 @@ def reprocess(settings: Settings | None = None, since: datetime | None = None) -
             flow_run_id=_flow_run_id(),
             deferred_batches=publisher.deferred,
         )
+    _finished(summary, progress)
+    return summary
 
 
 def _flow_run_id() -> str:
     return str(flow_run.get_id() or "")
 
 
-def _process_and_publish(batches, publisher: Publisher, settings: Settings, workers: int) -> None:
+def _run_id(kind: str) -> str:
+    """The Wirehouse run id: the flow run's name, which Prefect set from flow_run_name (so the
+    Prefect UI lists runs by their Wirehouse id), or a new id when the flow runs outside Prefect."""
+    name = flow_run.get_name()
+    return name if name and name.startswith(f"{kind}-") else new_run_id(kind)
+
+
+def _process_and_publish(
+    batches, publisher: Publisher, settings: Settings, workers: int, progress: RunProgress
+) -> None:
     """Every batch processed (flows.batch.execute) and published as it finishes, in batch order,
     from this process: the only DuckDB writer."""
     publish_batch: Callable = with_storage_retries(publish, settings)
     for batch in execute(batches, settings, workers):
-        publish_batch(publisher, batch)
+        articles = sum(f.n_documents for f in batch.files)
+        progress.analysed(batch.batch_id, articles, batch.seconds)
+        record = publish_batch(publisher, batch)
+        progress.published(
+            batch.batch_id,
+            articles,
+            record.n_published,
+            record.n_quarantined,
+            record.n_quotes_quarantined,
+            deferred=batch.batch_id in publisher.deferred,
+        )
+
+
+def _finished(summary: RunSummary, progress: RunProgress) -> None:
+    """A finished run told: a line in the Prefect run's log, a Markdown artifact with its summary
+    table and the report's path, and, for a scheduled run, a line on `wirehouse serve`'s output."""
+    from prefect.artifacts import create_markdown_artifact
+
+    line = summary_line(summary)
+    progress.finished(line)
+    create_markdown_artifact(
+        markdown=summary_markdown(summary),
+        key=ARTIFACT_KEY,
+        description=f"Wirehouse {summary.run_id}: what it published, held and rejected",
+    )
+    if deployment.get_id():
+        print(line, flush=True)  # the runner streams a scheduled run's output to `serve`'s
 
 
 def read_stored(warehouse: Warehouse, files: list[ParsedFile]) -> list[ParsedFile]:

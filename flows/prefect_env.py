@@ -4,7 +4,8 @@ command applies when it starts, and the one starter of Prefect's temporary API s
 Quiet defaults (apply_quiet_defaults, called by the CLI before any command runs, by Dask workers'
 preload and by the test session; never on import): no server analytics, no telemetry, no
 task-run recorder on the temporary server (killed at shutdown mid-write, it prints
-CancelledError tracebacks), warnings-only logging, no UI, and a startup timeout for the
+CancelledError tracebacks), run logs at INFO for the API but only critical ones on the console,
+no UI, and a startup timeout for the
 temporary server that suits a busy 2-core machine. A value already in the environment wins.
 
 The temporary server: without PREFECT_API_URL, Prefect starts a temporary server when the flow
@@ -24,6 +25,7 @@ from __future__ import annotations
 import atexit
 import ctypes
 import importlib.util
+import math
 import os
 import signal
 import socket
@@ -37,11 +39,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from flows.errors import UsageError
+
 QUIET_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED": "false",
-    "PREFECT_LOGGING_LEVEL": "WARNING",
+    # INFO: each run's own log lines (flows.progress, Prefect's state changes) reach the Prefect
+    # API and its UI; the console handler below keeps them off the terminal.
+    "PREFECT_LOGGING_LEVEL": "INFO",
     # Prefect's console lines (a failed task's traceback, "Crash detected!") repeat what the command
     # says in its own one `error:` line; they still reach the Prefect API and its UI. Set it to
     # WARNING to see them in the terminal too.
@@ -76,6 +82,29 @@ PR_SET_PDEATHSIG = 1
 
 class PrefectApiUnavailable(RuntimeError):
     """Schedules need a Prefect API (a server or Prefect Cloud); none is configured or reachable."""
+
+
+class ScheduleInvalid(UsageError):
+    """`serve`'s --cron or --interval does not make a schedule; the message says why."""
+
+
+def check_schedule(interval: float | None, cron: str | None) -> str:
+    """The schedule in words ("every 60 s", "cron */15 * * * *"), or ScheduleInvalid."""
+    if interval is not None:
+        if not (0 < interval < math.inf):
+            raise ScheduleInvalid(f"--interval takes a number of seconds above 0, not {interval:g}")
+        return f"every {interval:g} s"
+    from prefect.client.schemas.schedules import CronSchedule
+    from pydantic import ValidationError
+
+    try:
+        CronSchedule(cron=str(cron))
+    except ValidationError:
+        raise ScheduleInvalid(
+            f"--cron takes a cron expression of five fields (minute hour day month weekday), e.g. "
+            f'"*/15 * * * *" for every 15 minutes, not {cron!r}'
+        ) from None
+    return f"cron {cron}"
 
 
 class ApiServerError(RuntimeError):

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
 from flows.ingest import ingest, reprocess
-from flows.prefect_env import PrefectApiUnavailable, startup_timeout, temporary_api
+from flows.prefect_env import PrefectApiUnavailable, check_schedule, startup_timeout, temporary_api
 from flows.settings import Settings
 from warehouse.ledger import RunSummary
 from warehouse.store import Warehouse
@@ -93,13 +93,22 @@ def check_prefect_api() -> str:
     return url
 
 
-def serve_ingest(landing: str, settings: Settings, interval: float | None, cron: str | None) -> None:
+def serve_ingest(
+    landing: str,
+    settings: Settings,
+    interval: float | None,
+    cron: str | None,
+    ready: Callable[[], None] = lambda: None,
+) -> None:
     """Register the `wirehouse-landing` deployment with its schedule and run it until stopped
-    (SIGTERM/Ctrl-C); each scheduled run ingests what is new in the landing folder."""
+    (SIGTERM/Ctrl-C); each scheduled run ingests what is new in the landing folder. `ready` is
+    called once the schedule, the API and the warehouse lock are checked, before serving."""
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 
+    check_schedule(interval, cron)
     check_prefect_api()
     Warehouse.from_settings(settings).check_unlocked()
+    ready()
     ingest.serve(
         name="wirehouse-landing",
         interval=interval,

@@ -12,10 +12,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from flows.progress import RunProgress
 from flows.settings import Settings
 from flows.summary import scan_inputs
 from transforms.corpus import LineCounter
@@ -27,7 +29,12 @@ from warehouse.raw import read_input
 from warehouse.store import Warehouse
 
 
-@task(cache_policy=NO_CACHE)
+def _parse_name(parameters: dict[str, Any]) -> str:
+    """A reading task run's name in Prefect."""
+    return f"read {len(parameters['paths'])} files"
+
+
+@task(cache_policy=NO_CACHE, task_run_name=_parse_name)  # type: ignore[arg-type]  # see batch._process_name
 def parse_files(paths: list[str], limits: InputLimits) -> list[ParsedFile]:
     parsed = []
     for path in paths:
@@ -56,12 +63,15 @@ class Scanned:
     seconds: float  # the whole first reading (RunRecord.seconds_read)
 
 
-def scan(warehouse: Warehouse, publisher: Publisher, paths: list[str], settings: Settings) -> Scanned:
+def scan(
+    warehouse: Warehouse, publisher: Publisher, paths: list[str], settings: Settings, progress: RunProgress
+) -> Scanned:
     """Read the new files under `paths` once, chunk by chunk: record the ones that reach no batch
     (rejected, duplicate bytes) in the ledger, touch the mtime of files read again unchanged, and
     count the lines of the rest."""
     reading = time.perf_counter()
     all_paths, to_read = scan_inputs(warehouse, paths)
+    progress.reading(len(to_read), len(all_paths))
     ingested = warehouse.ingested_files()
     known_ids, known_paths = warehouse.known_file_ids(), warehouse.known_paths()
     counter, sources, hold = LineCounter(), set(), settings.hold_mb * 1e6
@@ -70,6 +80,7 @@ def scan(warehouse: Warehouse, publisher: Publisher, paths: list[str], settings:
     chunk = settings.parse_chunk_files
     for i in range(0, len(to_read), chunk):
         parsed = parse_files(to_read[i : i + chunk], settings.input_limits)
+        progress.read(len(parsed))
         warehouse.touch_files(
             [
                 (f.file_id, f.path, f.mtime_ns)

@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import difflib
+import json
+import os
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import SettingsError as SourceError
 
+from flows.errors import UsageError
 from transforms.copies import DEFAULT_COPY_THRESHOLD
 from transforms.nlp import NLP_BATCH_CHARS, NLP_BATCH_DOCS, NLP_CHUNK_CHARS
 from transforms.parse import MB, RATIO_FLOOR_BYTES, InputLimits
+from warehouse.faults import ENV as FAULT_VARIABLE
+
+PREFIX = "WIREHOUSE_"
+# Variables with the prefix that are not settings: read by the test suite and its fault injection.
+OTHER_VARIABLES = {FAULT_VARIABLE, "WIREHOUSE_SHARED"}
+
+
+class SettingsInvalid(UsageError):
+    """A WIREHOUSE_ variable that is unknown or whose value does not fit, as one line."""
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="WIREHOUSE_", extra="forbid")
+    model_config = SettingsConfigDict(env_prefix=PREFIX, extra="forbid")
 
     dir: Path = Field(
         default=Path("wirehouse-data"),
@@ -61,11 +76,12 @@ class Settings(BaseSettings):
         "write; a batch whose commit still finds it held stays staged, whole, and the next run "
         "publishes it without analysing it again.",
     )
-    languages: list[str] = Field(
+    languages: Annotated[list[str], NoDecode] = Field(
         default=["en"],
         min_length=1,
         description="ISO 639-1 codes the NLP stages accept; articles in other languages are "
-        "quarantined (articles.language_supported). Env WIREHOUSE_LANGUAGES as JSON, e.g. '[\"en\"]'.",
+        "quarantined (articles.language_supported). Env WIREHOUSE_LANGUAGES: codes separated by "
+        'commas (en or en,de) or a JSON list (\'["en", "de"]\').',
     )
     max_article_chars: int = Field(
         default=2_000_000,
@@ -157,6 +173,48 @@ class Settings(BaseSettings):
         default=2.0, ge=0, description="Seconds between those retries."
     )
 
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _language_codes(cls, value: Any) -> Any:
+        """'en', 'en,de' or '["en", "de"]' -> ['en', 'de']; each a two-letter ISO 639-1 code."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                try:
+                    value = json.loads(text)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"not a JSON list ({exc.msg})") from None
+            else:
+                value = [code.strip() for code in text.split(",") if code.strip()]
+        if isinstance(value, list):
+            bad = [
+                code
+                for code in value
+                if not (isinstance(code, str) and len(code) == 2 and code.isalpha() and code.islower())
+            ]
+            if bad:
+                raise ValueError(f"{bad[0]!r} is not a two-letter ISO 639-1 code such as en or de")
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_unknown_variables(cls, data: Any) -> Any:
+        """A WIREHOUSE_ variable that names no setting is an error (a misspelt one would
+        otherwise be ignored), naming the closest setting."""
+        known = {PREFIX + name.upper() for name in cls.model_fields}
+        for name in sorted(os.environ):
+            upper = name.upper()
+            if upper.startswith(PREFIX) and upper not in known and upper not in OTHER_VARIABLES:
+                short = [k.removeprefix(PREFIX) for k in sorted(known)]
+                close = difflib.get_close_matches(upper.removeprefix(PREFIX), short, n=1, cutoff=0.75)
+                hint = (
+                    f" (did you mean {PREFIX}{close[0]}?)"
+                    if close
+                    else " (the README's Settings table lists them)"
+                )
+                raise ValueError(f"unknown setting {name}{hint}")
+        return data
+
     @property
     def nlp_groups(self) -> tuple[int, int]:
         """(texts, characters) the NLP stage gives spaCy at once at most (transforms.nlp.pipe)."""
@@ -177,3 +235,28 @@ class Settings(BaseSettings):
     @property
     def warehouse_dir(self) -> Path:
         return self.dir.expanduser().resolve()
+
+
+def describe_invalid(exc: ValidationError | SourceError) -> str:
+    """A Settings error as one line naming the variable and the value it was given:
+    "WIREHOUSE_BATCH_SIZE='abc': Input should be a valid integer, unable to parse string as an integer"."""
+    if isinstance(exc, SourceError):  # pydantic-settings could not decode a value
+        return str(exc).splitlines()[0]
+    parts = []
+    for error in exc.errors(include_url=False):
+        message = error["msg"].removeprefix("Value error, ")
+        if error["loc"]:
+            name = PREFIX + str(error["loc"][0]).upper()
+            given = os.environ.get(name, error.get("input"))
+            parts.append(f"{name}={given!r}: {message}")
+        else:
+            parts.append(message)
+    return "; ".join(parts)
+
+
+def load_settings(**values: Any) -> Settings:
+    """Settings from the environment (and these values); raises SettingsInvalid with one line."""
+    try:
+        return Settings(**values)
+    except (ValidationError, SourceError) as exc:
+        raise SettingsInvalid(describe_invalid(exc)) from None

@@ -31,6 +31,11 @@ HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 JSON_SUFFIXES = {".json"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES
+SUPPORTED_TEXT = "reads .txt, .text, no suffix, .html, .htm, .jsonl, .ndjson, .json, each also .gz"
+# A JSON record is an article when it has at least one of these (news-please's fields); one with
+# none of them (a config file, a test's expectations) rejects its file instead of becoming an
+# empty article.
+ARTICLE_FIELDS = ("title", "maintext", "text", "html", "url")
 GZIP_MAGIC = b"\x1f\x8b"
 MB = 1_000_000
 # The compression ratio is only checked once this much has come out: small files that compress
@@ -293,7 +298,7 @@ def parse_raw(name: str, data: bytes | bytearray, limits: InputLimits) -> RawInp
     """Parse one input file's bytes into documents. Raises RejectedInput with the reason."""
     suffix, compressed = split_suffix(name)
     if suffix not in SUPPORTED_SUFFIXES:
-        raise RejectedInput(f"unsupported file type {suffix!r}")
+        raise RejectedInput(f"unsupported file type {suffix!r} ({SUPPORTED_TEXT})")
     if len(data) > limits.max_bytes:
         raise RejectedInput(f"larger than {limits.size_limit()}")
     if compressed or data[:2] == GZIP_MAGIC:
@@ -345,12 +350,19 @@ def _as_text(value) -> str | None:
 
 
 def _parse_records(records: list) -> list[RawDocument]:
-    """news-please style objects -> documents. A record without any text field gets an empty
-    body: it is not dropped here, the audit quarantines it with its reason."""
+    """news-please style objects -> documents. A record with article fields but no text gets an
+    empty body: it is not dropped here, the audit quarantines it with its reason. A record with
+    none of ARTICLE_FIELDS is not an article: its file is rejected."""
     documents = []
     for index, record in enumerate(records):
         if not isinstance(record, dict):
             raise RejectedInput(f"record {index} is a JSON {type(record).__name__}, expected an object")
+        if not any(name in record for name in ARTICLE_FIELDS):
+            keys = ", ".join(list(record)[:5]) + (", ..." if len(record) > 5 else "")
+            raise RejectedInput(
+                f"record {index} is not an article: it has none of the fields "
+                f"{', '.join(ARTICLE_FIELDS)} (it has {keys or 'no fields'})"
+            )
         common: _CommonFields = {
             "record_index": index,
             "title": _as_text(record.get("title")),

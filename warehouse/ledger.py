@@ -238,11 +238,13 @@ class Publisher:
         *,
         started_at: datetime,
         seconds: Mapping[str, float],
-    ) -> None:
+    ) -> BatchRecord:
         """Publish one processed batch in one transaction (warehouse.store.Warehouse.publish): its
         rows, the files' ledger rows and raw documents (for reprocessing), the batch row, its stage
         timings (seconds: stage -> time, as its executor measured them), quality results and the
-        copies found; older versions of its articles move to history."""
+        copies found; older versions of its articles move to history. Returns the batch's row
+        (what it published and held); a batch left staged for the next run (readers held the
+        file) is in `deferred` too."""
         decided = self.decide(outcome)
         skipped = decided.skipped
         records, quarantined = batch_file_records(
@@ -304,9 +306,10 @@ class Publisher:
         except PublishDeferred as exc:
             log.warning("%s", exc)
             self.deferred.append(outcome.batch_id)
-            return
+            return batch
         for article_id in superseded:
             self.index.remove(article_id)
+        return batch
 
 
 @dataclass

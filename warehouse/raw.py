@@ -11,9 +11,6 @@ from pathlib import Path
 
 from transforms.parse import InputLimits
 
-# Files that are never article dumps: our own sidecars and hidden files.
-IGNORED_NAMES = {"README.md", "readme.md", ".DS_Store"}
-
 
 @dataclass
 class InputFile:
@@ -26,8 +23,9 @@ class InputFile:
 
 
 def discover_with_stats(paths: list[Path], skip: Iterable[Path] = ()) -> dict[str, tuple[int, int] | None]:
-    """Every file under the given files and folders (recursive; hidden files and folders and
-    README.md are skipped), sorted, de-duplicated, by real path, as path -> (size in bytes, mtime
+    """Every file under the given files and folders (recursive; hidden files and folders, whose
+    names start with a dot, are not inputs; every other file is, a README.md too, which is then
+    rejected for its type), sorted, de-duplicated, by real path, as path -> (size in bytes, mtime
     in ns) from the same directory scan (None when a file cannot be stat'ed: reading it reports
     the error). One scandir per folder and one stat per file: a rerun over 20,000 files costs a
     fraction of a second here.
@@ -60,7 +58,7 @@ def _scan(folder: str, found: dict, seen_folders: set[str]) -> None:
         found[folder] = None  # an unreadable folder: read_input says why
         return
     for entry in entries:
-        if entry.name.startswith(".") or entry.name in IGNORED_NAMES:
+        if entry.name.startswith("."):
             continue
         try:
             if entry.is_dir(follow_symlinks=True):

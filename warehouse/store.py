@@ -930,16 +930,30 @@ class Warehouse:
         finally:
             con.close()
 
-    def user_query(self, sql: str, allow_local_files: bool = False) -> pd.DataFrame:
+    def user_query(self, sql: str, allow_local_files: bool = False, as_text: bool = False) -> pd.DataFrame:
         """Run one statement of a user's SQL (`wirehouse sql`) that can write nowhere: it must be
         read-only by DuckDB's own parser (check_read_only), and it runs on a read-only connection
         that reaches no file but the warehouse (USER_QUERY_CONFIG). allow_local_files: the query
         may also read local files (read_csv, read_parquet, glob); the statement check still
-        applies. Raises QueryRefused, or duckdb.Error for a query DuckDB rejects."""
+        applies. as_text: every value as DuckDB writes it as VARCHAR (lists [1, 2], structs
+        {'k': v}, BLOBs \\x00 escaped, DECIMALs with their scale, NULL as None), except times
+        with a time zone, which stay times (the caller writes them in ISO 8601). Raises
+        QueryRefused, or duckdb.Error for a query DuckDB rejects."""
         config = dict(USER_QUERY_CONFIG, enable_external_access=allow_local_files)
         con = self.connect(read_only=True, config=config)
         try:
-            return con.execute(check_read_only(con, sql)).fetch_df()
+            statement = check_read_only(con, sql)
+            relation = con.sql(statement.query) if as_text else None
+            if relation is None:
+                return con.execute(statement).fetch_df()
+            kept = {"TIMESTAMP WITH TIME ZONE"}
+            columns = [
+                f"#{i}" if str(t) in kept else f"CAST(#{i} AS VARCHAR)"
+                for i, t in enumerate(relation.types, 1)
+            ]
+            frame = relation.project(", ".join(columns)).df()
+            frame.columns = relation.columns
+            return frame
         finally:
             con.close()
 

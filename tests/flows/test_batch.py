@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flows.batch import NLP_STAGE, STAGES, Batch, plan, process
+from flows.progress import RunProgress
 from flows.settings import Settings
 from transforms.article import article_id_for
 from transforms.ingest import ParsedFile
@@ -53,7 +54,7 @@ def test_an_article_over_the_length_limit_is_held_by_the_audit_and_the_others_pa
     Warehouse.from_settings(settings).initialise()
     files = [parsed("/a.jsonl", *TEXTS)]
     [batch] = plan(list(files), settings, "r1", Publisher(Warehouse.from_settings(settings), "r1", set()), {},
-                   lambda batch_files: batch_files)
+                   lambda batch_files: batch_files, RunProgress("r1"))
     assert (len(TEXTS[0]), len(TEXTS[1])) == (67, 44)
     done = process.fn(batch, tuple(s.name for s in STAGES))
     first, second = (article_id_for(files[0].file_id, i) for i in (0, 1))
@@ -72,9 +73,11 @@ def test_plan_makes_each_batch_when_asked_with_the_contents_published_by_then(tm
         loads.append([f.path for f in batch_files])
         return [whole[int(f.path[2])] if f.released_count is not None else f for f in batch_files]
 
-    batches = plan(files, settings, "r1", publisher, {"src": frozenset({1})}, load)
+    progress = RunProgress("r1")
+    batches = plan(files, settings, "r1", publisher, {"src": frozenset({1})}, load, progress)
     first = next(batches)
     assert files == []  # consumed: the plan holds the files now
+    assert (progress.counts.batches, progress.counts.articles) == (2, 4)  # reported as planned
     publisher.known_contents["published-by-batch-1"] = ("a1", None)
     second = next(batches)
     assert next(batches, None) is None

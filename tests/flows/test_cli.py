@@ -41,8 +41,23 @@ def test_run_prints_the_summary_and_nothing_alarming(sample_cli):
                  "quotes published: 72", "quotes held: 1 (their articles published;", "top speakers: Denise Okafor (5), Marcus Feld (5)",
                  f"quality report: {wh / 'reports' / 'quality.html'}"):
         assert line in out, line
-    # A clean run: no tracebacks, telemetry or GX chatter on stderr.
-    assert result.stderr == ""
+    # A clean run: off a terminal, stderr holds the run's progress as plain lines, and nothing
+    # else (no tracebacks, telemetry or GX chatter).
+    assert progress_messages(result.stderr) == [
+        f"{run_id(result)}: 14 files to read", "read 14 of 14 files", "16 articles to analyse in 1 batch",
+        f"batch {run_id(result)}-b0001 analysed", f"batch {run_id(result)}-b0001 published"]
+    assert "1/1 batches, 16/16 articles, " in result.stderr
+
+
+def run_id(result) -> str:
+    return result.stdout.split()[2]  # "Wirehouse run run-... into ..."
+
+
+def progress_messages(stderr: str) -> list[str]:
+    """stderr's lines, each a time stamp and a message (a batch's message up to its colon)."""
+    lines = stderr.splitlines()
+    assert all(len(line) > 9 and line[2] == line[5] == ":" and line[8] == " " for line in lines), stderr
+    return [line[9:].split(":")[0] if line[9:].startswith("batch ") else line[9:] for line in lines]
 
 
 def test_sql_lists_full_name_speakers(sample_cli):
@@ -179,7 +194,7 @@ def test_usage_and_environment_errors(tmp_path):
 
 
 def test_help_documents_every_option():
-    for command, words in {"run": ["--warehouse", "WIREHOUSE_DIR", "paths", "recursively"],
+    for command, words in {"run": ["--warehouse", "WIREHOUSE_DIR", "PATHS", "recursively"],
                            "sql": ["--format", "table", "csv", "json", "--warehouse", "query",
                                    "--allow-local-files", "--excel-safe", "read-only"],
                            "report": ["--warehouse", "WIREHOUSE_DIR"]}.items():
@@ -221,7 +236,11 @@ def test_two_local_workers_publish_what_one_does(sample_cli, tmp_path):
 
     assert "articles published: 14" in counts(two.stdout)
     assert counts(two.stdout) == counts(result.stdout)
-    assert two.stderr == ""
+    # Two batches in flight on two workers: the batch count is rounded up to a multiple of 2.
+    assert progress_messages(two.stderr) == [
+        f"{run_id(two)}: 14 files to read", "read 14 of 14 files", "16 articles to analyse in 2 batches",
+        f"batch {run_id(two)}-b0001 analysed", f"batch {run_id(two)}-b0001 published",
+        f"batch {run_id(two)}-b0002 analysed", f"batch {run_id(two)}-b0002 published"]
     assert not [p for p in psutil.process_iter(["cmdline"])
                 if "prefect.server.api.server:create_app" in " ".join(p.info["cmdline"] or [])
                 and str(tmp_path) in " ".join(p.info["cmdline"] or [])]
@@ -256,3 +275,25 @@ def test_every_entry_given_gets_a_ledger_row(tmp_path):
         assert "files seen: 7 (7 already ingested, skipped)" in " ".join(rerun.stdout.split())
     finally:
         server.close()
+
+
+def test_every_path_under_examples_is_accounted_for():
+    """`wirehouse run examples`: the dumps publish as always; the folder's README.md and the
+    gold file expected.json are not article dumps, and the summary and the ledger say why."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        wh = Path(tmp) / "wh"
+        result = wirehouse("run", str(PROJECT / "examples"), "-w", str(wh))
+        assert result.returncode == 0, result.stderr
+        out = " ".join(result.stdout.split())
+        assert "files seen: 16" in out and "articles published: 14" in out and "files rejected: 4" in out
+        rejected = [line.strip() for line in result.stdout.splitlines()]
+        assert (f"{PROJECT / 'examples' / 'README.md'}: unsupported file type '.md' (reads .txt, .text, no suffix, "
+                ".html, .htm, .jsonl, .ndjson, .json, each also .gz)") in rejected
+        assert (f"{PROJECT / 'examples' / 'expected.json'}: record 0 is not an article: it has none of the fields "
+                "title, maintext, text, html, url (it has description, summary, files, quotes)") in rejected
+        ledger = Warehouse(wh).query("select path, status from files").values.tolist()
+        on_disk = sorted(str(p) for p in (PROJECT / "examples").rglob("*") if p.is_file())
+        assert sorted(p for p, _ in ledger) == on_disk
+        assert {p: s for p, s in ledger}[str(PROJECT / "examples" / "expected.json")] == "rejected"

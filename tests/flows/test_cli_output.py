@@ -66,7 +66,76 @@ def test_quarantine_show_and_errors_print_markup_like_values_as_they_are(warehou
 def test_sql_errors_print_the_query_text_as_it_is(warehouse):
     result = wirehouse("sql", 'select "[/bold]" from articles', "-w", str(warehouse.root))
     assert result.exit_code == 2
-    assert result.stderr == 'error: Binder Error: Referenced column "[/bold]" not found in FROM clause!\n'
+    assert result.stderr == ('error: Binder Error: Referenced column "[/bold]" not found in FROM clause!\n'
+                             'Candidate bindings: "body", "published", "published_raw", "file_id", "batch_id"\n')
+
+
+def test_sql_errors_are_duckdb_s_whole_message(warehouse):
+    """Its "Did you mean", and the query line with the caret under where parsing stopped."""
+    typo = wirehouse("sql", "select title from articel", "-w", str(warehouse.root))
+    assert typo.exit_code == 2
+    assert typo.stderr == 'error: Catalog Error: Table with name articel does not exist!\nDid you mean "articles"?\n'
+    syntax = wirehouse("sql", "selec title from articles", "-w", str(warehouse.root))
+    assert syntax.exit_code == 2
+    assert syntax.stderr == ('error: Parser Error: syntax error at or near "selec"\n\n'
+                             'LINE 1: selec title from articles\n        ^^^^^\n')
+
+
+VALUES_QUERY = r"""select [1, 2] as ints, ['a', null] as texts, null::integer as nothing, '\x00ab\xFF'::blob as bytes,
+    {'k': 1, 'v': 'x'} as pair, 1.50::decimal(5, 2) as price, date '2026-11-01' as day,
+    timestamptz '2026-11-01 08:00:00+00' as at"""
+
+
+def test_sql_table_shows_values_as_sql_does(warehouse):
+    """Lists as [1, 2], NULL as NULL, BLOBs escaped, structs, decimals with their scale, dates
+    as dates; times with a time zone in ISO 8601. CSV and JSON keep their own forms."""
+    result = wirehouse("sql", VALUES_QUERY, "-w", str(warehouse.root))
+    assert result.exit_code == 0, result.output
+    rows = [[c.strip() for c in line.strip()[1:-1].split("│")] for line in result.stdout.splitlines()
+            if line.startswith("│")]
+    assert rows == [["[1, 2]", "[a, NULL]", "NULL", r"\x00ab\xFF", "{'k': 1, 'v': x}", "1.50", "2026-11-01",
+                     "2026-11-01T08:00:00+00:00"]]
+    as_json = wirehouse("sql", "select [1, 2] as ints, null::integer as nothing", "-w", str(warehouse.root),
+                        "-f", "json")
+    assert json.loads(as_json.stdout) == [{"ints": [1, 2], "nothing": None}]
+
+
+def test_a_wide_result_is_shown_a_column_a_line(warehouse):
+    """`select * from articles` is wider than the console: each row becomes a block of
+    `column | value` lines (a long value cut with its length, a body's paragraphs on lines of
+    their own) instead of a table squeezed into columns a few characters wide."""
+    with warehouse.connect() as con:
+        con.execute("update articles set body = 'First paragraph.' || chr(10) || repeat('x', 500)")
+    result = CliRunner().invoke(app, ["sql", "select * from articles", "-w", str(warehouse.root)],
+                                env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    names = [line.split(" | ")[0].strip() for line in lines if " | " in line and not line.startswith(" ")]
+    assert names == ["article_id", "file_id", "record_index", "source_uri", "url", "title", "authors",
+                     "published", "body", "n_chars", "n_residue_lines", "content_sha256", "batch_id", "run_id",
+                     "language", "source", "pipeline_version", "published_raw"]
+    assert lines[0] == "-[ row 1 ]----------"
+    assert "title            | Title [/bold] [link=http://x]y[/link] [red]:thumbs_up:" in lines
+    assert "url              | NULL" in lines
+    body = lines.index("body             | First paragraph.")
+    assert lines[body + 1] == "                 | " + "x" * 383 + "… (517 chars)"
+    assert lines[-1] == "1 row" and len(lines) == 21
+    narrow = CliRunner().invoke(app, ["sql", "select article_id, n_chars from articles", "-w",
+                                      str(warehouse.root)], env={"COLUMNS": "80"})
+    assert "│ a1         │ 23      │" in narrow.stdout.splitlines()  # a narrow one stays a table
+
+
+def test_output_off_a_terminal_is_not_wrapped_at_80_columns(warehouse, tmp_path):
+    """Piped to a file (no terminal, no $COLUMNS): a long path or message stays on one line."""
+    deep = tmp_path / ("a-folder-with-a-long-name-" * 4) / "wh"
+    wh = Warehouse(deep)
+    wh.initialise()
+    result = CliRunner().invoke(app, ["report", "-w", str(deep)], env={"COLUMNS": None})
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{deep / 'reports' / 'quality.html'}\n" and len(result.stdout) > 120
+    missing = CliRunner().invoke(app, ["sql", f"select * from {'x' * 100}", "-w", str(deep)],
+                                 env={"COLUMNS": None})
+    assert missing.stderr.splitlines()[0] == f"error: Catalog Error: Table with name {'x' * 100} does not exist!"
 
 
 CSV_QUERY = """select * from (values
@@ -141,7 +210,7 @@ def test_sql_prints_times_in_iso_8601_utc(warehouse):
     as_table = wirehouse("sql", query, "-w", str(warehouse.root))
     cells = [[c.strip() for c in line.strip()[1:-1].split("│")] for line in as_table.stdout.splitlines()
              if line.startswith("│ r")]
-    assert cells == [["r1", "2026-11-01T08:00:05.250000+00:00", ""],
+    assert cells == [["r1", "2026-11-01T08:00:05.250000+00:00", "NULL"],
                      ["r2", "2026-11-02T08:00:00+00:00", "2026-11-02T08:01:30+00:00"]]
     # DuckDB's own time arithmetic works on the columns as they are: no casts.
     took = wirehouse("sql", "select finished_at - started_at as took from runs where run_id = 'r2'", "-w",

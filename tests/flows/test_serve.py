@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,12 +42,13 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-@pytest.fixture(scope="module")
-def prefect_api(tmp_path_factory):
-    home = tmp_path_factory.mktemp("prefect-home")
+@contextmanager
+def prefect_server(home: Path, **settings: str) -> Iterator[str]:
+    """`prefect server start` on a free port with its home in `home` (and these settings in
+    its environment), healthy; yields its API URL, stops it at the end."""
     port = free_port()
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_UI_ENABLED": "false",
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", **settings}
     env.pop("PREFECT_API_URL", None)
     log = open(home / "server.log", "w")
     server = subprocess.Popen([str(PREFECT), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
@@ -62,9 +65,18 @@ def prefect_api(tmp_path_factory):
     else:
         stop(server)
         pytest.fail(f"prefect server did not become healthy: {(home / 'server.log').read_text()[-2000:]}")
-    yield url, home
-    stop(server)
-    log.close()
+    try:
+        yield url
+    finally:
+        stop(server)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def prefect_api(tmp_path_factory):
+    home = tmp_path_factory.mktemp("prefect-home")
+    with prefect_server(home) as url:
+        yield url, home
 
 
 def flow_runs(url: str) -> list[dict]:
@@ -103,6 +115,16 @@ def test_a_scheduled_run_publishes_what_lands(prefect_api, tmp_path):
         assert runs, "the articles were published by a run that no deployment scheduled"
         assert wh.query("select count(*) as n from runs where flow_run_id in (select unnest(?))",
                         [[r["id"] for r in runs]]).n[0] >= 1
+        # Each scheduled flow run is named after its Wirehouse run, and `serve` prints a line as
+        # each finishes: the one that published, and the ones that found nothing new.
+        named = wh.query("select run_id, flow_run_id from runs where flow_run_id <> ''").values.tolist()
+        by_id = {r["id"]: r["name"] for r in flow_runs(url)}
+        assert named and all(by_id[flow_run_id] == run_id for run_id, flow_run_id in named)
+        publishing = wh.query("select run_id from runs where n_published = 3").run_id.tolist()
+        lines = (tmp_path / "serve.log").read_text().splitlines()
+        assert lines[0].startswith(f"serving wirehouse-ingest/wirehouse-landing: {landing} -> {wh_dir} (every 4 s)")
+        assert (f"{publishing[0]}: 3 files seen, 3 articles published, 0 held, 0 files rejected, 0 duplicate files; "
+                f"report {wh_dir / 'reports' / 'quality.html'}") in lines
     finally:
         stop(served)
         log.close()
@@ -113,11 +135,12 @@ def test_serve_needs_a_prefect_api(tmp_path):
     result = subprocess.run([sys.executable, "-m", "flows.cli", "serve", str(tmp_path), "--interval", "60"],
                             cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
-    assert "schedules need a running Prefect API" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: schedules need a running Prefect API") and len(result.stderr.splitlines()) == 1
+    assert result.stdout == ""  # nothing says "serving" before the checks
     unreachable = subprocess.run([sys.executable, "-m", "flows.cli", "serve", str(tmp_path), "--interval", "60"],
                                  cwd=PROJECT, env={**env, "PREFECT_API_URL": f"http://127.0.0.1:{free_port()}/api"},
                                  capture_output=True, text=True, timeout=120)
-    assert unreachable.returncode == 2 and "is not reachable" in unreachable.stderr
+    assert unreachable.returncode == 2 and "is not reachable" in unreachable.stderr and unreachable.stdout == ""
 
 
 def api_call(url: str, path: str, body: dict | None = None, method: str = "POST"):

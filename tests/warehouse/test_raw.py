@@ -11,7 +11,9 @@ from transforms.parse import MB, InputLimits
 from warehouse.raw import discover_with_stats, read_input
 
 
-def test_scan_skips_hidden_and_readme_follows_symlinks_and_stats_match(tmp_path):
+def test_scan_skips_hidden_entries_only_follows_symlinks_and_stats_match(tmp_path):
+    """Hidden files and folders are not inputs; a README.md is (its type rejects it, with the
+    reason, in the ledger)."""
     dumps = tmp_path / "dumps"
     (dumps / "b" / "deep").mkdir(parents=True)
     (dumps / ".git").mkdir()
@@ -26,7 +28,7 @@ def test_scan_skips_hidden_and_readme_follows_symlinks_and_stats_match(tmp_path)
     found = discover_with_stats([dumps, dumps / "a.txt"])
     real = str(elsewhere.resolve() / "linked.txt")
     assert list(found) == sorted([str(dumps / "a.txt"), str(dumps / "b" / "deep" / "two.jsonl"),
-                                  str(dumps / "b" / "one.html"), real])
+                                  str(dumps / "b" / "one.html"), str(dumps / "README.md"), real])
     for path, (size, mtime) in found.items():
         st = os.stat(path)
         assert (size, mtime) == (st.st_size, st.st_mtime_ns)
