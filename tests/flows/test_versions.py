@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from flows.batch import STAGES, plan, process
+from flows.progress import RunProgress
 from flows.settings import Settings
 from tests.stories import OTHER, SAME_EVENT, STORY, SYNDICATED, UPDATED
 from transforms.ingest import ParsedFile, parse_file
@@ -36,7 +37,8 @@ def run(settings: Settings, run_id: str, *files: ParsedFile) -> Warehouse:
     wh = Warehouse.from_settings(settings)
     wh.initialise()
     publisher = Publisher(wh, run_id, wh.known_contents(), copy_threshold=settings.copy_threshold)
-    for batch in plan(list(files), settings, run_id, publisher, {}, lambda batch_files: batch_files):
+    batches = plan(list(files), settings, run_id, publisher, {}, lambda batch_files: batch_files, RunProgress(run_id))
+    for batch in batches:
         done = batch.advanced(process.fn(batch, NAMES))
         publisher.publish(batch.files, done.value, started_at=batch.started_at, seconds={})
     return wh
