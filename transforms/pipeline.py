@@ -171,6 +171,7 @@ class ParsedBatch:
     prepared: PreparedBatch
     docs: list[Doc | None]
     pipeline_version: str
+    errors: list[Exception | None] = field(default_factory=list)  # why a body could not be parsed
 
 
 def parse_batch(prepared: PreparedBatch, ctx: BatchContext) -> ParsedBatch:
@@ -180,13 +181,22 @@ def parse_batch(prepared: PreparedBatch, ctx: BatchContext) -> ParsedBatch:
     nlp = load_pipeline(ctx.spacy_model)
     supported = prepared.supported
     piece = min(ctx.nlp_chunk_chars, nlp.max_length)
-    parsed = pipe(
-        nlp,
-        [item[2].body for item, ok in zip(prepared.pending, supported, strict=True) if ok],
-        *ctx.nlp_groups,
-        split=lambda body: chunks(body, piece),
-    )
-    docs = [next(parsed) if ok else None for ok in supported]
+    texts = [item[2].body for item, ok in zip(prepared.pending, supported, strict=True) if ok]
+
+    def parse(group: list[str]) -> list[Doc]:
+        return list(pipe(nlp, group, *ctx.nlp_groups, split=lambda body: chunks(body, piece)))
+
+    outcomes: list[Doc | Exception]
+    try:
+        outcomes = list(parse(texts))
+    except Exception:
+        # A body the model cannot parse fails its whole group: each body is parsed alone, so
+        # that one rejects its own file (batch_rows) and the rest of the batch goes on.
+        outcomes = [_parsed_alone(parse, text) for text in texts]
+    parsed = iter(outcomes)
+    results = [next(parsed) if ok else None for ok in supported]
+    docs = [r if isinstance(r, Doc) else None for r in results]
+    errors = [r if isinstance(r, Exception) else None for r in results]
     for doc in docs:
         # The tok2vec output (96 floats a token, ~70 MB for a batch) is used by no rule; a batch
         # of Docs waits for its rules while the next one is parsed, so it is let go here.
@@ -195,7 +205,14 @@ def parse_batch(prepared: PreparedBatch, ctx: BatchContext) -> ParsedBatch:
     version = pipeline_version(
         f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}", nlp.meta.get("version", "?")
     )
-    return ParsedBatch(prepared, docs, version)
+    return ParsedBatch(prepared, docs, version, errors)
+
+
+def _parsed_alone(parse: Callable[[list[str]], list[Doc]], text: str) -> Doc | Exception:
+    try:
+        return parse([text])[0]
+    except Exception as exc:
+        return exc
 
 
 def batch_rows(parsed: ParsedBatch, ctx: BatchContext) -> BatchRows:
@@ -205,15 +222,20 @@ def batch_rows(parsed: ParsedBatch, ctx: BatchContext) -> BatchRows:
     prepared = parsed.prepared
     rejected = dict(prepared.cleaning.rejected)
     per_file: dict[str, list[ArticleRows]] = {}
-    for (f, raw, article, source), language, within, again, doc in zip(
+    errors = parsed.errors or [None] * len(parsed.docs)
+    for (f, raw, article, source), language, within, again, doc, error in zip(
         prepared.pending,
         prepared.detected,
         prepared.within_limit,
         prepared.repeated,
         parsed.docs,
+        errors,
         strict=True,
     ):
         if f.path in rejected:
+            continue
+        if error is not None:
+            rejected[f.path] = _failure("parse", f, raw, error)
             continue
         try:
             rows = article_rows(

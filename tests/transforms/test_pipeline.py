@@ -153,3 +153,24 @@ def test_the_file_status_rule():
     assert file_status(f, FileCounts(duplicates=2, copies=1)) == (
         "duplicate", "every article was already ingested or is a copy of a published one (see copies)")
     assert file_status(f, FileCounts()) == ("published", None)  # a file of no articles
+
+
+def test_a_body_the_model_cannot_parse_rejects_its_file_only(nlp, monkeypatch):
+    """The model raising on one body fails its group: each body is parsed alone again, and only
+    the file holding the one that fails is rejected, with the error."""
+    original = pipeline.pipe
+
+    def fragile(model, texts, *args, **kwargs):
+        texts = list(texts)
+        if any("explode" in t for t in texts):
+            raise ValueError("[E999] the model broke")
+        return original(model, texts, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "pipe", fragile)
+    good = parsed("/good.jsonl", "Ruiz spoke on Monday.")
+    bad = parsed("/bad.jsonl", "A calm record.", "This one will explode.")
+    also_good = parsed("/also-good.jsonl", "The ferry sailed on time.")
+    result = pipeline.analyse_batch([good, bad, also_good], context())
+    assert result.rejected == {"/bad.jsonl": "record 1: cannot parse (ValueError: [E999] the model broke)"}
+    assert [x.body for x in result.rows.articles] == ["Ruiz spoke on Monday.", "The ferry sailed on time."]
+    assert set(result.article_file.values()) == {"/good.jsonl", "/also-good.jsonl"}
