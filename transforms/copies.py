@@ -21,10 +21,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 NUM_PERM = 128  # permutations of every stored signature: changing it makes stored ones unreadable
 SEED = 1
@@ -85,6 +88,8 @@ def shingles(body: str) -> list[bytes]:
 def signature(body: str) -> tuple[int, bytes | None]:
     """(number of shingles, the MinHash signature as NUM_PERM little-endian uint32) of a body;
     None for a body without words."""
+    from datasketch import MinHash  # imported when first used: datasketch's import takes ~1 s
+
     grams = shingles(body)
     if not grams:
         return 0, None
@@ -94,6 +99,8 @@ def signature(body: str) -> tuple[int, bytes | None]:
 
 
 def _minhash(sig: bytes) -> MinHash:
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=np.frombuffer(sig, dtype="<u4"), scheme=SCHEME)
 
 
@@ -118,6 +125,8 @@ class CopyIndex:
     def __init__(self, threshold: float = DEFAULT_COPY_THRESHOLD):
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"the copy threshold must be in (0, 1], not {threshold}")
+        from datasketch import MinHashLSH
+
         self.threshold = threshold
         # Candidates are searched below the threshold, then confirmed by their signatures: LSH
         # tuned at the threshold itself finds only about half the copies just over it.
