@@ -294,6 +294,16 @@ def _print_summary(summary, settings: Settings) -> None:
     out.print(f"  files rejected:        {len(summary.rejected_files)}")
     for path, reason in sorted(summary.rejected_files.items()):
         out.print(f"      {path}: {reason}", highlight=False)
+    if summary.warc_records:
+        skipped = summary.skipped_records
+        out.print(
+            f"  WARC records read:     {summary.warc_records} ({sum(skipped.values())} skipped, "
+            "not articles)"
+        )
+        for reason, n in skipped.items():
+            out.print(f"      {n} × {reason}", highlight=False)
+        for path, errors in sorted(summary.warc_errors.items()):
+            out.print(f"      damaged: {path}: {errors}", highlight=False)
     if summary.deferred_batches:
         out.print(
             f"  batches left staged:   {len(summary.deferred_batches)} (readers held the warehouse; "

@@ -223,6 +223,8 @@ def batch_rows(parsed: ParsedBatch, ctx: BatchContext) -> BatchRows:
                 source=source,
                 segment=within,
                 pipeline_version=parsed.pipeline_version,
+                warc_record_id=raw.warc_record_id,
+                warc_date=raw.warc_date,
             )
         except Exception as exc:
             rejected[f.path] = _failure("analyse", f, raw, exc)

@@ -1,0 +1,368 @@
+"""Reading web archives (.warc, .warc.gz) with FastWARC (resiliparse): the only place WARC
+bytes are read. What becomes of each record is decided in transforms/warc.py.
+
+A WARC is read twice, a record at a time, never whole: once when a run scans its inputs
+(read_warc: every record's headers, and the payload of those that become articles, checked and
+let go; the file's sha256 over the bytes read), giving segments of at most a batch's articles
+as released stubs; then each segment when its batch comes (load_warc_part: only its records).
+Memory stays that of one batch whatever the file's size.
+
+Compression: a gzip member per record (as crawlers and Common Crawl write them) or a plain WARC
+is read from any record's offset; a WARC gzipped whole is one stream whose offsets count
+decompressed bytes, so a segment is reached by decompressing from the start.
+
+Damage: a record FastWARC cannot read (a truncated gzip member, a corrupt record) is recorded
+with its byte offset, and reading goes on from the next record found after it (the next gzip
+member that holds a WARC record, or the next `WARC/1.` line). A truncated record at the end is
+what a crawler still writing leaves: reading ends before it, and the next run, once the file
+grew, starts there (read_warc's `progress`).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import stat
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import BinaryIO
+
+from fastwarc.warc import ArchiveIterator, WarcRecord
+
+from transforms.ingest import ParsedFile
+from transforms.parse import GZIP_MAGIC, InputLimits, RawDocument, RejectedInput
+from transforms.warc import (
+    WarcFilters,
+    WarcPart,
+    WarcRecordHead,
+    count_reasons,
+    segment_offsets,
+    skip_reason,
+    warc_document,
+    warc_format,
+)
+
+HASH_CHUNK = 1 << 20  # bytes hashed at a time
+RESYNC_WINDOW = 1 << 20  # bytes searched at a time for the next record after a damaged one
+FIRST_MEMBER_PROBE = 1 << 16  # compressed bytes read to tell per-record gzip from whole-file gzip
+_RECORD_START = b"WARC/1."
+
+
+@dataclass(frozen=True)
+class WarcReading:
+    """What a run's reading of web archives needs: its filters, the segment size (the batch
+    size), and what earlier runs read of each WARC path (path -> [(file_id, warc_end)]: a file
+    whose first warc_end bytes still hash to file_id grew, and only its new records are read)."""
+
+    filters: WarcFilters = field(default_factory=WarcFilters)
+    segment_size: int = 256
+    progress: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+
+def compression_of(path: Path) -> str:
+    """none, member (a gzip member per record) or whole (one gzip stream): the first gzip
+    member ends, with more data after it, within the first records of a per-record file."""
+    with open(path, "rb") as f:
+        if f.read(2) != GZIP_MAGIC:
+            return "none"
+        f.seek(0)
+        inflater = zlib.decompressobj(wbits=31)
+        out = 0
+        while chunk := f.read(FIRST_MEMBER_PROBE):
+            try:
+                out += len(inflater.decompress(chunk, 1 << 20))
+            except zlib.error:
+                return "member"  # damaged from the start: reading reports where
+            while inflater.unconsumed_tail and not inflater.eof:
+                out += len(inflater.decompress(inflater.unconsumed_tail, 1 << 20))
+            if inflater.eof:
+                return "member" if inflater.unused_data or f.read(1) else "whole"
+            if out > 64 << 20:
+                return "whole"
+        return "member"
+
+
+def _open_at(path: Path, compression: str, offset: int) -> BinaryIO:
+    if compression == "whole":
+        stream: BinaryIO = gzip.open(path, "rb")  # type: ignore[assignment]  # noqa: SIM115
+    else:
+        stream = open(path, "rb")  # noqa: SIM115 (the caller closes it)
+    if offset:
+        stream.seek(offset)  # decompressing up to it for a whole-file gzip
+    return stream
+
+
+def _records(stream: BinaryIO, compression: str) -> Iterator[WarcRecord]:
+    return iter(ArchiveIterator(stream, parse_http=True, stream_detect=compression == "member"))
+
+
+def _head(record: WarcRecord) -> WarcRecordHead:
+    http = record.is_http
+    return WarcRecordHead(
+        record_type=str(record.record_type),
+        url=record.headers.get("WARC-Target-URI"),
+        date=record.record_date,
+        status=record.http_headers.status_code if http else None,
+        content_type=(record.http_content_type or "").lower() or None if http else None,
+        digest=record.headers.get("WARC-Payload-Digest"),
+        length=record.content_length,
+    )
+
+
+def _document(record: WarcRecord, offset: int, head: WarcRecordHead, payload: bytes) -> RawDocument:
+    return warc_document(
+        offset,
+        payload,
+        charset=record.http_charset,
+        url=head.url,
+        record_id=record.record_id,
+        date=head.date,
+    )
+
+
+@dataclass(frozen=True)
+class _Damage:
+    offset: int  # where the record that cannot be read starts
+    why: str
+
+
+_READ_ERRORS = (OSError, EOFError, zlib.error, ValueError)
+
+
+def _walk(
+    path: Path, compression: str, start: int, size: int
+) -> Iterator[tuple[int, WarcRecord, bytes] | _Damage]:
+    """(offset, record, payload) for every record from `start`, and a _Damage where one cannot
+    be read, reading on from the next record found after it. Ends at the file's end, or at
+    damage with no record after it (the truncated tail of a file still being written)."""
+    position = start
+    while True:
+        current, done = None, True
+        try:
+            with _open_at(path, compression, position) as stream:
+                for record in _records(stream, compression):
+                    current, done = record.stream_pos, False
+                    payload = record.reader.read()
+                    done = True
+                    yield current, record, payload
+            return
+        except _READ_ERRORS as exc:
+            why = str(exc) or type(exc).__name__
+            if compression == "whole":  # one deflate stream: nothing after the damage is reachable
+                yield _Damage(
+                    position if current is None else current,
+                    f"{why} (the rest of the gzip stream is unreadable)",
+                )
+                return
+            if current is None or not done:
+                damaged = position if current is None else current
+            else:  # the record at `current` was read whole: the damage is in the next one
+                found = _next_record(path, compression, current + 1, size)
+                if found is None:
+                    yield _Damage(_record_end(path, compression, current, size), why)
+                    return
+                damaged = found
+            yield _Damage(damaged, why)
+            following = _next_record(path, compression, damaged + 1, size)
+            if following is None:
+                return
+            position = following
+
+
+def _record_end(path: Path, compression: str, offset: int, size: int) -> int:
+    """Where the record at `offset`, read whole, ends: its gzip member's end (per-record gzip);
+    the file's end otherwise."""
+    if compression != "member":
+        return size
+    inflater = zlib.decompressobj(wbits=31)
+    with open(path, "rb") as f:
+        f.seek(offset)
+        consumed = 0
+        while not inflater.eof and (chunk := f.read(HASH_CHUNK)):
+            inflater.decompress(chunk, 1 << 16)
+            while inflater.unconsumed_tail and not inflater.eof:
+                inflater.decompress(inflater.unconsumed_tail, 1 << 16)
+            consumed += len(chunk)
+        return offset + consumed - len(inflater.unused_data) if inflater.eof else size
+
+
+def _next_record(path: Path, compression: str, after: int, size: int) -> int | None:
+    """The offset of the first record starting at or after `after`: a gzip member whose data
+    begins with a WARC record (per-record gzip), or a `WARC/1.` line (plain)."""
+    marker = GZIP_MAGIC + b"\x08" if compression == "member" else _RECORD_START
+    with open(path, "rb") as f:
+        at = after
+        while at < size:
+            f.seek(at)
+            window = f.read(RESYNC_WINDOW + len(marker))
+            found = window.find(marker)
+            while found != -1:
+                candidate = at + found
+                if _starts_record(f, candidate, compression):
+                    return candidate
+                found = window.find(marker, found + 1)
+            at += RESYNC_WINDOW
+    return None
+
+
+def _starts_record(f: BinaryIO, offset: int, compression: str) -> bool:
+    f.seek(max(offset - 1, 0))
+    head = f.read(4096 + 1)
+    if compression != "member":
+        return offset == 0 or head[:1] == b"\n"
+    try:
+        return (
+            zlib.decompressobj(wbits=31).decompress(head[1 if offset else 0 :], 16).startswith(_RECORD_START)
+        )
+    except zlib.error:
+        return False
+
+
+def _file_hash(path: Path, end: int, hasher=None, begin: int = 0):
+    """sha256 of the file's bytes [begin, end) fed to `hasher` (a new one by default)."""
+    hasher = hasher or hashlib.sha256()
+    with open(path, "rb") as f:
+        f.seek(begin)
+        left = end - begin
+        while left > 0 and (chunk := f.read(min(HASH_CHUNK, left))):
+            hasher.update(chunk)
+            left -= len(chunk)
+    return hasher
+
+
+def read_warc(path: Path, limits: InputLimits, reading: WarcReading) -> list[ParsedFile]:
+    """Scan one web archive: its segments (released ParsedFile stubs, each with a WarcPart), or
+    one ParsedFile without documents when no record becomes an article, or a rejected one. Never
+    raises. A file that grew since an earlier run (reading.progress) is read from where that run
+    ended, under a new file_id (the sha256 of its bytes up to the end of its last record)."""
+    fmt = warc_format(str(path))
+    path_id = hashlib.sha256(str(path).encode()).hexdigest()
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            return [ParsedFile(str(path), path_id, 0, fmt, rejected="not a regular file")]
+        compression = compression_of(path)
+        start, hasher = _resume_point(path, compression, st.st_size, reading.progress.get(str(path), []))
+        return _scan(path, fmt, st, compression, start, hasher, limits, reading)
+    except OSError as exc:
+        return [ParsedFile(str(path), path_id, 0, fmt, rejected=f"cannot read file: {exc.strerror or exc}")]
+
+
+def _resume_point(path: Path, compression: str, size: int, earlier: list[tuple[str, int]]):
+    """(offset to read from, sha256 of the bytes before it): where the furthest earlier version
+    of the file that is still its prefix ended; (0, a new hash) when none is."""
+    if compression != "whole":
+        for file_id, end in sorted(earlier, key=lambda e: -e[1]):
+            if 0 < end <= size:
+                hasher = _file_hash(path, end)
+                if hasher.hexdigest() == file_id:
+                    return end, hasher
+    return 0, hashlib.sha256()
+
+
+def _scan(path, fmt, st, compression, start, hasher, limits, reading) -> list[ParsedFile]:
+    seen: set[str] = set()
+    reasons: list[str] = []
+    errors: list[str] = []
+    offsets: list[int] = []
+    n_records, end, tail_damaged = 0, start, False
+    for item in _walk(path, compression, start, st.st_size):
+        if isinstance(item, _Damage):
+            errors.append(f"at byte {item.offset}: {item.why}")
+            end, tail_damaged = item.offset, True  # what came before it is whole
+            continue
+        offset, record, payload = item
+        tail_damaged = False
+        n_records += 1
+        if str(record.record_type) in ("unknown", "no_type"):
+            errors.append(f"at byte {offset}: not a valid WARC record (no WARC-Type)")
+            continue
+        head = _head(record)
+        reason = skip_reason(head, reading.filters, seen, limits.max_bytes)
+        if reason is None:
+            try:
+                _document(record, offset, head, payload)
+            except RejectedInput:
+                reason = "unreadable_payload"
+        if reason is not None:
+            reasons.append(reason)
+        else:
+            offsets.append(offset)
+    if not tail_damaged:
+        end = st.st_size if compression != "whole" else _decompressed_end(path)
+    path_id = hashlib.sha256(str(path).encode()).hexdigest()
+    if n_records == 0 and start == 0:
+        why = errors[0] if errors else "no WARC records"
+        return [
+            ParsedFile(
+                str(path),
+                path_id,
+                st.st_size,
+                fmt,
+                rejected=f"not a readable web archive ({why})",
+                mtime_ns=st.st_mtime_ns,
+            )
+        ]
+    if compression == "whole":
+        file_id = _file_hash(path, st.st_size).hexdigest()
+    else:
+        file_id = _file_hash(path, end, hasher, begin=start).hexdigest()
+    skipped = tuple(count_reasons(reasons).items())
+    parts = segment_offsets(offsets, reading.segment_size) or [()]
+    return [
+        ParsedFile(
+            str(path),
+            file_id,
+            st.st_size,
+            fmt,
+            mtime_ns=st.st_mtime_ns,
+            released_count=len(part) if part else None,
+            warc=WarcPart(
+                offsets=part,
+                compression=compression,
+                last=number == len(parts) - 1,
+                n_articles=len(offsets),
+                n_records=n_records,
+                start=start,
+                end=end,
+                skipped=skipped,
+                errors=tuple(errors),
+            ),
+        )
+        for number, part in enumerate(parts)
+    ]
+
+
+def _decompressed_end(path: Path) -> int:
+    with gzip.open(path, "rb") as f:
+        return f.seek(0, os.SEEK_END)
+
+
+def load_warc_part(f: ParsedFile) -> ParsedFile:
+    """A released segment with its documents read (its records only); a record no longer where
+    the scan found it rejects the segment (the file changed while the run read it)."""
+    warc = f.warc
+    assert warc is not None and warc.offsets
+    wanted = set(warc.offsets)
+    documents: list[RawDocument] = []
+    path = Path(f.path)
+    try:
+        with _open_at(path, warc.compression, warc.offsets[0]) as stream:
+            for record in _records(stream, warc.compression):
+                offset = record.stream_pos
+                if offset in wanted:
+                    documents.append(_document(record, offset, _head(record), record.reader.read()))
+                if offset >= warc.offsets[-1]:
+                    break
+    except (OSError, EOFError, zlib.error, ValueError, RejectedInput) as exc:
+        return replace(f, rejected=f"cannot read records again: {exc}", released_count=None)
+    if [d.record_index for d in documents] != list(warc.offsets):
+        return replace(
+            f,
+            rejected="the file changed while this run read it; the next run reads it again",
+            released_count=None,
+        )
+    return replace(f, documents=documents, released_count=None)
