@@ -85,13 +85,19 @@ class Rec:
     extra_http: tuple[tuple[str, str], ...] = ()
 
 
-def html(name: str, url: str, *, charset: str = "utf-8", date: str | None = None, declared: bool = True) -> Rec:
+def html(
+    name: str, url: str, *, charset: str = "utf-8", date: str | None = None, declared: bool = True
+) -> Rec:
     """A 200 response with the article's page, encoded in `charset` (declared in the HTTP header)."""
     content_type = f"text/html; charset={charset}" if declared else "text/html"
-    return Rec("response", url, page(name, meta=charset).encode(charset), content_type=content_type, date=date)
+    return Rec(
+        "response", url, page(name, meta=charset).encode(charset), content_type=content_type, date=date
+    )
 
 
-def write_warc(path: Path, records: list[Rec], *, gzip_records: bool = True, gzip_whole: bool = False) -> list[int]:
+def write_warc(
+    path: Path, records: list[Rec], *, gzip_records: bool = True, gzip_whole: bool = False
+) -> list[int]:
     """Write a WARC (a warcinfo record, then `records`) and return each record's byte offset
     (the warcinfo's first; in the decompressed stream when the whole file is gzipped)."""
     data, offsets = warc_bytes(records, gzip_records=gzip_records and not gzip_whole)
@@ -99,7 +105,9 @@ def write_warc(path: Path, records: list[Rec], *, gzip_records: bool = True, gzi
     return offsets
 
 
-def warc_bytes(records: list[Rec], *, gzip_records: bool = True, info: bool = True) -> tuple[bytes, list[int]]:
+def warc_bytes(
+    records: list[Rec], *, gzip_records: bool = True, info: bool = True
+) -> tuple[bytes, list[int]]:
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=gzip_records)
     offsets = []
@@ -118,7 +126,10 @@ def warc_bytes(records: list[Rec], *, gzip_records: bool = True, info: bool = Tr
             http = None
         if r.kind == "revisit":
             record = writer.create_revisit_record(
-                r.url, digest="sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", refers_to_uri=r.url, refers_to_date="2026-11-01T00:00:00Z",
+                r.url,
+                digest="sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                refers_to_uri=r.url,
+                refers_to_date="2026-11-01T00:00:00Z",
                 http_headers=http,
             )
         else:

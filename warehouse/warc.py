@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import os
+import re
 import stat
 import zlib
 from collections.abc import Iterator
@@ -49,6 +51,7 @@ HASH_CHUNK = 1 << 20  # bytes hashed at a time
 RESYNC_WINDOW = 1 << 20  # bytes searched at a time for the next record after a damaged one
 FIRST_MEMBER_PROBE = 1 << 16  # compressed bytes read to tell per-record gzip from whole-file gzip
 _RECORD_START = b"WARC/1."
+_CONTENT_LENGTH = re.compile(rb"(?im)^content-length:[ \t]*([0-9]+)")
 
 
 @dataclass(frozen=True)
@@ -82,14 +85,67 @@ def compression_of(path: Path) -> str:
                 return "member" if inflater.unused_data or f.read(1) else "whole"
             if out > 64 << 20:
                 return "whole"
-        return "member"
+        return "whole"  # one gzip stream cut short
+
+
+class _GzipStream(io.RawIOBase):
+    """A whole-file gzip WARC, decompressed, that ends quietly where its data is cut short or
+    corrupt (`error` says why, `delivered` how many bytes came out before): FastWARC reads ahead,
+    and an exception there would lose the records before the damage too."""
+
+    def __init__(self, path: Path):
+        self._file = open(path, "rb")  # noqa: SIM115 (closed by close())
+        self._inflater = zlib.decompressobj(wbits=31)
+        self._pending = b""
+        self.error: Exception | None = None
+        self.delivered = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.delivered
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        """Forward only (decompressing up to the offset), as reading a segment needs."""
+        assert whence == io.SEEK_SET and offset >= self.delivered
+        while self.delivered < offset and self.read(min(HASH_CHUNK, offset - self.delivered)):
+            pass
+        return self.delivered
+
+    def read(self, size: int = -1) -> bytes:
+        size = HASH_CHUNK if size is None or size < 0 else size
+        while len(self._pending) < size and self.error is None:
+            chunk = self._file.read(FIRST_MEMBER_PROBE)
+            try:
+                if not chunk:
+                    if not self._inflater.eof and (self.delivered or self._pending or self._file.tell()):
+                        raise EOFError("compressed file ended before the end-of-stream marker was reached")
+                    break
+                self._pending += self._inflater.decompress(chunk)
+                while self._inflater.eof and self._inflater.unused_data:  # another member
+                    rest = self._inflater.unused_data
+                    self._inflater = zlib.decompressobj(wbits=31)
+                    self._pending += self._inflater.decompress(rest)
+            except (EOFError, zlib.error) as exc:
+                self.error = exc
+        data, self._pending = self._pending[:size], self._pending[size:]
+        self.delivered += len(data)
+        return data
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
 
 
 def _open_at(path: Path, compression: str, offset: int) -> BinaryIO:
-    if compression == "whole":
-        stream: BinaryIO = gzip.open(path, "rb")  # type: ignore[assignment]  # noqa: SIM115
-    else:
-        stream = open(path, "rb")  # noqa: SIM115 (the caller closes it)
+    # The caller closes it.
+    stream: BinaryIO = _GzipStream(path) if compression == "whole" else open(path, "rb")  # type: ignore[assignment]  # noqa: SIM115
     if offset:
         stream.seek(offset)  # decompressing up to it for a whole-file gzip
     return stream
@@ -148,7 +204,6 @@ def _walk(
                     payload = record.reader.read()
                     done = True
                     yield current, record, payload
-            return
         except _READ_ERRORS as exc:
             why = str(exc) or type(exc).__name__
             if compression == "whole":  # one deflate stream: nothing after the damage is reachable
@@ -159,10 +214,10 @@ def _walk(
                 return
             if current is None or not done:
                 damaged = position if current is None else current
-            else:  # the record at `current` was read whole: the damage is in the next one
-                found = _next_record(path, compression, current + 1, size)
-                if found is None:
-                    yield _Damage(_record_end(path, compression, current, size), why)
+            else:  # the record at `current` was read whole: the damage starts where it ends
+                found = _record_end(path, compression, current, size)
+                if found is None or found >= size:
+                    yield _Damage(size if found is None else found, why)
                     return
                 damaged = found
             yield _Damage(damaged, why)
@@ -170,13 +225,36 @@ def _walk(
             if following is None:
                 return
             position = following
+            continue
+        # FastWARC ends quietly at a gzip member or record cut short by the file's end.
+        if isinstance(stream, _GzipStream) and stream.error is not None:
+            why = str(stream.error) or type(stream.error).__name__
+            # The last record began before the data ended: it is the one cut short.
+            damaged_at = stream.delivered if current is None else current
+            yield _Damage(damaged_at, f"{why} (the rest of the gzip stream is unreadable)")
+        elif compression != "whole":
+            tail = position if current is None else _record_end(path, compression, current, size)
+            if tail is not None and tail < size:
+                yield _Damage(
+                    tail,
+                    "an incomplete record at the end (a file still being written is read on from "
+                    "here once it grew)",
+                )
+        return
 
 
-def _record_end(path: Path, compression: str, offset: int, size: int) -> int:
-    """Where the record at `offset`, read whole, ends: its gzip member's end (per-record gzip);
-    the file's end otherwise."""
+def _record_end(path: Path, compression: str, offset: int, size: int) -> int | None:
+    """Where the record at `offset`, read whole, ends: its gzip member's end (per-record gzip),
+    or past its headers, its Content-Length and the two line breaks after the block (plain)."""
     if compression != "member":
-        return size
+        with open(path, "rb") as f:
+            f.seek(offset)
+            head = f.read(RESYNC_WINDOW)
+        blank = head.find(b"\r\n\r\n")
+        length = _CONTENT_LENGTH.search(head[: max(blank, 0)])
+        if blank == -1 or length is None:
+            return _next_record(path, compression, offset + 1, size)
+        return offset + blank + 4 + int(length.group(1)) + 4
     inflater = zlib.decompressobj(wbits=31)
     with open(path, "rb") as f:
         f.seek(offset)
@@ -272,6 +350,7 @@ def _scan(path, fmt, st, compression, start, hasher, limits, reading) -> list[Pa
     for item in _walk(path, compression, start, st.st_size):
         if isinstance(item, _Damage):
             errors.append(f"at byte {item.offset}: {item.why}")
+            offsets = [o for o in offsets if o < item.offset]  # a record cut short is no article
             end, tail_damaged = item.offset, True  # what came before it is whole
             continue
         offset, record, payload = item
@@ -342,27 +421,41 @@ def _decompressed_end(path: Path) -> int:
 
 
 def load_warc_part(f: ParsedFile) -> ParsedFile:
-    """A released segment with its documents read (its records only); a record no longer where
-    the scan found it rejects the segment (the file changed while the run read it)."""
+    """A released segment with its documents read (its records only, going round damage the scan
+    found); a record no longer where the scan found it rejects the segment (the file changed
+    while the run read it)."""
     warc = f.warc
     assert warc is not None and warc.offsets
     wanted = set(warc.offsets)
-    documents: list[RawDocument] = []
+    got: dict[int, RawDocument] = {}
     path = Path(f.path)
+    begin = warc.offsets[0]
     try:
-        with _open_at(path, warc.compression, warc.offsets[0]) as stream:
-            for record in _records(stream, warc.compression):
-                offset = record.stream_pos
-                if offset in wanted:
-                    documents.append(_document(record, offset, _head(record), record.reader.read()))
-                if offset >= warc.offsets[-1]:
+        while True:
+            seen = None
+            try:
+                with _open_at(path, warc.compression, begin) as stream:
+                    for record in _records(stream, warc.compression):
+                        seen = record.stream_pos
+                        if seen in wanted:
+                            got[seen] = _document(record, seen, _head(record), record.reader.read())
+                        if seen >= warc.offsets[-1]:
+                            break
+                break
+            except _READ_ERRORS:
+                if warc.compression == "whole":
+                    raise
+                after = begin if seen is None else seen
+                later = [o for o in warc.offsets if o > after]
+                if not later:
                     break
-    except (OSError, EOFError, zlib.error, ValueError, RejectedInput) as exc:
-        return replace(f, rejected=f"cannot read records again: {exc}", released_count=None)
-    if [d.record_index for d in documents] != list(warc.offsets):
+                begin = later[0]
+    except (*_READ_ERRORS, RejectedInput) as exc:
+        return replace(f, rejected=f"cannot read its records again: {exc}", released_count=None)
+    if list(got) != list(warc.offsets):
         return replace(
             f,
             rejected="the file changed while this run read it; the next run reads it again",
             released_count=None,
         )
-    return replace(f, documents=documents, released_count=None)
+    return replace(f, documents=list(got.values()), released_count=None)
