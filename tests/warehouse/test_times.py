@@ -27,6 +27,7 @@ TIME_COLUMNS = {
     ("main", "batches", "started_at"), ("main", "batches", "published_at"),
     ("main", "quarantine_decisions", "decided_at"),
     ("main", "articles", "published"), ("quarantine", "articles", "published"),
+    ("main", "articles", "warc_date"), ("quarantine", "articles", "warc_date"),
 }
 
 # The tables with times as the version before typed times created them (docs/tables.md of that version).
