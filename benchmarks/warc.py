@@ -39,6 +39,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from random import Random
+from urllib.parse import quote
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
@@ -53,7 +54,7 @@ def _rss_mb() -> float:
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1000  # KB on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6  # KiB on Linux
 
 
 # --- generation --------------------------------------------------------------------------------
@@ -101,14 +102,15 @@ def generate(path: Path, n_articles: int, pad_kb: int, seed: int = 0) -> dict:
             page = corpus.render_html(article, corpus._furniture(seed, source_index))
             page = page.replace("</head>", padding(rng, pad_kb) + "</head>", 1)
             y, m, d, *_ = article.published
-            url = f"https://{article.source.domain}/{article.topic}/{y}/{m:02d}/{d:02d}/{article.slug}"
+            slug = quote(article.slug)
+            url = f"https://{article.source.domain}/{article.topic}/{y}/{m:02d}/{d:02d}/{slug}"
             date = (crawl + timedelta(seconds=4 * i)).strftime("%Y-%m-%dT%H:%M:%SZ")
             request = writer.create_warc_record(
                 url,
                 "request",
                 payload=io.BytesIO(b""),
                 http_headers=StatusAndHeaders(
-                    f"GET /{article.slug} HTTP/1.1", [("Host", article.source.domain)], is_http_request=True
+                    f"GET /{slug} HTTP/1.1", [("Host", article.source.domain)], is_http_request=True
                 ),
             )
             response = writer.create_warc_record(

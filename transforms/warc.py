@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import codecs
 import fnmatch
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -132,12 +132,10 @@ def skip_reason(
     return None
 
 
-def count_reasons(reasons: Iterable[str]) -> dict[str, int]:
-    """reason -> records, in SKIP_REASONS order (what files.skipped_records holds, as JSON)."""
-    counts: dict[str, int] = {}
-    for r in reasons:
-        counts[r] = counts.get(r, 0) + 1
-    return {r: counts[r] for r in SKIP_REASONS if r in counts}
+def in_order(counts: Mapping[str, int]) -> dict[str, int]:
+    """reason -> records skipped, in SKIP_REASONS order, without zeros (what
+    files.skipped_records holds, as JSON)."""
+    return {r: counts[r] for r in SKIP_REASONS if counts.get(r)}
 
 
 def warc_document(

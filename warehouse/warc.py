@@ -27,6 +27,7 @@ import os
 import re
 import stat
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -40,7 +41,7 @@ from transforms.warc import (
     WarcFilters,
     WarcPart,
     WarcRecordHead,
-    count_reasons,
+    in_order,
     segment_offsets,
     skip_reason,
     warc_document,
@@ -343,7 +344,7 @@ def _resume_point(path: Path, compression: str, size: int, earlier: list[tuple[s
 
 def _scan(path, fmt, st, compression, start, hasher, limits, reading) -> list[ParsedFile]:
     seen: set[str] = set()
-    reasons: list[str] = []
+    reasons: Counter[str] = Counter()  # reason -> records skipped
     errors: list[str] = []
     offsets: list[int] = []
     n_records, end, tail_damaged = 0, start, False
@@ -367,7 +368,7 @@ def _scan(path, fmt, st, compression, start, hasher, limits, reading) -> list[Pa
             except RejectedInput:
                 reason = "unreadable_payload"
         if reason is not None:
-            reasons.append(reason)
+            reasons[reason] += 1
         else:
             offsets.append(offset)
     if not tail_damaged:
@@ -389,7 +390,7 @@ def _scan(path, fmt, st, compression, start, hasher, limits, reading) -> list[Pa
         file_id = _file_hash(path, st.st_size).hexdigest()
     else:
         file_id = _file_hash(path, end, hasher, begin=start).hexdigest()
-    skipped = tuple(count_reasons(reasons).items())
+    skipped = tuple(in_order(reasons).items())
     parts = segment_offsets(offsets, reading.segment_size) or [()]
     return [
         ParsedFile(
