@@ -52,7 +52,7 @@ class FileRecord:
     path: str = col("path of the file as given to `wirehouse run` (absolute)")
     size_bytes: int = col("size of the raw file in bytes")
     format: str = col(
-        "detected input format: text, html, jsonl, json, warc (a web archive) (suffix `+gzip` when compressed)"
+        "detected input format: text, html, jsonl, json, warc (a web archive); suffix `+gzip` when compressed"
     )
     status: str = col("published | quarantined | duplicate | rejected: how the file ended")
     reason: str | None = col("why the file was rejected, quarantined or a duplicate; null when published")
