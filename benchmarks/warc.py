@@ -59,12 +59,7 @@ def _peak_mb() -> float:
 
 # --- generation --------------------------------------------------------------------------------
 
-_JS_WORDS = (
-    "function var let const return if else for while window document push length analytics "
-    "consent banner slot lazy image srcset viewport module export import default async await "
-    "promise then catch config tracking pixel event listener click scroll resize dataset style "
-    "display none block flex grid padding margin color background font weight header footer nav"
-).split()
+_JS_WORDS = ["function", "var", "let", "const", "return", "if", "else", "for", "while", "window", "document", "push", "length", "analytics", "consent", "banner", "slot", "lazy", "image", "srcset", "viewport", "module", "export", "import", "default", "async", "await", "promise", "then", "catch", "config", "tracking", "pixel", "event", "listener", "click", "scroll", "resize", "dataset", "style", "display", "none", "block", "flex", "grid", "padding", "margin", "color", "background", "font", "weight", "header", "footer", "nav"]
 
 
 _POOL: list[str] = []
@@ -83,7 +78,9 @@ def padding(rng: Random, kb: int) -> str:
     return "<script>\n" + "".join(lines) + "</script>"
 
 
-def generate(path: Path, n_articles: int, pad_kb: int, seed: int = 0) -> dict:
+def generate(path: Path, n_articles: int, pad_kb: int, seed: int = 0, distinct: int | None = None) -> dict:
+    """The WARC; distinct: only this many articles are generated and then cycled, each copy with
+    its own marker (so its payload digest differs): a large file written faster."""
     import corpus
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
@@ -97,10 +94,11 @@ def generate(path: Path, n_articles: int, pad_kb: int, seed: int = 0) -> dict:
         writer.write_record(writer.create_warcinfo_record(path.name, {"software": "benchmarks/warc.py"}))
         records += 1
         for i in range(n_articles):
-            source_index = i % len(corpus.SOURCES)
-            article = corpus.make_article(seed, i, corpus.SOURCES[source_index])
+            index = i if distinct is None else i % distinct
+            source_index = index % len(corpus.SOURCES)
+            article = corpus.make_article(seed, index, corpus.SOURCES[source_index])
             page = corpus.render_html(article, corpus._furniture(seed, source_index))
-            page = page.replace("</head>", padding(rng, pad_kb) + "</head>", 1)
+            page = page.replace("</head>", padding(rng, pad_kb) + f"<!-- copy {i} --></head>", 1)
             y, m, d, *_ = article.published
             slug = quote(article.slug)
             url = f"https://{article.source.domain}/{article.topic}/{y}/{m:02d}/{d:02d}/{slug}"
@@ -131,7 +129,9 @@ def generate(path: Path, n_articles: int, pad_kb: int, seed: int = 0) -> dict:
                     url + ".jpg",
                     "response",
                     payload=io.BytesIO(rng.randbytes(30_000)),
-                    http_headers=StatusAndHeaders("200 OK", [("Content-Type", "image/jpeg")], protocol="HTTP/1.1"),
+                    http_headers=StatusAndHeaders(
+                        "200 OK", [("Content-Type", "image/jpeg")], protocol="HTTP/1.1"
+                    ),
                 )
                 moved = writer.create_warc_record(
                     url + "/amp",
@@ -253,23 +253,21 @@ def _child(kind: str, path: Path, extra: list[str]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def report(gen: dict, reading: dict, extraction: dict, nlp: dict, args) -> list[str]:
+def report_reading(gen: dict, reading: dict, args) -> list[str]:
     mb = gen["bytes"] / 1e6
     read_s = reading["scan_s"] + reading["load_s"]
     per_article_read = read_s / reading["articles"]
-    per_article_extract = extraction["extract_s"] / extraction["articles"]
-    per_article_nlp = nlp["nlp_s"] / nlp["analysed"]
-    share = per_article_read / per_article_nlp
     cpus = os.cpu_count()
     load = os.getloadavg()[0]
-    lines = [
+    distinct = f" ({args.distinct:,} distinct, cycled)" if args.distinct else ""
+    return [
         f"# Wirehouse: reading web archives ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
         f"machine: {cpus} CPUs, {platform.platform()}; load average {load:.2f} (shared with other work)",
         f"data: a generated CC-NEWS-like WARC, per-record gzip, {mb:,.0f} MB on disk "
         f"({reading['html_chars'] / 1e6:,.0f} million characters of HTML in its articles), "
-        f"{gen['records']:,} records: {gen['articles']:,} HTML responses of our synthetic articles "
-        f"(benchmarks/corpus.py, {args.pad_kb} KB of generated script each), one request each, and "
-        "every 25th article an image and a redirect; written in "
+        f"{gen['records']:,} records: {gen['articles']:,} HTML responses of our synthetic articles"
+        f"{distinct} (benchmarks/corpus.py, {args.pad_kb} KB of generated script each), one request "
+        "each, and every 25th article an image and a redirect; written in "
         f"{gen['seconds']:.0f} s",
         "",
         "## reading (warehouse.warc: the run's scan of the file, then every segment read again "
@@ -286,6 +284,17 @@ def report(gen: dict, reading: dict, extraction: dict, nlp: dict, args) -> list[
         f"{reading['rss_after_last_segment_mb']:.0f} MB (range over all segments "
         f"{reading['rss_segments_min_max_mb'][0]:.0f}-{reading['rss_segments_min_max_mb'][1]:.0f} MB); "
         f"peak {reading['peak_rss_mb']:.0f} MB for a {mb:,.0f} MB file",
+    ]
+
+
+def report(gen: dict, reading: dict, extraction: dict, nlp: dict, args) -> list[str]:
+    read_s = reading["scan_s"] + reading["load_s"]
+    per_article_read = read_s / reading["articles"]
+    per_article_extract = extraction["extract_s"] / extraction["articles"]
+    per_article_nlp = nlp["nlp_s"] / nlp["analysed"]
+    share = per_article_read / per_article_nlp
+    lines = [
+        *report_reading(gen, reading, args),
         "",
         "## reading + HTML extraction (clean_document: trafilatura and our cleaning, on the first "
         f"{extraction['articles']:,} articles)",
@@ -305,13 +314,21 @@ def report(gen: dict, reading: dict, extraction: dict, nlp: dict, args) -> list[
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--articles", type=int, default=20000)
     parser.add_argument("--pad-kb", type=int, default=48)
     parser.add_argument("--extract-sample", type=int, default=1000)
     parser.add_argument("--tmp", type=Path, default=Path("/tmp"))
     parser.add_argument("--out", type=Path, default=PROJECT / "benchmarks" / "results")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--distinct", type=int, help="generate only this many articles and cycle them (a large file, faster)"
+    )
+    parser.add_argument(
+        "--reading-only", action="store_true", help="measure reading only (figures to warc_reading.txt)"
+    )
     parser.add_argument("--measure", choices=("reading", "extraction", "nlp"), help=argparse.SUPPRESS)
     parser.add_argument("--warc", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -328,9 +345,15 @@ def main(argv: list[str] | None = None) -> int:
     path = folder / "CC-NEWS-bench.warc.gz"
     try:
         print(f"writing {path} ({args.articles:,} articles) ...", file=sys.stderr)
-        gen = generate(path, args.articles, args.pad_kb)
+        gen = generate(path, args.articles, args.pad_kb, distinct=args.distinct)
         print(f"  {gen['bytes'] / 1e6:,.0f} MB in {gen['seconds']} s; reading ...", file=sys.stderr)
         reading = _child("reading", path, [])
+        if args.reading_only:
+            lines = report_reading(gen, reading, args)
+            print("\n".join(lines))
+            args.out.mkdir(parents=True, exist_ok=True)
+            (args.out / "warc_reading.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+            return 0
         print("  extraction ...", file=sys.stderr)
         extraction = _child("extraction", path, ["--extract-sample", str(args.extract_sample)])
         print("  NLP stage ...", file=sys.stderr)
@@ -344,7 +367,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "warc.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (args.out / "warc.json").write_text(
-        json.dumps({"generated": gen, "reading": reading, "extraction": extraction, "nlp": nlp}, indent=2) + "\n",
+        json.dumps({"generated": gen, "reading": reading, "extraction": extraction, "nlp": nlp}, indent=2)
+        + "\n",
         encoding="utf-8",
     )
     return 0
