@@ -426,7 +426,9 @@ def load_warc_part(f: ParsedFile) -> ParsedFile:
     found); a record no longer where the scan found it rejects the segment (the file changed
     while the run read it)."""
     warc = f.warc
-    assert warc is not None and warc.offsets
+    assert warc is not None
+    if not warc.offsets:  # a WARC without articles, released with the run's other files
+        return replace(f, released_count=None)
     wanted = set(warc.offsets)
     got: dict[int, RawDocument] = {}
     path = Path(f.path)

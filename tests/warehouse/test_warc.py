@@ -224,6 +224,10 @@ def test_a_warc_without_articles_is_one_file_without_documents(tmp_path):
         (0, None, (), True)
     ]
     assert dict(files[0].warc.skipped) == {"warcinfo": 1, "request": 1, "revisit": 1}
+    # Released with the run's other files (past WIREHOUSE_HOLD_MB), it loads as it is.
+    released = files[0].released()
+    assert released.released_count == 0
+    assert load_warc_part(released) == replace(files[0], released_count=None)
 
 
 def test_one_ledger_row_per_warc_with_the_counts_of_every_segment(tmp_path):
