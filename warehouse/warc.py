@@ -20,7 +20,6 @@ grew, starts there (read_warc's `progress`).
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import io
 import os
@@ -186,21 +185,30 @@ class _Damage:
     why: str
 
 
+@dataclass(frozen=True)
+class _End:
+    offset: int  # where the last record read ends: the reading ended there, whole
+
+
 _READ_ERRORS = (OSError, EOFError, zlib.error, ValueError)
 
 
 def _walk(
     path: Path, compression: str, start: int, size: int
-) -> Iterator[tuple[int, WarcRecord, bytes] | _Damage]:
-    """(offset, record, payload) for every record from `start`, and a _Damage where one cannot
-    be read, reading on from the next record found after it. Ends at the file's end, or at
-    damage with no record after it (the truncated tail of a file still being written)."""
+) -> Iterator[tuple[int, WarcRecord, bytes] | _Damage | _End]:
+    """(offset, record, payload) for every record from `start` that starts before `size` (the
+    file's size when the run looked: what a crawler appends meanwhile is the next run's), and a
+    _Damage where one cannot be read, reading on from the next record found after it. Ends with
+    an _End where the last record ends, or at damage with no record after it (the truncated
+    tail of a file still being written)."""
     position = start
     while True:
         current, done = None, True
         try:
             with _open_at(path, compression, position) as stream:
                 for record in _records(stream, compression):
+                    if compression != "whole" and record.stream_pos >= size:
+                        break
                     current, done = record.stream_pos, False
                     payload = record.reader.read()
                     done = True
@@ -233,7 +241,9 @@ def _walk(
             # The last record began before the data ended: it is the one cut short.
             damaged_at = stream.delivered if current is None else current
             yield _Damage(damaged_at, f"{why} (the rest of the gzip stream is unreadable)")
-        elif compression != "whole":
+        elif isinstance(stream, _GzipStream):
+            yield _End(stream.delivered)
+        else:
             tail = position if current is None else _record_end(path, compression, current, size)
             if tail is not None and tail < size:
                 yield _Damage(
@@ -241,6 +251,8 @@ def _walk(
                     "an incomplete record at the end (a file still being written is read on from "
                     "here once it grew)",
                 )
+            else:
+                yield _End(size if tail is None else tail)
         return
 
 
@@ -347,15 +359,17 @@ def _scan(path, fmt, st, compression, start, hasher, limits, reading) -> list[Pa
     reasons: Counter[str] = Counter()  # reason -> records skipped
     errors: list[str] = []
     offsets: list[int] = []
-    n_records, end, tail_damaged = 0, start, False
+    n_records, end = 0, start  # end: where the whole records read end (an _End, or damage)
     for item in _walk(path, compression, start, st.st_size):
+        if isinstance(item, _End):
+            end = item.offset
+            continue
         if isinstance(item, _Damage):
             errors.append(f"at byte {item.offset}: {item.why}")
             offsets = [o for o in offsets if o < item.offset]  # a record cut short is no article
-            end, tail_damaged = item.offset, True  # what came before it is whole
+            end = item.offset  # what came before it is whole
             continue
         offset, record, payload = item
-        tail_damaged = False
         n_records += 1
         if str(record.record_type) in ("unknown", "no_type"):
             errors.append(f"at byte {offset}: not a valid WARC record (no WARC-Type)")
@@ -371,8 +385,6 @@ def _scan(path, fmt, st, compression, start, hasher, limits, reading) -> list[Pa
             reasons[reason] += 1
         else:
             offsets.append(offset)
-    if not tail_damaged:
-        end = st.st_size if compression != "whole" else _decompressed_end(path)
     path_id = hashlib.sha256(str(path).encode()).hexdigest()
     if n_records == 0 and start == 0:
         why = errors[0] if errors else "no WARC records"
@@ -414,11 +426,6 @@ def _scan(path, fmt, st, compression, start, hasher, limits, reading) -> list[Pa
         )
         for number, part in enumerate(parts)
     ]
-
-
-def _decompressed_end(path: Path) -> int:
-    with gzip.open(path, "rb") as f:
-        return f.seek(0, os.SEEK_END)
 
 
 def load_warc_part(f: ParsedFile) -> ParsedFile:

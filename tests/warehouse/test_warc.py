@@ -283,3 +283,14 @@ def test_a_whole_file_gzip_cut_short_keeps_the_records_before_the_damage(tmp_pat
         "https://news.example.org/bridge",
         "https://www.orlan.example.net/library",
     ]
+
+
+def test_records_written_after_the_run_looked_are_left_for_the_next_run(tmp_path):
+    from warehouse.warc import _End, _walk
+
+    path = tmp_path / "live.warc.gz"
+    offsets = write_warc(path, RECORDS)
+    # The file held three records when the run took its size; the crawler wrote the rest since.
+    walked = list(_walk(path, "member", 0, offsets[3]))
+    assert [item[0] for item in walked[:-1]] == offsets[:3]
+    assert walked[-1] == _End(offsets[3])
