@@ -245,12 +245,50 @@ def run(
         help="Stage and archive batches here: a folder or fsspec URL (s3://bucket/wh, "
         "file:///mnt/shared/wh) that every Dask worker reaches. Default: the warehouse directory.",
     ),
+    allow: list[str] = typer.Option(
+        [],
+        "--allow",
+        help="Web archives: take only responses whose URL matches this pattern (repeatable): a "
+        "domain and its subdomains (example.com, *.gov) or, with a /, the whole URL "
+        "(*://*/politics/*). Env WIREHOUSE_WARC_ALLOW.",
+    ),
+    deny: list[str] = typer.Option(
+        [],
+        "--deny",
+        help="Web archives: skip responses whose URL matches this pattern (repeatable; as --allow, "
+        "and it wins over --allow). Env WIREHOUSE_WARC_DENY.",
+    ),
+    warc_from: str | None = typer.Option(
+        None,
+        "--from",
+        help="Web archives: skip responses crawled (WARC-Date) before this ISO 8601 date or time "
+        "(2026-11-01 is its midnight; without an offset, UTC). Env WIREHOUSE_WARC_FROM.",
+    ),
+    warc_to: str | None = typer.Option(
+        None,
+        "--to",
+        help="Web archives: skip responses crawled at or after this date or time. Env WIREHOUSE_WARC_TO.",
+    ),
 ) -> None:
-    """Ingest dumps (.txt page copies, .html/.htm, .jsonl/.json, any of them .gz), audit, publish.
+    """Ingest dumps (.txt page copies, .html/.htm, .jsonl/.json, any of them .gz; web archives
+    .warc/.warc.gz), audit, publish.
 
     Exits 0 when the run completed, also when articles were quarantined or files rejected.
     """
     settings = _settings(warehouse, lake)
+    filters: dict[str, object] = {}
+    if allow:
+        filters["warc_allow"] = allow
+    if deny:
+        filters["warc_deny"] = deny
+    for option, key, value in (("--from", "warc_from", warc_from), ("--to", "warc_to", warc_to)):
+        if value is not None:
+            filters[key] = parse_time(value)
+            if filters[key] is None:
+                _fail(
+                    f"{option} takes an ISO 8601 date or time (2026-11-01, 2026-11-01T08:00Z), not {value!r}"
+                )
+    settings = settings.model_copy(update=filters)
     missing = [str(p) for p in paths if not os.path.lexists(p)]  # a broken link is rejected, not missing
     if missing:
         _fail(f"no such file or folder: {missing[0]}")
@@ -399,6 +437,15 @@ def _print_summary(summary, settings: Settings) -> None:
     out.print(f"  files rejected:        {len(summary.rejected_files)}")
     for path, reason in sorted(summary.rejected_files.items()):
         out.print(f"      {path}: {reason}", highlight=False)
+    if summary.warc_records:
+        skipped = summary.skipped_records
+        out.print(
+            f"  WARC records read:     {summary.warc_records} ({sum(skipped.values())} skipped, not articles)"
+        )
+        for reason, n in skipped.items():
+            out.print(f"      {n} × {reason}", highlight=False)
+        for path, errors in sorted(summary.warc_errors.items()):
+            out.print(f"      damaged: {path}: {errors}", highlight=False)
     if summary.deferred_batches:
         out.print(
             f"  batches left staged:   {len(summary.deferred_batches)} (readers held the warehouse; "

@@ -24,9 +24,11 @@ from transforms.corpus import LineCounter
 from transforms.ingest import ParsedFile, mark_duplicates, mark_versions, parse_file, reloaded
 from transforms.parse import InputLimits
 from transforms.pipeline import batch_sources, run_lines
+from transforms.warc import is_warc
 from warehouse.ledger import Publisher
 from warehouse.raw import read_input
 from warehouse.store import Warehouse
+from warehouse.warc import WarcReading, load_warc_part, read_warc
 
 
 def _parse_name(parameters: dict[str, Any]) -> str:
@@ -35,9 +37,14 @@ def _parse_name(parameters: dict[str, Any]) -> str:
 
 
 @task(cache_policy=NO_CACHE, task_run_name=_parse_name)  # type: ignore[arg-type]  # see batch._process_name
-def parse_files(paths: list[str], limits: InputLimits) -> list[ParsedFile]:
+def parse_files(paths: list[str], limits: InputLimits, warc: WarcReading | None = None) -> list[ParsedFile]:
+    """The files read and parsed; a web archive (.warc, .warc.gz) is scanned record by record into
+    segments of released stubs (warehouse.warc.read_warc), loaded batch by batch (read_again)."""
     parsed = []
     for path in paths:
+        if is_warc(path):
+            parsed += read_warc(Path(path), limits, warc or WarcReading())
+            continue
         raw = read_input(Path(path), limits)
         parsed.append(
             parse_file(raw.path, raw.file_id, raw.size_bytes, raw.data, raw.error, limits, raw.mtime_ns)
@@ -47,6 +54,7 @@ def parse_files(paths: list[str], limits: InputLimits) -> list[ParsedFile]:
 
 def read_again(files: list[ParsedFile], limits: InputLimits) -> list[ParsedFile]:
     """A planned batch with its released files read and parsed again (ingest.reloaded)."""
+    files = [load_warc_part(f) if f.warc is not None and f.released_count is not None else f for f in files]
     released = [f.path for f in files if f.released_count is not None]
     if not released:
         return files
@@ -78,8 +86,9 @@ def scan(
     to_batch: list[ParsedFile] = []
     new_paths: set[str] = set()
     chunk = settings.parse_chunk_files
+    warc = WarcReading(settings.warc_filters, settings.batch_size, warehouse.warc_progress())
     for i in range(0, len(to_read), chunk):
-        parsed = parse_files(to_read[i : i + chunk], settings.input_limits)
+        parsed = parse_files(to_read[i : i + chunk], settings.input_limits, warc)
         progress.read(len(parsed))
         warehouse.touch_files(
             [

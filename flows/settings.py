@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,6 +17,8 @@ from flows.errors import UsageError
 from transforms.copies import DEFAULT_COPY_THRESHOLD
 from transforms.nlp import NLP_BATCH_CHARS, NLP_BATCH_DOCS, NLP_CHUNK_CHARS
 from transforms.parse import MB, RATIO_FLOOR_BYTES, InputLimits
+from transforms.times import parse_time
+from transforms.warc import WarcFilters
 from warehouse.faults import ENV as FAULT_VARIABLE
 
 PREFIX = "WIREHOUSE_"
@@ -172,6 +175,45 @@ class Settings(BaseSettings):
     storage_retry_delay_seconds: float = Field(
         default=2.0, ge=0, description="Seconds between those retries."
     )
+
+    warc_allow: list[str] = Field(
+        default=[],
+        description="Web archives: take only responses whose target URI matches one of these "
+        "patterns (shell-style, case-insensitive: without a `/` a domain and its subdomains, "
+        "e.g. `example.com`, `*.gov`; with a `/` the whole URI, e.g. `*://*/politics/*`); every "
+        "URI when empty. Env WIREHOUSE_WARC_ALLOW as JSON, e.g. '[\"bbc.co.uk\"]'; `--allow`.",
+    )
+    warc_deny: list[str] = Field(
+        default=[],
+        description="Web archives: skip responses whose target URI matches one of these patterns "
+        "(as warc_allow; a deny wins over an allow). Env WIREHOUSE_WARC_DENY; `--deny`.",
+    )
+    warc_from: datetime | None = Field(
+        default=None,
+        description="Web archives: skip responses crawled (WARC-Date) before this time (ISO 8601; "
+        "a date is its midnight; without an offset UTC). Env WIREHOUSE_WARC_FROM; `--from`.",
+    )
+    warc_to: datetime | None = Field(
+        default=None,
+        description="Web archives: skip responses crawled (WARC-Date) at or after this time. "
+        "Env WIREHOUSE_WARC_TO; `--to`.",
+    )
+
+    @field_validator("warc_from", "warc_to", mode="before")
+    @classmethod
+    def _iso_time(cls, value):
+        """The one rule that reads a time from text (transforms.times), also for these."""
+        if value is None or isinstance(value, datetime):
+            return value if not isinstance(value, datetime) or value.tzinfo else value.replace(tzinfo=UTC)
+        parsed = parse_time(str(value))
+        if parsed is None:
+            raise ValueError(f"not an ISO 8601 date or time: {value!r} (2026-11-01, 2026-11-01T08:00Z)")
+        return parsed
+
+    @property
+    def warc_filters(self) -> WarcFilters:
+        """Which web archive responses the run takes (transforms.warc.WarcFilters)."""
+        return WarcFilters(tuple(self.warc_allow), tuple(self.warc_deny), self.warc_from, self.warc_to)
 
     @field_validator("languages", mode="before")
     @classmethod

@@ -73,6 +73,8 @@ def _article_rows(
     language: str | None = None,
     source: str | None = None,
     segment: bool = True,
+    warc_record_id: str | None = None,
+    warc_date: str | None = None,
 ) -> ArticleRows:
     """All rows for one article. `doc` must be the pipeline's Doc of `article.body`; with None
     (a language the NLP stages do not support) only the article, its paragraphs, sentences and
@@ -103,6 +105,8 @@ def _article_rows(
             source=source,
             published_raw=article.published,
             version_key=version_key(article.url, source_uri),
+            warc_record_id=warc_record_id,
+            warc_date=parse_time(warc_date),
         )
     )
     rows.residue = [ResidueRecord(aid, r.line_no, r.rule_id, r.text, r.start) for r in article.removed]

@@ -334,6 +334,8 @@ def clean_document(doc: RawDocument, boilerplate: frozenset[int] = frozenset()) 
     if authors is None or published is None:
         found_authors, found_published = byline_metadata(removed)
         authors, published = authors or found_authors, published or found_published
+    # A page from a web archive that gives no date of its own: when it was crawled.
+    published = published or doc.warc_date
     return CleanArticle(
         title=title or None, body=body, url=url, authors=authors, published=published, removed=removed
     )

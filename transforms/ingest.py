@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from transforms.parse import InputLimits, RawDocument, RejectedInput, detect_format, parse_raw
+from transforms.warc import WarcPart
 
 
 @dataclass
@@ -36,6 +37,7 @@ class ParsedFile:
     released_count: int | None = None  # set by released(): how many documents there were
     encoding: str | None = None  # the codec that decoded its bytes (None when rejected)
     replaced_bytes: int | None = None  # invalid bytes replaced while decoding
+    warc: WarcPart | None = None  # a web archive's segment: its records and what reading it found
 
     @property
     def n_documents(self) -> int:
@@ -60,6 +62,14 @@ class FileCounts:
     copies: int = 0
     superseded: int = 0
     reasons: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # a web archive's segments that failed
+
+    def add(self, other: FileCounts) -> None:
+        """Count another part of the same file (a web archive's segments, batch by batch)."""
+        for name in ("published", "quarantined", "duplicates", "copies", "superseded"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.reasons += other.reasons
+        self.errors += other.errors
 
 
 def file_status(f: ParsedFile, c: FileCounts) -> tuple[str, str | None]:
@@ -98,8 +108,12 @@ def reloaded(released: ParsedFile, fresh: ParsedFile) -> ParsedFile:
 def mark_versions(files: Iterable[ParsedFile], known_paths: set[str]) -> list[ParsedFile]:
     """The files, those whose path the ledger already has (with other bytes) flagged as a new
     version. Their lines do not count again in the corpus statistics (versions of one story
-    would otherwise make the story itself look like boilerplate)."""
-    return [replace(f, new_version=f.path in known_paths) for f in files]
+    would otherwise make the story itself look like boilerplate). A web archive that grew is no
+    new version: only its new records are read."""
+    return [
+        replace(f, new_version=f.path in known_paths and not (f.warc is not None and f.warc.start > 0))
+        for f in files
+    ]
 
 
 def unchanged(stat: tuple[int, int] | None, seen: set[tuple[int, int]]) -> bool:
@@ -171,7 +185,7 @@ def plan_batches(files: list[ParsedFile], batch_size: int, parallel: int = 1) ->
 
 
 def source_uri(f: ParsedFile, doc: RawDocument) -> str:
-    return f"{f.path}#{doc.record_index}" if f.format.startswith(("jsonl", "json")) else f.path
+    return f"{f.path}#{doc.record_index}" if f.format.startswith(("jsonl", "json", "warc")) else f.path
 
 
 def parsed_from_raw(rows: list[dict]) -> list[ParsedFile]:
@@ -205,6 +219,8 @@ def parsed_from_raw(rows: list[dict]) -> list[ParsedFile]:
                 url=r["url"],
                 authors=r["authors"],
                 published=r["published"],
+                warc_record_id=r.get("warc_record_id"),
+                warc_date=r.get("warc_date"),
             )
         )
     return list(files.values())

@@ -123,6 +123,8 @@ class RawDocument:
     url: str | None = None
     authors: str | None = None
     published: str | None = None
+    warc_record_id: str | None = None  # a WARC response: its WARC-Record-ID
+    warc_date: str | None = None  # ... and its WARC-Date (ISO 8601): the publication date fallback
 
 
 @dataclass

@@ -250,6 +250,8 @@ def batch_rows(parsed: ParsedBatch, ctx: BatchContext) -> BatchRows:
                 source=source,
                 segment=within and not again,
                 pipeline_version=parsed.pipeline_version,
+                warc_record_id=raw.warc_record_id,
+                warc_date=raw.warc_date,
             )
         except Exception as exc:
             rejected[f.path] = _failure("analyse", f, raw, exc)

@@ -51,7 +51,9 @@ class FileRecord:
     )
     path: str = col("path of the file as given to `wirehouse run` (absolute)")
     size_bytes: int = col("size of the raw file in bytes")
-    format: str = col("detected input format: text, html, jsonl, json (suffix `+gzip` when compressed)")
+    format: str = col(
+        "detected input format: text, html, jsonl, json, warc (a web archive); suffix `+gzip` when compressed"
+    )
     status: str = col(
         "published | quarantined | duplicate | rejected | superseded: how the file ended (superseded: "
         "every article it published was replaced by a newer version; see history.articles)"
@@ -84,6 +86,33 @@ class FileRecord:
         "before this column)",
         None,
     )
+    n_records: int | None = col(
+        "a web archive (WARC): records read (from warc_start to warc_end), articles and skipped alike; "
+        "null for other files",
+        None,
+    )
+    skipped_records: str | None = col(
+        "a web archive: records that did not become articles, counted by reason, as a JSON object "
+        "(`skipped_records->>'revisit'`): warcinfo, request, metadata, revisit, other_type, not_http, "
+        "redirect, not_200, not_html, too_large, filtered_url, filtered_date, same_digest "
+        "(transforms.warc.SKIP_REASONS); null for other files",
+        None,
+    )
+    warc_errors: str | None = col(
+        "a web archive: corrupt records and truncated gzip members, `; `-separated, each with its byte "
+        "offset (`at byte 1363: ...`); the records after one were still read; null when none",
+        None,
+    )
+    warc_start: int | None = col(
+        "a web archive: byte offset its records were read from: 0, or where the previous version of a "
+        "WARC that grew ended (only the new records are ingested)",
+        None,
+    )
+    warc_end: int | None = col(
+        "a web archive: byte offset its records were read up to (the end of its last complete record); "
+        "file_id is the sha256 of the bytes before it, so a run knows whether the file grew",
+        None,
+    )
 
 
 @dataclass
@@ -92,8 +121,14 @@ class ArticleRecord:
 
     article_id: str = col("stable key: sha256 of source file id and record index (16 hex)")
     file_id: str = col("sha256 of the input file the article came from (files.file_id)")
-    record_index: int = col("position of the article inside its file (0 for single-article files)")
-    source_uri: str = col("input path, with `#N` for the N-th record of a JSON Lines/JSON file")
+    record_index: int = col(
+        "position of the article inside its file (0 for single-article files); in a web archive, the "
+        "byte offset of its record (in the decompressed stream when the whole file is one gzip member)"
+    )
+    source_uri: str = col(
+        "input path, with `#N` for the N-th record of a JSON Lines/JSON file, or the record's byte "
+        "offset in a web archive (WARC)"
+    )
     url: str | None = col("original URL when the input gives one")
     title: str | None = col(
         "headline: a text dump's first line when it reads as one (short, not a sentence, body text "
@@ -129,6 +164,16 @@ class ArticleRecord:
         "the publication date as the input gives it (its metadata's text, or a page copy's dateline, "
         "written as an ISO date when its format is known), kept whole: also when published cannot "
         "read it",
+        None,
+    )
+    warc_record_id: str | None = col(
+        "a web archive's response record the article came from: its WARC-Record-ID (the file is "
+        "source_uri's path, the record's byte offset record_index, its WARC-Target-URI url)",
+        None,
+    )
+    warc_date: datetime | None = col(
+        "a web archive's response record: its WARC-Date (when it was crawled); also the publication "
+        "time when the page gives none",
         None,
     )
     version_key: str | None = col(
@@ -398,6 +443,8 @@ class RawDocumentRecord:
         "publication date given by the input, if any, as text (parsed into articles.published when "
         "the document is cleaned)"
     )
+    warc_record_id: str | None = col("a web archive's record: its WARC-Record-ID", None)
+    warc_date: str | None = col("a web archive's record: its WARC-Date (ISO 8601)", None)
 
 
 @dataclass

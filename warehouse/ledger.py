@@ -12,6 +12,7 @@ Every input file ends in exactly one status in `files`:
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -29,6 +30,7 @@ from transforms.records import (
     RunRecord,
     StageTimingRecord,
 )
+from transforms.warc import SKIP_REASONS
 from warehouse.schema import HISTORY_SCHEMA, QUARANTINE_SCHEMA, REASON_COLUMN
 from warehouse.store import PublishDeferred, Warehouse, log
 
@@ -60,13 +62,42 @@ class BatchOutcome:
     held_quotes: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
+class WarcFiles:
+    """A run's web archives whose segments are on their way through batches: one ledger row per
+    file, written with its last segment, with the counts of all of them (a segment's articles
+    are published with its batch). A segment whose analysis failed does not reject the file: its
+    records are named in files.warc_errors."""
+
+    def __init__(self) -> None:
+        self._open: dict[tuple[str, str], FileCounts] = {}
+
+    def add(self, f: ParsedFile, counts: FileCounts) -> tuple[ParsedFile, FileCounts] | None:
+        """(the file, its counts so far) when f is its file's last segment; None before."""
+        warc = f.warc
+        assert warc is not None
+        key = (f.file_id, f.path)
+        total = self._open.pop(key, FileCounts())
+        total.add(counts)
+        if f.rejected is not None:
+            offsets = warc.offsets
+            where = f"records at bytes {offsets[0]}..{offsets[-1]}" if offsets else "records"
+            total.errors.append(f"{where}: {f.rejected}")
+            f = replace(f, rejected=None)
+        if not warc.last:
+            self._open[key] = total
+            return None
+        return f, total
+
+
 def file_record(
     f: ParsedFile, *, run_id: str, batch_id: str | None, counts: FileCounts | None = None
 ) -> FileRecord:
     """The ledger row of one file, with its status decided from what became of its articles
-    (counts: none for a file that reached no batch)."""
+    (counts: none for a file that reached no batch). A web archive's row (f.warc: its last
+    segment) adds what reading it found: records read, skipped by reason, damage."""
     c = counts or FileCounts()
     status, reason = file_status(f, c)
+    warc = f.warc
     return FileRecord(
         file_id=f.file_id,
         path=f.path,
@@ -74,7 +105,7 @@ def file_record(
         format=f.format,
         status=status,
         reason=reason,
-        n_articles=f.n_documents,
+        n_articles=f.n_documents if warc is None else warc.n_articles,
         n_published=c.published,
         n_quarantined=c.quarantined,
         n_duplicates=c.duplicates,
@@ -83,6 +114,11 @@ def file_record(
         mtime_ns=f.mtime_ns,
         encoding=f.encoding,
         replaced_bytes=f.replaced_bytes,
+        n_records=None if warc is None else warc.n_records,
+        skipped_records=None if warc is None else json.dumps(dict(warc.skipped)),
+        warc_errors=None if warc is None else "; ".join([*warc.errors, *c.errors]) or None,
+        warc_start=None if warc is None else warc.start,
+        warc_end=None if warc is None else warc.end,
     )
 
 
@@ -93,11 +129,13 @@ def batch_file_records(
     *,
     run_id: str,
     copies: Iterable[str] = (),
+    warc_files: WarcFiles | None = None,
 ) -> tuple[list[FileRecord], dict[str, str]]:
     """Ledger rows of a batch's files and the quarantine reasons of its failed articles.
     skipped: article ids the publisher found to be ingested already or copies (Publisher.decide);
     they count as duplicates, not as published or quarantined. copies: those of them that are
-    copies of another document."""
+    copies of another document. A web archive's segment adds its counts to warc_files, and its
+    file's row comes with the last."""
     copied = set(copies)
     quarantined = {
         aid: "; ".join(rules) for aid, rules in sorted(outcome.failed_articles.items()) if aid not in skipped
@@ -117,7 +155,13 @@ def batch_file_records(
     for f in files:
         if f.path in outcome.rejected:
             f = replace(f, rejected=outcome.rejected[f.path])
-        records.append(file_record(f, run_id=run_id, batch_id=outcome.batch_id, counts=counts[f.path]))
+        c = counts[f.path]
+        if f.warc is not None:
+            whole = (warc_files or WarcFiles()).add(f, c)
+            if whole is None:
+                continue
+            f, c = whole
+        records.append(file_record(f, run_id=run_id, batch_id=outcome.batch_id, counts=c))
     return records, quarantined
 
 
@@ -135,6 +179,8 @@ def raw_document_records(files: list[ParsedFile]) -> list[RawDocumentRecord]:
             d.url,
             d.authors,
             d.published,
+            d.warc_record_id,
+            d.warc_date,
         )
         for f in files
         for d in f.documents
@@ -189,6 +235,7 @@ class Publisher:
         self.copy_threshold = copy_threshold
         self._index: CopyIndex | None = None
         self.deferred: list[str] = []  # batches left staged, whole, for the next run to commit
+        self.warc_files = WarcFiles()  # web archives whose last segment is still to come
 
     @property
     def index(self) -> CopyIndex:
@@ -248,7 +295,7 @@ class Publisher:
         decided = self.decide(outcome)
         skipped = decided.skipped
         records, quarantined = batch_file_records(
-            files, outcome, skipped, run_id=self.run_id, copies=decided.copies
+            files, outcome, skipped, run_id=self.run_id, copies=decided.copies, warc_files=self.warc_files
         )
         # A quote held alone belongs to an article that publishes (a held article's quotes are
         # held with it, a skipped one's go nowhere).
@@ -332,6 +379,9 @@ class RunSummary:
     report_path: str = ""
     seconds_read: float = 0.0  # the run's first reading of its inputs (RunRecord.seconds_read)
     deferred_batches: list[str] = field(default_factory=list)  # staged for the next run (readers)
+    warc_records: int = 0  # web archive records read
+    skipped_records: dict[str, int] = field(default_factory=dict)  # reason -> WARC records skipped
+    warc_errors: dict[str, str] = field(default_factory=dict)  # path -> damage found (with offsets)
 
 
 def read_run(
@@ -347,9 +397,13 @@ def read_run(
     run skipped because the ledger had them unchanged. files_seen None: the files it recorded
     (what an interrupted run is known to have seen)."""
     files = warehouse.query(
-        "SELECT path, status, reason, n_published, n_quarantined FROM files WHERE run_id = ? ORDER BY path",
+        "SELECT path, status, reason, n_published, n_quarantined, n_records, skipped_records, "
+        "warc_errors FROM files WHERE run_id = ? ORDER BY path",
         [run_id],
     )
+    skipped_records: Counter[str] = Counter()
+    for counts in files["skipped_records"].dropna():
+        skipped_records.update(json.loads(counts))
     reasons = warehouse.query(
         f"SELECT {REASON_COLUMN} FROM {QUARANTINE_SCHEMA}.articles WHERE run_id = ?", [run_id]
     )[REASON_COLUMN]
@@ -387,6 +441,13 @@ def read_run(
             **dict(zip(files["path"], files["status"], strict=True)),
         },
         seconds_read=seconds_read,
+        warc_records=int(files["n_records"].fillna(0).sum()),
+        skipped_records={r: skipped_records[r] for r in SKIP_REASONS if skipped_records[r]},
+        warc_errors={
+            str(path): str(errors)
+            for path, errors in zip(files["path"], files["warc_errors"], strict=True)
+            if isinstance(errors, str)
+        },
     )
 
 

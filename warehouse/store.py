@@ -315,6 +315,16 @@ class Warehouse:
                     [(m, f, p) for f, p, m in rows],
                 )
 
+    def warc_progress(self) -> dict[str, list[tuple[str, int]]]:
+        """path -> (file_id, warc_end) of every web archive version read: how far each was read."""
+        progress: dict[str, list[tuple[str, int]]] = {}
+        with self.connect() as con:
+            for path, file_id, end in con.execute(
+                "SELECT path, file_id, warc_end FROM files WHERE warc_end IS NOT NULL"
+            ).fetchall():
+                progress.setdefault(path, []).append((file_id, end))
+        return progress
+
     def known_paths(self) -> set[str]:
         with self.connect() as con:
             return {r[0] for r in con.execute("SELECT DISTINCT path FROM files").fetchall()}

@@ -27,3 +27,24 @@ def test_article_length_settings(monkeypatch):
     monkeypatch.setenv("WIREHOUSE_NLP_CHUNK_CHARS", "999")  # pieces of a few words: refused
     with pytest.raises(ValidationError, match="nlp_chunk_chars"):
         Settings()
+
+
+def test_web_archive_filters_from_the_environment(monkeypatch):
+    from datetime import UTC, datetime
+
+    from transforms.warc import WarcFilters
+
+    assert Settings().warc_filters == WarcFilters()
+    monkeypatch.setenv("WIREHOUSE_WARC_ALLOW", '["example.org", "*://*/politics/*"]')
+    monkeypatch.setenv("WIREHOUSE_WARC_DENY", '["ads.example.org"]')
+    monkeypatch.setenv("WIREHOUSE_WARC_FROM", "2026-11-02")
+    monkeypatch.setenv("WIREHOUSE_WARC_TO", "2026-11-03T06:00+01:00")
+    assert Settings().warc_filters == WarcFilters(
+        ("example.org", "*://*/politics/*"),
+        ("ads.example.org",),
+        datetime(2026, 11, 2, tzinfo=UTC),
+        datetime(2026, 11, 3, 5, 0, tzinfo=UTC),
+    )
+    monkeypatch.setenv("WIREHOUSE_WARC_FROM", "yesterday")  # read by the one time rule, or refused
+    with pytest.raises(ValidationError, match="not an ISO 8601 date or time: 'yesterday'"):
+        Settings()
