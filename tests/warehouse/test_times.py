@@ -29,7 +29,7 @@ TIME_COLUMNS = {
     ("main", "articles", "published"), ("quarantine", "articles", "published"),
     ("history", "articles", "published"), ("main", "copies", "published"),
     *(("history", table, "superseded_at") for table in ARTICLE_TABLES),
-    ("main", "articles", "warc_date"), ("quarantine", "articles", "warc_date"),
+    ("main", "articles", "warc_date"), ("quarantine", "articles", "warc_date"), ("history", "articles", "warc_date"),
 }
 
 # The tables with times as the version before typed times created them (docs/tables.md of that version).
