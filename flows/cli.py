@@ -447,7 +447,8 @@ def _open_in_browser(path: Path) -> None:
     except webbrowser.Error:
         opened = False
     if opened:
-        err.print(f"opened in your web browser ({getattr(browser, 'name', 'default')})", highlight=False)
+        name = getattr(browser, "name", "default")
+        err.print(f"opened in your web browser ({name})", highlight=False, soft_wrap=True)
     else:
         err.print(
             "no web browser is available here; open the file above in one, or set BROWSER to a "

@@ -175,3 +175,20 @@ class Browser:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def main() -> None:
+    """`python -m tests.browser PAGE.html OUT.png [HEIGHT]`: a screenshot of a page (its first
+    HEIGHT pixels, else all of it), as docs/report.png was made."""
+    import sys
+
+    page, out, *height = sys.argv[1:]
+    with Browser(width=1280, height=int(height[0]) if height else 900) as browser:
+        shown = browser.open(Path(page).resolve().as_uri())
+        if shown.errors:
+            raise SystemExit(f"the page logged errors: {shown.errors}")
+        browser.screenshot(Path(out), full_page=not height)
+
+
+if __name__ == "__main__":
+    main()

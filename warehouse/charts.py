@@ -173,7 +173,7 @@ def stacked_counts(
         .mark_bar()
         .encode(
             x=alt.X(f"{x}:N", sort=order, title=None, axis=alt.Axis(labelLimit=120)),
-            y=alt.Y(f"{value}:Q", axis=_count_axis(y_title), stack="zero"),
+            y=alt.Y(f"{value}:Q", axis=_count_axis(y_title), stack="zero", scale=alt.Scale(nice=True)),
             color=alt.Color(f"{series}:N", scale=scale, title=None),
             order=alt.Order("_order:Q"),
             description="_label:N",

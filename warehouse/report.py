@@ -360,10 +360,10 @@ def over_runs(con: duckdb.DuckDBPyConnection, charted: list[Run]) -> dict[str, A
         others = len(ranked) - len(top)
         residue["rule"] = residue["rule"].where(residue["rule"].isin(top), f"{others} other rules")
         residue = residue.groupby(["run", "rule"])["n"].sum().reset_index()
-        residue = residue.sort_values(
-            ["run", "rule"], key=lambda s: s.map(order.index) if s.name == "run" else s
-        )
         names = top + ([f"{others} other rules"] if others else [])
+        residue = residue.sort_values(
+            ["run", "rule"], key=lambda s: s.map(order.index) if s.name == "run" else s.map(names.index)
+        )
         figures["residue"] = charts.stacked_counts(
             "chart-residue",
             "Residue removed by rule, per run",
