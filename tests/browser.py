@@ -149,7 +149,7 @@ class Browser:
         shot = self.send(
             "Page.captureScreenshot",
             format="png",
-            captureBeyondViewport=full_page,
+            captureBeyondViewport=True,  # a clip past the window's height is painted too
             clip={"x": 0, "y": 0, "width": self.width, "height": height, "scale": 1},
         )
         path.write_bytes(base64.b64decode(shot["data"]))
