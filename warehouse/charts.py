@@ -103,8 +103,8 @@ def render_all(figures: Iterable[Figure], cache: Path | None = None) -> None:
                 svg = None
         if svg is None:
             svg = vl_convert.vegalite_to_svg(text, allowed_base_urls=[])
-            # The figure around it carries the text alternative; the drawing is one image.
-            svg = svg.replace("<svg ", '<svg role="img" aria-hidden="true" focusable="false" ', 1)
+            # The figure around it carries the text alternative (its label, caption and data table).
+            svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
             if cache is not None:
                 _keep(cache, f"{key}.svg", svg)
         figure.svg = Markup(svg)  # vl-convert's output: every value in it is escaped
@@ -129,10 +129,37 @@ def _keep(cache: Path, name: str, svg: str) -> None:
             tmp.unlink(missing_ok=True)
 
 
-def _count_axis(title: str) -> Any:
+def _category_axis(order: list[str]) -> Any:
+    """The runs axis: labels level while a few fit side by side, slanted when there are many."""
     import altair as alt
 
-    return alt.Axis(title=title, format="d", tickMinStep=1)
+    return alt.Axis(labelLimit=120, labelAngle=0 if len(order) <= 6 else -45, labelOverlap=True)
+
+
+def _count_axis(title: str, top: float) -> Any:
+    """A count axis with whole-number ticks up to `top` (the largest bar or point)."""
+    import altair as alt
+
+    return alt.Axis(title=title, format="d", values=count_ticks(top))
+
+
+def _count_scale(top: float) -> Any:
+    import altair as alt
+
+    return alt.Scale(domain=[0, count_ticks(top)[-1]], nice=False)
+
+
+def count_ticks(top: float) -> list[int]:
+    """0 and whole multiples of a step of 1, 2 or 5 times a power of ten, about five of them,
+    the last at or above top: 0 1 2 for 2, 0 5 10 15 for 11, 0 200 400 600 800 1000 for 870."""
+    step = 1
+    while top / step > 5:
+        for factor in (2, 5 / 2, 2):
+            step = round(step * factor)
+            if top / step <= 5:
+                break
+    last = -(-max(top, 1) // step) * step
+    return list(range(0, int(last) + 1, step))
 
 
 def _share_axis(title: str) -> Any:
@@ -167,13 +194,14 @@ def stacked_counts(
         else alt.Scale(domain=present, range=PALETTE)
     )
     rows = [(r[x], r[series], int(r[value])) for r in data.to_dict("records")]
+    top = float(data.groupby(x)[value].sum().max()) if len(data) else 1.0
     data = data.assign(_order=data[series].map({n: i for i, n in enumerate(names)}), _label=labels(rows))
     chart = (
         alt.Chart(data, title=title, width=WIDTH, height=HEIGHT)
         .mark_bar()
         .encode(
-            x=alt.X(f"{x}:N", sort=order, title=None, axis=alt.Axis(labelLimit=120)),
-            y=alt.Y(f"{value}:Q", axis=_count_axis(y_title), stack="zero", scale=alt.Scale(nice=True)),
+            x=alt.X(f"{x}:N", sort=order, title=None, axis=_category_axis(order)),
+            y=alt.Y(f"{value}:Q", axis=_count_axis(y_title, top), stack="zero", scale=_count_scale(top)),
             color=alt.Color(f"{series}:N", scale=scale, title=None),
             order=alt.Order("_order:Q"),
             description="_label:N",
@@ -208,7 +236,7 @@ def grouped_shares(
         alt.Chart(data, title=title, width=WIDTH, height=HEIGHT)
         .mark_bar()
         .encode(
-            x=alt.X(f"{x}:N", sort=order, title=None, axis=alt.Axis(labelLimit=120)),
+            x=alt.X(f"{x}:N", sort=order, title=None, axis=_category_axis(order)),
             xOffset=alt.XOffset(f"{series}:N", sort=names),
             y=alt.Y(f"{share}:Q", axis=_share_axis(y_title), scale=alt.Scale(domainMin=0)),
             color=alt.Color(f"{series}:N", scale=alt.Scale(domain=names, range=PALETTE), title=None),
@@ -245,10 +273,11 @@ def line_points(
     columns = (x, series, "share" if share else value, *((detail,) if detail else ()))
     data = data.assign(_label=labels(rows))
     names = sorted(data[series].unique().tolist())
-    axis = _share_axis(y_title) if share else _count_axis(y_title)
-    scale = alt.Scale(domain=[0, 1]) if share else alt.Scale(domainMin=0)
+    top = float(data[value].max()) if len(data) else 1.0
+    axis = _share_axis(y_title) if share else _count_axis(y_title, top)
+    scale = alt.Scale(domain=[0, 1]) if share else _count_scale(top)
     base = alt.Chart(data, title=title, width=WIDTH, height=HEIGHT).encode(
-        x=alt.X(f"{x}:N", sort=order, title=None, axis=alt.Axis(labelLimit=120)),
+        x=alt.X(f"{x}:N", sort=order, title=None, axis=_category_axis(order)),
         y=alt.Y(f"{value}:Q", axis=axis, scale=scale),
         color=alt.Color(f"{series}:N", scale=alt.Scale(domain=names, range=PALETTE), title=None),
     )
@@ -278,13 +307,14 @@ def horizontal_stacked(
     data = frame[frame[value] > 0].reset_index(drop=True)
     present = [n for n in colours if n in set(data[series])]
     rows = [(r[y], r[series], int(r[value])) for r in data.to_dict("records")]
+    top = float(data.groupby(y)[value].sum().max()) if len(data) else 1.0
     data = data.assign(_order=data[series].map({n: i for i, n in enumerate(colours)}), _label=labels(rows))
     chart = (
         alt.Chart(data, title=title, width=WIDTH, height=max(60, 22 * len(order)))
         .mark_bar()
         .encode(
             y=alt.Y(f"{y}:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
-            x=alt.X(f"{value}:Q", axis=_count_axis(x_title), stack="zero"),
+            x=alt.X(f"{value}:Q", axis=_count_axis(x_title, top), stack="zero", scale=_count_scale(top)),
             color=alt.Color(
                 f"{series}:N",
                 scale=alt.Scale(domain=present, range=[colours[n] for n in present]),

@@ -205,7 +205,7 @@ def test_the_page_loads_nothing_and_allows_only_its_own_style(report):
     assert set(re.findall(r'[\w:]+="https?://[^"]*"', html)) == {  # SVG's namespaces name no resource
         'xmlns="http://www.w3.org/2000/svg"', 'xmlns:xlink="http://www.w3.org/1999/xlink"'}
     assert all(link.startswith("#") for link in re.findall(r'href="([^"]*)"', html))
-    assert html.count("<svg ") == 8 and html.count('role="img"') == 8
+    assert html.count("<svg ") == 8 and html.count('<svg aria-hidden="true" focusable="false" ') == 8
 
 
 def test_report_escapes_scraped_text(tmp_path):
@@ -321,3 +321,10 @@ def test_report_shows_run_times_for_people(tmp_path):
     assert html.index(">r2<") < html.index(">r1<")  # the latest first
     assert when(None) == "" and when(datetime(2026, 11, 1, 9, 0, tzinfo=timezone(timedelta(hours=1)))) == (
         "2026-11-01 08:00:00 UTC")
+
+
+def test_count_axes_tick_whole_numbers():
+    from warehouse.charts import count_ticks
+
+    assert [count_ticks(top) for top in (0, 1, 2, 6, 11, 870)] == [
+        [0, 1], [0, 1], [0, 1, 2], [0, 2, 4, 6], [0, 5, 10, 15], [0, 200, 400, 600, 800, 1000]]
