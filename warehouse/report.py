@@ -100,10 +100,14 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     return con.execute(sql, params or []).fetch_df()
 
 
-def _has_column(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str) -> bool:
+def _has_number_column(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str) -> bool:
+    """Whether the table has this column, holding numbers (warehouses made by other versions
+    may lack it)."""
     row = con.execute(
-        "SELECT count(*) FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? AND column_name = ?",
-        [schema, table, column],
+        "SELECT count(*) FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? AND column_name = ? "
+        "AND data_type IN ('DOUBLE', 'FLOAT', 'REAL', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT') "
+        "OR (schema_name = ? AND table_name = ? AND column_name = ? AND data_type LIKE 'DECIMAL%')",
+        [schema, table, column] * 2,
     ).fetchone()
     return bool(row and row[0])
 
@@ -290,8 +294,8 @@ def over_runs(con: duckdb.DuckDBPyConnection, charted: list[Run]) -> dict[str, A
         )
 
     # Quotes attributed (scare quotes, terms and titles excepted: nobody said them).
-    confidence = _has_column(con, "main", "quotes", "confidence")
-    held_confidence = confidence and _has_column(con, "quarantine", "quotes", "confidence")
+    confidence = _has_number_column(con, "main", "quotes", "confidence")
+    held_confidence = confidence and _has_number_column(con, "quarantine", "quotes", "confidence")
     main_value, held_value = ("confidence" if c else "NULL" for c in (confidence, held_confidence))
     quotes = _frame(
         con,

@@ -328,3 +328,12 @@ def test_count_axes_tick_whole_numbers():
 
     assert [count_ticks(top) for top in (0, 1, 2, 6, 11, 870)] == [
         [0, 1], [0, 1], [0, 1, 2], [0, 2, 4, 6], [0, 5, 10, 15], [0, 200, 400, 600, 800, 1000]]
+
+
+def test_attribution_confidence_of_another_kind_is_not_recorded(three_runs):
+    """A confidence that is not a number (a label, say) is not averaged: the report says so."""
+    with three_runs.connect() as con:
+        con.execute("ALTER TABLE quotes ADD COLUMN confidence VARCHAR")
+        con.execute("UPDATE quotes SET confidence = 'high'")
+    figure = figures(write_report(three_runs).read_text(encoding="utf-8"))["chart-quotes"]
+    assert "Attribution confidence is not recorded" in figure and len(data_rows(figure)) == 2
