@@ -271,13 +271,26 @@ def ui_residue(body: str, boilerplate: frozenset[int] = frozenset()) -> str | No
     """What UI residue a body holds, by the gate's own detector: the id of the first UI phrase
     found anywhere in it, else corpus-boilerplate when one of its lines is among the learned
     boilerplate (line key hashes of its source), else None."""
+    found = ui_residue_span(body, boilerplate)
+    return None if found is None else found[0]
+
+
+def ui_residue_span(body: str, boilerplate: frozenset[int] = frozenset()) -> tuple[str, int, int] | None:
+    """ui_residue with where it stands: (rule id, start, end) of the first UI phrase found in the
+    body, else of its first line among the learned boilerplate; None when the body holds none
+    (what the quality report highlights for articles.no_ui_residue)."""
     matcher, ids = _ui_matcher()
     found = matcher.search(body)
     if found is not None:
         assert found.lastgroup is not None  # every alternative is a named group
-        return ids[int(found.lastgroup[1:])]
-    if boilerplate and any(line_hash(line_key(line)) in boilerplate for line in body.splitlines()):
-        return BOILERPLATE
+        return ids[int(found.lastgroup[1:])], found.start(), found.end()
+    if boilerplate:
+        start = 0
+        for with_end in body.splitlines(keepends=True):
+            line = with_end.splitlines()[0]
+            if line_hash(line_key(line)) in boilerplate:
+                return BOILERPLATE, start, start + len(line)
+            start += len(with_end)
     return None
 
 
@@ -594,4 +607,5 @@ __all__ = [
     "suites",
     "ui_phrases",
     "ui_residue",
+    "ui_residue_span",
 ]

@@ -599,6 +599,12 @@ def _shown(value, null: str) -> str:
 @app.command(cls=Command)
 def report(
     warehouse: Path | None = typer.Option(None, "--warehouse", "-w", metavar="DIR", help=WAREHOUSE_HELP),
+    open_: bool = typer.Option(
+        False,
+        "--open",
+        help="Then open it in your web browser (the one the BROWSER variable names, else the "
+        "system's default); says so when there is none.",
+    ),
 ) -> None:
     """(Re)write the HTML quality report and print its path."""
     from warehouse.report import write_report
@@ -608,6 +614,30 @@ def report(
     with _reported(settings):
         path = write_report(Warehouse.from_settings(settings))
     out.print(str(path), highlight=False, soft_wrap=True)
+    if open_:
+        _open_in_browser(path)
+
+
+def _open_in_browser(path: Path) -> None:
+    """Open a file in the user's web browser (Python's webbrowser: $BROWSER, else what the
+    desktop offers), or say plainly that there is none (a server, a container, SSH without X)."""
+    import webbrowser
+
+    try:
+        browser = webbrowser.get()
+        opened = browser.open(path.resolve().as_uri())
+    except webbrowser.Error:
+        opened = False
+    if opened:
+        name = getattr(browser, "name", "default")
+        err.print(f"opened in your web browser ({name})", highlight=False, soft_wrap=True)
+    else:
+        err.print(
+            "no web browser is available here; open the file above in one, or set BROWSER to a "
+            "browser command",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 quarantine_app = typer.Typer(

@@ -176,7 +176,7 @@ def test_report_rewrites_and_prints_path(sample_cli):
     report.unlink()
     result = wirehouse("report", "-w", str(wh))
     assert result.returncode == 0 and result.stdout.strip() == str(report)
-    assert "Quarantined articles" in report.read_text(encoding="utf-8")
+    assert "Held for review (3)" in report.read_text(encoding="utf-8")
 
 
 def test_usage_and_environment_errors(tmp_path):
