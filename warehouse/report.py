@@ -215,10 +215,20 @@ def fold_runs(runs: list[Run]) -> list[Run | Fold]:
 
 
 def _by_run(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
-    """Rows of charted runs only, with their run label."""
+    """Rows of charted runs only, with their run label, in run order and then by their text
+    columns: a GROUP BY returns its groups in any order (DuckDB's threads), and a chart's data
+    (its rows and the hash its SVG is cached under) must not change with it."""
     frame = frame[frame["run_id"].isin(labels)].copy()
     frame["run"] = frame["run_id"].map(labels)
-    return frame
+    position = {run_id: i for i, run_id in enumerate(labels)}
+    texts = [
+        c for c in frame.columns if c not in ("run", "run_id") and pd.api.types.is_string_dtype(frame[c])
+    ]
+    return frame.sort_values(
+        ["run_id", *texts],
+        key=lambda s: s.map(position) if s.name == "run_id" else s.astype(str),
+        kind="stable",
+    ).reset_index(drop=True)
 
 
 def over_runs(con: duckdb.DuckDBPyConnection, charted: list[Run]) -> dict[str, Any]:
