@@ -968,7 +968,9 @@ class Warehouse:
             con.close()
 
     def table_counts(self) -> dict[str, int]:
-        names = list(TABLES) + [f"{QUARANTINE_SCHEMA}.{t}" for t in ARTICLE_TABLES]
+        names = list(TABLES) + [
+            f"{schema}.{t}" for schema in (QUARANTINE_SCHEMA, HISTORY_SCHEMA) for t in ARTICLE_TABLES
+        ]
         counts: dict[str, int] = {}
         with self.connect(read_only=True) as con:
             for n in names:
