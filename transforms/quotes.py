@@ -61,6 +61,7 @@ class Attribution:
     cue: str | None = None
     according_to: str | None = None
     method: str = "none"
+    confidence: float = 0.0
 
 
 @dataclass
@@ -583,7 +584,11 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
             found = ctx.resolve(subject, sentence.start, descriptions=False)
             if found.speaker_entity_id is None:
                 continue  # indirect speech is kept only with a speaker we can name
-            span = sorted(clause[0].subtree, key=lambda t: t.i)
+            # The reported clause as far as it stays in this sentence, outside quotations: the
+            # parse may run a clause on across a paragraph break into the next quotation, which
+            # would give it that quotation's offsets (and quote id).
+            span = [t for t in sorted(clause[0].subtree, key=lambda t: t.i) if t.i in allowed]
+            span = span[: next((k for k in range(1, len(span)) if span[k].i != span[k - 1].i + 1), len(span))]
             span = [t for t in span if not (t.dep_ == "mark" and t.i == span[0].i)]
             while span and span[-1].is_punct:
                 span.pop()
