@@ -40,6 +40,9 @@ from transforms.segment import Span, paragraphs, sentences
 _QUOTE_MARK = re.compile("[" + re.escape("".join(sorted(OPENING | CLOSING))) + "]")
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+OBJECT_DEPS = {"dobj", "iobj", "dative", "pobj", "oprd", "attr"}
+# Entity labels that never speak (a weekday next to "said" is when, not who).
+NOT_SPEAKERS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
 PRONOUNS_PERSON = {"he", "she", "him", "her"}
 PRONOUNS_OTHER = {"they", "it", "we", "i"}
 MAX_SCARE_WORDS = 3
@@ -334,6 +337,9 @@ def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
     # ...", "van der Lugt wrote that ..., adding that ...".
     if verb.dep_ in {"conj", "advcl", "xcomp"} and verb.head.pos_ in {"VERB", "AUX"}:
         return _subject_of(verb.head, allowed)
+    # "Ruiz answered by calling the plan “a fantasy”": the participle after a preposition.
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in {"VERB", "AUX"}:
+        return _subject_of(verb.head.head, allowed)
     return None
 
 
@@ -348,8 +354,10 @@ def _nearby_name(verb: Token, tokens: list[Token], entities: EntityAnalysis) -> 
         between = verb.doc[min(t.i, verb.i) + 1 : max(t.i, verb.i)]
         if t.i > verb.i and any(b.dep_ == "mark" or b.lower_ in {"that", "whether", "if"} for b in between):
             continue  # "adding that Quillon's ...": a name inside the reported clause
-        if t.i > verb.i and t.dep_ in {"poss", "case"}:
-            continue
+        if t.i > verb.i and t.dep_ in {"poss", "case", *OBJECT_DEPS}:
+            continue  # "calling Alwaleed “dopey”": the one spoken about, not the speaker
+        if t.ent_type_ in NOT_SPEAKERS:
+            continue  # "Saturday ... said"
         return t
     before = [t for t in tokens if t.i < verb.i]
     after = [t for t in tokens if t.i > verb.i]
@@ -567,35 +575,68 @@ def _kind(body: str, q: Quotation, window: list[Token]) -> str:
 
 
 def _indirect_quotes(ctx: _Context) -> list[Quote]:
-    """Reported speech in sentences without quotation marks: subject + reporting verb + clause."""
+    """Reported speech in sentences without quotation marks: subject + reporting verb + clause
+    ("X said [that] ...", or the clause first: "..., X said"), else an "according to X" sentence.
+    The reported clause is the quote (the content span), as far as it stays in its sentence."""
     result = []
     for sentence in ctx.sentences:
         if ctx.inside.find(1, sentence.start, sentence.end) != -1 or _QUOTE_MARK.search(
             ctx.text, sentence.start, sentence.end
-        ):
+        ) or "''" in ctx.text[sentence.start : sentence.end]:
             continue
         tokens = ctx.outside_tokens(sentence.start, sentence.end)
         allowed = {t.i for t in tokens}
+        found_one = False
         for verb in _cue_verbs(tokens, ctx.lex.indirect_cues):
-            clause = [c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i]
+            clause = [c for c in verb.children if c.dep_ == "ccomp"]
             subject = _subject_of(verb, allowed)
             if not clause or subject is None:
                 continue
-            found = ctx.resolve(subject, sentence.start, descriptions=False)
-            if found.speaker_entity_id is None:
+            found = ctx.resolve(subject, sentence.start)
+            if not found.speaker:
                 continue  # indirect speech is kept only with a speaker we can name
-            # The reported clause as far as it stays in this sentence, outside quotations: the
-            # parse may run a clause on across a paragraph break into the next quotation, which
-            # would give it that quotation's offsets (and quote id).
-            span = [t for t in sorted(clause[0].subtree, key=lambda t: t.i) if t.i in allowed]
-            span = span[: next((k for k in range(1, len(span)) if span[k].i != span[k - 1].i + 1), len(span))]
-            span = [t for t in span if not (t.dep_ == "mark" and t.i == span[0].i)]
-            while span and span[-1].is_punct:
-                span.pop()
+            span = _clause_span(clause[0], allowed, before=verb.i if clause[0].i < verb.i else None)
             if not span:
                 continue
-            start, end = span[0].idx, span[-1].idx + len(span[-1].text)
             found.cue = verb.text
-            result.append(Quote(start, end, "indirect", sentence.paragraph_index, found))
+            result.append(Quote(span[0], span[1], "indirect", sentence.paragraph_index, found))
+            found_one = True
             break
+        if not found_one:
+            source, head = ctx.according_to(tokens)
+            if source is not None and source.speaker and head is not None:
+                # "According to the report, the plan failed": the sentence without the phrase.
+                according = next(t for t in tokens if t.lower_ == "according")
+                to = head.doc[according.i + 1]
+                phrase = {according.i, *(t.i for t in to.subtree), *(t.i for t in according.subtree)}
+                rest = [t for t in tokens if t.i not in phrase and not t.is_space]
+                while rest and rest[0].is_punct:
+                    rest.pop(0)
+                while rest and rest[-1].is_punct:
+                    rest.pop()
+                if len(rest) >= 3:
+                    source.method = "according_to"
+                    source.according_to = source.speaker
+                    start, end = rest[0].idx, rest[-1].idx + len(rest[-1].text)
+                    result.append(Quote(start, end, "indirect", sentence.paragraph_index, source))
     return result
+
+
+def _clause_span(clause: Token, allowed: set[int], before: int | None = None) -> tuple[int, int] | None:
+    """Character span of a reported clause: its subtree within the allowed tokens (the sentence,
+    outside quotations), contiguous from its first token, without a leading "that" and without
+    trailing punctuation; before: the cue's token index when the clause comes first."""
+    span = [t for t in sorted(clause.subtree, key=lambda t: t.i) if t.i in allowed]
+    if before is not None:
+        span = [t for t in span if t.i < before]
+    # The parse may run a clause on across a paragraph break into the next quotation, which
+    # would give it that quotation's offsets (and quote id): stop at the first gap.
+    span = span[: next((k for k in range(1, len(span)) if span[k].i != span[k - 1].i + 1), len(span))]
+    span = [t for t in span if not (t.dep_ == "mark" and t.i == span[0].i)]
+    while span and (span[-1].is_punct or span[-1].is_space):
+        span.pop()
+    while span and (span[0].is_punct or span[0].is_space):
+        span.pop(0)
+    if len(span) < 2:
+        return None
+    return span[0].idx, span[-1].idx + len(span[-1].text)
