@@ -172,15 +172,30 @@ def main() -> int:
     kinds: dict[str, int] = {}
     preds = []
     for article, found in zip(gold, quotes):
+        body = article["text"]
+        turn = None  # the last ''…'' quotation given as indirect: (pred, paragraph, speaker)
         for q in found:
             kinds[q.kind] = kinds.get(q.kind, 0) + 1
             if q.kind == "scare":
                 continue  # scare quotes, terms and titles are not quotations
-            for text in scored_parts(article["text"][q.start:q.end]):
+            kind = scorer_kind(body, q)
+            if kind == "indirect" and q.kind != "indirect":
+                # The gold's attribution spans one speaker's turn: its ''…'' parts in one paragraph
+                # and the attribution between them, as one unit.
+                if turn is not None and turn[1] == q.paragraph_index and turn[2] == q.attribution.speaker:
+                    turn[0]["text"] = body[turn[0]["start"]:q.end]
+                    continue
+                pred = {"id": article["id"], "text": body[q.start:q.end], "speaker": q.attribution.speaker,
+                        "kind": kind, "confidence": q.attribution.confidence, "start": q.start}
+                preds.append(pred)
+                turn = (pred, q.paragraph_index, q.attribution.speaker)
+                continue
+            for text in scored_parts(body[q.start:q.end]):
                 preds.append({"id": article["id"], "text": text, "speaker": q.attribution.speaker,
-                              "kind": scorer_kind(article["text"], q), "confidence": q.attribution.confidence})
+                              "kind": kind, "confidence": q.attribution.confidence})
     with pred_path.open("w", encoding="utf-8") as handle:
-        handle.writelines(json.dumps(p, ensure_ascii=False) + "\n" for p in preds)
+        handle.writelines(json.dumps({k: v for k, v in p.items() if k != "start"}, ensure_ascii=False) + "\n"
+                          for p in preds)
 
     splits = [*sorted({g.get("compartment") for g in gold if g.get("compartment")}), "all"]
     if len(splits) == 2:

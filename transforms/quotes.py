@@ -575,15 +575,15 @@ def _kind(body: str, q: Quotation, window: list[Token]) -> str:
 
 
 def _indirect_quotes(ctx: _Context) -> list[Quote]:
-    """Reported speech in sentences without quotation marks: subject + reporting verb + clause
-    ("X said [that] ...", or the clause first: "..., X said"), else an "according to X" sentence.
-    The reported clause is the quote (the content span), as far as it stays in its sentence."""
+    """Reported speech outside quotation marks: subject + reporting verb + clause ("X said [that]
+    ...", or the clause first: "..., X said"), else an "according to X" sentence without marks.
+    The reported clause is the quote (the content span), as far as it stays in its sentence; a
+    clause holding a quotation is a partial quote's, not indirect speech."""
     result = []
     for sentence in ctx.sentences:
-        if ctx.inside.find(1, sentence.start, sentence.end) != -1 or _QUOTE_MARK.search(
-            ctx.text, sentence.start, sentence.end
-        ) or "''" in ctx.text[sentence.start : sentence.end]:
-            continue
+        marked = ctx.inside.find(1, sentence.start, sentence.end) != -1 or bool(
+            _QUOTE_MARK.search(ctx.text, sentence.start, sentence.end)
+        )
         tokens = ctx.outside_tokens(sentence.start, sentence.end)
         allowed = {t.i for t in tokens}
         found_one = False
@@ -591,6 +591,8 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
             clause = [c for c in verb.children if c.dep_ == "ccomp"]
             subject = _subject_of(verb, allowed)
             if not clause or subject is None:
+                continue
+            if marked and any(ctx.inside[t.idx] or _QUOTE_MARK.match(t.text) for t in clause[0].subtree):
                 continue
             found = ctx.resolve(subject, sentence.start)
             if not found.speaker:
@@ -602,7 +604,7 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
             result.append(Quote(span[0], span[1], "indirect", sentence.paragraph_index, found))
             found_one = True
             break
-        if not found_one:
+        if not found_one and not marked:
             source, head = ctx.according_to(tokens)
             if source is not None and source.speaker and head is not None:
                 # "According to the report, the plan failed": the sentence without the phrase.
