@@ -104,6 +104,20 @@ def scorer_kind(body: str, q) -> str:
     return q.kind
 
 
+def scorer_speaker(a, convention: str) -> str | None:
+    """The speaker the scorer is given. canonical: the warehouse's speaker (the entity's full
+    name). written: PolNeAR's convention, where a speaker is the source as written ("the
+    senator", "a spokeswoman"): the description as written when the cue's subject is one (a
+    common noun phrase), the canonical name for names and pronouns."""
+    surface = a.speaker_surface or ""
+    if convention == "written" and a.speaker and surface and surface[:1].islower() and surface.lower() not in PRONOUNS:
+        return surface
+    return a.speaker
+
+
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "who"}
+
+
 def score(pred_path: Path, gold_path: Path, split: str) -> dict:
     cmd = [sys.executable, str(SCORER), str(pred_path), "--gold", str(gold_path), "--split", split, "--json"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
@@ -139,6 +153,9 @@ def main() -> int:
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     parser.add_argument("--repeat", type=int, default=3, help="timed passes of the rules (medians are reported)")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="directory of the parse cache")
+    parser.add_argument("--speakers", choices=("canonical", "written"), default=None,
+                        help="speaker convention of the gold: canonical names (ours, the default for "
+                        "tests/data) or the source as written (PolNeAR, the default for other gold files)")
     parser.add_argument("--no-cache", action="store_true", help="parse afresh (and time the parse)")
     args = parser.parse_args()
     if not SCORER.exists():
@@ -166,6 +183,7 @@ def main() -> int:
     stage_s = statistics.median(stage_times)
 
     is_own = args.gold.resolve() == DEFAULT_GOLD.resolve()
+    convention = args.speakers or ("canonical" if is_own else "written")
     name = "quote_eval" if is_own else f"quote_eval_{args.gold.parent.name or args.gold.stem}"
     RESULTS.mkdir(parents=True, exist_ok=True)
     pred_path = RESULTS / f"{name.replace('quote_eval', 'quote')}_preds.jsonl"
@@ -185,13 +203,13 @@ def main() -> int:
                 if turn is not None and turn[1] == q.paragraph_index and turn[2] == q.attribution.speaker:
                     turn[0]["text"] = body[turn[0]["start"]:q.end]
                     continue
-                pred = {"id": article["id"], "text": body[q.start:q.end], "speaker": q.attribution.speaker,
+                pred = {"id": article["id"], "text": body[q.start:q.end], "speaker": scorer_speaker(q.attribution, convention),
                         "kind": kind, "confidence": q.attribution.confidence, "start": q.start}
                 preds.append(pred)
                 turn = (pred, q.paragraph_index, q.attribution.speaker)
                 continue
             for text in scored_parts(body[q.start:q.end]):
-                preds.append({"id": article["id"], "text": text, "speaker": q.attribution.speaker,
+                preds.append({"id": article["id"], "text": text, "speaker": scorer_speaker(q.attribution, convention),
                               "kind": kind, "confidence": q.attribution.confidence})
     with pred_path.open("w", encoding="utf-8") as handle:
         handle.writelines(json.dumps({k: v for k, v in p.items() if k != "start"}, ensure_ascii=False) + "\n"
@@ -205,6 +223,7 @@ def main() -> int:
     where = args.gold.relative_to(PROJECT) if args.gold.resolve().is_relative_to(PROJECT) else args.gold
     lines = [
         f"quote_eval on {len(gold)} articles ({n_words} words) of {where}",
+        f"speakers given as: {convention}",
         f"model {model} (spaCy {__import__('spacy').__version__}); predictions {sum(kinds.values())} "
         f"({', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))}) -> {pred_path.relative_to(PROJECT)}",
         "",

@@ -45,7 +45,17 @@ OBJECT_DEPS = {"dobj", "iobj", "dative", "pobj", "oprd", "attr"}
 NOT_SPEAKERS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
 PRONOUNS_PERSON = {"he", "she", "him", "her"}
 PRONOUNS_OTHER = {"they", "it", "we", "i"}
+# Honorifics and titles that say a person's gender (pronoun agreement).
+GENDERED_TITLES = {
+    **dict.fromkeys(["mr", "sir", "lord", "king", "prince", "congressman", "councilman", "chairman",
+                     "spokesman", "father", "brother", "uncle", "husband", "son", "businessman"], "male"),
+    **dict.fromkeys(["mrs", "ms", "miss", "dame", "lady", "queen", "princess", "congresswoman",
+                     "councilwoman", "chairwoman", "spokeswoman", "mother", "sister", "aunt", "wife",
+                     "daughter", "businesswoman"], "female"),
+}
 MAX_SCARE_WORDS = 3
+MAX_TITLE_WORDS = 8
+TITLE_SMALL_WORDS = {"of", "the", "and", "a", "an", "in", "on", "for", "to", "at", "with", "&", "or", "from", "by", "vs", "vs."}
 
 
 @dataclass
@@ -147,6 +157,7 @@ class _Context:
             inside[lo:hi] = b"\x01" * (hi - lo)
         self.inside = inside
         self._proper_nouns: dict[str, list[Token]] | None = None
+        self._genders: dict[int, str | None] | None = None
 
     def proper_nouns(self, text: str) -> list[Token]:
         """The PROPN tokens with this text, in order (indexed on first use: a scan of the whole
@@ -185,7 +196,9 @@ class _Context:
         lower = token.lower_
         if token.pos_ == "PRON" or lower in PRONOUNS_PERSON | PRONOUNS_OTHER:
             if lower in PRONOUNS_PERSON:
-                cluster = self.nearest(before, {"PERSON"})
+                # Agreement: "he" skips a woman named since, "she" a man (when the article says).
+                clash = "female" if lower in {"he", "him"} else "male"
+                cluster = self.nearest(before, {"PERSON"}, skip=lambda c: self.gender(c) == clash)
                 return self._from_cluster(cluster, surface, "pronoun")
             if lower in {"it", "they"}:
                 cluster = self.nearest(before, {"ORG"}) if lower == "it" else None
@@ -251,7 +264,28 @@ class _Context:
             return Attribution(speaker_surface=surface, method="none")
         return Attribution(cluster.name, cluster.entity_id, surface, method=method)
 
-    def nearest(self, before: int, labels: set[str], acting: bool = False) -> Cluster | None:
+    def gender(self, cluster: Cluster) -> str | None:
+        """A person's gender as the article marks it: an honorific or gendered title right
+        before a mention (Mr., Ms., Mrs., congresswoman, ...); None when it does not."""
+        if self._genders is None:
+            self._genders = {}
+        key = id(cluster)
+        if key not in self._genders:
+            found = None
+            for m in cluster.mentions:
+                words = (self.text[max(0, m.start - 16) : m.start] + " " + m.text).lower().replace(".", " ").split()
+                for w in words:
+                    if w in GENDERED_TITLES:
+                        found = GENDERED_TITLES[w]
+                        break
+                if found:
+                    break
+            self._genders[key] = found
+        return self._genders[key]
+
+    def nearest(
+        self, before: int, labels: set[str], acting: bool = False, skip=None
+    ) -> Cluster | None:
         """Cluster of the nearest mention before `before`, outside quotations, with a label.
         acting: prefer the nearest one that is somewhere the subject of a verb (the company
         that "said" or "announced", not one merely named in passing)."""
@@ -259,12 +293,27 @@ class _Context:
         best = None
         for i in range(bisect_left(self.entities.starts, before) - 1, -1, -1):  # nearest first
             m = mentions[i]
-            if self.inside[m.start] or m.cluster is None or m.cluster.label not in labels:
+            if self.inside[m.start] or m.cluster is None or m.cluster.label not in labels or self.dateline(m.start):
+                continue
+            if skip is not None and skip(m.cluster):
                 continue
             best = best or m.cluster
             if not acting or self._is_subject(m):
                 return m.cluster
         return best
+
+    def dateline(self, char: int) -> bool:
+        """A dateline mention: in capitals at a paragraph's start, then a dash, comma or bracket
+        ("WASHINGTON —", "LONDON (Reuters) -"): where the story was filed, never a speaker."""
+        m = self.entities.mentions[bisect_right(self.entities.starts, char) - 1] if self.entities.starts else None
+        if m is None or not (m.start <= char < m.end):
+            return False
+        text = self.text
+        return (
+            (m.start == 0 or text[m.start - 1] == "\n")
+            and text[m.start : m.end].isupper()
+            and re.match(r"\s*[—–,(-]", text[m.end : m.end + 3]) is not None
+        )
 
     def _is_subject(self, m) -> bool:
         span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -433,9 +482,13 @@ def extract_quotes(
         if kind == "partial" and _is_term_or_title(ctx, q, bool(_cue_verbs(window, ctx.lex.direct_cues))):
             quotes.append(Quote(q.start, q.end, "scare", q.paragraph_index, Attribution()))
             continue
-        found = attribute_in(ctx, window, q.open_mark, q.end)
+        found = _speaker_turn(ctx, q.start, q.end)
+        if found is None:
+            found = attribute_in(ctx, window, q.open_mark, q.end)
         if found is None:
             found = _lead_in(ctx, first, q)
+        if found is None:
+            found = _dash_attribution(ctx, q)
         if found is None and kind == "partial":
             # "Wierzbicki dismissed the offer as “too little, too slow”": the clause's subject.
             found = _clause_subject(ctx, first, q)
@@ -496,7 +549,7 @@ def _is_term_or_title(ctx: _Context, q: Quotation, has_cue: bool) -> bool:
     body = ctx.text
     words = body[q.start : q.end].split()
     if len(words) > MAX_SCARE_WORDS:
-        return False
+        return _is_title(ctx, q, words)
     before = " ".join(body[max(0, q.open_mark - 40) : q.open_mark].lower().split())
     before = before.removesuffix(" the").removesuffix(" a")
     if any(
@@ -517,8 +570,23 @@ def _is_term_or_title(ctx: _Context, q: Quotation, has_cue: bool) -> bool:
         and not has_cue
     ):
         return True
+    return _is_title(ctx, q, words)
+
+
+def _is_title(ctx: _Context, q: Quotation, words: list[str]) -> bool:
+    """A title of a work, show or programme in quotation marks: every word capitalised but the
+    small ones (of, the, and, ...), at most MAX_TITLE_WORDS, no sentence punctuation at its end,
+    and no reporting verb right before it (chanted “Dump Ruiz”)."""
+    body = ctx.text
     stripped = [w.strip(".,;:!?") for w in words]
-    return all(w[:1].isupper() for w in stripped if w) and body[q.end - 1 : q.end] not in ".!?"
+    if len(words) > MAX_TITLE_WORDS or body[q.end - 1 : q.end] in ".!?":
+        return False
+    if not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in TITLE_SMALL_WORDS for w in stripped if w):
+        return False
+    if len(words) > MAX_SCARE_WORDS and not stripped[0][:1].isupper():
+        return False
+    previous = [t for t in ctx.outside_tokens(max(0, q.open_mark - 40), q.open_mark) if not t.is_punct]
+    return not (previous and previous[-1].lemma_.lower() in ctx.lex.direct_cues)
 
 
 def _clause_subject(ctx: _Context, sentence: Span, q: Quotation) -> Attribution | None:
@@ -537,16 +605,26 @@ def _lead_in(ctx: _Context, sentence: Span, q: Quotation) -> Attribution | None:
     """A quotation introduced by a colon without a reporting verb, in its own sentence
     ("Taverner was blunt: “...”") or at the end of the previous sentence of the paragraph: the
     speaker is the subject of the introducing clause."""
-    if ctx.text[sentence.start : q.open_mark].rstrip().endswith(":"):
+    lead = ctx.text[sentence.start : q.open_mark].rstrip()
+    if lead.endswith(":"):
         start, end = sentence.start, q.open_mark
+    elif lead.endswith(",") and any(
+        t.lemma_.lower() in ctx.lex.document_nouns for t in ctx.outside_tokens(sentence.start, q.open_mark)
+    ):
+        start, end = sentence.start, q.open_mark  # "Ruiz issued a statement, “...”"
     else:
         prior = ctx.sentence_before(sentence)
+        opens_paragraph = not ctx.text[sentence.start : q.open_mark].strip()
         if (
             prior is None
-            or prior.paragraph_index != sentence.paragraph_index
+            or not (
+                prior.paragraph_index == sentence.paragraph_index
+                or (opens_paragraph and prior.paragraph_index == sentence.paragraph_index - 1)
+            )
             or not ctx.text[prior.start : prior.end].rstrip().endswith(":")
         ):
             return None
+        # "Ruiz said:" or "Said Ruiz:" at the end of the sentence, or of the paragraph, before.
         start, end = prior.start, prior.end
     tokens = ctx.outside_tokens(start, end)
     found = attribute_in(ctx, tokens, start)
@@ -554,7 +632,67 @@ def _lead_in(ctx: _Context, sentence: Span, q: Quotation) -> Attribution | None:
         subjects = [t for t in tokens if t.dep_ in SUBJECT_DEPS]
         if subjects:
             found = ctx.resolve(subjects[0], q.open_mark)
+    if found is None or not found.speaker:
+        # No verb: a roundup's "Name, Outlet:" or "And from Name:": the first person named.
+        named = _first_named(ctx, tokens)
+        if named is not None:
+            found = named
     return found
+
+
+def _first_named(ctx: _Context, tokens: list[Token]) -> Attribution | None:
+    """The first person (else organisation) named in the tokens, not a dateline."""
+    for labels in ({"PERSON"}, {"ORG"}):
+        for t in tokens:
+            cluster = ctx.entities.cluster_at(t.idx)
+            if cluster is not None and cluster.label in labels and not ctx.dateline(t.idx):
+                found = ctx._from_cluster(cluster, _subject_surface(t), "cue")
+                return found
+    return None
+
+
+_DASH = re.compile(r"[ \t]*[.,]?[ \t]*(?:\n\n)?[ \t]*[-–—]+[ \t]*(?=\S)")
+_TURN = re.compile(r"((?:[A-Z][A-Za-z'’.-]*\.? ){0,3}[A-Z][A-Z'’.-]+):[ \t]+(?=\S)")
+
+
+def _dash_attribution(ctx: _Context, q: Quotation) -> Attribution | None:
+    """A quotation followed by a dash and a name, in its paragraph or opening the next one
+    (“...” — Ruiz, speaking on Friday / “...”\n\n-Commissioner Ruiz): the person named."""
+    close = q.end
+    while close < len(ctx.text) and ctx.text[close] in "”\"»'":
+        close += 1
+    dash = _DASH.match(ctx.text, close)
+    if dash is None:
+        return None
+    after = ctx.token_after(dash.end() - 1)
+    if after is None:
+        return None
+    tokens = [t for t in ctx.doc[after.i : after.i + 6] if not t.is_space]
+    cut = next((k for k, t in enumerate(tokens) if t.text in {",", ".", "(", "\n"}), len(tokens))
+    return _first_named(ctx, tokens[:cut]) or _proper_name(ctx, tokens[:cut], q.open_mark)
+
+
+def _proper_name(ctx: _Context, tokens: list[Token], before: int) -> Attribution | None:
+    """A run of proper nouns that is no entity: the name as written, joined to a person named
+    before when its last word is one's first or last name."""
+    names = [t for t in tokens if t.pos_ == "PROPN" or t.is_title]
+    if not names:
+        return None
+    return ctx.resolve(names[-1], before)
+
+
+def _speaker_turn(ctx: _Context, start: int, end: int) -> Attribution | None:
+    """A transcript's speaker turn opening the quotation ("RIVERA: ...", "MS. RIVERA: ..."):
+    the name in capitals before the colon."""
+    turn = _TURN.match(ctx.text, start, end)
+    if turn is None or not any(c.isupper() for c in turn.group(1).split()[-1][1:]):
+        return None
+    last = turn.group(1).split()[-1].strip(".")
+    cluster = ctx.entities.person_by_word(last.title(), start) or ctx.entities.person_by_word(last, start)
+    surface = normalise_name(turn.group(1))
+    if cluster is not None:
+        return ctx._from_cluster(cluster, surface, "cue")
+    return Attribution(speaker=strip_titles(surface).title(), speaker_surface=surface, method="cue")
 
 
 def _kind(body: str, q: Quotation, window: list[Token]) -> str:
@@ -580,7 +718,23 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
     The reported clause is the quote (the content span), as far as it stays in its sentence; a
     clause holding a quotation is a partial quote's, not indirect speech."""
     result = []
+    turns: set[int] = set()  # paragraphs that are a transcript's speaker turn
+    for para in paragraphs(ctx.text):
+        turn = _TURN.match(ctx.text, para.start, para.end)
+        if turn is None or ctx.inside.find(1, para.start, para.end) != -1:
+            continue
+        found = _speaker_turn(ctx, para.start, para.end)
+        if found is not None and found.speaker:
+            # "RIVERA: We never agreed to that.": the turn, without its speaker, is what was said.
+            end = para.end
+            while end > turn.end() and ctx.text[end - 1].isspace():
+                end -= 1
+            if end > turn.end():
+                result.append(Quote(turn.end(), end, "indirect", para.index, found))
+                turns.add(para.index)
     for sentence in ctx.sentences:
+        if sentence.paragraph_index in turns:
+            continue
         marked = ctx.inside.find(1, sentence.start, sentence.end) != -1 or bool(
             _QUOTE_MARK.search(ctx.text, sentence.start, sentence.end)
         )
