@@ -1,0 +1,88 @@
+"""Error classes seen on real news, each with sentences of our own (fictional people and places)."""
+from transforms.entities import analyse_entities
+from transforms.quotes import extract_quotes
+
+
+def quotes(nlp, body, kinds=("direct", "partial")):
+    doc = nlp(body)
+    return [(body[q.start:q.end], q.attribution.speaker) for q in extract_quotes(doc, analyse_entities(doc))
+            if q.kind in kinds]
+
+
+def test_a_dateline_is_never_the_speaker(nlp):
+    body = ("PORTHAVEN — The harbour authority said on Monday that the ferry would resume.\n\n"
+            "“We expect full service by June,” a spokeswoman said.")
+    assert quotes(nlp, body) == [("We expect full service by June", "a spokeswoman")]
+
+
+def test_transcript_speaker_turns(nlp):
+    body = ("Partial transcript follows:\n\n"
+            "MS. OKAFOR: We asked for the audit in March and never saw it.\n\n"
+            "DELANEY: That is simply not true.")
+    got = quotes(nlp, body, kinds=("indirect",))
+    assert got == [("We asked for the audit in March and never saw it.", "Okafor"),
+                   ("That is simply not true.", "Delaney")]
+
+
+def test_a_speaker_turn_inside_a_quotation(nlp):
+    body = "The exchange was brief.\n\n“HALVORSEN: I have no comment on the merger at this time.”"
+    assert quotes(nlp, body) == [("HALVORSEN: I have no comment on the merger at this time.", "Halvorsen")]
+
+
+def test_roundup_and_from_lead_ins(nlp):
+    body = ("Reactions came quickly.\n\n"
+            "Teodora Vasquez, Riverside Ledger: “This is the worst budget in a decade.”\n\n"
+            "And from Councillor Amos Pembe: “We will vote against it again.”")
+    assert quotes(nlp, body) == [("This is the worst budget in a decade.", "Teodora Vasquez"),
+                                 ("We will vote against it again.", "Amos Pembe")]
+
+
+def test_a_colon_lead_in_at_the_end_of_the_paragraph_before(nlp):
+    body = ("Stated Warrick Obi, the union's treasurer:\n\n"
+            "“We have enough money for a six-week strike and not one day more.”")
+    assert quotes(nlp, body) == [("We have enough money for a six-week strike and not one day more.", "Warrick Obi")]
+
+
+def test_dash_attributions(nlp):
+    body = ("The mood at the depot was grim.\n\n"
+            "“Nobody told us the line would close.”\n\n"
+            "-Commissioner Livia Santangelo, at the hearing.\n\n"
+            "“We need answers, not press releases.” — Jonah Redfern")
+    assert quotes(nlp, body) == [("Nobody told us the line would close.", "Livia Santangelo"),
+                                 ("We need answers, not press releases.", "Jonah Redfern")]
+
+
+def test_a_statement_lead_in_with_a_comma(nlp):
+    body = "After the vote, Pemberton Mills issued a statement, “We respect the decision and will appeal.”"
+    assert quotes(nlp, body) == [("We respect the decision and will appeal.", "Pemberton Mills")]
+
+
+def test_a_person_named_inside_the_quotation_is_not_the_speaker(nlp):
+    body = ("Mayor Irena Chen met the press on Friday.\n\n"
+            "“I doubt Alvarez will even show up,” Chen said.\n\n"
+            "Chen responded by calling Tomas Alvarez “a tourist in this city.”")
+    assert quotes(nlp, body) == [("I doubt Alvarez will even show up", "Irena Chen"),
+                                 ("a tourist in this city.", "Irena Chen")]
+
+
+def test_pronouns_agree_with_the_gender_the_article_gives(nlp):
+    body = ("Mr. Dario Fenwick, the city's planning chief, defended the scheme. Ms. Oona Brandt, "
+            "who chairs the residents' group, listened from the back.\n\n"
+            "“The towers will bring 900 homes,” he said.")
+    assert quotes(nlp, body) == [("The towers will bring 900 homes", "Dario Fenwick")]
+
+
+def test_partial_quotations_with_a_cue(nlp):
+    body = ("Senator Hana Lindqvist lamented the “disheartened” state of the debate on Tuesday.\n\n"
+            "Protesters outside chanted “Close the camp!”")
+    assert quotes(nlp, body) == [("disheartened", "Hana Lindqvist"), ("Close the camp!", "Protesters")]
+
+
+def test_titles_of_shows_and_books_are_not_quotations(nlp):
+    body = ("Governor Ruth Amadi appeared on “The Morning Roundtable With Dev Patel” to defend the plan, "
+            "and her memoir “Roads Out of Kessington” sold well.")
+    doc = nlp(body)
+    assert [(body[q.start:q.end], q.kind) for q in extract_quotes(doc, analyse_entities(doc))] == [
+        ("The Morning Roundtable With Dev Patel", "scare"),
+        ("Roads Out of Kessington", "scare"),
+    ]
