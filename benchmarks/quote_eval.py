@@ -110,9 +110,15 @@ def scorer_speaker(a, convention: str) -> str | None:
     senator", "a spokeswoman"): the description as written when the cue's subject is one (a
     common noun phrase), the canonical name for names and pronouns."""
     surface = a.speaker_surface or ""
-    if convention == "written" and a.speaker and surface and surface[:1].islower() and surface.lower() not in PRONOUNS:
+    description = surface[:1].islower() and surface.lower() not in PRONOUNS
+    if convention == "written" and a.speaker and description:
         return surface
     return a.speaker
+
+
+def attribution(a, convention: str) -> dict:
+    """A prediction's speaker, confidence and method (how the speaker was found)."""
+    return {"speaker": scorer_speaker(a, convention), "confidence": a.confidence, "method": a.method}
 
 
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "who"}
@@ -135,6 +141,7 @@ def calibration(gold: list[dict], preds: list[dict]) -> list[tuple[float, int, i
         if p["kind"] != "indirect" and p.get("speaker"):
             by_article.setdefault(p["id"], []).append(dict(p, t=sq.toks(p["text"])))
     counts = {b: [0, 0] for b in BANDS}
+    methods: dict[str, list[int]] = {}
     for art in gold:
         units = [dict(u, t=sq.toks(u["text"])) for u in sq.quoted_units(art)]
         ps = by_article.get(art["id"], [])
@@ -144,14 +151,20 @@ def calibration(gold: list[dict], preds: list[dict]) -> list[tuple[float, int, i
                 continue
             band = max(b for b in BANDS if p["confidence"] >= b)
             counts[band][0] += 1
-            counts[band][1] += bool(sq.speaker_ok(u["speaker"], p["speaker"]))
-    return [(b, n, ok) for b, (n, ok) in counts.items()]
+            right = bool(sq.speaker_ok(u["speaker"], p["speaker"]))
+            counts[band][1] += right
+            methods.setdefault(p["method"], [0, 0])
+            methods[p["method"]][0] += 1
+            methods[p["method"]][1] += right
+    return [(b, n, ok) for b, (n, ok) in counts.items()], methods
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
-    parser.add_argument("--repeat", type=int, default=3, help="timed passes of the rules (medians are reported)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="timed passes of the rules (medians are reported)")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="directory of the parse cache")
     parser.add_argument("--speakers", choices=("canonical", "written"), default=None,
                         help="speaker convention of the gold: canonical names (ours, the default for "
@@ -189,7 +202,7 @@ def main() -> int:
     pred_path = RESULTS / f"{name.replace('quote_eval', 'quote')}_preds.jsonl"
     kinds: dict[str, int] = {}
     preds = []
-    for article, found in zip(gold, quotes):
+    for article, found in zip(gold, quotes, strict=True):
         body = article["text"]
         turn = None  # the last ''…'' quotation given as indirect: (pred, paragraph, speaker)
         for q in found:
@@ -203,14 +216,14 @@ def main() -> int:
                 if turn is not None and turn[1] == q.paragraph_index and turn[2] == q.attribution.speaker:
                     turn[0]["text"] = body[turn[0]["start"]:q.end]
                     continue
-                pred = {"id": article["id"], "text": body[q.start:q.end], "speaker": scorer_speaker(q.attribution, convention),
-                        "kind": kind, "confidence": q.attribution.confidence, "start": q.start}
+                pred = {"id": article["id"], "text": body[q.start:q.end], "kind": kind, "start": q.start,
+                        **attribution(q.attribution, convention)}
                 preds.append(pred)
                 turn = (pred, q.paragraph_index, q.attribution.speaker)
                 continue
             for text in scored_parts(body[q.start:q.end]):
-                preds.append({"id": article["id"], "text": text, "speaker": scorer_speaker(q.attribution, convention),
-                              "kind": kind, "confidence": q.attribution.confidence})
+                preds.append({"id": article["id"], "text": text, "kind": kind,
+                              **attribution(q.attribution, convention)})
     with pred_path.open("w", encoding="utf-8") as handle:
         handle.writelines(json.dumps({k: v for k, v in p.items() if k != "start"}, ensure_ascii=False) + "\n"
                           for p in preds)
@@ -233,7 +246,7 @@ def main() -> int:
         lines.append(f"{key:20}" + "".join(f"{results[s][key]:>8}" for s in splits))
     lines += ["", "calibration (attributed quotations matched to a named gold speaker, all articles)",
               f"  {'confidence':>12} {'n':>6} {'right':>7}   {'cumulative (conf >= band)':>26}"]
-    table = calibration(gold, preds)
+    table, methods = calibration(gold, preds)
     for i, (band, n, ok) in enumerate(table):
         upper = BANDS[i + 1] if i + 1 < len(BANDS) else 1.0
         cum_n = sum(c[1] for c in table[i:])
@@ -241,6 +254,9 @@ def main() -> int:
         label = f"{band:.2f}-{upper:.2f}" if upper < 1 else f"{band:.2f}-1.00"
         lines.append(f"  {label:>12} {n:6} {ok / n if n else 0:7.3f}   "
                      f"{cum_ok / cum_n if cum_n else 0:>20.3f} of {cum_n}")
+    lines += ["", "speaker accuracy by how the speaker was found (same quotations)"]
+    for method, (n, ok) in sorted(methods.items(), key=lambda kv: -kv[1][0]):
+        lines.append(f"  {method:14} {n:6} {ok / n:7.3f}")
     lines += [
         "",
         f"timing (rules: median of {len(stage_times)} passes; parse: "

@@ -40,7 +40,8 @@ def test_roundup_and_from_lead_ins(nlp):
 def test_a_colon_lead_in_at_the_end_of_the_paragraph_before(nlp):
     body = ("Stated Warrick Obi, the union's treasurer:\n\n"
             "“We have enough money for a six-week strike and not one day more.”")
-    assert quotes(nlp, body) == [("We have enough money for a six-week strike and not one day more.", "Warrick Obi")]
+    said = "We have enough money for a six-week strike and not one day more."
+    assert quotes(nlp, body) == [(said, "Warrick Obi")]
 
 
 def test_dash_attributions(nlp):
