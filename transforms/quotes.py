@@ -807,9 +807,11 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
                 continue
             if marked and any(ctx.inside[t.idx] or _QUOTE_MARK.match(t.text) for t in clause[0].subtree):
                 continue
+            if clause[0].pos_ not in {"VERB", "AUX"} or ctx.dateline(subject.idx):
+                continue  # "found the treasurer guilty": no reported clause; "HALDEN —" files, not speaks
             found = ctx.resolve(subject, sentence.start)
             if not found.speaker:
-                continue  # indirect speech is kept only with a speaker we can name
+                continue  # indirect speech is kept only with a speaker: an entity, or a description as written
             span = _clause_span(clause[0], allowed, before=verb.i if clause[0].i < verb.i else None)
             if not span:
                 continue
