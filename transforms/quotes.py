@@ -337,11 +337,13 @@ class _Context:
         if not (m.start <= char < m.end):
             return False
         text = self.text
-        return (
-            (m.start == 0 or text[m.start - 1] == "\n")
-            and text[m.start : m.end].isupper()
-            and re.match(r"\s*[—–,(-]", text[m.end : m.end + 3]) is not None
-        )
+        if not (m.start == 0 or text[m.start - 1] == "\n"):
+            return False
+        after = text[m.end : m.end + 48]
+        if text[m.start : m.end].isupper() and re.match(r"\s*[—–,(-]", after):
+            return True
+        # "Washington (AFP) – ...", "Springfield — ...": a place, maybe an agency, then a dash.
+        return re.match(r"(?:,\s*[A-Z][\w.]*)?\s*(?:\([^)\n]{1,40}\))?\s*[—–-]{1,2}\s", after) is not None
 
     def _is_subject(self, m) -> bool:
         span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -405,7 +407,7 @@ def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
     # Two subjects happen when the parser splits "union branch chair Dr. Ngozi Ferncastle":
     # the proper noun names the speaker.
     subjects = sorted(
-        (c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i in allowed),
+        (c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i in allowed and c.ent_type_ not in NOT_SPEAKERS),
         key=lambda c: c.pos_ != "PROPN",
     )
     if subjects:
@@ -480,8 +482,8 @@ def attribute_in(
         found.evidence = ("cue_after", "cue_before", "cue_far")[rank]
         if source is not None:
             found.according_to = source.speaker or source.speaker_surface
-        if found.speaker_entity_id is not None or found.method == "pronoun":
-            return found
+        if found.speaker_entity_id is not None or found.method == "pronoun" or rank == 0:
+            return found  # the cue right after the closing mark speaks for its quotation
         # A description no entity stands for ("schools"): a later cue may name the speaker.
         fallback = fallback or found
     if fallback is not None:
