@@ -216,6 +216,9 @@ class _Context:
         subject ("the minister") is left unresolved."""
         surface = _subject_surface(token)
         lower = token.lower_
+        if lower in {"who", "that", "which"} and token.head.dep_ == "relcl" and token.head.head.i != token.i:
+            # "Ruiz, who said the plan was “dead”": the one the relative clause is about.
+            return self.resolve(token.head.head, before, descriptions)
         if token.pos_ == "PRON" or lower in PRONOUNS_PERSON | PRONOUNS_OTHER:
             if lower in PRONOUNS_PERSON:
                 # Agreement: "he" skips a woman named since, "she" a man (when the article says).
@@ -511,6 +514,7 @@ def extract_quotes(
         first = ctx.sentence_at(q.open_mark)
         last = ctx.sentence_at(max(q.start, q.end - 1))
         window = ctx.outside_tokens(first.start, q.open_mark) + ctx.outside_tokens(q.end, last.end)
+        window += _attribution_after(ctx, q, last)
         kind = _kind(body, q, window)
         if kind == "partial" and _is_term_or_title(ctx, q, bool(_cue_verbs(window, ctx.lex.direct_cues))):
             quotes.append(Quote(q.start, q.end, "scare", q.paragraph_index, Attribution()))
@@ -578,6 +582,21 @@ def confidence(a: Attribution) -> float:
     elif a.speaker_entity_id is None:
         value -= UNLINKED_PENALTY
     return round(value, 2)
+
+
+def _attribution_after(ctx: _Context, q: Quotation, last: Span) -> list[Token]:
+    """“How do you do it?” Ruiz said to the crowd.: the segmenter ends a sentence at the question
+    mark inside the quotation; the next sentence, when it starts right after the closing mark
+    with a reporting verb among its first words, is the quotation's attribution."""
+    nxt = ctx.sentence_at(last.end + 1) if last.end < len(ctx.text) else None
+    if nxt is None or nxt.start <= last.start or nxt.paragraph_index != last.paragraph_index:
+        return []
+    if ctx.text[q.end : nxt.start].strip(" ”\"»'?!.,") or ctx.text[q.end - 1 : q.end] not in "?!.":
+        return []
+    tokens = ctx.outside_tokens(nxt.start, nxt.end)
+    if not _cue_verbs(tokens[:4], ctx.lex.direct_cues):
+        return []
+    return tokens
 
 
 def _interrupted(ctx: _Context, previous: Quote, q: Quotation, sentence: Span) -> bool:
@@ -649,7 +668,7 @@ def _clause_subject(ctx: _Context, sentence: Span, q: Quotation) -> Attribution 
     heads = [t for t in tokens if t.dep_ in SUBJECT_DEPS and t.head.dep_ in {"ROOT", "conj", "ccomp"}]
     for subject in heads[:1]:
         found = ctx.resolve(subject, q.open_mark, descriptions=False)
-        if found.speaker_entity_id is not None or (found.method == "pronoun" and found.speaker):
+        if found.speaker_entity_id is not None or (found.speaker and (found.method == "pronoun" or subject.pos_ == "PROPN")):
             found.method = "subject"
             found.evidence = "subject"
             return found
@@ -670,15 +689,13 @@ def _lead_in(ctx: _Context, sentence: Span, q: Quotation) -> Attribution | None:
     else:
         prior = ctx.sentence_before(sentence)
         opens_paragraph = not ctx.text[sentence.start : q.open_mark].strip()
-        if (
-            prior is None
-            or not (
-                prior.paragraph_index == sentence.paragraph_index
-                or (opens_paragraph and prior.paragraph_index == sentence.paragraph_index - 1)
-            )
-            or not ctx.text[prior.start : prior.end].rstrip().endswith(":")
+        if prior is None or not (
+            prior.paragraph_index == sentence.paragraph_index
+            or (opens_paragraph and prior.paragraph_index == sentence.paragraph_index - 1)
         ):
             return None
+        if not ctx.text[prior.start : prior.end].rstrip().endswith(":"):
+            return _said_before(ctx, prior, q) if opens_paragraph or not lead else None
         # "Ruiz said:" or "Said Ruiz:" at the end of the sentence, or of the paragraph, before.
         start, end = prior.start, prior.end
     tokens = ctx.outside_tokens(start, end)
@@ -696,6 +713,27 @@ def _lead_in(ctx: _Context, sentence: Span, q: Quotation) -> Attribution | None:
             found = named
             found.evidence = "first_named"
     return found
+
+
+def _said_before(ctx: _Context, prior: Span, q: Quotation) -> Attribution | None:
+    """“...” right after a sentence whose reporting verb has nothing reported in it ("Ruiz said in
+    a statement. “...”"): what follows is what was said."""
+    if ctx.inside.find(1, prior.start, prior.end) != -1:
+        return None
+    tokens = ctx.outside_tokens(prior.start, prior.end)
+    verbs = [
+        v
+        for v in _cue_verbs(tokens, ctx.lex.direct_cues)
+        if v.lemma_.lower() in {"say", "tell", "write", "add", "state", "explain", "respond", "reply", "answer"}
+        and not any(c.dep_ in {"ccomp", "dobj", "xcomp", "advcl", "conj"} for c in v.children)
+    ]
+    if not verbs:
+        return None
+    found = attribute_in(ctx, tokens, prior.start)
+    if found is not None and found.speaker:
+        found.evidence = "lead_in"
+        return found
+    return None
 
 
 def _first_named(ctx: _Context, tokens: list[Token]) -> Attribution | None:

@@ -87,3 +87,24 @@ def test_titles_of_shows_and_books_are_not_quotations(nlp):
         ("The Morning Roundtable With Dev Patel", "scare"),
         ("Roads Out of Kessington", "scare"),
     ]
+
+
+def test_a_question_ending_the_quotation_keeps_its_attribution(nlp):
+    body = "“How do you run a port with no cranes?” Selma Oduya said to the crowd of dockers."
+    assert quotes(nlp, body) == [("How do you run a port with no cranes?", "Selma Oduya")]
+
+
+def test_a_relative_pronoun_speaks_for_its_antecedent(nlp):
+    body = "The rule came from Mayor Petra Vukovic, who insisted in May that cyclists “cannot be ignored.”"
+    assert quotes(nlp, body) == [("cannot be ignored.", "Petra Vukovic")]
+
+
+def test_a_sentence_with_nothing_reported_introduces_the_next_quotation(nlp):
+    body = ("Ferris Quay's harbour master, Lionel Abara, said in a statement. “The berth stays shut until "
+            "the survey is done.”")
+    assert quotes(nlp, body) == [("The berth stays shut until the survey is done.", "Lionel Abara")]
+
+
+def test_a_straight_mark_right_after_a_colon_opens_a_quotation(nlp):
+    body = 'Councillor Dana Whitfield (Green):"We were never shown the contract."'
+    assert quotes(nlp, body) == [("We were never shown the contract.", "Dana Whitfield")]
