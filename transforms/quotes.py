@@ -72,6 +72,9 @@ EVIDENCE = {
 CAP_PRONOUN = 0.8
 CAP_DESCRIPTION = 0.65
 UNLINKED_PENALTY = 0.05  # a name that no entity of the article stands for
+# Reporting verbs that are a verb and a particle: "Ruiz went on", "Ruiz shot back".
+PHRASAL_CUES = frozenset({("go", "on"), ("shoot", "back"), ("fire", "back"), ("chime", "in"), ("cry", "out"),
+                          ("point", "out"), ("lash", "out"), ("speak", "out"), ("weigh", "in"), ("hit", "back")})
 MAX_SCARE_WORDS = 3
 MAX_TITLE_WORDS = 8
 TITLE_SMALL_WORDS = {
@@ -403,7 +406,17 @@ def _subject_surface(token: Token) -> str:
 
 
 def _cue_verbs(tokens: list[Token], cues: frozenset[str]) -> list[Token]:
-    return [t for t in tokens if t.pos_ in {"VERB", "AUX"} and t.lemma_.lower() in cues]
+    """Reporting verbs among the tokens: by lemma, or a phrasal "went on" / "shot back" /
+    "fired back" / "chimed in" (verb and particle)."""
+    return [
+        t
+        for t in tokens
+        if t.pos_ in {"VERB", "AUX"}
+        and (
+            t.lemma_.lower() in cues
+            or any(c.dep_ == "prt" and (t.lemma_.lower(), c.lower_) in PHRASAL_CUES for c in t.children)
+        )
+    ]
 
 
 def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
@@ -531,6 +544,10 @@ def extract_quotes(
         if found is None and kind == "partial":
             # "Wierzbicki dismissed the offer as “too little, too slow”": the clause's subject.
             found = _clause_subject(ctx, first, q)
+        if found is None and kind == "direct":
+            # “Does that not matter?” after "Quintanilla pressed Carson on the point." in its
+            # paragraph: the person that sentence is about asks, not the last speaker.
+            found = _paragraph_subject(ctx, first, q, previous)
         if (
             found is None
             and kind == "direct"
@@ -582,6 +599,24 @@ def confidence(a: Attribution) -> float:
     elif a.speaker_entity_id is None:
         value -= UNLINKED_PENALTY
     return round(value, 2)
+
+
+def _paragraph_subject(ctx: _Context, sentence: Span, q: Quotation, previous: Quote | None) -> Attribution | None:
+    """The person heading the main clause of the sentence before the quotation in its paragraph,
+    when that sentence holds no quotation and names someone other than the previous speaker."""
+    prior = ctx.sentence_before(sentence) if not ctx.text[sentence.start : q.open_mark].strip() else sentence
+    if prior is None or prior.paragraph_index != q.paragraph_index or ctx.inside.find(1, prior.start, q.open_mark) != -1:
+        return None
+    tokens = ctx.outside_tokens(prior.start, min(prior.end, q.open_mark))
+    subjects = [t for t in tokens if t.dep_ in SUBJECT_DEPS and t.head.dep_ == "ROOT" and t.pos_ == "PROPN"]
+    if not subjects:
+        return None
+    found = ctx.resolve(subjects[0], q.open_mark, descriptions=False)
+    if found.speaker_entity_id is None or (previous is not None and found.speaker == previous.attribution.speaker):
+        return None
+    found.method = "subject"
+    found.evidence = "subject"
+    return found
 
 
 def _attribution_after(ctx: _Context, q: Quotation, last: Span) -> list[Token]:
