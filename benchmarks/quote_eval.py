@@ -107,10 +107,11 @@ def scorer_kind(body: str, q) -> str:
 def scorer_speaker(a, convention: str) -> str | None:
     """The speaker the scorer is given. canonical: the warehouse's speaker (the entity's full
     name). written: PolNeAR's convention, where a speaker is the source as written ("the
-    senator", "a spokeswoman"): the description as written when the cue's subject is one (a
-    common noun phrase), the canonical name for names and pronouns."""
+    senator", "a spokeswoman"): the description as written when the cue's subject is one (its
+    head word a common noun), the canonical name for names and pronouns."""
     surface = a.speaker_surface or ""
-    description = surface[:1].islower() and surface.lower() not in PRONOUNS
+    head = surface.split()[-1] if surface else ""
+    description = head[:1].islower() and surface.lower() not in PRONOUNS  # "the Florida senator"
     if convention == "written" and a.speaker and description:
         return surface
     return a.speaker

@@ -390,18 +390,27 @@ def _name_tokens(token: Token) -> list[Token]:
 
 
 def _subject_surface(token: Token) -> str:
-    """The subject as written, with its pre-modifiers and an adjacent appositive name
-    ("Chief executive Hannah Orsini"), without comma-set appositions or relative clauses."""
+    """The subject as written, with its pre-modifiers, an adjacent appositive name ("Chief
+    executive Hannah Orsini") and, for a common noun, the phrase that completes it ("a source
+    involved in the talks", "the former secretary of state"), without comma-set appositions or
+    relative clauses."""
     doc = token.doc
     start = token.left_edge.i
     for i in range(token.i - 1, start - 1, -1):
-        if doc[i].is_punct:
+        if doc[i].is_punct and doc[i].text not in {"-", "–", "’", "'", "."}:
             start = i + 1
             break
     end = token.i
     for child in token.rights:
         if child.i == end + 1 and child.dep_ in {"appos", "compound", "flat"} and child.pos_ == "PROPN":
             end = child.i
+    if token.pos_ == "NOUN":
+        for child in token.rights:
+            if child.i == end + 1 and child.dep_ in {"prep", "acl"}:
+                stop = child.right_edge.i
+                cut = next((i for i in range(child.i, stop + 1) if doc[i].text in {",", ";", "(", "—"}), None)
+                end = stop if cut is None else cut - 1
+                break
     return normalise_name(doc[start : end + 1].text)
 
 
