@@ -423,7 +423,9 @@ def _cue_verbs(tokens: list[Token], cues: frozenset[str]) -> list[Token]:
         if t.pos_ in {"VERB", "AUX"}
         and (
             t.lemma_.lower() in cues
-            or any(c.dep_ == "prt" and (t.lemma_.lower(), c.lower_) in PHRASAL_CUES for c in t.children)
+            or any(
+                c.dep_ in {"prt", "advmod"} and (t.lemma_.lower(), c.lower_) in PHRASAL_CUES for c in t.children
+            )
         )
     ]
 
@@ -440,7 +442,12 @@ def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
     # Conjoined verbs and participles share their head's subject: "Blinken met Lavrov and said
     # ...", "van der Lugt wrote that ..., adding that ...".
     if verb.dep_ in {"conj", "advcl", "xcomp"} and verb.head.pos_ in {"VERB", "AUX"}:
-        return _subject_of(verb.head, allowed)
+        head = verb.head
+        if verb.dep_ == "advcl" and head.dep_ == "ccomp" and head.head.pos_ in {"VERB", "AUX"}:
+            # "Cruz said that Trump represents X, stating ...": the participle goes with the
+            # reporting clause, not with the reported one it is parsed under.
+            head = head.head
+        return _subject_of(head, allowed)
     # "Ruiz answered by calling the plan “a fantasy”": the participle after a preposition.
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in {"VERB", "AUX"}:
         return _subject_of(verb.head.head, allowed)
