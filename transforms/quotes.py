@@ -691,9 +691,9 @@ def _is_term_or_title(ctx: _Context, q: Quotation, has_cue: bool) -> bool:
         after
         and after[0].pos_ == "NOUN"
         and body[q.end : after[0].idx].rstrip(" ") in {"”", '"', "»"}
-        and not has_cue
+        and (not has_cue or all(w[:1].isupper() for w in words))
     ):
-        return True
+        return True  # a “tram to nowhere” project; a “Daily Roundup” host, whatever the verbs
     return _is_title(ctx, q, words)
 
 
@@ -705,12 +705,16 @@ def _is_title(ctx: _Context, q: Quotation, words: list[str]) -> bool:
     stripped = [w.strip(".,;:!?") for w in words]
     if len(words) > MAX_TITLE_WORDS or body[q.end - 1 : q.end] in ".!?":
         return False
-    if not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in TITLE_SMALL_WORDS for w in stripped if w):
-        return False
+    if not all(
+        w[:1].isupper() or w[:1].isdigit() or w.lower() in TITLE_SMALL_WORDS or (w.isalpha() and len(w) <= 2)
+        for w in stripped
+        if w
+    ):
+        return False  # "de", "la", "y" in a title in another language count as small words
     if len(words) > MAX_SCARE_WORDS and not stripped[0][:1].isupper():
         return False
     previous = [t for t in ctx.outside_tokens(max(0, q.open_mark - 40), q.open_mark) if not t.is_punct]
-    return not (previous and previous[-1].lemma_.lower() in ctx.lex.direct_cues)
+    return not (previous and _cue_verbs(previous[-1:], ctx.lex.direct_cues))
 
 
 def _clause_subject(ctx: _Context, sentence: Span, q: Quotation) -> Attribution | None:
