@@ -75,6 +75,8 @@ UNLINKED_PENALTY = 0.05  # a name that no entity of the article stands for
 # Reporting verbs that are a verb and a particle: "Ruiz went on", "Ruiz shot back".
 PHRASAL_CUES = frozenset({("go", "on"), ("shoot", "back"), ("fire", "back"), ("chime", "in"), ("cry", "out"),
                           ("point", "out"), ("lash", "out"), ("speak", "out"), ("weigh", "in"), ("hit", "back")})
+# How far back (characters) a he/she looks for a person who is a subject before the nearest one.
+PRONOUN_REACH = 300
 MAX_SCARE_WORDS = 3
 MAX_TITLE_WORDS = 8
 TITLE_SMALL_WORDS = {
@@ -226,7 +228,11 @@ class _Context:
             if lower in PRONOUNS_PERSON:
                 # Agreement: "he" skips a woman named since, "she" a man (when the article says).
                 clash = "female" if lower in {"he", "him"} else "male"
-                cluster = self.nearest(before, {"PERSON"}, skip=lambda c: self.gender(c) == clash)
+                # A subject named shortly before is the usual antecedent ("Rubio said ... Trump,
+                # whom he called ..."), else the nearest person.
+                cluster = self.nearest(
+                    before, {"PERSON"}, acting=True, skip=lambda c: self.gender(c) == clash, reach=PRONOUN_REACH
+                )
                 return self._from_cluster(cluster, surface, "pronoun")
             if lower in {"it", "they"}:
                 cluster = self.nearest(before, {"ORG"}) if lower == "it" else None
@@ -313,11 +319,12 @@ class _Context:
         return self._genders[key]
 
     def nearest(
-        self, before: int, labels: set[str], acting: bool = False, skip=None
+        self, before: int, labels: set[str], acting: bool = False, skip=None, reach: int | None = None
     ) -> Cluster | None:
         """Cluster of the nearest mention before `before`, outside quotations, with a label.
         acting: prefer the nearest one that is somewhere the subject of a verb (the company
-        that "said" or "announced", not one merely named in passing)."""
+        that "said" or "announced", not one merely named in passing); reach: only a subject
+        within this many characters is preferred."""
         mentions = self.entities.mentions
         best = None
         for i in range(bisect_left(self.entities.starts, before) - 1, -1, -1):  # nearest first
@@ -329,7 +336,11 @@ class _Context:
             if skip is not None and skip(m.cluster):
                 continue
             best = best or m.cluster
-            if not acting or self._is_subject(m):
+            if not acting:
+                return m.cluster
+            if reach is not None and before - m.start > reach:
+                return best
+            if self._is_subject(m):
                 return m.cluster
         return best
 

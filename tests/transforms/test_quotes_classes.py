@@ -108,3 +108,10 @@ def test_a_sentence_with_nothing_reported_introduces_the_next_quotation(nlp):
 def test_a_straight_mark_right_after_a_colon_opens_a_quotation(nlp):
     body = 'Councillor Dana Whitfield (Green):"We were never shown the contract."'
     assert quotes(nlp, body) == [("We were never shown the contract.", "Dana Whitfield")]
+
+
+def test_a_pronoun_prefers_the_person_who_is_the_subject_nearby(nlp):
+    body = ("Governor Aldo Ferrante attacked Senator Bruno Kessel, whom he called “a tourist in his own state.” "
+            "“We will win the north,” he said.")
+    assert quotes(nlp, body) == [("a tourist in his own state.", "Aldo Ferrante"),
+                                 ("We will win the north", "Aldo Ferrante")]
