@@ -478,6 +478,8 @@ def _nearby_name(verb: Token, tokens: list[Token], entities: EntityAnalysis) -> 
             continue  # "adding that Quillon's ...": a name inside the reported clause
         if t.i > verb.i and t.dep_ in {"poss", "case", *OBJECT_DEPS}:
             continue  # "calling Alwaleed “dopey”": the one spoken about, not the speaker
+        if t.dep_ == "pobj" or (t.head.dep_ == "pobj" and t.dep_ in {"compound", "flat"}):
+            continue  # "said Tuesday in Paris, noting": a place or party in a prepositional phrase
         if t.ent_type_ in NOT_SPEAKERS:
             continue  # "Saturday ... said"
         return t
