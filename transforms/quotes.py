@@ -73,8 +73,10 @@ CAP_PRONOUN = 0.8
 CAP_DESCRIPTION = 0.65
 UNLINKED_PENALTY = 0.05  # a name that no entity of the article stands for
 # Reporting verbs that are a verb and a particle: "Ruiz went on", "Ruiz shot back".
-PHRASAL_CUES = frozenset({("go", "on"), ("shoot", "back"), ("fire", "back"), ("chime", "in"), ("cry", "out"),
-                          ("point", "out"), ("lash", "out"), ("speak", "out"), ("weigh", "in"), ("hit", "back")})
+PHRASAL_CUES = frozenset(
+    {("go", "on"), ("shoot", "back"), ("fire", "back"), ("chime", "in"), ("cry", "out"), ("point", "out"),
+     ("lash", "out"), ("speak", "out"), ("weigh", "in"), ("hit", "back")}
+)
 # How far back (characters) a he/she looks for a person who is a subject before the nearest one.
 PRONOUN_REACH = 300
 MAX_SCARE_WORDS = 3
@@ -231,7 +233,11 @@ class _Context:
                 # A subject named shortly before is the usual antecedent ("Rubio said ... Trump,
                 # whom he called ..."), else the nearest person.
                 cluster = self.nearest(
-                    before, {"PERSON"}, acting=True, skip=lambda c: self.gender(c) == clash, reach=PRONOUN_REACH
+                    before,
+                    {"PERSON"},
+                    acting=True,
+                    skip=lambda c: self.gender(c) == clash,
+                    reach=PRONOUN_REACH,
                 )
                 return self._from_cluster(cluster, surface, "pronoun")
             if lower in {"it", "they"}:
@@ -435,7 +441,8 @@ def _cue_verbs(tokens: list[Token], cues: frozenset[str]) -> list[Token]:
         and (
             t.lemma_.lower() in cues
             or any(
-                c.dep_ in {"prt", "advmod"} and (t.lemma_.lower(), c.lower_) in PHRASAL_CUES for c in t.children
+                c.dep_ in {"prt", "advmod"} and (t.lemma_.lower(), c.lower_) in PHRASAL_CUES
+                for c in t.children
             )
         )
     ]
@@ -445,7 +452,11 @@ def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
     # Two subjects happen when the parser splits "union branch chair Dr. Ngozi Ferncastle":
     # the proper noun names the speaker.
     subjects = sorted(
-        (c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i in allowed and c.ent_type_ not in NOT_SPEAKERS),
+        (
+            c
+            for c in verb.children
+            if c.dep_ in SUBJECT_DEPS and c.i in allowed and c.ent_type_ not in NOT_SPEAKERS
+        ),
         key=lambda c: c.pos_ != "PROPN",
     )
     if subjects:
@@ -506,6 +517,21 @@ def _cue_rank(verb: Token, tokens: list[Token], before: int, quote_end: int) -> 
     return (1, before - verb.idx)
 
 
+def _speaker_tokens(ctx: _Context, tokens: list[Token]) -> set[int]:
+    """Indices of the tokens that may be a cue's subject: not a dateline ("WASHINGTON (AFP) —")
+    and not inside brackets (a party and state tag: "Sen. Ada Marsh (D-Ore.) said")."""
+    allowed = set()
+    depth = 0
+    for t in tokens:
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and not (t.pos_ == "PROPN" and ctx.dateline(t.idx)):
+            allowed.add(t.i)
+    return allowed
+
+
 def attribute_in(
     ctx: _Context, tokens: list[Token], before: int, quote_end: int | None = None
 ) -> Attribution | None:
@@ -514,11 +540,12 @@ def attribute_in(
     cue_tokens = _cue_verbs(tokens, ctx.lex.direct_cues)
     if quote_end is not None:
         cue_tokens.sort(key=lambda t: _cue_rank(t, tokens, before, quote_end))
-    allowed = {t.i for t in tokens}
+    allowed = _speaker_tokens(ctx, tokens)
     source, source_token = ctx.according_to(tokens)
     fallback = None
     for verb in cue_tokens:
-        subject = _subject_of(verb, allowed) or _nearby_name(verb, tokens, ctx.entities)
+        nearby = [t for t in tokens if t.i in allowed]
+        subject = _subject_of(verb, allowed) or _nearby_name(verb, nearby, ctx.entities)
         if subject is None or (source_token is not None and subject.i == source_token.i):
             continue
         found = ctx.resolve(subject, before)
@@ -630,18 +657,26 @@ def confidence(a: Attribution) -> float:
     return round(value, 2)
 
 
-def _paragraph_subject(ctx: _Context, sentence: Span, q: Quotation, previous: Quote | None) -> Attribution | None:
+def _paragraph_subject(
+    ctx: _Context, sentence: Span, q: Quotation, previous: Quote | None
+) -> Attribution | None:
     """The person heading the main clause of the sentence before the quotation in its paragraph,
     when that sentence holds no quotation and names someone other than the previous speaker."""
     prior = ctx.sentence_before(sentence) if not ctx.text[sentence.start : q.open_mark].strip() else sentence
-    if prior is None or prior.paragraph_index != q.paragraph_index or ctx.inside.find(1, prior.start, q.open_mark) != -1:
+    if (
+        prior is None
+        or prior.paragraph_index != q.paragraph_index
+        or ctx.inside.find(1, prior.start, q.open_mark) != -1
+    ):
         return None
     tokens = ctx.outside_tokens(prior.start, min(prior.end, q.open_mark))
     subjects = [t for t in tokens if t.dep_ in SUBJECT_DEPS and t.head.dep_ == "ROOT" and t.pos_ == "PROPN"]
     if not subjects:
         return None
     found = ctx.resolve(subjects[0], q.open_mark, descriptions=False)
-    if found.speaker_entity_id is None or (previous is not None and found.speaker == previous.attribution.speaker):
+    if found.speaker_entity_id is None:
+        return None
+    if previous is not None and found.speaker == previous.attribution.speaker:
         return None
     found.method = "subject"
     found.evidence = "subject"
@@ -736,7 +771,8 @@ def _clause_subject(ctx: _Context, sentence: Span, q: Quotation) -> Attribution 
     heads = [t for t in tokens if t.dep_ in SUBJECT_DEPS and t.head.dep_ in {"ROOT", "conj", "ccomp"}]
     for subject in heads[:1]:
         found = ctx.resolve(subject, q.open_mark, descriptions=False)
-        if found.speaker_entity_id is not None or (found.speaker and (found.method == "pronoun" or subject.pos_ == "PROPN")):
+        named = found.speaker and (found.method == "pronoun" or subject.pos_ == "PROPN")
+        if found.speaker_entity_id is not None or named:
             found.method = "subject"
             found.evidence = "subject"
             return found
@@ -792,7 +828,8 @@ def _said_before(ctx: _Context, prior: Span, q: Quotation) -> Attribution | None
     verbs = [
         v
         for v in _cue_verbs(tokens, ctx.lex.direct_cues)
-        if v.lemma_.lower() in {"say", "tell", "write", "add", "state", "explain", "respond", "reply", "answer"}
+        if v.lemma_.lower() in {"say", "tell", "write", "add", "state", "explain", "respond", "reply",
+                                "answer"}
         and not any(c.dep_ in {"ccomp", "dobj", "xcomp", "advcl", "conj"} for c in v.children)
     ]
     if not verbs:
@@ -919,7 +956,7 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
                 continue  # "found the treasurer guilty": no reported clause; "HALDEN —" files, not speaks
             found = ctx.resolve(subject, sentence.start)
             if not found.speaker:
-                continue  # indirect speech is kept only with a speaker: an entity, or a description as written
+                continue  # kept only with a speaker: an entity, or a description as written
             span = _clause_span(clause[0], allowed, before=verb.i if clause[0].i < verb.i else None)
             if not span:
                 continue

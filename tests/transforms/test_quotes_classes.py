@@ -111,7 +111,15 @@ def test_a_straight_mark_right_after_a_colon_opens_a_quotation(nlp):
 
 
 def test_a_pronoun_prefers_the_person_who_is_the_subject_nearby(nlp):
-    body = ("Governor Aldo Ferrante attacked Senator Bruno Kessel, whom he called “a tourist in his own state.” "
-            "“We will win the north,” he said.")
+    body = ("Governor Aldo Ferrante attacked Senator Bruno Kessel, whom he called “a tourist in his own "
+            "state.” “We will win the north,” he said.")
     assert quotes(nlp, body) == [("a tourist in his own state.", "Aldo Ferrante"),
                                  ("We will win the north", "Aldo Ferrante")]
+
+
+def test_a_party_and_state_tag_or_an_agency_dateline_is_not_the_speaker(nlp):
+    body = ("Harbourton (AFP) – Senator Ada Marsh has taken aim at the port deal, saying that it was "
+            "“a gift to the shipping lobby.”\n\n"
+            "Rep. Colm Fairley (D-Ore.) said the deal was “dead on arrival.”")
+    assert quotes(nlp, body) == [("a gift to the shipping lobby.", "Ada Marsh"),
+                                 ("dead on arrival.", "Colm Fairley")]
