@@ -504,6 +504,17 @@ def _nearby_name(verb: Token, tokens: list[Token], entities: EntityAnalysis) -> 
     return None
 
 
+def _inverted_subject(verb: Token, allowed: set[int]) -> Token | None:
+    """“How big is it?” asked the boy: a cue right after the quotation with the speaker after
+    it, which the parser may take for the verb's object: the first noun of the phrase after it."""
+    for t in verb.doc[verb.i + 1 : verb.i + 5]:
+        if t.i not in allowed or t.is_punct:
+            return None
+        if t.pos_ in {"NOUN", "PROPN"} and t.dep_ not in {"compound", "amod", "poss"}:
+            return t
+    return None
+
+
 def _cue_rank(verb: Token, tokens: list[Token], before: int, quote_end: int) -> tuple[int, int]:
     """Order cues for a quotation: first a cue right after the closing mark (`,” X said` /
     `,” said X`: only punctuation and the cue's subject in between), then cues before the
@@ -544,13 +555,17 @@ def attribute_in(
     source, source_token = ctx.according_to(tokens)
     fallback = None
     for verb in cue_tokens:
+        rank = _cue_rank(verb, tokens, before, quote_end)[0] if quote_end is not None else 1
         nearby = [t for t in tokens if t.i in allowed]
-        subject = _subject_of(verb, allowed) or _nearby_name(verb, nearby, ctx.entities)
+        subject = (
+            _subject_of(verb, allowed)
+            or (_inverted_subject(verb, allowed) if rank == 0 and verb.i > 0 else None)
+            or _nearby_name(verb, nearby, ctx.entities)
+        )
         if subject is None or (source_token is not None and subject.i == source_token.i):
             continue
         found = ctx.resolve(subject, before)
         found.cue = verb.text
-        rank = _cue_rank(verb, tokens, before, quote_end)[0] if quote_end is not None else 1
         found.evidence = ("cue_after", "cue_before", "cue_far")[rank]
         if source is not None:
             found.according_to = source.speaker or source.speaker_surface
@@ -784,6 +799,14 @@ def _lead_in(ctx: _Context, sentence: Span, q: Quotation) -> Attribution | None:
     ("Taverner was blunt: “...”") or at the end of the previous sentence of the paragraph: the
     speaker is the subject of the introducing clause."""
     lead = ctx.text[sentence.start : q.open_mark].rstrip()
+    signed = _ROUNDUP_NAME.search(lead)
+    if signed is not None:
+        # "Turnout held up in the north - Ines Moreau: “...”": the name after the dash speaks.
+        tokens = ctx.outside_tokens(sentence.start + signed.start(1), sentence.start + signed.end(1))
+        named = _first_named(ctx, tokens) or _proper_name(ctx, tokens, q.open_mark)
+        if named is not None and named.speaker:
+            named.evidence = "first_named"
+            return named
     if lead.endswith(":"):
         start, end = sentence.start, q.open_mark
     elif lead.endswith(",") and any(
@@ -852,6 +875,7 @@ def _first_named(ctx: _Context, tokens: list[Token]) -> Attribution | None:
     return None
 
 
+_ROUNDUP_NAME = re.compile(r"[-–—]\s*([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*:$")
 _DASH = re.compile(r"[ \t]*[.,]?[ \t]*(?:\n\n)?[ \t]*[-–—]+[ \t]*(?=\S)")
 _TURN = re.compile(r"((?:[A-Z][A-Za-z'’.-]*\.? ){0,3}[A-Z][A-Z'’.-]+):[ \t]+(?=\S)")
 

@@ -123,3 +123,13 @@ def test_a_party_and_state_tag_or_an_agency_dateline_is_not_the_speaker(nlp):
             "Rep. Colm Fairley (D-Ore.) said the deal was “dead on arrival.”")
     assert quotes(nlp, body) == [("a gift to the shipping lobby.", "Ada Marsh"),
                                  ("dead on arrival.", "Colm Fairley")]
+
+
+def test_an_inverted_cue_takes_the_noun_after_it(nlp):
+    body = "“How tall will the wall be?” asked the boy near the stage."
+    assert quotes(nlp, body) == [("How tall will the wall be?", "boy")]
+
+
+def test_a_roundup_item_signed_after_a_dash(nlp):
+    body = "Turnout held up in the northern wards - Ines Moreau: “The suburbs decided this one.”"
+    assert quotes(nlp, body) == [("The suburbs decided this one.", "Ines Moreau")]
