@@ -607,6 +607,8 @@ def extract_quotes(
         if found is None:
             found = attribute_in(ctx, window, q.open_mark, q.end)
         if found is None:
+            found = _in_words(ctx, window, q.open_mark)
+        if found is None:
             found = _lead_in(ctx, first, q)
         if found is None:
             found = _dash_attribution(ctx, q)
@@ -834,9 +836,13 @@ def _lead_in(ctx: _Context, sentence: Span, q: Quotation) -> Attribution | None:
     if found is not None and found.speaker:
         found.evidence = found.evidence if found.evidence.startswith("cue") else "lead_in"
     else:
-        # No verb: a roundup's "Name, Outlet:" or "And from Name:": the first person named.
+        # No verb: a roundup's "Name, Outlet:" or "And from Name:": the first person named, else
+        # a name no entity stands for ("Rep. Ada Marsh (D-Ore.):").
+        unbracketed = [t for t in tokens if t.i in _speaker_tokens(ctx, tokens)]
         named = _first_named(ctx, tokens)
-        if named is not None:
+        if named is None and not any(t.pos_ in {"VERB", "AUX"} for t in tokens):
+            named = _proper_name(ctx, unbracketed, q.open_mark)
+        if named is not None and named.speaker:
             found = named
             found.evidence = "first_named"
     return found
@@ -876,8 +882,22 @@ def _first_named(ctx: _Context, tokens: list[Token]) -> Attribution | None:
 
 
 _ROUNDUP_NAME = re.compile(r"[-–—]\s*([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*:$")
+_NAMED_TURN = re.compile(r"((?:[A-Z][\w'’.-]+ ){0,3}[A-Z][\w'’.-]+):[ \t]+(?=\S)")
 _DASH = re.compile(r"[ \t]*[.,]?[ \t]*(?:\n\n)?[ \t]*[-–—]+[ \t]*(?=\S)")
 _TURN = re.compile(r"((?:[A-Z][A-Za-z'’.-]*\.? ){0,3}[A-Z][A-Z'’.-]+):[ \t]+(?=\S)")
+
+
+def _in_words(ctx: _Context, window: list[Token], before: int) -> Attribution | None:
+    """ "in her words", "in Ruiz's own words", "to quote Ruiz": whose words they are."""
+    for t in window:
+        if t.lower_ == "words" and t.head.lower_ == "in":
+            owners = [c for c in t.children if c.dep_ == "poss"]
+            if owners:
+                found = ctx.resolve(owners[0], before)
+                if found.speaker:
+                    found.evidence = "lead_in"
+                    return found
+    return None
 
 
 def _dash_attribution(ctx: _Context, q: Quotation) -> Attribution | None:
@@ -911,7 +931,22 @@ def _speaker_turn(ctx: _Context, start: int, end: int) -> Attribution | None:
     the name in capitals before the colon."""
     turn = _TURN.match(ctx.text, start, end)
     if turn is None or not any(c.isupper() for c in turn.group(1).split()[-1][1:]):
-        return None
+        # “Dana Ruiz: We asked twice.”: a person the model knows, in title case, then a colon.
+        named = _NAMED_TURN.match(ctx.text, start, end)
+        if named is None or not ctx.inside[start]:
+            return None
+        name = normalise_name(named.group(1))
+        cluster = ctx.entities.cluster_at(named.start(1))
+        span = ctx.doc.char_span(*named.span(1), alignment_mode="expand")
+        words = list(span) if span is not None else []
+        if cluster is not None and cluster.label == "PERSON":
+            found = ctx._from_cluster(cluster, name, "cue")
+        elif len(words) >= 2 and all(t.pos_ == "PROPN" for t in words):
+            found = Attribution(speaker=strip_titles(name), speaker_surface=name, method="cue")
+        else:
+            return None
+        found.evidence = "turn"
+        return found
     last = turn.group(1).split()[-1].strip(".")
     cluster = ctx.entities.person_by_word(last.title(), start) or ctx.entities.person_by_word(last, start)
     surface = normalise_name(turn.group(1))

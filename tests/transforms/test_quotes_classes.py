@@ -133,3 +133,13 @@ def test_an_inverted_cue_takes_the_noun_after_it(nlp):
 def test_a_roundup_item_signed_after_a_dash(nlp):
     body = "Turnout held up in the northern wards - Ines Moreau: “The suburbs decided this one.”"
     assert quotes(nlp, body) == [("The suburbs decided this one.", "Ines Moreau")]
+
+
+def test_whose_words_and_a_title_case_turn(nlp):
+    body = ("Mayor Lotte Brandvik wants the ferries back. She praised the old timetable and, in her words, "
+            "“it worked for everyone.”\n\n"
+            "The panel sparred over the budget.\n\n"
+            "“Teodor Marsh: We cannot fund both lines, and everyone here knows it.”")
+    assert quotes(nlp, body) == [("it worked for everyone.", "Lotte Brandvik"),
+                                 ("Teodor Marsh: We cannot fund both lines, and everyone here knows it.",
+                                  "Teodor Marsh")]
