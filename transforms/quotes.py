@@ -11,8 +11,14 @@
    nearest preceding PERSON named outside quotations; descriptions ("the minister") to the
    nearest preceding entity of the described kind. A quotation with no cue right after an
    attributed one in the same or the previous paragraph continues its speaker (follow-on).
-3. Sentences without quotation marks whose reporting verb has a clausal complement and a
-   resolvable subject are indirect quotes.
+   Before the cue rules: a transcript's speaker turn opening the quotation (RIVERA: ...); after
+   them: "in her words", colon lead-ins (also ending the paragraph before), roundups (Name,
+   Outlet: “...”), dash signatures (“...” — Name). Datelines and bracketed party-state tags
+   are never speakers; he/she agree with the gender an honorific or title gives.
+3. A reporting (or belief) verb with a clausal complement, outside quotations, and a speaker is
+   an indirect quote (the reported clause, before or after the verb); so is an "according to X"
+   sentence without quotation marks, and a transcript turn without marks.
+4. Every attribution gets a confidence (0..1) from the evidence that found it (EVIDENCE).
 
 Quotation kinds: direct (a quoted statement), partial (a quoted fragment embedded in the
 reporter's clause: preceded by a word that is not the cue), indirect (reported speech), and
