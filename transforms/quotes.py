@@ -510,6 +510,19 @@ def _nearby_name(verb: Token, tokens: list[Token], entities: EntityAnalysis) -> 
     return None
 
 
+def _reported_by(verb: Token, cues: set[int]) -> bool:
+    """The verb stands in the reported clause of another cue (not in a relative clause on the
+    way up: "the season, which she called “overdue”" is hers to call)."""
+    t = verb
+    while t.head.i != t.i:
+        if t.dep_ == "relcl":
+            return False
+        t = t.head
+        if t.i in cues:
+            return True
+    return False
+
+
 def _inverted_subject(verb: Token, allowed: set[int]) -> Token | None:
     """“How big is it?” asked the boy: a cue right after the quotation with the speaker after
     it, which the parser may take for the verb's object: the first noun of the phrase after it."""
@@ -555,6 +568,10 @@ def attribute_in(
     """Attribution from the tokens of an attribution window, or None when there is no cue.
     With several cues, the one nearest the quotation (which spans before..quote_end) wins."""
     cue_tokens = _cue_verbs(tokens, ctx.lex.direct_cues)
+    # A cue inside another cue's reported clause reports nothing itself ("Ruiz warned that the
+    # city would respond by keeping things “predictable”": Ruiz speaks, not the city).
+    governing = {t.i for t in cue_tokens}
+    cue_tokens = [t for t in cue_tokens if not _reported_by(t, governing)] or cue_tokens
     if quote_end is not None:
         cue_tokens.sort(key=lambda t: _cue_rank(t, tokens, before, quote_end))
     allowed = _speaker_tokens(ctx, tokens)

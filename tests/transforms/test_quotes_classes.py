@@ -143,3 +143,9 @@ def test_whose_words_and_a_title_case_turn(nlp):
     assert quotes(nlp, body) == [("it worked for everyone.", "Lotte Brandvik"),
                                  ("Teodor Marsh: We cannot fund both lines, and everyone here knows it.",
                                   "Teodor Marsh")]
+
+
+def test_a_cue_inside_the_reported_clause_does_not_take_the_quotation(nlp):
+    body = ("Minister Oskar Vella warned that the harbour board would respond firmly to keep the "
+            "timetable “predictable.”")
+    assert quotes(nlp, body) == [("predictable.", "Oskar Vella")]
