@@ -285,6 +285,12 @@ class _Context:
         if not _definite_singular(token):
             # "schools", "two officials": anonymous or generic, the speaker is the phrase itself.
             return Attribution(speaker=surface, speaker_surface=surface, method="description")
+        if any(c.dep_ in {"compound", "poss"} and c.pos_ == "PROPN" for c in token.children) and (
+            lemma in self.lex.org_descriptions
+        ):
+            # "the Biden administration", "the Ruiz campaign": named by its own words, not by
+            # whichever organisation was named last.
+            return Attribution(speaker=surface, speaker_surface=surface, method="description")
         if lemma in self.lex.spokesperson_nouns:
             # "a spokesman for Wessex Stores said": the organisation speaks.
             for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in {"for", "of", "at"}):
