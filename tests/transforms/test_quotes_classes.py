@@ -152,8 +152,7 @@ def test_a_cue_inside_the_reported_clause_does_not_take_the_quotation(nlp):
 
 
 def test_a_description_named_by_its_own_words_is_not_the_last_organisation(nlp):
-    body = ("Trade with Norland fell again. As the ministers met, the Halvorsen administration announced that "
-            "it would lift the tariff on timber.")
-    doc = nlp(body)
-    assert [(body[q.start:q.end], q.attribution.speaker) for q in extract_quotes(doc, analyse_entities(doc))] == [
+    body = ("Trade with Norland fell again. As the ministers met, the Halvorsen administration announced "
+            "that it would lift the tariff on timber.")
+    assert quotes(nlp, body, kinds=("indirect",)) == [
         ("it would lift the tariff on timber", "Halvorsen administration")]
