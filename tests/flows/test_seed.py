@@ -67,8 +67,8 @@ def test_seed_quotes_and_speakers(seed_run):
         ("the two sides needed to ", "Sergey Lavrov", "said"),
         ("they hope to work with t", "Both countries", "said"),
     ]
-    speakers = wh.query("select distinct speaker, speaker_role from quotes where speaker_entity_id is not null "
-                        "order by 1").values.tolist()
+    speakers = wh.query("select distinct speaker, speaker_role from quotes "
+                        "where speaker_entity_id is not null order by 1").values.tolist()
     assert speakers == [["Antony Blinken", "Secretary of State"], ["Sergey Lavrov", "Russian Foreign Minister"]]
 
 
