@@ -403,6 +403,7 @@ def serve(
 
 
 def _print_summary(summary, settings: Settings) -> None:
+    from warehouse.speakers import top_speakers
     from warehouse.store import Warehouse
 
     wh = Warehouse.from_settings(settings)
@@ -410,13 +411,7 @@ def _print_summary(summary, settings: Settings) -> None:
         "SELECT count(*) AS n FROM quotes q JOIN articles a USING (article_id) WHERE a.run_id = ?",
         [summary.run_id],
     )["n"].iloc[0]
-    speakers = wh.query(
-        """
-        SELECT q.speaker, count(*) AS quotes FROM quotes q JOIN articles a USING (article_id)
-        WHERE a.run_id = ? AND q.speaker IS NOT NULL
-        GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?""",
-        [summary.run_id, settings.top_speakers],
-    )
+    speakers = top_speakers(wh, summary.run_id, settings.top_speakers)
     out.print(
         Text.assemble((f"Wirehouse run {summary.run_id}", "bold"), f" into {summary.warehouse}"),
         highlight=False,

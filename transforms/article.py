@@ -158,6 +158,7 @@ def _article_rows(
                 attribution=at.method,
                 speaker_role=roles.get(at.speaker_entity_id) if at.speaker_entity_id is not None else None,
                 quotation_id=quotation_id,
+                confidence=at.confidence,
             )
         )
     return rows

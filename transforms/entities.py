@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from transforms.records import stable_id
 from transforms.rules import org_suffixes, speech_lexicon
@@ -201,7 +201,11 @@ class EntityAnalysis:
 
 def analyse_entities(doc: Doc) -> EntityAnalysis:
     mentions = []
+    cues = speech_lexicon().direct_cues
     for ent in doc.ents:
+        while len(ent) > 1 and ent.label_ == "PERSON" and _is_cue_word(ent[0].lower_, cues):
+            # "Stated Warrick Obi:": the reporting verb is not part of the name.
+            ent = Span(doc, ent.start + 1, ent.end, label=ent.label_)
         name = normalise_name(ent.text)
         if ent.label_ not in NAMED_LABELS or not name:
             continue
@@ -238,6 +242,12 @@ def analyse_entities(doc: Doc) -> EntityAnalysis:
     for cluster in clusters:
         cluster.finalise()
     return EntityAnalysis(mentions, clusters)
+
+
+def _is_cue_word(word: str, cues: frozenset[str]) -> bool:
+    """A reporting verb in any regular form (state, stated, states): the model, which tags a
+    capitalised "Stated" as a proper noun, gives it no lemma."""
+    return any(form in cues for form in (word, word[:-1], word[:-2], word[:-3]) if len(form) > 2)
 
 
 def _full_names(clusters: list[Cluster]) -> dict[str, tuple[list[int], list[Cluster]]]:

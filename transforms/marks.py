@@ -25,8 +25,9 @@ class MarkPair(NamedTuple):
 
 
 def opens_straight(text: str, i: int) -> bool:
-    """A straight double quote opens when it starts the text or follows a space or bracket."""
-    return i == 0 or text[i - 1].isspace() or text[i - 1] in "([{—–-"
+    """A straight double quote opens when it starts the text or follows a space, bracket, dash or
+    colon (Ruiz:"We won" is a typo common enough)."""
+    return i == 0 or text[i - 1].isspace() or text[i - 1] in "([{—–-:"
 
 
 def pair_marks(text: str) -> list[MarkPair]:

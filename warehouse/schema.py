@@ -153,6 +153,89 @@ VIEWS: list[tuple[str, str, list[tuple[str, str]], str]] = [
         GROUP BY cluster_key
         """,
     ),
+    (
+        "speaker_links",
+        "One person entity that speaks in some quote, linked across articles to the one canonical entity "
+        "the warehouse knows for it: a variant of a full name (same first and last word: Paul D. Ryan, "
+        "Paul Ryan) links to the variant mentioned most; a surname alone (Ryan) links to the full name "
+        "when exactly one person in the warehouse has that surname, and is left unlinked (ambiguous) "
+        "when several do.",
+        [
+            ("entity_id", "quotes.speaker_entity_id (a PERSON entity)"),
+            ("name", "its name (entities.name)"),
+            ("linked_entity_id", "the canonical entity's id; null when ambiguous"),
+            ("linked_name", "the canonical entity's name; null when ambiguous"),
+            (
+                "link",
+                "self (it is the canonical entity), variant (another spelling of a full name), surname "
+                "(a surname alone, one candidate), ambiguous (a surname several people share: unlinked), "
+                "unknown (a single name no full name in the warehouse ends with: itself)",
+            ),
+            ("n_candidates", "full names (canonical entities) the name could stand for"),
+        ],
+        """
+        WITH persons AS (
+            SELECT entity_id, any_value(name) AS name, sum(n_mentions) AS n_mentions
+            FROM entities WHERE label = 'PERSON' GROUP BY entity_id),
+        named AS (
+            SELECT *, lower(string_split(name, ' ')[1]) AS first_word,
+                   lower(string_split(name, ' ')[-1]) AS last_word,
+                   len(string_split(name, ' ')) AS n_words
+            FROM persons),
+        canonical AS (
+            SELECT first_word, last_word,
+                   first(entity_id ORDER BY n_mentions DESC, name) AS canonical_id,
+                   first(name ORDER BY n_mentions DESC, name) AS canonical_name
+            FROM named WHERE n_words > 1 GROUP BY first_word, last_word),
+        surnames AS (
+            SELECT last_word, count(*) AS n_candidates,
+                   any_value(canonical_id) AS canonical_id, any_value(canonical_name) AS canonical_name
+            FROM canonical GROUP BY last_word),
+        speakers AS (SELECT DISTINCT speaker_entity_id AS entity_id FROM quotes
+                     WHERE speaker_entity_id IS NOT NULL)
+        SELECT n.entity_id, n.name,
+               CASE WHEN n.n_words > 1 THEN c.canonical_id
+                    WHEN s.n_candidates = 1 THEN s.canonical_id
+                    WHEN s.n_candidates IS NULL THEN n.entity_id END AS linked_entity_id,
+               CASE WHEN n.n_words > 1 THEN c.canonical_name
+                    WHEN s.n_candidates = 1 THEN s.canonical_name
+                    WHEN s.n_candidates IS NULL THEN n.name END AS linked_name,
+               CASE WHEN n.n_words > 1 AND c.canonical_id = n.entity_id THEN 'self'
+                    WHEN n.n_words > 1 THEN 'variant'
+                    WHEN s.n_candidates = 1 THEN 'surname'
+                    WHEN s.n_candidates > 1 THEN 'ambiguous'
+                    ELSE 'unknown' END AS link,
+               CASE WHEN n.n_words > 1 THEN 1 ELSE coalesce(s.n_candidates, 0) END AS n_candidates
+        FROM named n JOIN speakers USING (entity_id)
+        LEFT JOIN canonical c ON n.n_words > 1 AND c.first_word = n.first_word AND c.last_word = n.last_word
+        LEFT JOIN surnames s ON n.n_words = 1 AND s.last_word = n.last_word
+        """,
+    ),
+    (
+        "speaker_stats",
+        "Quotes per speaker, with a person's quotes counted under the linked canonical entity "
+        "(speaker_links); other speakers (organisations, unlinked or ambiguous names, descriptions) "
+        "under their own entity, or their name when they have none.",
+        [
+            ("speaker_entity_id", "the linked entity's id (null for a speaker no entity stands for)"),
+            ("speaker", "the linked entity's name, else the speaker as in quotes.speaker"),
+            ("n_quotes", "quotes attributed to the speaker (all kinds)"),
+            ("n_quotations", "of them direct or partial quotations"),
+            ("n_articles", "articles quoting the speaker"),
+            ("names", "the distinct speaker names linked together"),
+        ],
+        """
+        SELECT coalesce(l.linked_entity_id, q.speaker_entity_id) AS speaker_entity_id,
+               coalesce(l.linked_name, q.speaker) AS speaker,
+               count(*) AS n_quotes,
+               count(*) FILTER (WHERE q.kind IN ('direct', 'partial')) AS n_quotations,
+               count(DISTINCT q.article_id) AS n_articles,
+               list(DISTINCT q.speaker ORDER BY q.speaker) AS names
+        FROM quotes q LEFT JOIN speaker_links l ON l.entity_id = q.speaker_entity_id
+        WHERE q.speaker IS NOT NULL
+        GROUP BY 1, 2
+        """,
+    ),
 ]
 
 

@@ -38,7 +38,7 @@ def test_run_prints_the_summary_and_nothing_alarming(sample_cli):
     for line in ("files seen: 14", "articles published: 14", "articles quarantined: 2",
                  "1 × articles.body_not_empty", "1 × articles.language_supported",
                  "files rejected: 2",
-                 "quotes published: 72", "quotes held: 1 (their articles published;", "top speakers: Denise Okafor (5), Marcus Feld (5)",
+                 "quotes published: 74", "quotes held: 1 (their articles published;", "top speakers: Denise Okafor (5), Marcus Feld (5)",
                  f"quality report: {wh / 'reports' / 'quality.html'}"):
         assert line in out, line
     # A clean run: off a terminal, stderr holds the run's progress as plain lines, and nothing
@@ -62,8 +62,9 @@ def progress_messages(stderr: str) -> list[str]:
 
 def test_sql_lists_full_name_speakers(sample_cli):
     _, wh = sample_cli
-    result = wirehouse("sql", "select speaker, count(*) as n from quotes group by 1 order by 2 desc, 1",
-                       "--warehouse", str(wh), "--format", "json")
+    # Named speakers (an entity stands for them) are full names; anonymous groups stay as written.
+    result = wirehouse("sql", "select speaker, count(*) as n from quotes where speaker_entity_id is not null "
+                       "group by 1 order by 2 desc, 1", "--warehouse", str(wh), "--format", "json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert rows[0] == {"speaker": "Denise Okafor", "n": 5}

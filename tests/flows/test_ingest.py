@@ -99,7 +99,9 @@ def test_specific_quote_rows(sample):
 
 def test_speakers_are_full_names(sample):
     _, wh, _ = sample
-    speakers = wh.query("select speaker, count(*) as n from quotes group by 1 order by 1").values.tolist()
+    # Named speakers are full names; an anonymous group stays as written ("researchers").
+    speakers = wh.query("select speaker, count(*) as n from quotes where speaker_entity_id is not null "
+                        "group by 1 order by 1").values.tolist()
     assert all(s is not None and len(s.split()) >= 2 for s, _ in speakers), speakers
     names = {s for s, _ in speakers}
     assert {"Denise Okafor", "Marcus Feld", "Lena Whitcombe", "Tobias Wren", "Hannah Orsini"} <= names
@@ -201,7 +203,9 @@ def test_a_quote_without_speaker_is_held_alone_and_the_report_escapes_it(tmp_pat
     held = wh.query("select text, reason from quarantine.quotes").values.tolist()
     assert held == [["Nobody asked the people who live on Mill Road <script>alert(1)</script>.",
                      "quotes.speaker_not_null"]]
-    assert sorted(wh.query("select speaker from quotes").speaker.tolist()) == ["Ada Quill", "Hal Brennan"]
+    # "The library will open ..., Director Ada Quill said": reported speech, clause first.
+    assert wh.query("select speaker, kind from quotes order by 1, 2").values.tolist() == [
+        ["Ada Quill", "direct"], ["Ada Quill", "indirect"], ["Hal Brennan", "indirect"]]
     html = Path(summary.report_path).read_text(encoding="utf-8")
     assert "<script" not in html.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

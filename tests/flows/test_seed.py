@@ -60,9 +60,15 @@ def test_seed_quotes_and_speakers(seed_run):
     ]
     assert rows[2][0] == "a predictable, stable relationship with Russia"
     assert rows[5][0].endswith("and of course on the basis of mutual respect.")
-    indirect = wh.query("select text, speaker, cue from quotes where kind = 'indirect'").values.tolist()
-    assert indirect == [["the two sides needed to be frank", "Sergey Lavrov", "said"]]
-    speakers = wh.query("select distinct speaker, speaker_role from quotes order by 1").values.tolist()
+    indirect = wh.query("select text, speaker, cue from quotes where kind = 'indirect' "
+                        "order by start_char").values.tolist()
+    assert [(t[:24], speaker, cue) for t, speaker, cue in indirect] == [
+        ("it would sanction severa", "Biden administration", "announced"),  # a description as written
+        ("the two sides needed to ", "Sergey Lavrov", "said"),
+        ("they hope to work with t", "Both countries", "said"),
+    ]
+    speakers = wh.query("select distinct speaker, speaker_role from quotes "
+                        "where speaker_entity_id is not null order by 1").values.tolist()
     assert speakers == [["Antony Blinken", "Secretary of State"], ["Sergey Lavrov", "Russian Foreign Minister"]]
 
 

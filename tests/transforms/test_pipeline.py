@@ -70,7 +70,8 @@ def test_the_stages_one_by_one_give_the_rows_of_analyse_batch_and_change_no_inpu
     assert prepared.cleaning == cleaning_before and prepared.cleaning.rows.articles == []
     for rows in (first, again):
         assert rows.rows == whole.rows and rows.article_file == whole.article_file
-    assert [(q.text, q.speaker) for q in first.rows.quotes] == [("We will reopen the yard", "Ruiz")]
+    assert [(q.text, q.speaker, q.kind) for q in first.rows.quotes] == [
+        ("We will reopen the yard", "Ruiz", "direct"), ("The ferry sailed on time", "operator", "indirect")]
 
 
 def test_released_files_plan_like_whole_ones_and_reload_with_their_first_decisions():

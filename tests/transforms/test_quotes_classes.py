@@ -1,0 +1,158 @@
+"""Error classes seen on real news, each with sentences of our own (fictional people and places)."""
+from transforms.entities import analyse_entities
+from transforms.quotes import extract_quotes
+
+
+def quotes(nlp, body, kinds=("direct", "partial")):
+    doc = nlp(body)
+    return [(body[q.start:q.end], q.attribution.speaker) for q in extract_quotes(doc, analyse_entities(doc))
+            if q.kind in kinds]
+
+
+def test_a_dateline_is_never_the_speaker(nlp):
+    body = ("PORTHAVEN — The harbour authority said on Monday that the ferry would resume.\n\n"
+            "“We expect full service by June,” a spokeswoman said.")
+    assert quotes(nlp, body) == [("We expect full service by June", "a spokeswoman")]
+
+
+def test_transcript_speaker_turns(nlp):
+    body = ("Partial transcript follows:\n\n"
+            "MS. OKAFOR: We asked for the audit in March and never saw it.\n\n"
+            "DELANEY: That is simply not true.")
+    got = quotes(nlp, body, kinds=("indirect",))
+    assert got == [("We asked for the audit in March and never saw it.", "Okafor"),
+                   ("That is simply not true.", "Delaney")]
+
+
+def test_a_speaker_turn_inside_a_quotation(nlp):
+    body = "The exchange was brief.\n\n“HALVORSEN: I have no comment on the merger at this time.”"
+    assert quotes(nlp, body) == [("HALVORSEN: I have no comment on the merger at this time.", "Halvorsen")]
+
+
+def test_roundup_and_from_lead_ins(nlp):
+    body = ("Reactions came quickly.\n\n"
+            "Teodora Vasquez, Riverside Ledger: “This is the worst budget in a decade.”\n\n"
+            "And from Councillor Amos Pembe: “We will vote against it again.”")
+    assert quotes(nlp, body) == [("This is the worst budget in a decade.", "Teodora Vasquez"),
+                                 ("We will vote against it again.", "Amos Pembe")]
+
+
+def test_a_colon_lead_in_at_the_end_of_the_paragraph_before(nlp):
+    body = ("Stated Warrick Obi, the union's treasurer:\n\n"
+            "“We have enough money for a six-week strike and not one day more.”")
+    said = "We have enough money for a six-week strike and not one day more."
+    assert quotes(nlp, body) == [(said, "Warrick Obi")]
+
+
+def test_dash_attributions(nlp):
+    body = ("The mood at the depot was grim.\n\n"
+            "“Nobody told us the line would close.”\n\n"
+            "-Commissioner Livia Santangelo, at the hearing.\n\n"
+            "“We need answers, not press releases.” — Jonah Redfern")
+    assert quotes(nlp, body) == [("Nobody told us the line would close.", "Livia Santangelo"),
+                                 ("We need answers, not press releases.", "Jonah Redfern")]
+
+
+def test_a_statement_lead_in_with_a_comma(nlp):
+    body = "After the vote, Pemberton Mills issued a statement, “We respect the decision and will appeal.”"
+    assert quotes(nlp, body) == [("We respect the decision and will appeal.", "Pemberton Mills")]
+
+
+def test_a_person_named_inside_the_quotation_is_not_the_speaker(nlp):
+    body = ("Mayor Irena Chen met the press on Friday.\n\n"
+            "“I doubt Alvarez will even show up,” Chen said.\n\n"
+            "Chen responded by calling Tomas Alvarez “a tourist in this city.”")
+    assert quotes(nlp, body) == [("I doubt Alvarez will even show up", "Irena Chen"),
+                                 ("a tourist in this city.", "Irena Chen")]
+
+
+def test_pronouns_agree_with_the_gender_the_article_gives(nlp):
+    body = ("Mr. Dario Fenwick, the city's planning chief, defended the scheme. Ms. Oona Brandt, "
+            "who chairs the residents' group, listened from the back.\n\n"
+            "“The towers will bring 900 homes,” he said.")
+    assert quotes(nlp, body) == [("The towers will bring 900 homes", "Dario Fenwick")]
+
+
+def test_partial_quotations_with_a_cue(nlp):
+    body = ("Senator Hana Lindqvist lamented the “disheartened” state of the debate on Tuesday.\n\n"
+            "Protesters outside chanted “Close the camp!”")
+    assert quotes(nlp, body) == [("disheartened", "Hana Lindqvist"), ("Close the camp!", "Protesters")]
+
+
+def test_titles_of_shows_and_books_are_not_quotations(nlp):
+    body = ("Governor Ruth Amadi appeared on “The Morning Roundtable With Dev Patel” to defend the plan, "
+            "and her memoir “Roads Out of Kessington” sold well.")
+    doc = nlp(body)
+    assert [(body[q.start:q.end], q.kind) for q in extract_quotes(doc, analyse_entities(doc))] == [
+        ("The Morning Roundtable With Dev Patel", "scare"),
+        ("Roads Out of Kessington", "scare"),
+    ]
+
+
+def test_a_question_ending_the_quotation_keeps_its_attribution(nlp):
+    body = "“How do you run a port with no cranes?” Selma Oduya said to the crowd of dockers."
+    assert quotes(nlp, body) == [("How do you run a port with no cranes?", "Selma Oduya")]
+
+
+def test_a_relative_pronoun_speaks_for_its_antecedent(nlp):
+    body = "The rule came from Mayor Petra Vukovic, who insisted in May that cyclists “cannot be ignored.”"
+    assert quotes(nlp, body) == [("cannot be ignored.", "Petra Vukovic")]
+
+
+def test_a_sentence_with_nothing_reported_introduces_the_next_quotation(nlp):
+    body = ("Ferris Quay's harbour master, Lionel Abara, said in a statement. “The berth stays shut until "
+            "the survey is done.”")
+    assert quotes(nlp, body) == [("The berth stays shut until the survey is done.", "Lionel Abara")]
+
+
+def test_a_straight_mark_right_after_a_colon_opens_a_quotation(nlp):
+    body = 'Councillor Dana Whitfield (Green):"We were never shown the contract."'
+    assert quotes(nlp, body) == [("We were never shown the contract.", "Dana Whitfield")]
+
+
+def test_a_pronoun_prefers_the_person_who_is_the_subject_nearby(nlp):
+    body = ("Governor Aldo Ferrante attacked Senator Bruno Kessel, whom he called “a tourist in his own "
+            "state.” “We will win the north,” he said.")
+    assert quotes(nlp, body) == [("a tourist in his own state.", "Aldo Ferrante"),
+                                 ("We will win the north", "Aldo Ferrante")]
+
+
+def test_a_party_and_state_tag_or_an_agency_dateline_is_not_the_speaker(nlp):
+    body = ("Harbourton (AFP) – Senator Ada Marsh has taken aim at the port deal, saying that it was "
+            "“a gift to the shipping lobby.”\n\n"
+            "Rep. Colm Fairley (D-Ore.) said the deal was “dead on arrival.”")
+    assert quotes(nlp, body) == [("a gift to the shipping lobby.", "Ada Marsh"),
+                                 ("dead on arrival.", "Colm Fairley")]
+
+
+def test_an_inverted_cue_takes_the_noun_after_it(nlp):
+    body = "“How tall will the wall be?” asked the boy near the stage."
+    assert quotes(nlp, body) == [("How tall will the wall be?", "boy")]
+
+
+def test_a_roundup_item_signed_after_a_dash(nlp):
+    body = "Turnout held up in the northern wards - Ines Moreau: “The suburbs decided this one.”"
+    assert quotes(nlp, body) == [("The suburbs decided this one.", "Ines Moreau")]
+
+
+def test_whose_words_and_a_title_case_turn(nlp):
+    body = ("Mayor Lotte Brandvik wants the ferries back. She praised the old timetable and, in her words, "
+            "“it worked for everyone.”\n\n"
+            "The panel sparred over the budget.\n\n"
+            "“Teodor Marsh: We cannot fund both lines, and everyone here knows it.”")
+    assert quotes(nlp, body) == [("it worked for everyone.", "Lotte Brandvik"),
+                                 ("Teodor Marsh: We cannot fund both lines, and everyone here knows it.",
+                                  "Teodor Marsh")]
+
+
+def test_a_cue_inside_the_reported_clause_does_not_take_the_quotation(nlp):
+    body = ("Minister Oskar Vella warned that the harbour board would respond firmly to keep the "
+            "timetable “predictable.”")
+    assert quotes(nlp, body) == [("predictable.", "Oskar Vella")]
+
+
+def test_a_description_named_by_its_own_words_is_not_the_last_organisation(nlp):
+    body = ("Trade with Norland fell again. As the ministers met, the Halvorsen administration announced "
+            "that it would lift the tariff on timber.")
+    assert quotes(nlp, body, kinds=("indirect",)) == [
+        ("it would lift the tariff on timber", "Halvorsen administration")]
