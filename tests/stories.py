@@ -7,8 +7,8 @@ STORY = (
     "sending the island service to the freight quay until next autumn.\n\n"
     "“We cannot keep patching a pier that moves when the tide turns,” said Ingrid Solberg, who chairs "
     "the board. She said the repairs would cost about 14 million crowns.\n\n"
-    "Ferry passengers will walk an extra ten minutes from the bus stop, and the operator said it would "
-    "add a shuttle on weekday mornings. Traders on the pier asked for help with the lost season.\n\n"
+    "Ferry passengers will walk an extra ten minutes from the bus stop, and the operator will add a "
+    "shuttle on weekday mornings. Traders on the pier asked for help with the lost season.\n\n"
     "The board will meet the traders on Friday. Work starts in March if the tender is signed in time."
 )
 # The board's later version of the story: a second quotation and a corrected figure.

@@ -53,11 +53,48 @@ PRONOUNS_PERSON = {"he", "she", "him", "her"}
 PRONOUNS_OTHER = {"they", "it", "we", "i"}
 # Honorifics and titles that say a person's gender (pronoun agreement).
 GENDERED_TITLES = {
-    **dict.fromkeys(["mr", "sir", "lord", "king", "prince", "congressman", "councilman", "chairman",
-                     "spokesman", "father", "brother", "uncle", "husband", "son", "businessman"], "male"),
-    **dict.fromkeys(["mrs", "ms", "miss", "dame", "lady", "queen", "princess", "congresswoman",
-                     "councilwoman", "chairwoman", "spokeswoman", "mother", "sister", "aunt", "wife",
-                     "daughter", "businesswoman"], "female"),
+    **dict.fromkeys(
+        [
+            "mr",
+            "sir",
+            "lord",
+            "king",
+            "prince",
+            "congressman",
+            "councilman",
+            "chairman",
+            "spokesman",
+            "father",
+            "brother",
+            "uncle",
+            "husband",
+            "son",
+            "businessman",
+        ],
+        "male",
+    ),
+    **dict.fromkeys(
+        [
+            "mrs",
+            "ms",
+            "miss",
+            "dame",
+            "lady",
+            "queen",
+            "princess",
+            "congresswoman",
+            "councilwoman",
+            "chairwoman",
+            "spokeswoman",
+            "mother",
+            "sister",
+            "aunt",
+            "wife",
+            "daughter",
+            "businesswoman",
+        ],
+        "female",
+    ),
 }
 # Confidence of an attribution by the evidence that found it, before the speaker's kind caps it
 # (pronoun, description, a name no entity stands for). Set by hand from what each rule rests on,
@@ -80,15 +117,41 @@ CAP_DESCRIPTION = 0.65
 UNLINKED_PENALTY = 0.05  # a name that no entity of the article stands for
 # Reporting verbs that are a verb and a particle: "Ruiz went on", "Ruiz shot back".
 PHRASAL_CUES = frozenset(
-    {("go", "on"), ("shoot", "back"), ("fire", "back"), ("chime", "in"), ("cry", "out"), ("point", "out"),
-     ("lash", "out"), ("speak", "out"), ("weigh", "in"), ("hit", "back")}
+    {
+        ("go", "on"),
+        ("shoot", "back"),
+        ("fire", "back"),
+        ("chime", "in"),
+        ("cry", "out"),
+        ("point", "out"),
+        ("lash", "out"),
+        ("speak", "out"),
+        ("weigh", "in"),
+        ("hit", "back"),
+    }
 )
 # How far back (characters) a he/she looks for a person who is a subject before the nearest one.
 PRONOUN_REACH = 300
 MAX_SCARE_WORDS = 3
 MAX_TITLE_WORDS = 8
 TITLE_SMALL_WORDS = {
-    "of", "the", "and", "a", "an", "in", "on", "for", "to", "at", "with", "&", "or", "from", "by", "vs", "vs."
+    "of",
+    "the",
+    "and",
+    "a",
+    "an",
+    "in",
+    "on",
+    "for",
+    "to",
+    "at",
+    "with",
+    "&",
+    "or",
+    "from",
+    "by",
+    "vs",
+    "vs.",
 }
 
 
@@ -886,8 +949,8 @@ def _said_before(ctx: _Context, prior: Span, q: Quotation) -> Attribution | None
     verbs = [
         v
         for v in _cue_verbs(tokens, ctx.lex.direct_cues)
-        if v.lemma_.lower() in {"say", "tell", "write", "add", "state", "explain", "respond", "reply",
-                                "answer"}
+        if v.lemma_.lower()
+        in {"say", "tell", "write", "add", "state", "explain", "respond", "reply", "answer"}
         and not any(c.dep_ in {"ccomp", "dobj", "xcomp", "advcl", "conj"} for c in v.children)
     ]
     if not verbs:

@@ -319,6 +319,8 @@ def over_runs(con: duckdb.DuckDBPyConnection, charted: list[Run]) -> dict[str, A
             WHERE q.kind IS DISTINCT FROM 'scare' GROUP BY ALL""",
     )
     quotes = _by_run(quotes, labels)
+    # Charted when some attribution has one (quotes published before confidence was recorded have none).
+    confidence = confidence and bool(quotes["confidence"].notna().any())
     if not quotes.empty:
         lines = [
             (

@@ -267,8 +267,6 @@ def test_an_empty_body_shows_every_line_cleaning_removed(tmp_path):
 
 def test_attribution_confidence_is_charted_when_the_warehouse_records_it(three_runs):
     with three_runs.connect() as con:
-        for schema in ("main", "quarantine"):
-            con.execute(f"ALTER TABLE {schema}.quotes ADD COLUMN confidence DOUBLE")
         con.execute("UPDATE quotes SET confidence = CASE quote_id WHEN 'q0' THEN 0.9 WHEN 'q3' THEN 0.7 ELSE 0.8 END")
     figure = figures(write_report(three_runs).read_text(encoding="utf-8"))["chart-quotes"]
     r1, r2 = "#1 11-01 08:00", "#2 11-01 09:00"
@@ -333,7 +331,7 @@ def test_count_axes_tick_whole_numbers():
 def test_attribution_confidence_of_another_kind_is_not_recorded(three_runs):
     """A confidence that is not a number (a label, say) is not averaged: the report says so."""
     with three_runs.connect() as con:
-        con.execute("ALTER TABLE quotes ADD COLUMN confidence VARCHAR")
+        con.execute("ALTER TABLE quotes ALTER COLUMN confidence SET DATA TYPE VARCHAR")
         con.execute("UPDATE quotes SET confidence = 'high'")
     figure = figures(write_report(three_runs).read_text(encoding="utf-8"))["chart-quotes"]
     assert "Attribution confidence is not recorded" in figure and len(data_rows(figure)) == 2
