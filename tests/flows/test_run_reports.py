@@ -72,7 +72,7 @@ def read_back(summary):
     with get_client(sync_client=True) as client:
         [run] = client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[summary.run_id])))
         # Logs are sent in batches and task runs recorded from events: both may trail the run.
-        deadline, messages, tasks = time.monotonic() + 30, [], []
+        deadline, messages, tasks = time.monotonic() + 90, [], []  # a loaded machine records late
         while time.monotonic() < deadline:
             logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])),
                                     sort=LogSort.TIMESTAMP_ASC)

@@ -158,12 +158,16 @@ def test_ctrl_c_on_serve_cancels_the_run_in_flight(prefect_api, tmp_path):
     landing.mkdir()
     rivers = ["Alder", "Birch", "Cedar", "Elm", "Hazel", "Larch", "Maple", "Rowan"]
     towns = ["Ashford", "Brambly", "Cobham", "Dunmore", "Eskdale"]
-    for i in range(40):  # 40 distinct stories (digits alone would not tell their lines apart)
+    # 40 distinct stories: digits alone would not tell their lines apart, and stories differing in
+    # a word or two would be copies of one another (transforms.copies: these are 0.66 similar at
+    # most, under the 0.7 threshold).
+    for i in range(40):
         river, town = rivers[i % 8], towns[i // 8]
         (landing / f"story-{i}.txt").write_text(
             f"Bridge works on the {river} in {town}\n\n" + " ".join(
                 f"“We will open the {river} bridge in {town} by spring,” said Ana Ruiz, the mayor of {town}. "
-                f"Residents of {town} crossed the {river} by ferry while the {word} works went on."
+                f"Residents of {town} crossed the {river} by ferry for the {word} time while the {river} bridge "
+                f"works in {town} went on."
                 for word in ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")),
             encoding="utf-8")
     env = {**os.environ, "PREFECT_API_URL": url, "PREFECT_HOME": str(home), "PREFECT_RUNNER_POLL_FREQUENCY": "1",
