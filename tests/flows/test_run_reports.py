@@ -47,6 +47,12 @@ def reported(tmp_path_factory):
     with prefect_server(home, PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED="true") as url:
         try:
             with temporary_settings(updates={PREFECT_API_URL: url}):
+                # Prefect keeps one events worker per process, bound to the API it first sent to:
+                # after an earlier test's flow it would send this run's task-run events to that
+                # test's server, gone by now. Stopped here, it starts again for this server.
+                from prefect.events.worker import EventsWorker
+
+                EventsWorker.drain_all(timeout=30)
                 settings = Settings(dir=tmp_path_factory.mktemp("reports"), batch_size=6)
                 summary = run_ingest([str(EXAMPLES)], settings)
         finally:
