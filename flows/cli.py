@@ -204,19 +204,21 @@ def _stop_at_once_on_interrupt() -> None:
     one commit, and the next run finishes what this one left (warehouse.store.recover_staging)
     and records this run as interrupted. Waiting instead for the batch in flight would take as
     long as its NLP stage."""
+    signal.signal(signal.SIGINT, _interrupted)
+    signal.signal(signal.SIGTERM, _interrupted)
 
-    def stop(signum, frame) -> None:
-        stop_display()  # the terminal's cursor back, the display's last state kept
-        err.print(Text.assemble(("error:", "bold red"), " ", INTERRUPTED), highlight=False, soft_wrap=True)
-        from flows.runner import cancel_current_flow_run
 
-        cancel_current_flow_run(f"interrupted by {signal.Signals(signum).name}", timeout_seconds=3)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(EXIT_INTERRUPTED)
+def _interrupted(signum, frame=None) -> None:
+    """The run in flight stopped at once: one line, its Prefect run marked cancelled, the process
+    ends (see _stop_at_once_on_interrupt)."""
+    stop_display()  # the terminal's cursor back, the display's last state kept
+    err.print(Text.assemble(("error:", "bold red"), " ", INTERRUPTED), highlight=False, soft_wrap=True)
+    from flows.runner import cancel_current_flow_run
 
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    cancel_current_flow_run(f"interrupted by {signal.Signals(signum).name}", timeout_seconds=3)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(EXIT_INTERRUPTED)
 
 
 @app.command(cls=Command)
@@ -384,10 +386,20 @@ def serve(
         from flows.prefect_env import check_schedule
 
         schedule = check_schedule(interval, cron)
-        from transforms.nlp import load_pipeline
-
-        load_pipeline(settings.spacy_model)
         from flows.runner import serve_ingest
+
+        busy = False
+
+        def running(now: bool) -> None:
+            nonlocal busy
+            busy = now
+
+        def stop(signum, frame) -> None:
+            if busy:  # a run in flight: told and cancelled as `run` does, then the process ends
+                _interrupted(signum)
+            out.print("stopped serving", highlight=False)
+            sys.stdout.flush()
+            os._exit(0)
 
         def ready() -> None:
             out.print(
@@ -395,11 +407,10 @@ def serve(
                 f"{settings.warehouse_dir} ({schedule}); stop with Ctrl-C or SIGTERM",
                 highlight=False,
             )
-            # Ctrl-C stops serving as SIGTERM does: Prefect's runner then cancels the run in flight
-            # (marked Cancelled) instead of the run dying with the terminal's interrupt (Crashed).
-            signal.signal(signal.SIGINT, lambda signum, frame: os.kill(os.getpid(), signal.SIGTERM))
+            signal.signal(signal.SIGINT, stop)
+            signal.signal(signal.SIGTERM, stop)
 
-        serve_ingest(str(landing.resolve()), settings, interval, cron, ready)
+        serve_ingest(str(landing.resolve()), settings, interval, cron, ready, running)
 
 
 def _print_summary(summary, settings: Settings) -> None:

@@ -17,7 +17,6 @@ from prefect import flow
 from prefect.runtime import deployment, flow_run
 
 from flows.batch import execute, plan, publish, with_storage_retries
-from flows.prefect_env import ignore_interrupts
 from flows.progress import RunProgress
 from flows.scan import read_again, scan
 from flows.settings import Settings
@@ -40,10 +39,6 @@ def ingest(
     settings = settings or Settings()
     if warehouse_dir:
         settings = settings.model_copy(update={"dir": Path(warehouse_dir)})
-    if deployment.get_id():
-        # A scheduled run is stopped by its runner (`wirehouse serve`), which cancels it; the
-        # terminal's Ctrl-C reaches this process too and would crash it first.
-        ignore_interrupts()
     warehouse = Warehouse.from_settings(settings)
     run_id, started_at = _run_id("run"), utc_now()
     progress = RunProgress(run_id)
@@ -162,7 +157,7 @@ def _finished(summary: RunSummary, progress: RunProgress) -> None:
         description=f"Wirehouse {summary.run_id}: what it published, held and rejected",
     )
     if deployment.get_id():
-        print(line, flush=True)  # the runner streams a scheduled run's output to `serve`'s
+        print(line, flush=True)  # on `serve`'s output, where the scheduled run executes
 
 
 def read_stored(warehouse: Warehouse, files: list[ParsedFile]) -> list[ParsedFile]:

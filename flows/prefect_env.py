@@ -218,11 +218,3 @@ def temporary_api() -> Iterator[TemporaryApi]:
         yield api
     finally:
         os.environ.pop("PREFECT_API_URL", None)
-
-
-def ignore_interrupts() -> None:
-    """SIGINT ignored by this process (from its main thread; elsewhere nothing changes)."""
-    import threading
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)

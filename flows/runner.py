@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
 
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
@@ -99,27 +102,71 @@ def serve_ingest(
     interval: float | None,
     cron: str | None,
     ready: Callable[[], None] = lambda: None,
+    running: Callable[[bool], None] = lambda busy: None,
 ) -> None:
-    """Register the `wirehouse-landing` deployment with its schedule and run it until stopped
-    (SIGTERM/Ctrl-C); each scheduled run ingests what is new in the landing folder. `ready` is
-    called once the schedule, the API and the warehouse lock are checked, before serving."""
+    """Register the `wirehouse-landing` deployment with its schedule and execute its runs until
+    stopped; each scheduled run ingests what is new in the landing folder. `ready` is called once
+    the schedule, the API and the warehouse lock are checked and the model is warm, before
+    serving; `running(True/False)` around each run (the CLI's stop handler reads it).
+
+    The runs execute in this process, one after another, with the spaCy model, the Great
+    Expectations suites and the cleaning libraries loaded once (Prefect's own `serve` starts a
+    new process for every run, which pays the whole start-up each time). Each run is a real
+    Prefect flow run of the deployment: Scheduled, Pending, Running, then its final state, with
+    its logs and artifact. Runs that fall due while one is executing wait for it and then run in
+    the order they were scheduled (each finds only what is new). Polls the API every
+    PREFECT_RUNNER_POLL_FREQUENCY seconds and starts a run when it is due."""
+    from prefect.client.orchestration import get_client
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+    from prefect.exceptions import Abort
+    from prefect.flow_engine import run_flow
+    from prefect.settings import PREFECT_RUNNER_POLL_FREQUENCY
+    from prefect.states import Pending
+    from prefect.utilities.engine import propose_state_sync
+
+    from flows.warm import warm_all
 
     check_schedule(interval, cron)
     check_prefect_api()
     Warehouse.from_settings(settings).check_unlocked()
-    ready()
-    ingest.serve(
+    warm_all(settings)
+    # to_deployment and apply are sync here (Prefect's async_dispatch): typed as either.
+    deployment: Any = ingest.to_deployment(
         name="wirehouse-landing",
         interval=interval,
         cron=cron,
         parameters={"paths": [landing], "warehouse_dir": str(settings.warehouse_dir)},
-        pause_on_shutdown=False,
-        print_starting_message=False,
-        # One run at a time: a run still going when the next is due makes that one cancel itself
-        # instead of failing on the warehouse lock.
-        global_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW),
+        # One run at a time, also across several `serve` processes of this deployment.
+        concurrency_limit=ConcurrencyLimitConfig(
+            limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
+        ),
     )
+    deployment_id: UUID = deployment.apply()
+    ready()
+    poll = max(0.2, float(PREFECT_RUNNER_POLL_FREQUENCY.value()))
+    with get_client(sync_client=True) as client:
+        while True:
+            soon = datetime.now(UTC) + timedelta(seconds=poll)
+            due = client.get_scheduled_flow_runs_for_deployments([deployment_id], scheduled_before=soon)
+            if not due:
+                time.sleep(poll)
+                continue
+            flow_run = min(due, key=lambda r: r.expected_start_time or soon)
+            wait = ((flow_run.expected_start_time or soon) - datetime.now(UTC)).total_seconds()
+            if wait > 0:
+                time.sleep(wait)
+            try:
+                if not propose_state_sync(client, Pending(), flow_run_id=flow_run.id).is_pending():
+                    continue  # another process took it, or it was cancelled meanwhile
+            except Abort:
+                continue
+            running(True)
+            try:
+                pending = client.read_flow_run(flow_run.id)
+                with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+                    run_flow(ingest, flow_run=pending, parameters=pending.parameters, return_type="state")
+            finally:
+                running(False)
 
 
 def run_reprocess(settings: Settings, since: datetime | None) -> RunSummary:

@@ -82,6 +82,16 @@ def spec(chart: Any) -> dict:
     return _config(chart).to_dict(validate=False)
 
 
+def warm_up() -> None:
+    """vl-convert's first chart starts its JavaScript engine (~0.4 s); a process that will write
+    a report calls this while it waits on something else, so the report does not pay it."""
+    import altair as alt
+    import vl_convert
+
+    chart = alt.Chart(alt.Data(values=[{"x": 1}])).mark_point().encode(x="x:Q")
+    vl_convert.vegalite_to_svg(json.dumps(spec(chart)), allowed_base_urls=[])
+
+
 def render_all(figures: Iterable[Figure], cache: Path | None = None) -> None:
     """Render every figure's SVG (vl-convert escapes every text it writes). cache: a folder
     keeping each SVG under the hash of its specification; what this call did not use is
