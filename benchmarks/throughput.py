@@ -34,6 +34,17 @@ floor seconds / end-to-end wall seconds. Prints a table of figures with their ta
 PASS/FAIL, and writes benchmarks/results/throughput.json (every raw figure, the machine, the
 corpus, versions) and throughput.txt (what was printed).
 
+--real [GOLD] is the real-text mode (issue 19): the first 100, 300 and all 840 articles of the
+real news in ../shared/eval/polnear-train/gold.jsonl.gz (--real-sizes), each written as the text
+dump it is (title line, paragraphs) into a folder of .txt files, then for each size, alternately
+and --heavy-repeats times (3 by default here): `wirehouse run` end to end with 1 worker into a
+fresh warehouse, and the NLP floor over the texts that run analysed. It prints the ratio
+floor / end to end (medians) per size against the target of 0.90 from 300 articles, and where the
+end-to-end time went (start-up before Prefect's flow began, the wait before the first batch's
+NLP stage, the batches, the finish after the last publish, the exit), from the warehouse's own
+timestamps; writes throughput_real.{json,txt}. Skipped, with the reason, when the data is absent.
+The real articles are read from ../shared at run time and never stored in the project.
+
 --rss-articles A,B additionally runs the end to end (--rss-workers, default 1) on corpora of A
 and B articles (20,000 take about 100 minutes with 1 worker, 70 with 2, on two cores) and reports
 the peak RSS of each and their ratio. With --rss-only that is all it runs; it writes
@@ -216,6 +227,130 @@ def run_cli(args: list[str], timeout: Optional[float], label: str) -> dict:
     return {"wall_s": wall, "peak_tree_rss_bytes": sampler.peak_rss, "peak_processes": sampler.peak_processes,
             "rss_samples": sampler.samples, "ru_maxrss_bytes": usage.ru_maxrss * 1024,
             "leftover_processes": len(left), "leftover_cmdlines": left_cmds, "stdout_tail": stdout[-1500:], "loadavg_after": os.getloadavg()}
+
+
+# --- real text (issue 19) ---------------------------------------------------------------------
+
+DEFAULT_REAL = PROJECT.parent / "shared" / "eval" / "polnear-train" / "gold.jsonl.gz"
+TARGET_REAL_RATIO = 0.90  # 1 worker, end to end >= 0.90 x the NLP floor ...
+TARGET_REAL_FROM = 300  # ... at this many real articles and beyond
+
+
+def write_real_corpus(gold: Path, folder: Path, size: int) -> int:
+    """The first `size` articles of the gold file as text dumps (one .txt each); their count."""
+    import gzip
+
+    folder.mkdir(parents=True)
+    n = 0
+    with gzip.open(gold, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if n == size:
+                break
+            article = json.loads(line)
+            (folder / f"{n:04d}-{article['id']}.txt").write_text(article["text"], encoding="utf-8")
+            n += 1
+    return n
+
+
+def run_timeline(wh: Path, process_started: float, process_ended: float) -> dict:
+    """Where a one-run warehouse's wall time went, from its own timestamps (epoch seconds)."""
+    from warehouse.store import Warehouse
+
+    w = Warehouse(wh)
+    run = w.query("select epoch(started_at) s, epoch(finished_at) f from runs").iloc[0]
+    b = w.query("select epoch(min(started_at)) first_start, epoch(max(published_at)) last_publish, "
+                "count(*) n from batches").iloc[0]
+    nlp = float(w.query("select coalesce(sum(seconds), 0) s from stage_timings where stage = 'nlp'").s.iloc[0])
+    first_nlp = w.query("""select t.seconds from stage_timings t join batches b using (batch_id)
+                           where t.stage = 'clean' order by b.started_at limit 1""")
+    return {"startup_s": float(run.s) - process_started,
+            "to_first_batch_s": float(b.first_start) - float(run.s),
+            "first_clean_s": float(first_nlp.seconds.iloc[0]) if len(first_nlp) else 0.0,
+            "batches_s": float(b.last_publish) - float(b.first_start),
+            "nlp_s": nlp,
+            "finish_s": float(run.f) - float(b.last_publish),
+            "exit_s": process_ended - float(run.f),
+            "batches": int(b.n)}
+
+
+def real_mode(args, results: dict, tmp: Path, log) -> int:
+    gold = Path(args.real)
+    if not gold.exists():
+        print(f"real-text mode skipped: {gold} is absent (the real news of ../shared/eval/polnear-train "
+              "is not shipped with the project)")
+        return 0
+    from flows.settings import Settings
+
+    settings = Settings()
+    sizes = [int(x) for x in args.real_sizes.split(",")]
+    repeats = args.heavy_repeats if args.heavy_repeats_given else 3
+    results["real"] = {"gold": str(gold), "repeats": repeats, "sizes": {}}
+    try:
+        for size in sizes:
+            corpus = tmp / f"real-{size}"
+            n = write_real_corpus(gold, corpus, size)
+            words_in = sum(len(p.read_text(encoding="utf-8").split()) for p in corpus.iterdir())
+            log(f"real text: {n} articles ({words_in:,} words) ...")
+            runs, floors, texts = [], [], None
+            for i in range(repeats):
+                wh = tmp / f"wh-real-{size}-{i}"
+                started = time.time()
+                run = end_to_end(corpus, wh, 1, args.timeout)
+                run["timeline"] = run_timeline(wh, started, started + run["wall_s"])
+                runs.append(run)
+                if texts is None:
+                    texts = analysed_texts(wh, settings.languages)
+                floor = nlp_floor(texts, tmp, 1)
+                floors.append(floor)
+                shutil.rmtree(wh, ignore_errors=True)
+                log(f"  end to end {run['wall_s']:.1f} s, floor {floor['pipe_median_s']:.1f} s")
+            wall = statistics.median(r["wall_s"] for r in runs)
+            floor_s = statistics.median(f["pipe_median_s"] for f in floors)
+            results["real"]["sizes"][str(size)] = {
+                "articles": n, "words": words_in, "analysed": len(texts or []), "runs": runs, "floors": floors,
+                "median_wall_s": wall, "median_floor_s": floor_s, "ratio": floor_s / wall,
+                "timeline_median": {k: statistics.median(r["timeline"][k] for r in runs)
+                                    for k in runs[0]["timeline"]},
+            }
+            shutil.rmtree(corpus, ignore_errors=True)
+    finally:
+        for proc in list(_active):
+            _kill_group(proc)
+        shutil.rmtree(tmp, ignore_errors=True)
+    results["machine"]["loadavg_at_end"] = os.getloadavg()
+    write_results(args.out, "throughput_real", results, render_real(results))
+    return 0
+
+
+def render_real(r: dict) -> list[str]:
+    real, m = r["real"], r["machine"]
+    lines = [
+        f"# Wirehouse throughput on real news ({time.strftime('%Y-%m-%d %H:%M')})",
+        f"machine: {m['cpu_count']} CPUs, {_mb(m['memory_bytes'])}, {m['platform']}; "
+        f"load average at start {m['loadavg_at_start'][0]:.2f}, at end {m['loadavg_at_end'][0]:.2f}",
+        f"data: {real['gold']} (PolNeAR train, real US political news; read at run time, not stored)",
+        f"batch size {r['batch_size']}; each size: {real['repeats']} end-to-end runs (1 worker, fresh "
+        "warehouse) alternating with NLP floor runs over the same analysed texts; medians",
+        "",
+        "articles  analysed  words     end to end s  floor s  ratio  target  verdict",
+    ]
+    for size, x in real["sizes"].items():
+        target = TARGET_REAL_RATIO if x["articles"] >= TARGET_REAL_FROM else None
+        lines.append(f"{x['articles']:8d}  {x['analysed']:8d}  {x['words']:8,d}  {x['median_wall_s']:12.1f}  "
+                     f"{x['median_floor_s']:7.1f}  {x['ratio']:5.2f}  "
+                     f"{'>= %.2f' % target if target else '   -   '}  "
+                     f"{_verdict(x['ratio'] >= target) if target else 'n/a'}")
+    lines += ["", "where the end-to-end time went (medians, s): start-up = process start to the Prefect flow's "
+              "start; to first batch = flow start to the first batch (scan, read, plan); batches = first batch "
+              "start to last publish (nlp = the NLP stage's sum inside it); finish = last publish to the run's "
+              "end (run record, report); exit = run end to process exit",
+              "articles  start-up  to first batch  batches (nlp)   finish  exit  batches"]
+    for size, x in real["sizes"].items():
+        t = x["timeline_median"]
+        lines.append(f"{x['articles']:8d}  {t['startup_s']:8.2f}  {t['to_first_batch_s']:14.2f}  "
+                     f"{t['batches_s']:7.1f} ({t['nlp_s']:5.1f})  {t['finish_s']:6.2f}  {t['exit_s']:4.2f}  "
+                     f"{t['batches']:7.0f}")
+    return lines
 
 
 # --- end to end -----------------------------------------------------------------------------------
@@ -679,7 +814,13 @@ def main(argv: Optional[list[str]] = None) -> int:
                         help="already-ingested files of the no-op ledger fixture (default 20,000; 0 skips it)")
     parser.add_argument("--timeout", type=float, default=4 * 3600, help="per end-to-end run, seconds (default 4 h)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results folder (default benchmarks/results)")
+    parser.add_argument("--real", nargs="?", const=str(DEFAULT_REAL), default=None, metavar="GOLD",
+                        help="real-text mode: the real news of GOLD (default ../shared/eval/polnear-train/"
+                             "gold.jsonl.gz) at --real-sizes, instead of the generated corpus")
+    parser.add_argument("--real-sizes", default="100,300,840", metavar="N,N,...",
+                        help="article counts of the real-text mode (default 100,300,840)")
     args = parser.parse_args(argv)
+    args.heavy_repeats_given = any(a.startswith("--heavy-repeats") for a in (argv or sys.argv[1:]))
     rss_sizes = [int(x) for x in args.rss_articles.split(",")] if args.rss_articles else []
     if rss_sizes and len(rss_sizes) != 2:
         parser.error("--rss-articles takes two sizes, A,B")
@@ -698,6 +839,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     def log(message: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
+    if args.real:
+        return real_mode(args, results, tmp, log)
     if args.rss_only:
         return rss_only(rss_sizes, args, results, tmp, repeats, log)
     try:

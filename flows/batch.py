@@ -6,10 +6,11 @@ staged, never on the rows in memory). `process`, the one Prefect task that runs 
 stretch of consecutive STAGES on a Batch, times each, and returns the last one's output. The
 executors differ only in how they split and schedule that one task:
 
-- `pipelined` (one worker): the stages before the NLP stage run on the flow's thread pool for
-  batch k+1 while the NLP stage runs on the flow's own thread for batch k and the stages after
-  it run on the pool for batch k-1. Much of spaCy's time is spent outside the GIL, so on a
-  second core the other stages mostly disappear behind it.
+- `pipelined` (one worker): the NLP and rules stages of batch k run in the parser process
+  (flows.parser: spaCy holds the GIL, so it parses in a process of its own), waited on by the
+  flow's own thread, while the flow's thread pool cleans batch k+1 and stages and audits batch
+  k-1 in this process, on the other core. The first batches are small (plan_batches' ramp), so
+  the parse starts after a few dozen articles are cleaned.
 - `run_ahead` (Dask, `--workers N` / `--dask-address`): every stage in one task per batch, at
   most 2 x workers batches in flight; only the small outcome travels back (the rows go through
   the lake).
@@ -32,11 +33,12 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 
 from expectations import audit_batch
+from flows import parser
 from flows.memory import release_memory
 from flows.progress import RunProgress
 from flows.settings import Settings
 from transforms.ingest import ParsedFile, plan_batches
-from transforms.pipeline import ANALYSIS, BatchContext, BatchRows
+from transforms.pipeline import ANALYSIS, BatchContext, BatchRows, timed_stages
 from transforms.records import BatchRecord
 from warehouse.faults import fault_point
 from warehouse.ledger import BatchOutcome, Publisher, utc_now
@@ -194,15 +196,15 @@ def _publish_name(parameters: dict[str, Any]) -> str:
 
 
 @task(cache_policy=NO_CACHE, retry_condition_fn=transient_io_error, task_run_name=_process_name)  # type: ignore[arg-type]  # see _process_name
-def process(batch: Batch, stages: tuple[str, ...]) -> Done:
-    """Run these consecutive STAGES on the batch, timing each. A retry starts again from the
-    same input: no stage changes its input. After the last stage the batch's Docs, rows and
-    tables are gone, and the process gives their pages back (release_memory)."""
-    value, seconds = batch.value, {}
-    for name in stages:
-        started = time.perf_counter()
-        value = _BY_NAME[name].run(value, batch)
-        seconds[name] = time.perf_counter() - started
+def process(batch: Batch, stages: tuple[str, ...], in_parser: bool = False) -> Done:
+    """Run these consecutive STAGES on the batch, timing each; in_parser: analysis stages, run
+    in the parser process (flows.parser). A retry starts again from the same input: no stage
+    changes its input. After the last stage the batch's Docs, rows and tables are gone, and the
+    process gives their pages back (release_memory)."""
+    if in_parser:
+        value, seconds = parser.analyse(batch.value, batch.context, stages)
+    else:
+        value, seconds = timed_stages(batch.value, [(name, _BY_NAME[name].run) for name in stages], batch)
     if stages and stages[-1] == STAGES[-1].name:
         release_memory()
     return Done(value, seconds)
@@ -237,7 +239,9 @@ def plan(
     released files loaded (`load`; timed as its `read` stage when there was anything to load) and
     its context taken with the bodies published up to then. `files` is consumed (emptied), so
     the documents of the first reading are let go batch by batch."""
-    planned: list[list[ParsedFile] | None] = list(plan_batches(files, settings.batch_size, parallel))
+    planned: list[list[ParsedFile] | None] = list(
+        plan_batches(files, settings.batch_size, parallel, ramp=parallel == 1)
+    )
     progress.planned(len(planned), sum(f.n_documents for f in files))
     files.clear()
     for number in range(len(planned)):
@@ -274,7 +278,8 @@ def pipelined(batches: Iterator[Batch], settings: Settings) -> Iterator[Batch]:
     """One worker: a pipeline around the NLP stage (see the module docstring)."""
     run = with_storage_retries(process, settings)
     split = [s.name for s in STAGES].index(NLP_STAGE)
-    before, nlp, after = _names(STAGES[:split]), (NLP_STAGE,), _names(STAGES[split + 1 :])
+    analysed = [s.name for s in STAGES].index(ANALYSIS[-1][0]) + 1
+    before, nlp, after = _names(STAGES[:split]), _names(STAGES[split:analysed]), _names(STAGES[analysed:])
     batch = next(batches, None)
     upcoming = (batch, run.submit(batch, before)) if batch is not None else None
     previous = None
@@ -282,7 +287,7 @@ def pipelined(batches: Iterator[Batch], settings: Settings) -> Iterator[Batch]:
         prepared = _finished(*upcoming)
         batch = next(batches, None)  # loaded here; cleaned on the pool while this one is parsed
         upcoming = (batch, run.submit(batch, before)) if batch is not None else None
-        parsed = prepared.advanced(run(prepared, nlp))
+        parsed = prepared.advanced(run(prepared, nlp, in_parser=True))
         if previous is not None:
             yield _finished(*previous)  # finished on the pool meanwhile
         previous = (parsed, run.submit(parsed, after))

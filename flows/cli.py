@@ -306,9 +306,11 @@ def run(
             require_model(settings.spacy_model)  # fail fast, before Prefect starts
             with shown(err), temporary_api() as api, ExitStack() as cluster:  # the server boots meanwhile
                 if workers <= 1 and not dask_address:
+                    from flows import parser
                     from flows.warm import warm_in_background
 
-                    # The model and GX load now, beside the server's boot.
+                    # The parser process loads the model, and this one GX, beside the server's boot.
+                    parser.start(settings.spacy_model)
                     warm_in_background(settings)
                 elif not dask_address:
                     from flows.warm import start_local_cluster

@@ -153,8 +153,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _die_with_parent() -> None:
-    """In the server process, before exec: SIGTERM when the run's process dies (Linux)."""
+def die_with_parent() -> None:
+    """In a process the run starts (the API server, before exec; the parser process): SIGTERM
+    when the run's process dies (Linux)."""
     with suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
@@ -208,7 +209,7 @@ def temporary_api() -> Iterator[TemporaryApi]:
             "on",
         ],
         env={**os.environ, **SERVER_ENV},
-        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        preexec_fn=die_with_parent if sys.platform == "linux" else None,
     )
     api = TemporaryApi(process, f"http://127.0.0.1:{port}/api")
     # Registered before Prefect is imported, so it runs after Prefect's exit hooks (LIFO).

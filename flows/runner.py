@@ -129,6 +129,10 @@ def serve_ingest(
     check_schedule(interval, cron)
     check_prefect_api()
     Warehouse.from_settings(settings).check_unlocked()
+    from flows import parser
+
+    parser.start(settings.spacy_model)
+    parser.ready(settings.spacy_model)  # the parser process, its model loaded
     warm_all(settings)
     # to_deployment and apply are sync here (Prefect's async_dispatch): typed as either.
     deployment: Any = ingest.to_deployment(

@@ -1,8 +1,9 @@
-"""Warm-up: load the spaCy model, build the Great Expectations context, run the cleaning
-libraries once (warm_cleaning) and start the charts' renderer, in a background thread while
-the process waits on something else (Prefect's temporary server starting, the input files being
-read), so the first batch and the report do not pay for them. The loaders are thread-safe and
-cached per process; an error here is left for the real call to raise.
+"""Warm-up: load the spaCy model (or start the parser process that loads it, flows.parser),
+build the Great Expectations context, run the cleaning libraries once (warm_cleaning) and start
+the charts' renderer, in a background thread while the process waits on something else
+(Prefect's temporary server starting, the input files being read), so the first batch and the
+report do not pay for them. The loaders are thread-safe and cached per process; an error here
+is left for the real call to raise.
 
 Once loaded, the model's and the libraries' objects are frozen out of the garbage collector's
 reach (gc.freeze): they live as long as the process, and a full collection would otherwise walk
@@ -18,13 +19,19 @@ from contextlib import suppress
 from flows.settings import Settings
 
 
-def warm_all(settings: Settings, charts: bool = True) -> None:
-    """Load now what every run uses: the model, the GX suites, the cleaning libraries and (where
-    a report is written: charts) the chart renderer; then freeze them out of the garbage
-    collector's reach."""
-    from transforms.nlp import load_pipeline
+def warm_all(settings: Settings, parse_here: bool = False, charts: bool = True) -> None:
+    """Load now what every run uses: the model (in this process when it parses here, a Dask
+    worker; else in the parser process, flows.parser), the GX suites, the cleaning libraries
+    and (where a report is written: charts) the chart renderer; then freeze them out of the
+    garbage collector's reach."""
+    if parse_here:
+        from transforms.nlp import load_pipeline
 
-    load_pipeline(settings.spacy_model)
+        load_pipeline(settings.spacy_model)
+    else:
+        from flows import parser
+
+        parser.start(settings.spacy_model)
     from expectations import warm_up
 
     warm_up()
@@ -36,10 +43,10 @@ def warm_all(settings: Settings, charts: bool = True) -> None:
     gc.freeze()
 
 
-def warm_in_background(settings: Settings, charts: bool = True) -> threading.Thread:
+def warm_in_background(settings: Settings, parse_here: bool = False, charts: bool = True) -> threading.Thread:
     def warm() -> None:
         with suppress(Exception):
-            warm_all(settings, charts)
+            warm_all(settings, parse_here, charts)
 
     thread = threading.Thread(target=warm, name="wirehouse-warm-up", daemon=True)
     thread.start()
@@ -68,7 +75,7 @@ def dask_setup(worker) -> None:
     from flows.prefect_env import apply_quiet_defaults
 
     apply_quiet_defaults()  # a worker is a command's process too: quiet before it imports Prefect
-    warm_in_background(Settings(), charts=False)  # a worker writes no report
+    warm_in_background(Settings(), parse_here=True, charts=False)  # it parses; it writes no report
 
 
 # A local cluster: single-threaded worker processes (spaCy is not shared between threads), each

@@ -159,26 +159,44 @@ def mark_duplicates(files: Iterable[ParsedFile], known: dict[str, str]) -> list[
     return marked
 
 
-def plan_batches(files: list[ParsedFile], batch_size: int, parallel: int = 1) -> list[list[ParsedFile]]:
+RAMP_MIN_BATCH = 64  # batch sizes under this are not ramped (a test's tiny batches, say)
+
+
+def plan_batches(
+    files: list[ParsedFile], batch_size: int, parallel: int = 1, ramp: bool = False
+) -> list[list[ParsedFile]]:
     """Group files into batches of at most about `batch_size` articles, as even as files allow
     (a file never spans batches): 264 articles at 256 make two batches of 132, not 256 and 8.
     parallel: the number of batches in flight at once; the batch count is rounded up to a
-    multiple of it so no worker idles while another finishes a lone last batch."""
+    multiple of it so no worker idles while another finishes a lone last batch.
+
+    ramp (one worker's pipeline, more articles than one batch holds): the first batches are an
+    eighth, a quarter and half of batch_size, then even batches of the rest, so the parse starts
+    after cleaning a few dozen articles instead of a whole batch."""
     total = sum(f.n_documents for f in files)
     if total == 0:
         return [files] if files else []
-    n_batches = -(-total // batch_size)
+    head: list[int] = []
+    if ramp and parallel == 1 and batch_size >= RAMP_MIN_BATCH and total > batch_size:
+        size = batch_size // 8
+        while size < batch_size and sum(head) + size < total:
+            head.append(size)
+            size *= 2
+    rest = total - sum(head)
+    n_batches = -(-rest // batch_size)
     n_batches = -(-n_batches // parallel) * parallel
-    target = -(-total // min(n_batches, total))
+    targets = iter([*head, *[-(-rest // min(n_batches, rest))] * n_batches])
     batches: list[list[ParsedFile]] = []
     current: list[ParsedFile] = []
     count = 0
+    target = next(targets)
     for f in files:
         current.append(f)
         count += f.n_documents
         if count >= target:
             batches.append(current)
             current, count = [], 0
+            target = next(targets, target)
     if current:
         batches.append(current)
     return batches

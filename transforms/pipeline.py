@@ -3,9 +3,10 @@ rules), pure functions of the batch's files and its BatchContext."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy
 from spacy.tokens import Doc
@@ -280,12 +281,31 @@ ANALYSIS: tuple[tuple[str, Callable[[Any, BatchContext], Any]], ...] = (
 )
 
 
+T = TypeVar("T")
+
+
+def timed_stages(
+    value: Any, steps: Sequence[tuple[str, Callable[[Any, T], Any]]], arg: T
+) -> tuple[Any, dict[str, float]]:
+    """Run the steps in order, each on the previous one's output and `arg`: the last output and
+    the seconds each step took."""
+    seconds: dict[str, float] = {}
+    for name, step in steps:
+        started = time.perf_counter()
+        value = step(value, arg)
+        seconds[name] = time.perf_counter() - started
+    return value, seconds
+
+
+def run_analysis(value: Any, ctx: BatchContext, names: Sequence[str]) -> tuple[Any, dict[str, float]]:
+    """These consecutive ANALYSIS stages, by name, on `value`: output and seconds per stage."""
+    steps = dict(ANALYSIS)
+    return timed_stages(value, [(name, steps[name]) for name in names], ctx)
+
+
 def analyse_batch(files: list[ParsedFile], ctx: BatchContext) -> BatchRows:
     """Every analysis stage in order, in this process: a batch's files -> its rows."""
-    value: Any = files
-    for _, stage in ANALYSIS:
-        value = stage(value, ctx)
-    return value
+    return run_analysis(files, ctx, [name for name, _ in ANALYSIS])[0]
 
 
 def _counted_lines(raw: RawDocument, article: CleanArticle) -> list[str]:

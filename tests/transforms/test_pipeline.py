@@ -111,6 +111,23 @@ def test_batches_are_even_and_a_multiple_of_the_workers():
     assert len(batches) == 4 and all(63 <= n <= 66 for n in sizes(batches[:-1]))
 
 
+def test_one_workers_batches_ramp_up_so_the_parse_starts_early():
+    from transforms.ingest import plan_batches
+
+    files = [parsed(f"/d/{i}.jsonl", "x") for i in range(840)]
+    sizes = lambda batches: [sum(len(f.documents) for f in b) for b in batches]  # noqa: E731
+    # An eighth, a quarter, half of the batch size, then even batches of the rest (616 = 3 x 206 - 2).
+    assert sizes(plan_batches(files, 256, ramp=True)) == [32, 64, 128, 206, 206, 204]
+    assert sizes(plan_batches(files[:300], 256, ramp=True)) == [32, 64, 128, 76]
+    assert sizes(plan_batches(files[:250], 256, ramp=True)) == [250]  # one batch holds it all
+    assert sizes(plan_batches(files, 32, ramp=True)) == sizes(plan_batches(files, 32))  # tiny batches: even
+    assert sizes(plan_batches(files, 256, parallel=2, ramp=True)) == sizes(plan_batches(files, 256, parallel=2))
+    mixed = [parsed(f"/m/{i}.jsonl", *(["x"] * (1 + i % 4))) for i in range(200)]  # 500 articles
+    batches = plan_batches(mixed, 256, ramp=True)
+    assert [f for b in batches for f in b] == mixed  # a file never spans batches, all in order
+    assert sizes(batches) == [33, 67, 130, 140, 130]  # each batch closes on the file that reaches its size
+
+
 def test_stored_documents_index_as_released_files_and_load_per_batch():
     from transforms.ingest import parsed_from_raw, restored
     from transforms.pipeline import stored_sources
