@@ -138,18 +138,22 @@ def warm_rounds(tmp: Path, rounds: int, url: str, home: Path) -> list[dict]:
             drop = tmp / f"drop-{r}"
             manifest = corpus_mod.generate(drop, WARM_ARTICLES, seed=1000 + r)
             articles = sum(m["articles"] for m in manifest)
+            dropped_at = time.time()
             shutil.move(str(drop), str(landing / f"round-{r}"))
-            published_before = int(wh.query("select count(*) n from articles", wait_seconds=5).n[0])
+            row = None
             while time.monotonic() < deadline + 600:
-                time.sleep(0.5)
+                time.sleep(1)
                 try:
-                    row = wh.query("select run_id, flow_run_id, n_published, epoch(finished_at) f from runs "
-                                   "where n_files > 0 and status = 'completed' order by started_at desc limit 1",
-                                   wait_seconds=5)
+                    found = wh.query("select run_id, flow_run_id, n_published, epoch(finished_at) f from runs "
+                                     "where n_published > 0 and status = 'completed' and epoch(started_at) > ? "
+                                     "order by started_at desc limit 1", [dropped_at - 5], wait_seconds=5)
                 except WarehouseError:
                     continue
-                if len(row) and int(wh.query("select count(*) n from articles", wait_seconds=5).n[0]) > published_before:
+                if len(found):
+                    row = found
                     break
+            if row is None:
+                raise SystemExit(f"round {r + 1}: no run published the dropped articles")
             run_id, flow_run_id = row.run_id[0], row.flow_run_id[0]
             published_at = float(wh.query("select epoch(max(published_at)) p from batches where run_id = ?",
                                           [run_id]).p[0])

@@ -116,9 +116,10 @@ def serve_ingest(
     its logs and artifact. Runs that fall due while one is executing wait for it and then run in
     the order they were scheduled (each finds only what is new). Polls the API every
     PREFECT_RUNNER_POLL_FREQUENCY seconds and starts a run when it is due."""
+    import httpx
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
-    from prefect.exceptions import Abort
+    from prefect.exceptions import Abort, PrefectHTTPStatusError
     from prefect.flow_engine import run_flow
     from prefect.settings import PREFECT_RUNNER_POLL_FREQUENCY
     from prefect.states import Pending
@@ -148,10 +149,25 @@ def serve_ingest(
     deployment_id: UUID = deployment.apply()
     ready()
     poll = max(0.2, float(PREFECT_RUNNER_POLL_FREQUENCY.value()))
+    told = False
     with get_client(sync_client=True) as client:
         while True:
             soon = datetime.now(UTC) + timedelta(seconds=poll)
-            due = client.get_scheduled_flow_runs_for_deployments([deployment_id], scheduled_before=soon)
+            try:
+                due = client.get_scheduled_flow_runs_for_deployments([deployment_id], scheduled_before=soon)
+            except (httpx.HTTPError, PrefectHTTPStatusError) as exc:
+                # The API restarting, say: serving goes on, and says so once until it answers.
+                if not told:
+                    logging.getLogger("wirehouse").warning(
+                        "the Prefect API did not answer (%s: %s); trying again every %g s",
+                        type(exc).__name__,
+                        exc,
+                        poll,
+                    )
+                told = True
+                time.sleep(poll)
+                continue
+            told = False
             if not due:
                 time.sleep(poll)
                 continue

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from transforms.clean import CleanArticle
 from transforms.copies import signature, version_key
@@ -24,6 +23,9 @@ from transforms.records import (
 )
 from transforms.segment import paragraphs, sentences
 from transforms.times import parse_time
+
+if TYPE_CHECKING:  # spaCy is imported where documents are parsed, not where rows are only read
+    from spacy.tokens import Doc
 
 
 @dataclass

@@ -17,11 +17,13 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
-
-from spacy.tokens import Doc, Span
+from typing import TYPE_CHECKING
 
 from transforms.records import stable_id
 from transforms.rules import org_suffixes, speech_lexicon
+
+if TYPE_CHECKING:  # imported where it is used: a process that only cleans never loads spaCy
+    from spacy.tokens import Doc
 
 # Labels that name things, in the order preferred when votes tie; numeric and temporal labels
 # (DATE, MONEY, ...) are not entities here.
@@ -200,6 +202,8 @@ class EntityAnalysis:
 
 
 def analyse_entities(doc: Doc) -> EntityAnalysis:
+    from spacy.tokens import Span
+
     mentions = []
     cues = speech_lexicon().direct_cues
     for ent in doc.ents:

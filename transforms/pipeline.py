@@ -6,10 +6,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy
-from spacy.tokens import Doc
 
 from transforms.article import ArticleRows, article_id_for, article_rows, content_sha256
 from transforms.clean import PARAGRAPH_SEPARATOR, CleanArticle, clean_document
@@ -20,6 +19,9 @@ from transforms.nlp import NLP_BATCH_CHARS, NLP_BATCH_DOCS, NLP_CHUNK_CHARS, loa
 from transforms.parse import RawDocument
 from transforms.segment import chunks
 from transforms.version import pipeline_version
+
+if TYPE_CHECKING:  # spaCy loads in the process that parses (flows.parser), not in one that only cleans
+    from spacy.tokens import Doc
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,8 @@ def parse_batch(prepared: PreparedBatch, ctx: BatchContext) -> ParsedBatch:
     """The NLP stage alone: nlp.pipe over the bodies that go through it (prepared.supported), in
     groups of at most ctx.nlp_groups, a body longer than ctx.nlp_chunk_chars (or the model's
     max_length) in pieces joined into one Doc (transforms.nlp.pipe); the others get no Doc."""
+    from spacy.tokens import Doc
+
     nlp = load_pipeline(ctx.spacy_model)
     supported = prepared.supported
     piece = min(ctx.nlp_chunk_chars, nlp.max_length)
