@@ -40,7 +40,7 @@ from spacy.tokens import Doc, Token
 
 from transforms.entities import Cluster, EntityAnalysis, normalise_name, strip_titles
 from transforms.marks import CLOSING, OPENING, pair_marks
-from transforms.rules import speech_lexicon
+from transforms.rules import SpeechLexicon, speech_lexicon
 from transforms.segment import Span, paragraphs, sentences
 
 _QUOTE_MARK = re.compile("[" + re.escape("".join(sorted(OPENING | CLOSING))) + "]")
@@ -51,6 +51,8 @@ OBJECT_DEPS = {"dobj", "iobj", "dative", "pobj", "oprd", "attr"}
 NOT_SPEAKERS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
 PRONOUNS_PERSON = {"he", "she", "him", "her"}
 PRONOUNS_OTHER = {"they", "it", "we", "i"}
+# Pronouns that stand for an anonymous group ("Some say ...", "Many believe ..."): as written.
+ANONYMOUS_PRONOUNS = {"some", "many", "most", "others", "several", "few", "both", "all", "those"}
 # Honorifics and titles that say a person's gender (pronoun agreement).
 GENDERED_TITLES = {
     **dict.fromkeys(
@@ -1073,6 +1075,10 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
     The reported clause is the quote (the content span), as far as it stays in its sentence; a
     clause holding a quotation is a partial quote's, not indirect speech."""
     result = []
+    lex = ctx.lex
+    cues = (
+        lex.indirect_cues | lex.attitude_cues | lex.object_cues | {verb for verb, _ in lex.preposition_cues}
+    )
     turns: set[int] = set()  # paragraphs that are a transcript's speaker turn
     for para in paragraphs(ctx.text):
         turn = _TURN.match(ctx.text, para.start, para.end)
@@ -1095,28 +1101,76 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
         )
         tokens = ctx.outside_tokens(sentence.start, sentence.end)
         allowed = {t.i for t in tokens}
-        found_one = False
-        for verb in _cue_verbs(tokens, ctx.lex.indirect_cues):
-            clause = [c for c in verb.children if c.dep_ == "ccomp"]
-            subject = _subject_of(verb, allowed)
-            if not clause or subject is None:
+        spans: set[tuple[int, int]] = set()
+        verbs = _cue_verbs(tokens, cues)
+        governing = {v.i for v in verbs}
+        for verb in verbs:
+            content = _reported(verb, ctx.lex)
+            if content is None:
                 continue
-            if marked and any(ctx.inside[t.idx] or _QUOTE_MARK.match(t.text) for t in clause[0].subtree):
+            heads, how = content
+            if (
+                how not in {"clause", "around"}
+                and _reported_by(verb, governing)
+                and any(c.dep_ in SUBJECT_DEPS and c.pos_ == "PRON" for c in verb.children)
+            ):
+                continue  # "the company said it would offer redeployment": whose "it" is a guess
+            subject = _subject_of(verb, allowed) or _quantity_subject(verb, allowed)
+            if subject is None and verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.i in allowed:
+                subject = verb.head  # "voters backing the mayor": the ones backing
+            if subject is None or ctx.dateline(subject.idx):
+                continue  # "HALDEN —" files, not speaks
+            if how != "clause" and any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children):
+                continue  # "is expected to win": the subject is what is reported on, not who reports
+            if (
+                how in {"object", "preposition"}
+                and verb.dep_ in {"xcomp", "advcl"}
+                and verb.head.lemma_.lower() not in cues
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+            ):
+                continue  # "appeared on the show to defend the plan": what she went to do, not what she said
+            if marked and any(
+                ctx.inside[t.idx] or _QUOTE_MARK.match(t.text) for h in heads for t in h.subtree
+            ):
                 continue
-            if clause[0].pos_ not in {"VERB", "AUX"} or ctx.dateline(subject.idx):
-                continue  # "found the treasurer guilty": no reported clause; "HALDEN —" files, not speaks
             found = ctx.resolve(subject, sentence.start)
+            if not found.speaker and subject.pos_ == "PRON" and subject.lower_ in ANONYMOUS_PRONOUNS:
+                # "Some argue that ...", "Many believe ...": anonymous, the speaker as written.
+                found = Attribution(
+                    speaker=found.speaker_surface, speaker_surface=found.speaker_surface, method="description"
+                )
             if not found.speaker:
                 continue  # kept only with a speaker: an entity, or a description as written
-            span = _clause_span(clause[0], allowed, before=verb.i if clause[0].i < verb.i else None)
-            if not span:
+            first = heads[0].i < verb.i
+            # The clause before its cue ends at the cue's phrase: "The plan failed, the mayor said."
+            end = (
+                verb.left_edge.i if how == "around" and verb.right_edge.i >= heads[0].right_edge.i else verb.i
+            )
+            span = _clause_span(heads, allowed, before=end if first else None)
+            if not span or span in spans:
                 continue
+            spans.add(span)
             found.cue = verb.text
-            found.evidence = "cue_after" if clause[0].i < verb.i else "cue_before"
+            found.evidence = "cue_after" if first else "cue_before"
             result.append(Quote(span[0], span[1], "indirect", sentence.paragraph_index, found))
-            found_one = True
-            break
-        if not found_one and not marked:
+        for noun in tokens:
+            if noun.pos_ != "NOUN" or noun.lemma_.lower() not in lex.reporting_nouns:
+                continue
+            complement = _noun_content(noun)
+            owner = _noun_owner(noun, allowed) if complement is not None else None
+            if complement is None or owner is None or ctx.dateline(owner.idx):
+                continue
+            if marked and any(ctx.inside[t.idx] or _QUOTE_MARK.match(t.text) for t in complement.subtree):
+                continue
+            found = ctx.resolve(owner, sentence.start)
+            span = _clause_span([complement], allowed) if found.speaker else None
+            if not span or span in spans:
+                continue
+            spans.add(span)
+            found.cue = noun.text
+            found.evidence = "cue_before"
+            result.append(Quote(span[0], span[1], "indirect", sentence.paragraph_index, found))
+        if not marked:
             source, head = ctx.according_to(tokens)
             if source is not None and source.speaker and head is not None:
                 # "According to the report, the plan failed": the sentence without the phrase.
@@ -1137,11 +1191,98 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
     return result
 
 
-def _clause_span(clause: Token, allowed: set[int], before: int | None = None) -> tuple[int, int] | None:
-    """Character span of a reported clause: its subtree within the allowed tokens (the sentence,
-    outside quotations), contiguous from its first token, without a leading "that" and without
-    trailing punctuation; before: the cue's token index when the clause comes first."""
-    span = [t for t in sorted(clause.subtree, key=lambda t: t.i) if t.i in allowed]
+def _reported(verb: Token, lex: SpeechLexicon) -> tuple[list[Token], str] | None:
+    """What a cue reports, as the head tokens of its content and how it was found: its clause
+    (any cue: "said the plan failed"), an infinitive with the object before it (a speech or
+    attitude verb: "promised to resign", "urged voters to stay home"), its object with that
+    object's complement (an object cue: "announced his resignation", "called the plan a
+    disaster"), or the object of its preposition ("called for a recount")."""
+    lemma = verb.lemma_.lower()
+    children = list(verb.children)
+    clause = [c for c in children if c.dep_ == "ccomp" and c.pos_ in {"VERB", "AUX"}]
+    phrasal = any(c.dep_ in {"prt", "advmod"} and (lemma, c.lower_) in PHRASAL_CUES for c in children)
+    if clause and (phrasal or lemma in lex.indirect_cues | lex.attitude_cues):
+        return clause[:1], "clause"
+    if verb.dep_ == "parataxis" and verb.head.pos_ in {"VERB", "AUX"} and lemma in lex.indirect_cues:
+        # "The plan, she said, was never costed" / "It failed, he said.": the sentence the
+        # attribution is set into is what was said.
+        return [verb.head], "around"
+    after = [c for c in children if c.i > verb.i]
+    infinitive = [c for c in after if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}]
+    if infinitive and lemma in lex.indirect_cues | lex.attitude_cues:
+        objects = [c for c in after if c.dep_ == "dobj" and c.i < infinitive[0].i]
+        return [*objects[:1], infinitive[0]], "infinitive"
+    objects = [c for c in after if c.dep_ == "dobj"]
+    if objects and lemma in lex.object_cues:
+        rest = [
+            c
+            for c in after
+            if c.i > objects[0].i
+            and (
+                c.dep_ in {"oprd", "xcomp", "ccomp"} or (c.dep_ == "prep" and c.lower_ in {"as", "of", "for"})
+            )
+        ]
+        return [objects[0], *rest], "object"
+    for prep in after:
+        if prep.dep_ == "prep" and (lemma, prep.lower_) in lex.preposition_cues:
+            objects = [c for c in prep.children if c.dep_ in {"pobj", "pcomp"}]
+            if objects:
+                return objects[:1], "preposition"
+    return None
+
+
+def _noun_content(noun: Token) -> Token | None:
+    """What a reporting noun reports: its clause ("the claim that taxes would fall"), its
+    infinitive ("a promise to resign") or the object of its preposition ("support for the plan")."""
+    for c in noun.children:
+        # An acl needs its "that" or "to": "the plan approved on Monday" reports nothing.
+        introduced = c.dep_ == "ccomp" or any(g.dep_ in {"mark", "aux"} and g.i < c.i for g in c.children)
+        if c.i > noun.i and c.dep_ in {"acl", "ccomp"} and c.pos_ in {"VERB", "AUX"} and introduced:
+            return c
+    for c in noun.children:
+        if (
+            c.i > noun.i
+            and c.dep_ == "prep"
+            and c.lower_ in {"for", "of", "about", "on", "to", "against", "over"}
+        ):
+            objects = [o for o in c.children if o.dep_ in {"pobj", "pcomp"}]
+            if objects:
+                return objects[0]
+    return None
+
+
+def _noun_owner(noun: Token, allowed: set[int]) -> Token | None:
+    """Whose claim, call or support it is: the possessor ("Ruiz's call"), the agent ("a claim by
+    Ruiz", "a statement from the council"), else the subject of the verb that has the noun as its
+    object ("Ruiz voiced support for ...", "the council made the decision to ...")."""
+    for c in noun.children:
+        if c.dep_ == "poss" and c.i in allowed:
+            return c
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ in {"by", "from"}:
+            for o in c.children:
+                if o.dep_ == "pobj" and o.i in allowed:
+                    return o
+    if noun.dep_ == "dobj" and noun.head.pos_ in {"VERB", "AUX"}:
+        return _subject_of(noun.head, allowed)
+    return None
+
+
+def _quantity_subject(verb: Token, allowed: set[int]) -> Token | None:
+    """A share or number of people as the subject ("47 percent said they would vote", "six in
+    ten say"): poll findings, their speaker the phrase as written."""
+    for c in verb.children:
+        if c.dep_ == "nsubj" and c.i in allowed and c.ent_type_ in {"PERCENT", "CARDINAL"}:
+            return c
+    return None
+
+
+def _clause_span(heads: list[Token], allowed: set[int], before: int | None = None) -> tuple[int, int] | None:
+    """Character span of a reported clause (or an object with its complement): the heads'
+    subtrees within the allowed tokens (the sentence, outside quotations), contiguous from the
+    first token, without a leading "that" and without trailing punctuation; before: the cue's
+    token index when the clause comes first."""
+    span = sorted({t for head in heads for t in head.subtree if t.i in allowed}, key=lambda t: t.i)
     if before is not None:
         span = [t for t in span if t.i < before]
     # The parse may run a clause on across a paragraph break into the next quotation, which
