@@ -1134,6 +1134,8 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
             ):
                 continue
             found = ctx.resolve(subject, sentence.start)
+            if not found.speaker and subject.lower_ == "they":
+                found = _plural_antecedent(ctx, subject) or found
             if not found.speaker and subject.pos_ == "PRON" and subject.lower_ in ANONYMOUS_PRONOUNS:
                 # "Some argue that ...", "Many believe ...": anonymous, the speaker as written.
                 found = Attribution(
@@ -1141,12 +1143,15 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
                 )
             if not found.speaker:
                 continue  # kept only with a speaker: an entity, or a description as written
+            if how in {"object", "preposition"} and not _holds_views(ctx, subject):
+                continue  # "the speeches focused on jobs", "Nevada voted for him": no one's stance
             first = heads[0].i < verb.i
-            # The clause before its cue ends at the cue's phrase: "The plan failed, the mayor said."
-            end = (
-                verb.left_edge.i if how == "around" and verb.right_edge.i >= heads[0].right_edge.i else verb.i
-            )
-            span = _clause_span(heads, allowed, before=end if first else None)
+            # A clause before its cue ends at the cue ("The plan failed, the mayor said"); one the
+            # attribution is set into keeps it ("The plan, the mayor said, failed").
+            end = verb.i if first else None
+            if how == "around":
+                end = verb.left_edge.i if verb.right_edge.i >= heads[0].right_edge.i else None
+            span = _clause_span(heads, allowed, before=end)
             if not span or span in spans:
                 continue
             spans.add(span)
@@ -1163,7 +1168,7 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
             if marked and any(ctx.inside[t.idx] or _QUOTE_MARK.match(t.text) for t in complement.subtree):
                 continue
             found = ctx.resolve(owner, sentence.start)
-            span = _clause_span([complement], allowed) if found.speaker else None
+            span = _clause_span([complement], allowed) if found.speaker and _holds_views(ctx, owner) else None
             if not span or span in spans:
                 continue
             spans.add(span)
@@ -1214,21 +1219,24 @@ def _reported(verb: Token, lex: SpeechLexicon) -> tuple[list[Token], str] | None
         return [*objects[:1], infinitive[0]], "infinitive"
     objects = [c for c in after if c.dep_ == "dobj"]
     if objects and lemma in lex.object_cues:
-        rest = [
-            c
-            for c in after
-            if c.i > objects[0].i
-            and (
-                c.dep_ in {"oprd", "xcomp", "ccomp"} or (c.dep_ == "prep" and c.lower_ in {"as", "of", "for"})
-            )
-        ]
-        return [objects[0], *rest], "object"
+        return [objects[0], *_rest_of_phrase(after, objects[0])], "object"
     for prep in after:
         if prep.dep_ == "prep" and (lemma, prep.lower_) in lex.preposition_cues:
             objects = [c for c in prep.children if c.dep_ in {"pobj", "pcomp"}]
             if objects:
-                return objects[:1], "preposition"
+                return [objects[0], *_rest_of_phrase(after, prep)], "preposition"
     return None
+
+
+def _rest_of_phrase(after: list[Token], content: Token) -> list[Token]:
+    """The cue's complements after its object: "accused the mayor of lying", "called on the
+    council to act", "praised the plan as overdue" (not its adverbs, conjuncts or punctuation)."""
+    return [
+        c
+        for c in after
+        if c.i > content.i
+        and c.dep_ not in {"punct", "cc", "conj", "advmod", "npadvmod", "parataxis", "mark", "dep"}
+    ]
 
 
 def _noun_content(noun: Token) -> Token | None:
@@ -1265,6 +1273,28 @@ def _noun_owner(noun: Token, allowed: set[int]) -> Token | None:
                     return o
     if noun.dep_ == "dobj" and noun.head.pos_ in {"VERB", "AUX"}:
         return _subject_of(noun.head, allowed)
+    return None
+
+
+def _holds_views(ctx: _Context, subject: Token) -> bool:
+    """Whether the subject of a stance cue (an object, preposition or noun cue) may hold a view:
+    not a place, facility, event, law or work the article names ("the 2016 convention focused on
+    jobs", "the Affordable Care Act sought to ..."); a person, organisation, country or group,
+    or any description, may."""
+    cluster = ctx.entities.cluster_at(subject.idx)
+    return cluster is None or cluster.label in {"PERSON", "ORG", "NORP", "GPE"}
+
+
+def _plural_antecedent(ctx: _Context, pronoun: Token) -> Attribution | None:
+    """Who "they" are: the nearest plural noun before it (within PRONOUN_REACH characters,
+    outside quotations) that is the subject of a verb ("Union leaders met on Monday. They said
+    ..."), as the article names it."""
+    for t in reversed(ctx.doc[max(0, pronoun.i - 80) : pronoun.i]):
+        if pronoun.idx - t.idx > PRONOUN_REACH:
+            break
+        if t.tag_ in {"NNS", "NNPS"} and t.dep_ in SUBJECT_DEPS and not ctx.inside[t.idx]:
+            found = ctx.resolve(t, t.idx)
+            return found if found.speaker else None
     return None
 
 
