@@ -1144,14 +1144,14 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
             if not found.speaker:
                 continue  # kept only with a speaker: an entity, or a description as written
             if how in {"object", "preposition"} and not _holds_views(ctx, subject):
-                continue  # "the speeches focused on jobs", "Nevada voted for him": no one's stance
+                continue  # "the 2016 convention focused on jobs": an event holds no view
             first = heads[0].i < verb.i
             # A clause before its cue ends at the cue ("The plan failed, the mayor said"); one the
             # attribution is set into keeps it ("The plan, the mayor said, failed").
-            end = verb.i if first else None
+            cut = verb.i if first else None
             if how == "around":
-                end = verb.left_edge.i if verb.right_edge.i >= heads[0].right_edge.i else None
-            span = _clause_span(heads, allowed, before=end)
+                cut = verb.left_edge.i if verb.right_edge.i >= heads[0].right_edge.i else None
+            span = _clause_span(heads, allowed, before=cut)
             if not span or span in spans:
                 continue
             spans.add(span)
