@@ -1125,7 +1125,7 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
             if (
                 how in {"object", "preposition"}
                 and verb.dep_ in {"xcomp", "advcl"}
-                and verb.head.lemma_.lower() not in cues
+                and verb.head.lemma_.lower() not in lex.indirect_cues | lex.attitude_cues
                 and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
             ):
                 continue  # "appeared on the show to defend the plan": what she went to do, not what she said
@@ -1230,12 +1230,15 @@ def _reported(verb: Token, lex: SpeechLexicon) -> tuple[list[Token], str] | None
 
 def _rest_of_phrase(after: list[Token], content: Token) -> list[Token]:
     """The cue's complements after its object: "accused the mayor of lying", "called on the
-    council to act", "praised the plan as overdue" (not its adverbs, conjuncts or punctuation)."""
+    council to act", "praised the plan as overdue" (not its adverbs, conjuncts, punctuation or
+    a when: "on Monday")."""
+    skip = {"punct", "cc", "conj", "advmod", "npadvmod", "parataxis", "mark", "dep"}
     return [
         c
         for c in after
         if c.i > content.i
-        and c.dep_ not in {"punct", "cc", "conj", "advmod", "npadvmod", "parataxis", "mark", "dep"}
+        and c.dep_ not in skip
+        and not (c.dep_ == "prep" and any(o.ent_type_ in {"DATE", "TIME"} for o in c.children))
     ]
 
 
@@ -1319,8 +1322,8 @@ def _clause_span(heads: list[Token], allowed: set[int], before: int | None = Non
     # would give it that quotation's offsets (and quote id): stop at the first gap.
     span = span[: next((k for k in range(1, len(span)) if span[k].i != span[k - 1].i + 1), len(span))]
     span = [t for t in span if not (t.dep_ == "mark" and t.i == span[0].i)]
-    while span and (span[-1].is_punct or span[-1].is_space):
-        span.pop()
+    while span and (span[-1].is_punct or span[-1].is_space or span[-1].dep_ == "cc"):
+        span.pop()  # ", and" before the next clause of the sentence is not what was said
     while span and (span[0].is_punct or span[0].is_space):
         span.pop(0)
     if len(span) < 2:
