@@ -64,7 +64,8 @@ def test_a_changed_file_replaces_its_older_version_which_stays_as_history(settin
     # two quotations and the two indirect quotes, Solberg's and the traders' request for help,
     # not those plus the older version's).
     assert values(wh, "SELECT kind, speaker, count(*) FROM quotes GROUP BY ALL ORDER BY 1, 2") == [
-        ["direct", "Ingrid Solberg", 2], ["indirect", "Ingrid Solberg", 1], ["indirect", "Traders on the pier", 1]]
+        ["direct", "Ingrid Solberg", 2], ["indirect", "Ingrid Solberg", 1],
+        ["indirect", "Traders on the pier", 1]]
     assert values(wh, "SELECT count(*) FROM paragraphs WHERE article_id = ?".replace("?", f"'{first}'")) == [[0]]
     # The older version, every row of it, is history.
     assert values(wh, "SELECT article_id, superseded_by, version_key FROM history.articles") == [
