@@ -1109,17 +1109,14 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
             if content is None:
                 continue
             heads, how = content
-            if (
-                how not in {"clause", "around"}
-                and _reported_by(verb, governing)
-                and any(c.dep_ in SUBJECT_DEPS and c.pos_ == "PRON" for c in verb.children)
-            ):
-                continue  # "the company said it would offer redeployment": whose "it" is a guess
             subject = _subject_of(verb, allowed) or _quantity_subject(verb, allowed)
-            if subject is None and verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.i in allowed:
-                subject = verb.head  # "voters backing the mayor": the ones backing
             if subject is None or ctx.dateline(subject.idx):
                 continue  # "HALDEN —" files, not speaks
+            if how not in {"clause", "around"} and subject.pos_ != "PROPN" and _reported_by(verb, governing):
+                # "the company said it would offer redeployment", "she said the group plans to
+                # compare ...": part of what the outer speaker said, whose "it" or "the group"
+                # is a guess; a named subject reports on its own ("she said Ruiz backed the plan").
+                continue
             if how != "clause" and any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children):
                 continue  # "is expected to win": the subject is what is reported on, not who reports
             if (
@@ -1145,6 +1142,10 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
                 continue  # kept only with a speaker: an entity, or a description as written
             if how in {"object", "preposition"} and not _holds_views(ctx, subject):
                 continue  # "the 2016 convention focused on jobs": an event holds no view
+            if how not in {"clause", "around"} and found.method == "description" and found.speaker_entity_id:
+                # "The company expects to finish by May" far from any "said": which company is the
+                # nearest one named, a guess a reporting verb does not back; the words as written.
+                found = Attribution(found.speaker_surface, None, found.speaker_surface, method="description")
             first = heads[0].i < verb.i
             # A clause before its cue ends at the cue ("The plan failed, the mayor said"); one the
             # attribution is set into keeps it ("The plan, the mayor said, failed").
@@ -1254,7 +1255,7 @@ def _noun_content(noun: Token) -> Token | None:
         if (
             c.i > noun.i
             and c.dep_ == "prep"
-            and c.lower_ in {"for", "of", "about", "on", "to", "against", "over"}
+            and c.lower_ in {"for", "of", "about", "on", "against", "over"}  # "commitment to the town": no
         ):
             objects = [o for o in c.children if o.dep_ in {"pobj", "pcomp"}]
             if objects:
