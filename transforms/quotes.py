@@ -15,8 +15,11 @@
    them: "in her words", colon lead-ins (also ending the paragraph before), roundups (Name,
    Outlet: “...”), dash signatures (“...” — Name). Datelines and bracketed party-state tags
    are never speakers; he/she agree with the gender an honorific or title gives.
-3. A reporting (or belief) verb with a clausal complement, outside quotations, and a speaker is
-   an indirect quote (the reported clause, before or after the verb); so is an "according to X"
+3. Outside quotations, with a speaker, every reporting or thinking verb of a sentence makes an
+   indirect quote of what it reports (`_reported`): its clause (before, after or around it: "The
+   plan, she said, failed"), an infinitive ("promised to resign"), an object with its complements
+   ("announced a review", "accused the firm of lying") or a cue preposition's object ("called
+   for an inquiry"); so does a reporting noun ("Ortiz's claim that ..."), an "according to X"
    sentence without quotation marks, and a transcript turn without marks.
 4. Every attribution gets a confidence (0..1) from the evidence that found it (EVIDENCE).
 
@@ -1070,10 +1073,11 @@ def _kind(body: str, q: Quotation, window: list[Token]) -> str:
 
 
 def _indirect_quotes(ctx: _Context) -> list[Quote]:
-    """Reported speech outside quotation marks: subject + reporting verb + clause ("X said [that]
-    ...", or the clause first: "..., X said"), else an "according to X" sentence without marks.
-    The reported clause is the quote (the content span), as far as it stays in its sentence; a
-    clause holding a quotation is a partial quote's, not indirect speech."""
+    """Reported speech outside quotation marks: for every cue of a sentence (speech, attitude,
+    object and preposition cues of rules/speech.yaml) its subject and what it reports
+    (`_reported`); for every reporting noun its owner and complement; an "according to X"
+    sentence. The content is the quote (the content span), as far as it stays in its sentence;
+    content holding a quotation is a partial quote's, not indirect speech."""
     result = []
     lex = ctx.lex
     cues = (
