@@ -15,8 +15,11 @@
    them: "in her words", colon lead-ins (also ending the paragraph before), roundups (Name,
    Outlet: “...”), dash signatures (“...” — Name). Datelines and bracketed party-state tags
    are never speakers; he/she agree with the gender an honorific or title gives.
-3. A reporting (or belief) verb with a clausal complement, outside quotations, and a speaker is
-   an indirect quote (the reported clause, before or after the verb); so is an "according to X"
+3. Outside quotations, with a speaker, every reporting or thinking verb of a sentence makes an
+   indirect quote of what it reports (`_reported`): its clause (before, after or around it: "The
+   plan, she said, failed"), an infinitive ("promised to resign"), an object with its complements
+   ("announced a review", "accused the firm of lying") or a cue preposition's object ("called
+   for an inquiry"); so does a reporting noun ("Ortiz's claim that ..."), an "according to X"
    sentence without quotation marks, and a transcript turn without marks.
 4. Every attribution gets a confidence (0..1) from the evidence that found it (EVIDENCE).
 
@@ -40,7 +43,7 @@ from spacy.tokens import Doc, Token
 
 from transforms.entities import Cluster, EntityAnalysis, normalise_name, strip_titles
 from transforms.marks import CLOSING, OPENING, pair_marks
-from transforms.rules import speech_lexicon
+from transforms.rules import SpeechLexicon, speech_lexicon
 from transforms.segment import Span, paragraphs, sentences
 
 _QUOTE_MARK = re.compile("[" + re.escape("".join(sorted(OPENING | CLOSING))) + "]")
@@ -51,6 +54,8 @@ OBJECT_DEPS = {"dobj", "iobj", "dative", "pobj", "oprd", "attr"}
 NOT_SPEAKERS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
 PRONOUNS_PERSON = {"he", "she", "him", "her"}
 PRONOUNS_OTHER = {"they", "it", "we", "i"}
+# Pronouns that stand for an anonymous group ("Some say ...", "Many believe ..."): as written.
+ANONYMOUS_PRONOUNS = {"some", "many", "most", "others", "several", "few", "both", "all", "those"}
 # Honorifics and titles that say a person's gender (pronoun agreement).
 GENDERED_TITLES = {
     **dict.fromkeys(
@@ -1068,11 +1073,16 @@ def _kind(body: str, q: Quotation, window: list[Token]) -> str:
 
 
 def _indirect_quotes(ctx: _Context) -> list[Quote]:
-    """Reported speech outside quotation marks: subject + reporting verb + clause ("X said [that]
-    ...", or the clause first: "..., X said"), else an "according to X" sentence without marks.
-    The reported clause is the quote (the content span), as far as it stays in its sentence; a
-    clause holding a quotation is a partial quote's, not indirect speech."""
+    """Reported speech outside quotation marks: for every cue of a sentence (speech, attitude,
+    object and preposition cues of rules/speech.yaml) its subject and what it reports
+    (`_reported`); for every reporting noun its owner and complement; an "according to X"
+    sentence. The content is the quote (the content span), as far as it stays in its sentence;
+    content holding a quotation is a partial quote's, not indirect speech."""
     result = []
+    lex = ctx.lex
+    cues = (
+        lex.indirect_cues | lex.attitude_cues | lex.object_cues | {verb for verb, _ in lex.preposition_cues}
+    )
     turns: set[int] = set()  # paragraphs that are a transcript's speaker turn
     for para in paragraphs(ctx.text):
         turn = _TURN.match(ctx.text, para.start, para.end)
@@ -1095,28 +1105,82 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
         )
         tokens = ctx.outside_tokens(sentence.start, sentence.end)
         allowed = {t.i for t in tokens}
-        found_one = False
-        for verb in _cue_verbs(tokens, ctx.lex.indirect_cues):
-            clause = [c for c in verb.children if c.dep_ == "ccomp"]
-            subject = _subject_of(verb, allowed)
-            if not clause or subject is None:
+        spans: set[tuple[int, int]] = set()
+        verbs = _cue_verbs(tokens, cues)
+        governing = {v.i for v in verbs}
+        for verb in verbs:
+            content = _reported(verb, ctx.lex)
+            if content is None:
                 continue
-            if marked and any(ctx.inside[t.idx] or _QUOTE_MARK.match(t.text) for t in clause[0].subtree):
+            heads, how = content
+            subject = _subject_of(verb, allowed) or _quantity_subject(verb, allowed)
+            if subject is None or ctx.dateline(subject.idx):
+                continue  # "HALDEN —" files, not speaks
+            if how not in {"clause", "around"} and subject.pos_ != "PROPN" and _reported_by(verb, governing):
+                # "the company said it would offer redeployment", "she said the group plans to
+                # compare ...": part of what the outer speaker said, whose "it" or "the group"
+                # is a guess; a named subject reports on its own ("she said Ruiz backed the plan").
                 continue
-            if clause[0].pos_ not in {"VERB", "AUX"} or ctx.dateline(subject.idx):
-                continue  # "found the treasurer guilty": no reported clause; "HALDEN —" files, not speaks
+            if how != "clause" and any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children):
+                continue  # "is expected to win": the subject is what is reported on, not who reports
+            if (
+                how in {"object", "preposition"}
+                and verb.dep_ in {"xcomp", "advcl"}
+                and verb.head.lemma_.lower() not in lex.indirect_cues | lex.attitude_cues
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+            ):
+                continue  # "appeared on the show to defend the plan": what she went to do, not what she said
+            if marked and any(
+                ctx.inside[t.idx] or _QUOTE_MARK.match(t.text) for h in heads for t in h.subtree
+            ):
+                continue
             found = ctx.resolve(subject, sentence.start)
+            if not found.speaker and subject.lower_ == "they":
+                found = _plural_antecedent(ctx, subject) or found
+            if not found.speaker and subject.pos_ == "PRON" and subject.lower_ in ANONYMOUS_PRONOUNS:
+                # "Some argue that ...", "Many believe ...": anonymous, the speaker as written.
+                found = Attribution(
+                    speaker=found.speaker_surface, speaker_surface=found.speaker_surface, method="description"
+                )
             if not found.speaker:
                 continue  # kept only with a speaker: an entity, or a description as written
-            span = _clause_span(clause[0], allowed, before=verb.i if clause[0].i < verb.i else None)
-            if not span:
+            if how in {"object", "preposition"} and not _holds_views(ctx, subject):
+                continue  # "the 2016 convention focused on jobs": an event holds no view
+            if how not in {"clause", "around"} and found.method == "description" and found.speaker_entity_id:
+                # "The company expects to finish by May" far from any "said": which company is the
+                # nearest one named, a guess a reporting verb does not back; the words as written.
+                found = Attribution(found.speaker_surface, None, found.speaker_surface, method="description")
+            first = heads[0].i < verb.i
+            # A clause before its cue ends at the cue ("The plan failed, the mayor said"); one the
+            # attribution is set into keeps it ("The plan, the mayor said, failed").
+            cut = verb.i if first else None
+            if how == "around":
+                cut = verb.left_edge.i if verb.right_edge.i >= heads[0].right_edge.i else None
+            span = _clause_span(heads, allowed, before=cut)
+            if not span or span in spans:
                 continue
+            spans.add(span)
             found.cue = verb.text
-            found.evidence = "cue_after" if clause[0].i < verb.i else "cue_before"
+            found.evidence = "cue_after" if first else "cue_before"
             result.append(Quote(span[0], span[1], "indirect", sentence.paragraph_index, found))
-            found_one = True
-            break
-        if not found_one and not marked:
+        for noun in tokens:
+            if noun.pos_ != "NOUN" or noun.lemma_.lower() not in lex.reporting_nouns:
+                continue
+            complement = _noun_content(noun)
+            owner = _noun_owner(noun, allowed) if complement is not None else None
+            if complement is None or owner is None or ctx.dateline(owner.idx):
+                continue
+            if marked and any(ctx.inside[t.idx] or _QUOTE_MARK.match(t.text) for t in complement.subtree):
+                continue
+            found = ctx.resolve(owner, sentence.start)
+            span = _clause_span([complement], allowed) if found.speaker and _holds_views(ctx, owner) else None
+            if not span or span in spans:
+                continue
+            spans.add(span)
+            found.cue = noun.text
+            found.evidence = "cue_before"
+            result.append(Quote(span[0], span[1], "indirect", sentence.paragraph_index, found))
+        if not marked:
             source, head = ctx.according_to(tokens)
             if source is not None and source.speaker and head is not None:
                 # "According to the report, the plan failed": the sentence without the phrase.
@@ -1137,19 +1201,134 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
     return result
 
 
-def _clause_span(clause: Token, allowed: set[int], before: int | None = None) -> tuple[int, int] | None:
-    """Character span of a reported clause: its subtree within the allowed tokens (the sentence,
-    outside quotations), contiguous from its first token, without a leading "that" and without
-    trailing punctuation; before: the cue's token index when the clause comes first."""
-    span = [t for t in sorted(clause.subtree, key=lambda t: t.i) if t.i in allowed]
+def _reported(verb: Token, lex: SpeechLexicon) -> tuple[list[Token], str] | None:
+    """What a cue reports, as the head tokens of its content and how it was found: its clause
+    (any cue: "said the plan failed"), an infinitive with the object before it (a speech or
+    attitude verb: "promised to resign", "urged voters to stay home"), its object with that
+    object's complement (an object cue: "announced his resignation", "called the plan a
+    disaster"), or the object of its preposition ("called for a recount")."""
+    lemma = verb.lemma_.lower()
+    children = list(verb.children)
+    clause = [c for c in children if c.dep_ == "ccomp" and c.pos_ in {"VERB", "AUX"}]
+    phrasal = any(c.dep_ in {"prt", "advmod"} and (lemma, c.lower_) in PHRASAL_CUES for c in children)
+    if clause and (phrasal or lemma in lex.indirect_cues | lex.attitude_cues):
+        return clause[:1], "clause"
+    if verb.dep_ == "parataxis" and verb.head.pos_ in {"VERB", "AUX"} and lemma in lex.indirect_cues:
+        # "The plan, she said, was never costed" / "It failed, he said.": the sentence the
+        # attribution is set into is what was said.
+        return [verb.head], "around"
+    after = [c for c in children if c.i > verb.i]
+    infinitive = [c for c in after if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}]
+    if infinitive and lemma in lex.indirect_cues | lex.attitude_cues:
+        objects = [c for c in after if c.dep_ == "dobj" and c.i < infinitive[0].i]
+        return [*objects[:1], infinitive[0]], "infinitive"
+    objects = [c for c in after if c.dep_ == "dobj"]
+    if objects and lemma in lex.object_cues:
+        return [objects[0], *_rest_of_phrase(after, objects[0])], "object"
+    for prep in after:
+        if prep.dep_ == "prep" and (lemma, prep.lower_) in lex.preposition_cues:
+            objects = [c for c in prep.children if c.dep_ in {"pobj", "pcomp"}]
+            if objects:
+                return [objects[0], *_rest_of_phrase(after, prep)], "preposition"
+    return None
+
+
+def _rest_of_phrase(after: list[Token], content: Token) -> list[Token]:
+    """The cue's complements after its object: "accused the mayor of lying", "called on the
+    council to act", "praised the plan as overdue" (not its adverbs, conjuncts, punctuation or
+    a when: "on Monday")."""
+    skip = {"punct", "cc", "conj", "advmod", "npadvmod", "parataxis", "mark", "dep"}
+    return [
+        c
+        for c in after
+        if c.i > content.i
+        and c.dep_ not in skip
+        and not (c.dep_ == "prep" and any(o.ent_type_ in {"DATE", "TIME"} for o in c.children))
+    ]
+
+
+def _noun_content(noun: Token) -> Token | None:
+    """What a reporting noun reports: its clause ("the claim that taxes would fall"), its
+    infinitive ("a promise to resign") or the object of its preposition ("support for the plan")."""
+    for c in noun.children:
+        # An acl needs its "that" or "to": "the plan approved on Monday" reports nothing.
+        introduced = c.dep_ == "ccomp" or any(g.dep_ in {"mark", "aux"} and g.i < c.i for g in c.children)
+        if c.i > noun.i and c.dep_ in {"acl", "ccomp"} and c.pos_ in {"VERB", "AUX"} and introduced:
+            return c
+    for c in noun.children:
+        if (
+            c.i > noun.i
+            and c.dep_ == "prep"
+            and c.lower_ in {"for", "of", "about", "on", "against", "over"}  # "commitment to the town": no
+        ):
+            objects = [o for o in c.children if o.dep_ in {"pobj", "pcomp"}]
+            if objects:
+                return objects[0]
+    return None
+
+
+def _noun_owner(noun: Token, allowed: set[int]) -> Token | None:
+    """Whose claim, call or support it is: the possessor ("Ruiz's call"), the agent ("a claim by
+    Ruiz", "a statement from the council"), else the subject of the verb that has the noun as its
+    object ("Ruiz voiced support for ...", "the council made the decision to ...")."""
+    for c in noun.children:
+        if c.dep_ == "poss" and c.i in allowed:
+            return c
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ in {"by", "from"}:
+            for o in c.children:
+                if o.dep_ == "pobj" and o.i in allowed:
+                    return o
+    if noun.dep_ == "dobj" and noun.head.pos_ in {"VERB", "AUX"}:
+        return _subject_of(noun.head, allowed)
+    return None
+
+
+def _holds_views(ctx: _Context, subject: Token) -> bool:
+    """Whether the subject of a stance cue (an object, preposition or noun cue) may hold a view:
+    not a place, facility, event, law or work the article names ("the 2016 convention focused on
+    jobs", "the Affordable Care Act sought to ..."); a person, organisation, country or group,
+    or any description, may."""
+    cluster = ctx.entities.cluster_at(subject.idx)
+    return cluster is None or cluster.label in {"PERSON", "ORG", "NORP", "GPE"}
+
+
+def _plural_antecedent(ctx: _Context, pronoun: Token) -> Attribution | None:
+    """Who "they" are: the nearest plural noun before it (within PRONOUN_REACH characters,
+    outside quotations) that is the subject of a verb ("Union leaders met on Monday. They said
+    ..."), as the article names it."""
+    for t in reversed(ctx.doc[max(0, pronoun.i - 80) : pronoun.i]):
+        if pronoun.idx - t.idx > PRONOUN_REACH:
+            break
+        if t.tag_ in {"NNS", "NNPS"} and t.dep_ in SUBJECT_DEPS and not ctx.inside[t.idx]:
+            found = ctx.resolve(t, t.idx)
+            return found if found.speaker else None
+    return None
+
+
+def _quantity_subject(verb: Token, allowed: set[int]) -> Token | None:
+    """A share or number of people as the subject ("47 percent said they would vote", "six in
+    ten say"): poll findings, their speaker the phrase as written."""
+    for c in verb.children:
+        if c.dep_ == "nsubj" and c.i in allowed and c.ent_type_ in {"PERCENT", "CARDINAL"}:
+            return c
+    return None
+
+
+def _clause_span(heads: list[Token], allowed: set[int], before: int | None = None) -> tuple[int, int] | None:
+    """Character span of a reported clause (or an object with its complement): the heads'
+    subtrees within the allowed tokens (the sentence, outside quotations), contiguous from the
+    first token, without a leading "that" and without trailing punctuation; before: the cue's
+    token index when the clause comes first."""
+    span = sorted({t for head in heads for t in head.subtree if t.i in allowed}, key=lambda t: t.i)
     if before is not None:
         span = [t for t in span if t.i < before]
     # The parse may run a clause on across a paragraph break into the next quotation, which
     # would give it that quotation's offsets (and quote id): stop at the first gap.
     span = span[: next((k for k in range(1, len(span)) if span[k].i != span[k - 1].i + 1), len(span))]
     span = [t for t in span if not (t.dep_ == "mark" and t.i == span[0].i)]
-    while span and (span[-1].is_punct or span[-1].is_space):
-        span.pop()
+    while span and (span[-1].is_punct or span[-1].is_space or span[-1].dep_ == "cc"):
+        span.pop()  # ", and" before the next clause of the sentence is not what was said
     while span and (span[0].is_punct or span[0].is_space):
         span.pop(0)
     if len(span) < 2:

@@ -38,7 +38,7 @@ def test_run_prints_the_summary_and_nothing_alarming(sample_cli):
     for line in ("files seen: 14", "articles published: 14", "articles quarantined: 2",
                  "1 × articles.body_not_empty", "1 × articles.language_supported",
                  "files rejected: 2",
-                 "quotes published: 74", "quotes held: 1 (their articles published;", "top speakers: Denise Okafor (5), Marcus Feld (5)",
+                 "quotes published: 88", "quotes held: 1 (their articles published;", "top speakers: Denise Okafor (5), Marcus Feld (5)",
                  f"quality report: {wh / 'reports' / 'quality.html'}"):
         assert line in out, line
     # A clean run: off a terminal, stderr holds the run's progress as plain lines, and nothing

@@ -92,8 +92,12 @@ def test_specific_quote_rows(sample):
         ["We have orders for six hybrid ", "direct", "Marcus Feld", "said", None, "cue"],
         ["The first hull will be in the ", "direct", "Marcus Feld", None, None, "follow_on"],
         ["Port Alder has the deepest wat", "direct", "Marcus Feld", "said", "Harbor Gazette", "cue"],
+        ["the deal", "indirect", "Harbor Gazette", "reported", None, "cue"],  # "which first reported the deal"
+        ["the news", "indirect", "Bernadette Kwan", "welcomed", None, "cue"],
         ["wages would be the real test o", "indirect", "Bernadette Kwan", "said", None, "cue"],
         ["Forty jobs is a start. We’ll b", "direct", "Bernadette Kwan", "said", None, "cue"],
+        # "The company expects to complete ...": no company is named as one, the words as written.
+        ["to complete safety inspections", "indirect", "company", "expects", None, "description"],
     ]
 
 

@@ -63,13 +63,16 @@ def test_seed_quotes_and_speakers(seed_run):
     indirect = wh.query("select text, speaker, cue from quotes where kind = 'indirect' "
                         "order by start_char").values.tolist()
     assert [(t[:24], speaker, cue) for t, speaker, cue in indirect] == [
+        ("any wrongdoing", "Russia", "denied"),  # a denial's object is what was denied
+        ("the U.S. of hypocrisy", "Russia", "accused"),  # and an accusation's, with its charge
         ("it would sanction severa", "Biden administration", "announced"),  # a description as written
         ("the two sides needed to ", "Sergey Lavrov", "said"),
         ("they hope to work with t", "Both countries", "said"),
     ]
-    speakers = wh.query("select distinct speaker, speaker_role from quotes "
+    speakers = wh.query("select distinct speaker, coalesce(speaker_role, '') from quotes "
                         "where speaker_entity_id is not null order by 1").values.tolist()
-    assert speakers == [["Antony Blinken", "Secretary of State"], ["Sergey Lavrov", "Russian Foreign Minister"]]
+    assert speakers == [["Antony Blinken", "Secretary of State"], ["Russia", ""],
+                        ["Sergey Lavrov", "Russian Foreign Minister"]]
 
 
 def test_seed_entities_vote_person_for_surnames(seed_run):

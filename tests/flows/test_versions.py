@@ -61,14 +61,16 @@ def test_a_changed_file_replaces_its_older_version_which_stays_as_history(settin
     [[second, body]] = values(wh, "SELECT article_id, body FROM articles")
     assert second != first and body == UPDATED
     # The published tables hold the newer version alone: counts over quotes never double (its
-    # two quotations and the indirect quote, not those plus the older version's two).
-    assert values(wh, "SELECT kind, speaker, count(*) FROM quotes GROUP BY ALL ORDER BY 1") == [
-        ["direct", "Ingrid Solberg", 2], ["indirect", "Ingrid Solberg", 1]]
+    # two quotations and the two indirect quotes, Solberg's and the traders' request for help,
+    # not those plus the older version's).
+    assert values(wh, "SELECT kind, speaker, count(*) FROM quotes GROUP BY ALL ORDER BY 1, 2") == [
+        ["direct", "Ingrid Solberg", 2], ["indirect", "Ingrid Solberg", 1],
+        ["indirect", "Traders on the pier", 1]]
     assert values(wh, "SELECT count(*) FROM paragraphs WHERE article_id = ?".replace("?", f"'{first}'")) == [[0]]
     # The older version, every row of it, is history.
     assert values(wh, "SELECT article_id, superseded_by, version_key FROM history.articles") == [
         [first, second, "path:/in/pier.txt"]]
-    assert values(wh, "SELECT count(*), min(superseded_by) FROM history.quotes") == [[2, second]]
+    assert values(wh, "SELECT count(*), min(superseded_by) FROM history.quotes") == [[3, second]]
     assert values(wh, "SELECT count(*) FROM history.paragraphs") == [[4]]
     assert values(wh, "SELECT count(*) FROM history.minhashes") == [[1]]
     ledger = values(wh, "SELECT run_id, status, n_published FROM files ORDER BY run_id")
@@ -100,7 +102,8 @@ def test_within_one_file_the_later_record_of_a_url_is_the_newer_version(settings
     ], 1))
     assert values(wh, "SELECT title FROM articles") == [["second scrape"]]
     assert values(wh, "SELECT title FROM history.articles") == [["first scrape"]]
-    assert values(wh, "SELECT speaker, count(*) FROM quotes GROUP BY 1") == [["Ingrid Solberg", 3]]
+    assert values(wh, "SELECT speaker, count(*) FROM quotes GROUP BY 1 ORDER BY 1") == [
+        ["Ingrid Solberg", 3], ["Traders on the pier", 1]]
 
 
 def test_an_older_version_read_later_goes_straight_to_history(settings):
@@ -186,7 +189,7 @@ def test_versions_and_copies_through_wirehouse_run_and_reprocess(tmp_path):
         return [
             values(wh, "SELECT body FROM articles"),
             values(wh, "SELECT body FROM history.articles"),
-            values(wh, "SELECT speaker, count(*) FROM quotes GROUP BY 1"),
+            values(wh, "SELECT speaker, count(*) FROM quotes GROUP BY 1 ORDER BY 1"),
             values(wh, "SELECT c.source, a.body = ? FROM copies c JOIN articles a ON a.article_id = c.duplicate_of"
                        .replace("?", "'" + UPDATED.replace("'", "''") + "'")),
             values(wh, "SELECT path, status, reason FROM files ORDER BY path, status"),
@@ -195,7 +198,7 @@ def test_versions_and_copies_through_wirehouse_run_and_reprocess(tmp_path):
     expected = [
         [[UPDATED]],
         [[STORY]],
-        [["Ingrid Solberg", 3]],
+        [["Ingrid Solberg", 3], ["Traders on the pier", 1]],
         [[str(wire), True]],
         [[str(harbour / "pier.txt"), "published", None], [str(harbour / "pier.txt"), "superseded", None],
          [str(wire / "pier-wire.txt"), "duplicate", "every article is a copy of a published one (see copies)"]],

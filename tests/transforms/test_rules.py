@@ -54,6 +54,10 @@ def test_speech_lexicon_loads_lemmas():
     lex = speech_lexicon()
     assert {"say", "warn", "stress", "tell"} <= lex.direct_cues
     assert lex.indirect_cues <= lex.direct_cues | {"testify"}
+    # Indirect-only cues: thinking verbs, object and preposition cues, reporting nouns.
+    assert {"hope", "want"} <= lex.attitude_cues and not lex.attitude_cues & lex.indirect_cues
+    assert "announce" in lex.object_cues and ("call", "for") in lex.preposition_cues
+    assert {"claim", "promise"} <= lex.reporting_nouns
     assert "treasurer" in lex.titles
 
 

@@ -155,6 +155,10 @@ def _sentence_matcher() -> tuple[re.Pattern[str], dict[int, ResidueRule]]:
 class SpeechLexicon:
     direct_cues: frozenset[str]
     indirect_cues: frozenset[str]
+    attitude_cues: frozenset[str]
+    object_cues: frozenset[str]
+    preposition_cues: frozenset[tuple[str, str]]
+    reporting_nouns: frozenset[str]
     person_descriptions: frozenset[str]
     org_descriptions: frozenset[str]
     titles: frozenset[str]
@@ -170,6 +174,10 @@ def speech_lexicon() -> SpeechLexicon:
     expected = {
         "direct",
         "indirect",
+        "attitude",
+        "indirect_objects",
+        "indirect_prepositions",
+        "reporting_nouns",
         "person_descriptions",
         "org_descriptions",
         "titles",
@@ -182,6 +190,10 @@ def speech_lexicon() -> SpeechLexicon:
     return SpeechLexicon(
         direct_cues=frozenset(raw["direct"]),
         indirect_cues=frozenset(raw["indirect"]),
+        attitude_cues=frozenset(raw["attitude"]),
+        object_cues=frozenset(raw["indirect_objects"]),
+        preposition_cues=frozenset(tuple(p.split()) for p in raw["indirect_prepositions"]),
+        reporting_nouns=frozenset(raw["reporting_nouns"]),
         person_descriptions=frozenset(raw["person_descriptions"]),
         org_descriptions=frozenset(raw["org_descriptions"]),
         titles=frozenset(raw["titles"]),
