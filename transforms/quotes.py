@@ -51,6 +51,25 @@ OBJECT_DEPS = {"dobj", "iobj", "dative", "pobj", "oprd", "attr"}
 NOT_SPEAKERS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
 PRONOUNS_PERSON = {"he", "she", "him", "her"}
 PRONOUNS_OTHER = {"they", "it", "we", "i"}
+# Indefinite pronouns name no one in particular: "someone shouted", "another said", "some chanted":
+# the speaker is the phrase as written.
+PRONOUNS_INDEFINITE = {
+    "someone",
+    "somebody",
+    "some",
+    "another",
+    "others",
+    "one",
+    "many",
+    "several",
+    "few",
+    "both",
+    "most",
+    "everyone",
+    "everybody",
+    "anyone",
+    "none",
+}
 # Honorifics and titles that say a person's gender (pronoun agreement).
 GENDERED_TITLES = {
     **dict.fromkeys(
@@ -133,6 +152,8 @@ PHRASAL_CUES = frozenset(
 # How far back (characters) a he/she looks for a person who is a subject before the nearest one.
 PRONOUN_REACH = 300
 MAX_SCARE_WORDS = 3
+MAX_SUBJECT_TOKENS = 16  # a speaker with an apposition: "Ruiz, a retired teacher from Kilby, said"
+MAX_TAG_TOKENS = 6  # a bracketed tag after a name: (D-Ore.), (R), (I-Vt.)
 MAX_TITLE_WORDS = 8
 TITLE_SMALL_WORDS = {
     "of",
@@ -295,6 +316,8 @@ class _Context:
         if lower in {"who", "that", "which"} and token.head.dep_ == "relcl" and token.head.head.i != token.i:
             # "Ruiz, who said the plan was “dead”": the one the relative clause is about.
             return self.resolve(token.head.head, before, descriptions)
+        if lower in PRONOUNS_INDEFINITE and token.pos_ in {"PRON", "DET", "NUM", "ADJ", "NOUN"}:
+            return Attribution(speaker=surface, speaker_surface=surface, method="description")
         if token.pos_ == "PRON" or lower in PRONOUNS_PERSON | PRONOUNS_OTHER:
             if lower in PRONOUNS_PERSON:
                 # Agreement: "he" skips a woman named since, "she" a man (when the article says).
@@ -496,7 +519,7 @@ def _subject_surface(token: Token) -> str:
     for child in token.rights:
         if child.i == end + 1 and child.dep_ in {"appos", "compound", "flat"} and child.pos_ == "PROPN":
             end = child.i
-    if token.pos_ == "NOUN":
+    if token.pos_ == "NOUN" or token.lower_ in PRONOUNS_INDEFINITE:  # "someone in the gallery"
         for child in token.rights:
             if child.i == end + 1 and child.dep_ in {"prep", "acl"}:
                 stop = child.right_edge.i
@@ -586,6 +609,11 @@ def _reported_by(verb: Token, cues: set[int]) -> bool:
     while t.head.i != t.i:
         if t.dep_ == "relcl":
             return False
+        own_subject = any(c.dep_ in SUBJECT_DEPS and c.pos_ == "PROPN" for c in t.children)
+        if t.dep_ in {"conj", "advcl"} and own_subject:
+            # "Cruz said he'd bomb them, and Trump vowed to ...", "Axelrod tweeted after Clinton
+            # argued that ...": a clause of its own, with a speaker of its own.
+            return False
         t = t.head
         if t.i in cues:
             return True
@@ -595,11 +623,19 @@ def _reported_by(verb: Token, cues: set[int]) -> bool:
 def _inverted_subject(verb: Token, allowed: set[int]) -> Token | None:
     """“How big is it?” asked the boy: a cue right after the quotation with the speaker after
     it, which the parser may take for the verb's object: the first noun of the phrase after it."""
-    for t in verb.doc[verb.i + 1 : verb.i + 5]:
-        if t.i not in allowed or t.is_punct:
+    for t in verb.doc[verb.i + 1 : verb.i + 8]:
+        if t.i not in allowed or (t.is_punct and t.text not in {"-", "–"}):
             return None
-        if t.pos_ in {"NOUN", "PROPN"} and t.dep_ not in {"compound", "amod", "poss"}:
+        if t.pos_ in {"NOUN", "PROPN"} and t.dep_ not in {"compound", "amod", "poss", "npadvmod", "nmod"}:
             return t
+        if t.head.i == verb.i and t.dep_ != "prep" and (
+            # "said Skelly" (tagged an adverb), "said the 46-year-old" (an adjective heading it)
+            (t.is_title and t.pos_ in {"ADV", "ADJ", "X"})
+            or (t.pos_ == "ADJ" and any(c.dep_ == "det" for c in t.children))
+        ):
+            return t
+        if t.pos_ in {"ADP", "ADV", "VERB", "AUX", "SCONJ", "CCONJ"}:
+            return None  # "said in a statement", "said pleasantly": no speaker follows
     return None
 
 
@@ -621,9 +657,13 @@ def _speaker_tokens(ctx: _Context, tokens: list[Token]) -> set[int]:
     and not inside brackets (a party and state tag: "Sen. Ada Marsh (D-Ore.) said")."""
     allowed = set()
     depth = 0
+    doc = ctx.doc
     for t in tokens:
         if t.text == "(":
-            depth += 1
+            # A tag closes within a few tokens; a longer parenthesis ("(“...,” wrote Ruiz, a
+            # technician)") is a sentence of its own, whose speaker may be named in it.
+            tag = doc[t.i + 1 : t.i + MAX_TAG_TOKENS + 2]
+            depth += any(k.text == ")" for k in tag)
         elif t.text == ")":
             depth = max(0, depth - 1)
         elif depth == 0 and not (t.pos_ == "PROPN" and ctx.dateline(t.idx)):
@@ -771,11 +811,16 @@ def _paragraph_subject(
 ) -> Attribution | None:
     """The person heading the main clause of the sentence before the quotation in its paragraph,
     when that sentence holds no quotation and names someone other than the previous speaker."""
-    prior = ctx.sentence_before(sentence) if not ctx.text[sentence.start : q.open_mark].strip() else sentence
-    if (
-        prior is None
-        or prior.paragraph_index != q.paragraph_index
-        or ctx.inside.find(1, prior.start, q.open_mark) != -1
+    opens_sentence = not ctx.text[sentence.start : q.open_mark].strip()
+    prior = ctx.sentence_before(sentence) if opens_sentence else sentence
+    if prior is None or ctx.inside.find(1, prior.start, q.open_mark) != -1:
+        return None
+    if prior.paragraph_index != q.paragraph_index and not (
+        # “...” opening a paragraph after one that ends with a sentence about a person, with no
+        # quotation in that paragraph: "Ruiz praised the plan.\n\n“We need it.”"
+        opens_sentence
+        and prior.paragraph_index == q.paragraph_index - 1
+        and (previous is None or previous.paragraph_index < prior.paragraph_index)
     ):
         return None
     tokens = ctx.outside_tokens(prior.start, min(prior.end, q.open_mark))
@@ -802,9 +847,15 @@ def _attribution_after(ctx: _Context, q: Quotation, last: Span) -> list[Token]:
     if ctx.text[q.end : nxt.start].strip(" ”\"»'?!.,") or ctx.text[q.end - 1 : q.end] not in "?!.":
         return []
     tokens = ctx.outside_tokens(nxt.start, nxt.end)
-    if not _cue_verbs(tokens[:4], ctx.lex.direct_cues):
-        return []
-    return tokens
+    if _cue_verbs(tokens[:4], ctx.lex.direct_cues):
+        return tokens
+    # "Miller, a retired worker from the plant, said into the phone.": the words before the cue
+    # are all its subject.
+    for verb in _cue_verbs(tokens[:MAX_SUBJECT_TOKENS], ctx.lex.direct_cues):
+        subject = {t.i for c in verb.children if c.dep_ in SUBJECT_DEPS for t in c.subtree}
+        if subject and all(t.i in subject or t.is_punct for t in tokens if t.i < verb.i):
+            return tokens
+    return []
 
 
 def _interrupted(ctx: _Context, previous: Quote, q: Quotation, sentence: Span) -> bool:
@@ -879,8 +930,11 @@ def _clause_subject(ctx: _Context, sentence: Span, q: Quotation) -> Attribution 
     tokens = ctx.outside_tokens(sentence.start, q.open_mark)
     heads = [t for t in tokens if t.dep_ in SUBJECT_DEPS and t.head.dep_ in {"ROOT", "conj", "ccomp"}]
     for subject in heads[:1]:
-        found = ctx.resolve(subject, q.open_mark, descriptions=False)
-        named = found.speaker and (found.method == "pronoun" or subject.pos_ == "PROPN")
+        # "The agency declined to detail the inquiry's “specific focus”": a definite description
+        # ("the agency", "the ad", "the statement") is the source as written.
+        described = subject.pos_ == "NOUN" and _definite_singular(subject)
+        found = ctx.resolve(subject, q.open_mark, descriptions=described)
+        named = found.speaker and (found.method in {"pronoun", "description"} or subject.pos_ == "PROPN")
         if found.speaker_entity_id is not None or named:
             found.method = "subject"
             found.evidence = "subject"

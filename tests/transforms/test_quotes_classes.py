@@ -156,3 +156,45 @@ def test_a_description_named_by_its_own_words_is_not_the_last_organisation(nlp):
             "that it would lift the tariff on timber.")
     assert quotes(nlp, body, kinds=("indirect",)) == [
         ("it would lift the tariff on timber", "Halvorsen administration")]
+
+
+def test_an_indefinite_pronoun_is_the_speaker_as_written(nlp):
+    body = ("Councillor Marta Oyelaran closed the hearing early.\n\n"
+            "Someone in the gallery shouted, “Open the books!”")
+    assert quotes(nlp, body) == [("Open the books!", "Someone in the gallery")]
+
+
+def test_a_long_parenthesis_holds_its_own_speaker(nlp):
+    body = ("The merger angered the drivers (“I want my pension back,” wrote Tobiah Greenhalgh, a bus "
+            "driver in Kilby, on the union's forum).")
+    assert quotes(nlp, body) == [("I want my pension back", "Tobiah Greenhalgh")]
+
+
+def test_an_inverted_cue_with_an_age_for_a_speaker(nlp):
+    body = ("Lorna Brightwater spoke last.\n\n"
+            "“Nobody asked us,” said the 46-year-old.")
+    assert quotes(nlp, body) == [("Nobody asked us", "46-year-old")]
+
+
+def test_a_question_then_a_speaker_with_an_apposition(nlp):
+    body = ("“Are you coming to the rally on Friday?” Ines Calloway, a retired nurse from Harbourton, "
+            "asked warmly.")
+    assert quotes(nlp, body) == [("Are you coming to the rally on Friday?", "Ines Calloway")]
+
+
+def test_a_coordinated_cue_with_its_own_subject_takes_its_quotation(nlp):
+    body = ("Governor Tilda Moreno said she would cut the levy, and Senator Amos Quill vowed to "
+            "“scrap it entirely.”")
+    assert quotes(nlp, body) == [("scrap it entirely.", "Amos Quill")]
+
+
+def test_a_partial_quotation_after_a_definite_description(nlp):
+    body = ("The dispute went to the regulator in March.\n\n"
+            "The agency declined to detail the inquiry's “scope or likely targets.”")
+    assert quotes(nlp, body) == [("scope or likely targets.", "agency")]
+
+
+def test_a_quotation_opening_a_paragraph_after_a_sentence_about_a_person(nlp):
+    body = ("Rocco Valdane praised the mayor's handling of the flood.\n\n"
+            "“We need someone who gets things done.”")
+    assert quotes(nlp, body) == [("We need someone who gets things done.", "Rocco Valdane")]
