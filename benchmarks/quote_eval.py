@@ -112,7 +112,8 @@ def scorer_speaker(a, convention: str) -> str | None:
     speaker is itself reported ("Ruiz said, according to the Ledger"), the outer source."""
     surface = a.speaker_surface or ""
     head = surface.split()[-1] if surface else ""
-    description = head[:1].islower() and surface.lower() not in PRONOUNS  # "the Florida senator"
+    # "the Florida senator", "the senator from Vermont" (a description the rules resolved)
+    description = (head[:1].islower() or a.method == "description") and surface.lower() not in PRONOUNS
     if convention == "written" and a.speaker and a.according_to and a.method != "according_to":
         # "Ruiz said, according to the Ledger": PolNeAR's source is the outer one, who reports it.
         return a.according_to

@@ -332,9 +332,10 @@ class _Context:
                     reach=PRONOUN_REACH,
                 )
                 return self._from_cluster(cluster, surface, "pronoun")
-            if lower in {"it", "they"}:
-                cluster = self.nearest(before, {"ORG"}) if lower == "it" else None
-                return self._from_cluster(cluster, surface, "pronoun")
+            if lower == "they":
+                return self._plural_antecedent(token, before, surface)
+            if lower == "it":
+                return self._from_cluster(self.nearest(before, {"ORG"}), surface, "pronoun")
             return Attribution(speaker_surface=surface, method="none")
         if self.entities.cluster_at(token.idx) is None:
             # "Chief executive Hannah Orsini", "union branch chair Dr. Ngozi Ferncastle", "Harbour
@@ -391,6 +392,24 @@ class _Context:
             return self._description(surface, self.nearest(before, {"ORG", "GPE"}, acting=True))
         # An anonymous description ("two officials", "residents"): it is the speaker as written.
         return Attribution(speaker=surface, speaker_surface=surface, method="description")
+
+    def _plural_antecedent(self, token: Token, before: int, surface: str) -> Attribution:
+        """ "they": the nearest plural subject before it, outside quotations and within reach
+        ("Two senators wrote to the board. They warned ..."; "Ruiz and Okafor said ... they"),
+        given as that subject resolves; nothing when there is none."""
+        doc = self.doc
+        lo = bisect_left(self.token_starts, max(0, before - 2 * PRONOUN_REACH))
+        for t in reversed(doc[lo : token.i]):
+            if self.inside[t.idx] or t.dep_ not in SUBJECT_DEPS or t.pos_ == "PRON":
+                continue
+            plural = t.tag_ in {"NNS", "NNPS"} or any(c.dep_ == "conj" for c in t.children)
+            if plural and t.ent_type_ not in NOT_SPEAKERS:
+                found = self.resolve(t, t.idx)
+                if found.speaker:
+                    found.method = "pronoun"
+                    found.speaker_surface = surface
+                    return found
+        return Attribution(speaker_surface=surface, method="none")
 
     def _description(self, surface: str, cluster: Cluster | None) -> Attribution:
         if cluster is None:
@@ -846,7 +865,15 @@ def _attribution_after(ctx: _Context, q: Quotation, last: Span) -> list[Token]:
         return []
     if ctx.text[q.end : nxt.start].strip(" ”\"»'?!.,") or ctx.text[q.end - 1 : q.end] not in "?!.":
         return []
+    if ctx.text[ctx.sentence_at(q.open_mark).start : q.open_mark].strip(" \t\n(["):
+        # Ruiz said the plan was “dead.” He added: “...”: a quotation inside its own sentence
+        # has its attribution there; the next sentence's cue is the next quotation's.
+        return []
     tokens = ctx.outside_tokens(nxt.start, nxt.end)
+    if any(
+        t.i + 1 < len(ctx.doc) and ctx.doc[t.i + 1].text == ":" for t in _cue_verbs(tokens, ctx.lex.direct_cues)
+    ):
+        return []  # “...?” He added: “...”: the cue introduces what follows it
     if _cue_verbs(tokens[:4], ctx.lex.direct_cues):
         return tokens
     # "Miller, a retired worker from the plant, said into the phone.": the words before the cue
@@ -929,7 +956,21 @@ def _clause_subject(ctx: _Context, sentence: Span, q: Quotation) -> Attribution 
     """The person or organisation heading the subject of the clause that embeds a partial quote."""
     tokens = ctx.outside_tokens(sentence.start, q.open_mark)
     heads = [t for t in tokens if t.dep_ in SUBJECT_DEPS and t.head.dep_ in {"ROOT", "conj", "ccomp"}]
-    for subject in heads[:1]:
+    # First the subject of the nearest clause above the quotation in the parse ("That's why he
+    # wanted to “go an extra step”": he), then the main clause's.
+    governing = []
+    t = ctx.token_after(q.open_mark)
+    for _ in range(12):
+        if t is None or t.head.i == t.i:
+            break
+        t = t.head
+        if ctx.inside[t.idx] or t.pos_ not in {"VERB", "AUX"}:
+            continue
+        subjects = [c for c in t.children if c.dep_ in SUBJECT_DEPS and c.idx < q.open_mark and not ctx.inside[c.idx]]
+        if subjects:
+            governing = subjects[:1]
+            break
+    for subject in [*heads[:1], *(g for g in governing if g not in heads[:1])]:
         # "The agency declined to detail the inquiry's “specific focus”": a definite description
         # ("the agency", "the ad", "the statement") is the source as written.
         described = subject.pos_ == "NOUN" and _definite_singular(subject)

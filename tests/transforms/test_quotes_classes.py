@@ -198,3 +198,29 @@ def test_a_quotation_opening_a_paragraph_after_a_sentence_about_a_person(nlp):
     body = ("Rocco Valdane praised the mayor's handling of the flood.\n\n"
             "“We need someone who gets things done.”")
     assert quotes(nlp, body) == [("We need someone who gets things done.", "Rocco Valdane")]
+
+
+def test_the_next_sentence_cue_introducing_its_own_quotation_is_not_taken(nlp):
+    body = ("Governor Ada Pell said the tunnel was “years late.” Mayor Ito Brandt added: “It is a "
+            "scandal and everyone knows it.”")
+    assert quotes(nlp, body) == [("years late.", "Ada Pell"),
+                                 ("It is a scandal and everyone knows it.", "Ito Brandt")]
+
+
+def test_they_takes_the_nearest_plural_subject(nlp):
+    body = ("Two councillors from Kilby wrote to the harbour board on Monday.\n\n"
+            "“The dredging plan ignores the fishing fleet entirely,” they wrote.")
+    assert quotes(nlp, body) == [("The dredging plan ignores the fishing fleet entirely", "Two councillors from Kilby")]
+
+
+def test_a_partial_quotation_takes_the_subject_of_the_clause_above_it(nlp):
+    body = ("Mayor Helen Garcia toured the flooded streets on Sunday. That is why she wanted to "
+            "“go the extra mile” for the families there.")
+    assert quotes(nlp, body) == [("go the extra mile", "Helen Garcia")]
+
+
+def test_more_reporting_verbs_of_general_english(nlp):
+    body = ("“They could have fixed this years ago,” Senator Pia Lundqvist fumed on Tuesday.\n\n"
+            "“We asked and asked,” remembered Tomasz Kell, a retired pilot.")
+    assert quotes(nlp, body) == [("They could have fixed this years ago", "Pia Lundqvist"),
+                                 ("We asked and asked", "Tomasz Kell")]
