@@ -870,9 +870,8 @@ def _attribution_after(ctx: _Context, q: Quotation, last: Span) -> list[Token]:
         # has its attribution there; the next sentence's cue is the next quotation's.
         return []
     tokens = ctx.outside_tokens(nxt.start, nxt.end)
-    if any(
-        t.i + 1 < len(ctx.doc) and ctx.doc[t.i + 1].text == ":" for t in _cue_verbs(tokens, ctx.lex.direct_cues)
-    ):
+    cues = _cue_verbs(tokens, ctx.lex.direct_cues)
+    if any(t.i + 1 < len(ctx.doc) and ctx.doc[t.i + 1].text == ":" for t in cues):
         return []  # “...?” He added: “...”: the cue introduces what follows it
     if _cue_verbs(tokens[:4], ctx.lex.direct_cues):
         return tokens
@@ -966,7 +965,9 @@ def _clause_subject(ctx: _Context, sentence: Span, q: Quotation) -> Attribution 
         t = t.head
         if ctx.inside[t.idx] or t.pos_ not in {"VERB", "AUX"}:
             continue
-        subjects = [c for c in t.children if c.dep_ in SUBJECT_DEPS and c.idx < q.open_mark and not ctx.inside[c.idx]]
+        subjects = [
+            c for c in t.children if c.dep_ in SUBJECT_DEPS and c.idx < q.open_mark and not ctx.inside[c.idx]
+        ]
         if subjects:
             governing = subjects[:1]
             break

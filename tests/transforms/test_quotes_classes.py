@@ -210,7 +210,8 @@ def test_the_next_sentence_cue_introducing_its_own_quotation_is_not_taken(nlp):
 def test_they_takes_the_nearest_plural_subject(nlp):
     body = ("Two councillors from Kilby wrote to the harbour board on Monday.\n\n"
             "“The dredging plan ignores the fishing fleet entirely,” they wrote.")
-    assert quotes(nlp, body) == [("The dredging plan ignores the fishing fleet entirely", "Two councillors from Kilby")]
+    assert quotes(nlp, body) == [("The dredging plan ignores the fishing fleet entirely",
+                                  "Two councillors from Kilby")]
 
 
 def test_a_partial_quotation_takes_the_subject_of_the_clause_above_it(nlp):
