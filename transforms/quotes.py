@@ -751,7 +751,10 @@ def extract_quotes(
         window = ctx.outside_tokens(first.start, q.open_mark) + ctx.outside_tokens(q.end, last.end)
         window += _attribution_after(ctx, q, last)
         kind = _kind(body, q, window)
-        if kind == "partial" and _is_term_or_title(ctx, q, bool(_cue_verbs(window, ctx.lex.direct_cues))):
+        has_cue = bool(_cue_verbs(window, ctx.lex.direct_cues))
+        if (kind == "partial" and _is_term_or_title(ctx, q, has_cue)) or (
+            kind == "direct" and _appositive_title(ctx, q)
+        ):
             quotes.append(Quote(q.start, q.end, "scare", q.paragraph_index, Attribution()))
             continue
         found = _speaker_turn(ctx, q.start, q.end)
@@ -931,13 +934,24 @@ def _is_term_or_title(ctx: _Context, q: Quotation, has_cue: bool) -> bool:
     return _is_title(ctx, q, words)
 
 
+def _appositive_title(ctx: _Context, q: Quotation) -> bool:
+    """A title set off by commas or brackets (his memoir, “Rising Tides,” sold well; the film
+    (“Harbour Lights”) opened): the comma makes it look direct, the words make it a title."""
+    body = ctx.text
+    words = body[q.start : q.end].split()
+    if len(words) < 2 or body[: q.open_mark].rstrip()[-1:] not in {",", "("}:
+        return False
+    after = body[q.end : q.end + 4].lstrip("”\"» ")
+    return after[:1] in {",", ")"} and _is_title(ctx, q, words)
+
+
 def _is_title(ctx: _Context, q: Quotation, words: list[str]) -> bool:
     """A title of a work, show or programme in quotation marks: every word capitalised but the
     small ones (of, the, and, ...), at most MAX_TITLE_WORDS, no sentence punctuation at its end,
     and no reporting verb right before it (chanted “Dump Ruiz”)."""
     body = ctx.text
     stripped = [w.strip(".,;:!?") for w in words]
-    if len(words) > MAX_TITLE_WORDS or body[q.end - 1 : q.end] in ".!?":
+    if len(words) > MAX_TITLE_WORDS or body[q.end - 1] in ".!?":
         return False
     if not all(
         w[:1].isupper() or w[:1].isdigit() or w.lower() in TITLE_SMALL_WORDS or (w.isalpha() and len(w) <= 2)

@@ -225,3 +225,11 @@ def test_more_reporting_verbs_of_general_english(nlp):
             "“We asked and asked,” remembered Tomasz Kell, a retired pilot.")
     assert quotes(nlp, body) == [("They could have fixed this years ago", "Pia Lundqvist"),
                                  ("We asked and asked", "Tomasz Kell")]
+
+
+def test_a_title_set_off_by_commas_is_not_a_quotation(nlp):
+    body = ("Readers in Kilby still pass around her memoir, “Rising Tides Of Harbourton,” and quote it "
+            "at meetings.")
+    doc = nlp(body)
+    assert [(body[q.start:q.end], q.kind) for q in extract_quotes(doc, analyse_entities(doc))] == [
+        ("Rising Tides Of Harbourton", "scare")]
