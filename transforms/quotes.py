@@ -10,7 +10,8 @@
    "according to X" phrase. Subjects resolve to the article's canonical entities; pronouns to the
    nearest preceding PERSON named outside quotations; descriptions ("the minister") to the
    nearest preceding entity of the described kind. A quotation with no cue right after an
-   attributed one in the same or the previous paragraph continues its speaker (follow-on).
+   attributed one in the same paragraph or up to FOLLOW_REACH paragraphs before continues its
+   speaker (follow-on).
    Before the cue rules: a transcript's speaker turn opening the quotation (RIVERA: ...); after
    them: "in her words", colon lead-ins (also ending the paragraph before), roundups (Name,
    Outlet: “...”), dash signatures (“...” — Name). Datelines and bracketed party-state tags
@@ -130,7 +131,11 @@ EVIDENCE = {
     "subject": 0.7,  # the subject of the clause that embeds a partial quote
     "follow_same": 0.85,  # no cue, the previous quotation's speaker, same paragraph
     "follow_next": 0.75,  # ... from the paragraph before
+    "follow_far": 0.6,  # ... from two or three paragraphs before (FOLLOW_REACH)
 }
+# How many paragraphs back a direct quotation with no cue of its own continues the last speaker
+# (the quotations between are that speaker's account, the paragraphs between the reporter's).
+FOLLOW_REACH = 3
 CAP_PRONOUN = 0.8
 CAP_DESCRIPTION = 0.65
 UNLINKED_PENALTY = 0.05  # a name that no entity of the article stands for
@@ -780,7 +785,7 @@ def extract_quotes(
             and kind == "direct"
             and previous is not None
             and previous.attribution.speaker
-            and q.paragraph_index - previous.paragraph_index <= 1
+            and q.paragraph_index - previous.paragraph_index <= FOLLOW_REACH
         ):
             prev = previous.attribution
             found = Attribution(
@@ -790,7 +795,9 @@ def extract_quotes(
                 None,
                 prev.according_to,
                 "follow_on",
-                evidence="follow_same" if q.paragraph_index == previous.paragraph_index else "follow_next",
+                evidence=("follow_same", "follow_next")[q.paragraph_index - previous.paragraph_index]
+                if q.paragraph_index - previous.paragraph_index <= 1
+                else "follow_far",
             )
         if found is None:
             if len(body[q.start : q.end].split()) <= MAX_SCARE_WORDS:

@@ -233,3 +233,15 @@ def test_a_title_set_off_by_commas_is_not_a_quotation(nlp):
     doc = nlp(body)
     assert [(body[q.start:q.end], q.kind) for q in extract_quotes(doc, analyse_entities(doc))] == [
         ("Rising Tides Of Harbourton", "scare")]
+
+
+def test_a_quotation_continues_the_speaker_of_a_few_paragraphs_before(nlp):
+    body = ("“We will rebuild the pier,” said Mayor Helen Garcia.\n\n"
+            "The pier was damaged in the March storms.\n\n"
+            "Repairs were estimated at two million.\n\n"
+            "“It will be ready for the summer season.”")
+    doc = nlp(body)
+    found = [(body[q.start:q.end], q.attribution.speaker, q.attribution.evidence)
+             for q in extract_quotes(doc, analyse_entities(doc)) if q.kind == "direct"]
+    assert found == [("We will rebuild the pier", "Helen Garcia", "cue_after"),
+                     ("It will be ready for the summer season.", "Helen Garcia", "follow_far")]
