@@ -545,7 +545,10 @@ def _subject_surface(token: Token) -> str:
             end = child.i
     if token.pos_ == "NOUN" or token.lower_ in PRONOUNS_INDEFINITE:  # "someone in the gallery"
         for child in token.rights:
-            if child.i == end + 1 and child.dep_ in {"prep", "acl"}:
+            # "a source involved in the talks"; "a person close to the family", "an official
+            # familiar with the inquiry" (an adjective after the noun, with its complement).
+            after_adj = child.dep_ == "amod" and any(c.dep_ == "prep" for c in child.children)
+            if child.i == end + 1 and (child.dep_ in {"prep", "acl"} or after_adj):
                 stop = child.right_edge.i
                 cut = next((i for i in range(child.i, stop + 1) if doc[i].text in {",", ";", "(", "—"}), None)
                 end = stop if cut is None else cut - 1

@@ -245,3 +245,9 @@ def test_a_quotation_continues_the_speaker_of_a_few_paragraphs_before(nlp):
              for q in extract_quotes(doc, analyse_entities(doc)) if q.kind == "direct"]
     assert found == [("We will rebuild the pier", "Helen Garcia", "cue_after"),
                      ("It will be ready for the summer season.", "Helen Garcia", "follow_far")]
+
+
+def test_an_anonymous_source_keeps_the_words_that_place_it(nlp):
+    body = "“The talks will collapse by Friday,” said a person close to the Harbourton negotiators."
+    assert quotes(nlp, body) == [("The talks will collapse by Friday",
+                                  "a person close to the Harbourton negotiators")]
