@@ -876,7 +876,9 @@ def _attribution_after(ctx: _Context, q: Quotation, last: Span) -> list[Token]:
     nxt = ctx.sentence_at(last.end + 1) if last.end < len(ctx.text) else None
     if nxt is None or nxt.start <= last.start or nxt.paragraph_index != last.paragraph_index:
         return []
-    if ctx.text[q.end : nxt.start].strip(" ”\"»'?!.,") or ctx.text[q.end - 1 : q.end] not in "?!.":
+    # The quotation may end in an inner quotation: “... ‘What can I do?’”
+    last_mark = ctx.text[q.start : q.end].rstrip("’'‘ ")[-1:]
+    if ctx.text[q.end : nxt.start].strip(" ”\"»'’?!.,") or not last_mark or last_mark not in "?!.":
         return []
     if ctx.text[ctx.sentence_at(q.open_mark).start : q.open_mark].strip(" \t\n(["):
         # Ruiz said the plan was “dead.” He added: “...”: a quotation inside its own sentence

@@ -251,3 +251,10 @@ def test_an_anonymous_source_keeps_the_words_that_place_it(nlp):
     body = "“The talks will collapse by Friday,” said a person close to the Harbourton negotiators."
     assert quotes(nlp, body) == [("The talks will collapse by Friday",
                                   "a person close to the Harbourton negotiators")]
+
+
+def test_a_question_inside_an_inner_quotation_keeps_its_attribution(nlp):
+    body = ("“When the flood came, her answer was, ‘What can we do to help?’” Amara Quist told "
+            "reporters on Tuesday.")
+    assert quotes(nlp, body) == [("When the flood came, her answer was, ‘What can we do to help?’",
+                                  "Amara Quist")]
