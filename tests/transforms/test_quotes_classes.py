@@ -258,3 +258,21 @@ def test_a_question_inside_an_inner_quotation_keeps_its_attribution(nlp):
             "reporters on Tuesday.")
     assert quotes(nlp, body) == [("When the flood came, her answer was, ‘What can we do to help?’",
                                   "Amara Quist")]
+
+
+def test_confidence_follows_the_evidence_calibrated_on_development_data():
+    from transforms.quotes import Attribution, confidence
+
+    assert confidence(Attribution("Dana Ruiz", "e1", "Ruiz", "said", None, "cue",
+                                  evidence="cue_after")) == 0.95
+    assert confidence(Attribution("Dana Ruiz", "e1", "Ruiz", None, None, "follow_on",
+                                  evidence="follow_same")) == 0.95
+    assert confidence(Attribution("Dana Ruiz", "e1", "Ruiz", None, None, "follow_on",
+                                  evidence="follow_far")) == 0.45
+    # A description as written is as sure as its cue; resolved to an entity, it is capped.
+    assert confidence(Attribution("a spokeswoman", None, "a spokeswoman", "said", None, "description",
+                                  evidence="cue_after")) == 0.9
+    assert confidence(Attribution("Kilby Council", "e2", "the council", "said", None, "description",
+                                  evidence="cue_after")) == 0.65
+    assert confidence(Attribution("Dana Ruiz", "e1", "she", "said", None, "pronoun",
+                                  evidence="cue_after")) == 0.7
