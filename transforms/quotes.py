@@ -354,7 +354,9 @@ class _Context:
                     return self._from_cluster(cluster, surface, "cue")
             if names and token.pos_ != "PROPN":
                 found = self.resolve(names[-1], before, descriptions)
-                found.speaker_surface = surface
+                name = _subject_surface(names[-1])
+                # "the bureau's director, Ada Marsh, said": the description and the name, as written
+                found.speaker_surface = surface if name in surface else f"{surface}, {name}"
                 return found
         parts = _name_tokens(token) if token.pos_ == "PROPN" else [token]
         # The head word first, then its modifiers nearest first: in "Harbour Master Ruth

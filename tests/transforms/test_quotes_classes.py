@@ -276,3 +276,11 @@ def test_confidence_follows_the_evidence_calibrated_on_development_data():
                                   evidence="cue_after")) == 0.65
     assert confidence(Attribution("Dana Ruiz", "e1", "she", "said", None, "pronoun",
                                   evidence="cue_after")) == 0.7
+
+
+def test_a_description_with_a_name_set_off_by_commas_is_written_with_both(nlp):
+    body = "The agency's director, James Okonkwo, told the committee the pier was “simply unsafe.”"
+    doc = nlp(body)
+    found = [(q.attribution.speaker, q.attribution.speaker_surface)
+             for q in extract_quotes(doc, analyse_entities(doc)) if q.kind == "partial"]
+    assert found == [("James Okonkwo", "agency's director, James Okonkwo")]
