@@ -701,12 +701,28 @@ def _speaker_tokens(ctx: _Context, tokens: list[Token]) -> set[int]:
     return allowed
 
 
+def _reported_by_outlet(
+    ctx: _Context, reporters: list[Token], verb: Token, allowed: set[int], before: int
+) -> str | None:
+    """The organisation that reports a speaker's words in the same sentence (Ruiz said: “...”
+    the Ledger reported): the source the speaker is known through, as "according to" names it."""
+    for other in reporters:
+        subject = _subject_of(other, allowed) if other.i != verb.i else None
+        if subject is None or subject.pos_ != "PROPN":
+            continue
+        cluster = ctx.entities.cluster_at(subject.idx)
+        if cluster is not None and cluster.label == "ORG":
+            return cluster.name
+    return None
+
+
 def attribute_in(
     ctx: _Context, tokens: list[Token], before: int, quote_end: int | None = None
 ) -> Attribution | None:
     """Attribution from the tokens of an attribution window, or None when there is no cue.
     With several cues, the one nearest the quotation (which spans before..quote_end) wins."""
     cue_tokens = _cue_verbs(tokens, ctx.lex.direct_cues)
+    reporters = [t for t in cue_tokens if t.lemma_.lower() == "report"]
     # A cue inside another cue's reported clause reports nothing itself ("Ruiz warned that the
     # city would respond by keeping things “predictable”": Ruiz speaks, not the city).
     governing = {t.i for t in cue_tokens}
@@ -731,6 +747,8 @@ def attribute_in(
         found.evidence = ("cue_after", "cue_before", "cue_far")[rank]
         if source is not None:
             found.according_to = source.speaker or source.speaker_surface
+        else:
+            found.according_to = _reported_by_outlet(ctx, reporters, verb, allowed, before)
         if found.speaker_entity_id is not None or found.method == "pronoun" or rank == 0:
             return found  # the cue right after the closing mark speaks for its quotation
         # A description no entity stands for ("schools"): a later cue may name the speaker.

@@ -284,3 +284,12 @@ def test_a_description_with_a_name_set_off_by_commas_is_written_with_both(nlp):
     found = [(q.attribution.speaker, q.attribution.speaker_surface)
              for q in extract_quotes(doc, analyse_entities(doc)) if q.kind == "partial"]
     assert found == [("James Okonkwo", "agency's director, James Okonkwo")]
+
+
+def test_a_newspaper_reporting_a_speaker_is_the_source_it_is_known_through(nlp):
+    body = ("Asked about the closure, Mayor Dana Ruiz said: “There will always be exceptions,” the "
+            "Harbourton Ledger reported.")
+    doc = nlp(body)
+    found = [(q.attribution.speaker, q.attribution.according_to)
+             for q in extract_quotes(doc, analyse_entities(doc)) if q.kind == "direct"]
+    assert found == [("Dana Ruiz", "Harbourton Ledger")]
