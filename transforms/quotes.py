@@ -561,7 +561,7 @@ def _subject_surface(token: Token) -> str:
 
 def _cue_verbs(tokens: list[Token], cues: frozenset[str]) -> list[Token]:
     """Reporting verbs among the tokens: by lemma, or a phrasal "went on" / "shot back" /
-    "fired back" / "chimed in" (verb and particle)."""
+    "fired back" / "chimed in" (verb and particle), or "as Ruiz put it"."""
     return [
         t
         for t in tokens
@@ -569,7 +569,8 @@ def _cue_verbs(tokens: list[Token], cues: frozenset[str]) -> list[Token]:
         and (
             t.lemma_.lower() in cues
             or any(
-                c.dep_ in {"prt", "advmod"} and (t.lemma_.lower(), c.lower_) in PHRASAL_CUES
+                (c.dep_ in {"prt", "advmod"} and (t.lemma_.lower(), c.lower_) in PHRASAL_CUES)
+                or (t.lemma_.lower() == "put" and c.dep_ == "dobj" and c.lower_ == "it")
                 for c in t.children
             )
         )

@@ -293,3 +293,11 @@ def test_a_newspaper_reporting_a_speaker_is_the_source_it_is_known_through(nlp):
     found = [(q.attribution.speaker, q.attribution.according_to)
              for q in extract_quotes(doc, analyse_entities(doc)) if q.kind == "direct"]
     assert found == [("Dana Ruiz", "Harbourton Ledger")]
+
+
+def test_as_someone_put_it_and_reacted(nlp):
+    body = ("As the Harbourton Ledger's Mira Castell put it, the council wants “a pier nobody can "
+            "afford.”\n\n"
+            "“Nobody asked the fishermen,” reacted Senator Pia Lundqvist.")
+    assert quotes(nlp, body) == [("a pier nobody can afford.", "Mira Castell"),
+                                 ("Nobody asked the fishermen", "Pia Lundqvist")]
