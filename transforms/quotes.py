@@ -788,6 +788,10 @@ def extract_quotes(
             quotes.append(Quote(q.start, q.end, "scare", q.paragraph_index, Attribution()))
             continue
         found = _speaker_turn(ctx, q.start, q.end)
+        if found is not None and not _TURN.match(ctx.text, q.start, q.end):
+            # A name in title case and a colon opening the quotation ("Chris Dale: Bad for the
+            # city") may be what was chanted or tweeted: a cue outside the marks speaks first.
+            found = attribute_in(ctx, window, q.open_mark, q.end) or found
         if found is None:
             found = attribute_in(ctx, window, q.open_mark, q.end)
         if found is None:

@@ -301,3 +301,10 @@ def test_as_someone_put_it_and_reacted(nlp):
             "“Nobody asked the fishermen,” reacted Senator Pia Lundqvist.")
     assert quotes(nlp, body) == [("a pier nobody can afford.", "Mira Castell"),
                                  ("Nobody asked the fishermen", "Pia Lundqvist")]
+
+
+def test_a_name_and_colon_chanted_inside_the_marks_is_not_the_speaker(nlp):
+    body = ("Holding signs, the protesters outside the depot chanted “Mayor Dana Ruiz: Bad for Kilby, "
+            "bad for you.”")
+    assert quotes(nlp, body) == [("Mayor Dana Ruiz: Bad for Kilby, bad for you.",
+                                  "protesters outside the depot")]
