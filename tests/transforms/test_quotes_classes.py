@@ -308,3 +308,10 @@ def test_a_name_and_colon_chanted_inside_the_marks_is_not_the_speaker(nlp):
             "bad for you.”")
     assert quotes(nlp, body) == [("Mayor Dana Ruiz: Bad for Kilby, bad for you.",
                                   "protesters outside the depot")]
+
+
+def test_a_straight_mark_after_an_inner_quotation_and_a_space_closes_the_quotation(nlp):
+    body = ('"Picture the pier at dawn, while someone says, \'We have to save it,\' " said former harbour '
+            "master Ines Calloway at the hearing.")
+    assert quotes(nlp, body) == [("Picture the pier at dawn, while someone says, 'We have to save it,'",
+                                  "Ines Calloway")]
