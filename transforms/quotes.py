@@ -339,9 +339,14 @@ class _Context:
                 )
                 return self._from_cluster(cluster, surface, "pronoun")
             if lower == "they":
-                return self._plural_antecedent(token, before, surface)
+                return self._antecedent(token, before, surface, _plural)
             if lower == "it":
-                return self._from_cluster(self.nearest(before, {"ORG"}), surface, "pronoun")
+                cluster = self.nearest(before, {"ORG"})
+                if cluster is None:
+                    # "The company wrote in a statement ... It added": a singular subject that
+                    # names an organisation or a document, as it resolves.
+                    return self._antecedent(token, before, surface, self._organisation_like)
+                return self._from_cluster(cluster, surface, "pronoun")
             return Attribution(speaker_surface=surface, method="none")
         if self.entities.cluster_at(token.idx) is None:
             # "Chief executive Hannah Orsini", "union branch chair Dr. Ngozi Ferncastle", "Harbour
@@ -401,17 +406,21 @@ class _Context:
         # An anonymous description ("two officials", "residents"): it is the speaker as written.
         return Attribution(speaker=surface, speaker_surface=surface, method="description")
 
-    def _plural_antecedent(self, token: Token, before: int, surface: str) -> Attribution:
-        """ "they": the nearest plural subject before it, outside quotations and within reach
-        ("Two senators wrote to the board. They warned ..."; "Ruiz and Okafor said ... they"),
-        given as that subject resolves; nothing when there is none."""
+    def _organisation_like(self, t: Token) -> bool:
+        lemma = t.lemma_.lower()
+        return t.tag_ == "NN" and (lemma in self.lex.org_descriptions or lemma in self.lex.document_nouns)
+
+    def _antecedent(self, token: Token, before: int, surface: str, fits) -> Attribution:
+        """ "they" ("it"): the nearest subject before it that fits (plural; an organisation or
+        document), outside quotations and within reach ("Two senators wrote to the board. They
+        warned ..."; "Ruiz and Okafor said ... they"), given as that subject resolves; nothing
+        when there is none."""
         doc = self.doc
         lo = bisect_left(self.token_starts, max(0, before - 2 * PRONOUN_REACH))
         for t in reversed(doc[lo : token.i]):
             if self.inside[t.idx] or t.dep_ not in SUBJECT_DEPS or t.pos_ == "PRON":
                 continue
-            plural = t.tag_ in {"NNS", "NNPS"} or any(c.dep_ == "conj" for c in t.children)
-            if plural and t.ent_type_ not in NOT_SPEAKERS:
+            if fits(t) and t.ent_type_ not in NOT_SPEAKERS:
                 found = self.resolve(t, t.idx)
                 if found.speaker:
                     found.method = "pronoun"
@@ -518,6 +527,10 @@ class _Context:
         return None, None
 
 
+def _plural(t: Token) -> bool:
+    return t.tag_ in {"NNS", "NNPS"} or any(c.dep_ == "conj" for c in t.children)
+
+
 def _definite_singular(token: Token) -> bool:
     """ "the company", "a spokesman for X", "its operator": one identifiable speaker."""
     if token.tag_ in {"NNS", "NNPS"}:
@@ -577,6 +590,11 @@ def _cue_verbs(tokens: list[Token], cues: frozenset[str]) -> list[Token]:
     ]
 
 
+def _aged(token: Token) -> bool:
+    """ "the 43-year-old": an age standing for a person (the model tags it a date)."""
+    return token.pos_ == "ADJ" and token.lower_ == "old" and any(c.dep_ == "det" for c in token.children)
+
+
 def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
     # Two subjects happen when the parser splits "union branch chair Dr. Ngozi Ferncastle":
     # the proper noun names the speaker.
@@ -584,7 +602,7 @@ def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
         (
             c
             for c in verb.children
-            if c.dep_ in SUBJECT_DEPS and c.i in allowed and c.ent_type_ not in NOT_SPEAKERS
+            if c.dep_ in SUBJECT_DEPS and c.i in allowed and (c.ent_type_ not in NOT_SPEAKERS or _aged(c))
         ),
         key=lambda c: c.pos_ != "PROPN",
     )

@@ -315,3 +315,16 @@ def test_a_straight_mark_after_an_inner_quotation_and_a_space_closes_the_quotati
             "master Ines Calloway at the hearing.")
     assert quotes(nlp, body) == [("Picture the pier at dawn, while someone says, 'We have to save it,'",
                                   "Ines Calloway")]
+
+
+def test_an_age_standing_for_the_speaker_before_the_cue(nlp):
+    body = ("Lorna Brightwater posted the clip on Thursday.\n\n"
+            "“Nobody asked us about the ferry,” the 43-year-old said in the video.")
+    assert quotes(nlp, body) == [("Nobody asked us about the ferry", "43-year-old")]
+
+
+def test_it_takes_the_organisation_described_before(nlp):
+    body = ("“Nobody at the firm has any link to the seller,” the company wrote in its statement.\n\n"
+            "It added, “We want no part in this sale.”")
+    assert quotes(nlp, body) == [("Nobody at the firm has any link to the seller", "company"),
+                                 ("We want no part in this sale.", "company")]
