@@ -108,10 +108,15 @@ def scorer_speaker(a, convention: str) -> str | None:
     """The speaker the scorer is given. canonical: the warehouse's speaker (the entity's full
     name). written: PolNeAR's convention, where a speaker is the source as written ("the
     senator", "a spokeswoman"): the description as written when the cue's subject is one (its
-    head word a common noun), the canonical name for names and pronouns."""
+    head word a common noun), the canonical name for names and pronouns; for a quotation whose
+    speaker is itself reported ("Ruiz said, according to the Ledger"), the outer source."""
     surface = a.speaker_surface or ""
     head = surface.split()[-1] if surface else ""
-    description = head[:1].islower() and surface.lower() not in PRONOUNS  # "the Florida senator"
+    # "the Florida senator", "the senator from Vermont" (a description the rules resolved)
+    description = (head[:1].islower() or a.method == "description") and surface.lower() not in PRONOUNS
+    if convention == "written" and a.speaker and a.according_to and a.method != "according_to":
+        # "Ruiz said, according to the Ledger": PolNeAR's source is the outer one, who reports it.
+        return a.according_to
     if convention == "written" and a.speaker and description:
         return surface
     return a.speaker

@@ -24,6 +24,11 @@ class MarkPair(NamedTuple):
     open_width: int = 1  # characters of the opening mark (2 for `` and '')
 
 
+# A straight mark inside an open quotation, after a space, still closes it when a space or
+# punctuation follows (…harvest its brain,' " said Ruiz): an opening mark is followed by a word.
+_AFTER_CLOSING = frozenset(" \t\n.,;:!?)]")
+
+
 def opens_straight(text: str, i: int) -> bool:
     """A straight double quote opens when it starts the text or follows a space, bracket, dash or
     colon (Ruiz:"We won" is a typo common enough)."""
@@ -63,7 +68,10 @@ def pair_marks(text: str) -> list[MarkPair]:
                 continue
         elif (
             (ch in CLOSING and ch != '"')
-            or (ch == '"' and (not opens_straight(text, i) or i == len(text) - 1))
+            or (
+                ch == '"'
+                and (not opens_straight(text, i) or i == len(text) - 1 or text[i + 1] in _AFTER_CLOSING)
+            )
             or (ch == "“" and opener == "„")
         ):
             pairs.append(MarkPair(open_at, i, True))

@@ -156,3 +156,175 @@ def test_a_description_named_by_its_own_words_is_not_the_last_organisation(nlp):
             "that it would lift the tariff on timber.")
     assert quotes(nlp, body, kinds=("indirect",)) == [
         ("it would lift the tariff on timber", "Halvorsen administration")]
+
+
+def test_an_indefinite_pronoun_is_the_speaker_as_written(nlp):
+    body = ("Councillor Marta Oyelaran closed the hearing early.\n\n"
+            "Someone in the gallery shouted, “Open the books!”")
+    assert quotes(nlp, body) == [("Open the books!", "Someone in the gallery")]
+
+
+def test_a_long_parenthesis_holds_its_own_speaker(nlp):
+    body = ("The merger angered the drivers (“I want my pension back,” wrote Tobiah Greenhalgh, a bus "
+            "driver in Kilby, on the union's forum).")
+    assert quotes(nlp, body) == [("I want my pension back", "Tobiah Greenhalgh")]
+
+
+def test_an_inverted_cue_with_an_age_for_a_speaker(nlp):
+    body = ("Lorna Brightwater spoke last.\n\n"
+            "“Nobody asked us,” said the 46-year-old.")
+    assert quotes(nlp, body) == [("Nobody asked us", "46-year-old")]
+
+
+def test_a_question_then_a_speaker_with_an_apposition(nlp):
+    body = ("“Are you coming to the rally on Friday?” Ines Calloway, a retired nurse from Harbourton, "
+            "asked warmly.")
+    assert quotes(nlp, body) == [("Are you coming to the rally on Friday?", "Ines Calloway")]
+
+
+def test_a_coordinated_cue_with_its_own_subject_takes_its_quotation(nlp):
+    body = ("Governor Tilda Moreno said she would cut the levy, and Senator Amos Quill vowed to "
+            "“scrap it entirely.”")
+    assert quotes(nlp, body) == [("scrap it entirely.", "Amos Quill")]
+
+
+def test_a_partial_quotation_after_a_definite_description(nlp):
+    body = ("The dispute went to the regulator in March.\n\n"
+            "The agency declined to detail the inquiry's “scope or likely targets.”")
+    assert quotes(nlp, body) == [("scope or likely targets.", "agency")]
+
+
+def test_a_quotation_opening_a_paragraph_after_a_sentence_about_a_person(nlp):
+    body = ("Rocco Valdane praised the mayor's handling of the flood.\n\n"
+            "“We need someone who gets things done.”")
+    assert quotes(nlp, body) == [("We need someone who gets things done.", "Rocco Valdane")]
+
+
+def test_the_next_sentence_cue_introducing_its_own_quotation_is_not_taken(nlp):
+    body = ("Governor Ada Pell said the tunnel was “years late.” Mayor Ito Brandt added: “It is a "
+            "scandal and everyone knows it.”")
+    assert quotes(nlp, body) == [("years late.", "Ada Pell"),
+                                 ("It is a scandal and everyone knows it.", "Ito Brandt")]
+
+
+def test_they_takes_the_nearest_plural_subject(nlp):
+    body = ("Two councillors from Kilby wrote to the harbour board on Monday.\n\n"
+            "“The dredging plan ignores the fishing fleet entirely,” they wrote.")
+    assert quotes(nlp, body) == [("The dredging plan ignores the fishing fleet entirely",
+                                  "Two councillors from Kilby")]
+
+
+def test_a_partial_quotation_takes_the_subject_of_the_clause_above_it(nlp):
+    body = ("Mayor Helen Garcia toured the flooded streets on Sunday. That is why she wanted to "
+            "“go the extra mile” for the families there.")
+    assert quotes(nlp, body) == [("go the extra mile", "Helen Garcia")]
+
+
+def test_more_reporting_verbs_of_general_english(nlp):
+    body = ("“They could have fixed this years ago,” Senator Pia Lundqvist fumed on Tuesday.\n\n"
+            "“We asked and asked,” remembered Tomasz Kell, a retired pilot.")
+    assert quotes(nlp, body) == [("They could have fixed this years ago", "Pia Lundqvist"),
+                                 ("We asked and asked", "Tomasz Kell")]
+
+
+def test_a_title_set_off_by_commas_is_not_a_quotation(nlp):
+    body = ("Readers in Kilby still pass around her memoir, “Rising Tides Of Harbourton,” and quote it "
+            "at meetings.")
+    doc = nlp(body)
+    assert [(body[q.start:q.end], q.kind) for q in extract_quotes(doc, analyse_entities(doc))] == [
+        ("Rising Tides Of Harbourton", "scare")]
+
+
+def test_a_quotation_continues_the_speaker_of_a_few_paragraphs_before(nlp):
+    body = ("“We will rebuild the pier,” said Mayor Helen Garcia.\n\n"
+            "The pier was damaged in the March storms.\n\n"
+            "Repairs were estimated at two million.\n\n"
+            "“It will be ready for the summer season.”")
+    doc = nlp(body)
+    found = [(body[q.start:q.end], q.attribution.speaker, q.attribution.evidence)
+             for q in extract_quotes(doc, analyse_entities(doc)) if q.kind == "direct"]
+    assert found == [("We will rebuild the pier", "Helen Garcia", "cue_after"),
+                     ("It will be ready for the summer season.", "Helen Garcia", "follow_far")]
+
+
+def test_an_anonymous_source_keeps_the_words_that_place_it(nlp):
+    body = "“The talks will collapse by Friday,” said a person close to the Harbourton negotiators."
+    assert quotes(nlp, body) == [("The talks will collapse by Friday",
+                                  "a person close to the Harbourton negotiators")]
+
+
+def test_a_question_inside_an_inner_quotation_keeps_its_attribution(nlp):
+    body = ("“When the flood came, her answer was, ‘What can we do to help?’” Amara Quist told "
+            "reporters on Tuesday.")
+    assert quotes(nlp, body) == [("When the flood came, her answer was, ‘What can we do to help?’",
+                                  "Amara Quist")]
+
+
+def test_confidence_follows_the_evidence_calibrated_on_development_data():
+    from transforms.quotes import Attribution, confidence
+
+    assert confidence(Attribution("Dana Ruiz", "e1", "Ruiz", "said", None, "cue",
+                                  evidence="cue_after")) == 0.95
+    assert confidence(Attribution("Dana Ruiz", "e1", "Ruiz", None, None, "follow_on",
+                                  evidence="follow_same")) == 0.95
+    assert confidence(Attribution("Dana Ruiz", "e1", "Ruiz", None, None, "follow_on",
+                                  evidence="follow_far")) == 0.45
+    # A description as written is as sure as its cue; resolved to an entity, it is capped.
+    assert confidence(Attribution("a spokeswoman", None, "a spokeswoman", "said", None, "description",
+                                  evidence="cue_after")) == 0.9
+    assert confidence(Attribution("Kilby Council", "e2", "the council", "said", None, "description",
+                                  evidence="cue_after")) == 0.65
+    assert confidence(Attribution("Dana Ruiz", "e1", "she", "said", None, "pronoun",
+                                  evidence="cue_after")) == 0.7
+
+
+def test_a_description_with_a_name_set_off_by_commas_is_written_with_both(nlp):
+    body = "The agency's director, James Okonkwo, told the committee the pier was “simply unsafe.”"
+    doc = nlp(body)
+    found = [(q.attribution.speaker, q.attribution.speaker_surface)
+             for q in extract_quotes(doc, analyse_entities(doc)) if q.kind == "partial"]
+    assert found == [("James Okonkwo", "agency's director, James Okonkwo")]
+
+
+def test_a_newspaper_reporting_a_speaker_is_the_source_it_is_known_through(nlp):
+    body = ("Asked about the closure, Mayor Dana Ruiz said: “There will always be exceptions,” the "
+            "Harbourton Ledger reported.")
+    doc = nlp(body)
+    found = [(q.attribution.speaker, q.attribution.according_to)
+             for q in extract_quotes(doc, analyse_entities(doc)) if q.kind == "direct"]
+    assert found == [("Dana Ruiz", "Harbourton Ledger")]
+
+
+def test_as_someone_put_it_and_reacted(nlp):
+    body = ("As the Harbourton Ledger's Mira Castell put it, the council wants “a pier nobody can "
+            "afford.”\n\n"
+            "“Nobody asked the fishermen,” reacted Senator Pia Lundqvist.")
+    assert quotes(nlp, body) == [("a pier nobody can afford.", "Mira Castell"),
+                                 ("Nobody asked the fishermen", "Pia Lundqvist")]
+
+
+def test_a_name_and_colon_chanted_inside_the_marks_is_not_the_speaker(nlp):
+    body = ("Holding signs, the protesters outside the depot chanted “Mayor Dana Ruiz: Bad for Kilby, "
+            "bad for you.”")
+    assert quotes(nlp, body) == [("Mayor Dana Ruiz: Bad for Kilby, bad for you.",
+                                  "protesters outside the depot")]
+
+
+def test_a_straight_mark_after_an_inner_quotation_and_a_space_closes_the_quotation(nlp):
+    body = ('"Picture the pier at dawn, while someone says, \'We have to save it,\' " said former harbour '
+            "master Ines Calloway at the hearing.")
+    assert quotes(nlp, body) == [("Picture the pier at dawn, while someone says, 'We have to save it,'",
+                                  "Ines Calloway")]
+
+
+def test_an_age_standing_for_the_speaker_before_the_cue(nlp):
+    body = ("Lorna Brightwater posted the clip on Thursday.\n\n"
+            "“Nobody asked us about the ferry,” the 43-year-old said in the video.")
+    assert quotes(nlp, body) == [("Nobody asked us about the ferry", "43-year-old")]
+
+
+def test_it_takes_the_organisation_described_before(nlp):
+    body = ("“Nobody at the firm has any link to the seller,” the company wrote in its statement.\n\n"
+            "It added, “We want no part in this sale.”")
+    assert quotes(nlp, body) == [("Nobody at the firm has any link to the seller", "company"),
+                                 ("We want no part in this sale.", "company")]
