@@ -1391,7 +1391,9 @@ def _reported(verb: Token, lex: SpeechLexicon) -> tuple[list[Token], str] | None
         objects = [c for c in after if c.dep_ == "dobj" and c.i < infinitive[0].i]
         return [*objects[:1], infinitive[0]], "infinitive"
     objects = [c for c in after if c.dep_ == "dobj"]
-    if objects and lemma in lex.object_cues:
+    if objects and lemma in lex.object_cues and objects[0].pos_ != "PRON":
+        # A pronoun object ("quote it at meetings", "denied this") points at what was said
+        # elsewhere: it reports nothing itself.
         return [objects[0], *_rest_of_phrase(after, objects[0])], "object"
     for prep in after:
         if prep.dep_ == "prep" and (lemma, prep.lower_) in lex.preposition_cues:
