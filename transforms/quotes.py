@@ -39,13 +39,15 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING
 
 from transforms.entities import Cluster, EntityAnalysis, normalise_name, strip_titles
 from transforms.marks import CLOSING, OPENING, pair_marks
 from transforms.rules import SpeechLexicon, speech_lexicon
 from transforms.segment import Span, paragraphs, sentences
+
+if TYPE_CHECKING:  # spaCy loads in the process that parses, not in one that only cleans
+    from spacy.tokens import Doc, Token
 
 _QUOTE_MARK = re.compile("[" + re.escape("".join(sorted(OPENING | CLOSING))) + "]")
 
