@@ -7,9 +7,9 @@ stretch of consecutive STAGES on a Batch, times each, and returns the last one's
 executors differ only in how they split and schedule that one task:
 
 - `pipelined` (one worker): the NLP and rules stages of batch k run in the parser process
-  (flows.parser: spaCy holds the GIL, so it parses in a process of its own), waited on by the
-  flow's own thread, while the flow's thread pool cleans batch k+1 and stages and audits batch
-  k-1 in this process, on the other core. The first batches are small (plan_batches' ramp), so
+  (flows.parser: spaCy holds the GIL, so it parses in a process of its own), while the flow's
+  thread pool cleans batch k+1 and stages and audits batch k-1 in this process, on the other
+  core, and the flow's thread publishes batch k-2. The first batches are small (plan_batches' ramp), so
   the parse starts after a few dozen articles are cleaned.
 - `run_ahead` (Dask, `--workers N` / `--dask-address`): every stage in one task per batch, at
   most 2 x workers batches in flight; only the small outcome travels back (the rows go through
@@ -275,24 +275,30 @@ def _finished(batch: Batch, future: PrefectFuture) -> Batch:
 
 
 def pipelined(batches: Iterator[Batch], settings: Settings) -> Iterator[Batch]:
-    """One worker: a pipeline around the NLP stage (see the module docstring)."""
+    """One worker: a pipeline around the NLP stage (see the module docstring). The parser is
+    handed batch k as soon as it has returned batch k-1, before batch k-2 is published from the
+    flow's thread, so it never waits on a publish."""
     run = with_storage_retries(process, settings)
     split = [s.name for s in STAGES].index(NLP_STAGE)
     analysed = [s.name for s in STAGES].index(ANALYSIS[-1][0]) + 1
     before, nlp, after = _names(STAGES[:split]), _names(STAGES[split:analysed]), _names(STAGES[analysed:])
     batch = next(batches, None)
-    upcoming = (batch, run.submit(batch, before)) if batch is not None else None
-    previous = None
-    while upcoming is not None:
-        prepared = _finished(*upcoming)
-        batch = next(batches, None)  # loaded here; cleaned on the pool while this one is parsed
-        upcoming = (batch, run.submit(batch, before)) if batch is not None else None
-        parsed = prepared.advanced(run(prepared, nlp, in_parser=True))
-        if previous is not None:
-            yield _finished(*previous)  # finished on the pool meanwhile
-        previous = (parsed, run.submit(parsed, after))
-    if previous is not None:
-        yield _finished(*previous)
+    cleaning = (batch, run.submit(batch, before)) if batch is not None else None
+    parsing = finishing = None
+    while cleaning is not None or parsing is not None:
+        prepared = None
+        if cleaning is not None:
+            prepared = _finished(*cleaning)
+            batch = next(batches, None)  # loaded here; cleaned on the pool while others are parsed
+            cleaning = (batch, run.submit(batch, before)) if batch is not None else None
+        parsed = _finished(*parsing) if parsing is not None else None
+        parsing = (prepared, run.submit(prepared, nlp, in_parser=True)) if prepared is not None else None
+        if parsed is not None:
+            if finishing is not None:
+                yield _finished(*finishing)  # staged and audited on the pool meanwhile: published now
+            finishing = (parsed, run.submit(parsed, after))
+    if finishing is not None:
+        yield _finished(*finishing)
 
 
 def run_ahead(batches: Iterator[Batch], settings: Settings, workers: int) -> Iterator[Batch]:
