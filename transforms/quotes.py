@@ -684,10 +684,14 @@ def _inverted_subject(verb: Token, allowed: set[int]) -> Token | None:
             return None
         if t.pos_ in {"NOUN", "PROPN"} and t.dep_ not in {"compound", "amod", "poss", "npadvmod", "nmod"}:
             return t
-        if t.head.i == verb.i and t.dep_ != "prep" and (
-            # "said Skelly" (tagged an adverb), "said the 46-year-old" (an adjective heading it)
-            (t.is_title and t.pos_ in {"ADV", "ADJ", "X"})
-            or (t.pos_ == "ADJ" and any(c.dep_ == "det" for c in t.children))
+        if (
+            t.head.i == verb.i
+            and t.dep_ != "prep"
+            and (
+                # "said Skelly" (tagged an adverb), "said the 46-year-old" (an adjective heading it)
+                (t.is_title and t.pos_ in {"ADV", "ADJ", "X"})
+                or (t.pos_ == "ADJ" and any(c.dep_ == "det" for c in t.children))
+            )
         ):
             return t
         if t.pos_ in {"ADP", "ADV", "VERB", "AUX", "SCONJ", "CCONJ"}:
@@ -1006,7 +1010,7 @@ def _appositive_title(ctx: _Context, q: Quotation) -> bool:
     words = body[q.start : q.end].split()
     if len(words) < 2 or body[: q.open_mark].rstrip()[-1:] not in {",", "("}:
         return False
-    after = body[q.end : q.end + 4].lstrip("”\"» ")
+    after = body[q.end : q.end + 4].lstrip('”"» ')
     return after[:1] in {",", ")"} and _is_title(ctx, q, words)
 
 
