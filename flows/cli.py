@@ -351,12 +351,14 @@ def reprocess_command(
         )
     settings = _settings(warehouse)
     with _reported(settings):
-        from transforms.nlp import load_pipeline
+        from flows import parser
+        from transforms.nlp import require_model
         from warehouse.store import Warehouse
 
         if not Warehouse.from_settings(settings).db_path.exists():
             _fail(f"no warehouse at {settings.warehouse_dir} (run `wirehouse run PATH` first)")
-        load_pipeline(settings.spacy_model)
+        require_model(settings.spacy_model)  # fail fast, before Prefect starts
+        parser.start(settings.spacy_model)  # it loads the model while Prefect starts
         from flows.runner import run_reprocess
 
         _stop_at_once_on_interrupt()
