@@ -391,7 +391,9 @@ def serve(
 
         schedule = check_schedule(interval, cron)
         from flows.runner import serve_ingest
+        from transforms.nlp import require_model
 
+        require_model(settings.spacy_model)  # one line, before anything says "serving"
         busy = False
 
         def running(now: bool) -> None:
