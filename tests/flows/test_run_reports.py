@@ -101,8 +101,8 @@ def test_the_flow_run_and_its_task_runs_carry_the_wirehouse_ids(reported):
                                                          [summary.run_id]).flow_run_id.tolist()
     assert recorded == [str(run.id)]
     batches = [f"{summary.run_id}-b000{n}" for n in (1, 2, 3)]
-    # The pipelined executor: clean before the NLP stage, nlp, then rules, stage and audit; then publish.
-    expected = sorted([f"{b} {stages}" for b in batches for stages in ("clean", "nlp", "rules+stage+audit", "publish")]
+    # The pipelined executor: clean, then nlp and rules (in the parser process), then stage and audit; then publish.
+    expected = sorted([f"{b} {stages}" for b in batches for stages in ("clean", "nlp+rules", "stage+audit", "publish")]
                       + ["read 14 files"])
     assert tasks == expected
 
