@@ -132,8 +132,9 @@ def serve_ingest(
     Warehouse.from_settings(settings).check_unlocked()
     from flows import parser
 
-    warm_all(settings)  # starts the parser process; GX and the rest load while it loads the model
+    parser.start(settings.spacy_model)
     parser.ready(settings.spacy_model)  # the parser process, its model loaded
+    warm_all(settings)
     # to_deployment and apply are sync here (Prefect's async_dispatch): typed as either.
     deployment: Any = ingest.to_deployment(
         name="wirehouse-landing",
