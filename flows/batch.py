@@ -252,16 +252,8 @@ def plan(
             started = time.perf_counter()
             batch_files = load(batch_files)
             seconds["read"] = time.perf_counter() - started
-        context = BatchContext(
-            batch_id=f"{run_id}-b{number + 1:04d}",
-            run_id=run_id,
-            known_contents=frozenset(publisher.known_contents),
-            learned=learned,
-            languages=frozenset(settings.languages),
-            max_article_chars=settings.max_article_chars,
-            spacy_model=settings.spacy_model,
-            nlp_groups=settings.nlp_groups,
-            nlp_chunk_chars=settings.nlp_chunk_chars,
+        context = settings.batch_context(
+            f"{run_id}-b{number + 1:04d}", run_id, frozenset(publisher.known_contents), learned
         )
         yield Batch(context, batch_files, settings, utc_now(), seconds=seconds)
 

@@ -298,7 +298,7 @@ def run(
         from flows.summary import unchanged_run
 
         # Nothing new under PATHS: answered from the ledger, without Prefect, spaCy or GX.
-        summary = unchanged_run([str(p) for p in paths], settings)
+        summary, to_read = unchanged_run([str(p) for p in paths], settings)
         if summary is None:
             from flows.prefect_env import startup_timeout, temporary_api
             from transforms.nlp import require_model
@@ -309,8 +309,10 @@ def run(
                     from flows import parser
                     from flows.warm import warm_in_background
 
-                    # The parser process loads the model, and this one GX, beside the server's boot.
+                    # The parser process loads the model, then reads and parses the new files
+                    # ahead of the run, and this one loads GX, beside the server's boot.
                     parser.start(settings.spacy_model)
+                    parser.read_ahead(to_read, settings)
                     warm_in_background(settings)
                 elif not dask_address:
                     from flows.warm import start_local_cluster

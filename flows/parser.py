@@ -9,6 +9,15 @@ process does everything else on the other one. The process loads the model as so
 starts, while the command starts Prefect and Great Expectations; `wirehouse serve` keeps it, and
 its model, between scheduled runs.
 
+It also parses ahead (`read_ahead`): `wirehouse run` tells it the new input files as it starts,
+and while Prefect's server boots and the flow scans, the process reads them, cleans them as the
+run will (transforms.pipeline.expected_texts) and parses the bodies, a few at a time, up to a
+batch ahead. When the run's batch comes, the NLP stage takes the Docs of the bodies it finds
+parsed, the same text giving the same Doc, and parses the rest (`_Ahead.docs_for`): a guess that
+misses costs time, never a different row. A run over a warehouse whose earlier boilerplate or
+bodies change the texts misses; when a batch finds none of its bodies among those waiting, the
+process stops guessing.
+
 What travels, pickled over the process's stdin and stdout: a cleaned batch
 (transforms.pipeline.PreparedBatch, with its files) goes in, the batch's rows
 (transforms.pipeline.BatchRows) and each stage's seconds come back; the Docs never leave the
@@ -21,16 +30,26 @@ the batch in it fails as a stage that raised does, and the next batch starts a n
 from __future__ import annotations
 
 import atexit
+import contextlib
+import itertools
+import os
 import pickle
+import queue
 import signal
 import struct
 import subprocess
 import sys
 import threading
-from collections.abc import Sequence
-from typing import IO, Any
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 from flows.prefect_env import die_with_parent
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from flows.settings import Settings
 
 _HEADER = struct.Struct("!Q")
 
@@ -86,6 +105,13 @@ class _Process:
             raise value
         return value
 
+    def send(self, request: tuple) -> None:
+        """A request that has no reply; if the process has ended, the next call says how."""
+        with self.lock:
+            assert self.proc.stdin is not None
+            with contextlib.suppress(BrokenPipeError, OSError):
+                _send(self.proc.stdin, request)
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -116,6 +142,18 @@ def ready(model: str) -> None:
     _current(model).call(("ping",))
 
 
+def read_ahead(paths: Sequence[str], settings: Settings) -> None:
+    """Let the parser process (started with settings.spacy_model) read, clean and parse these new
+    input files ahead of the run (see the module docstring); returns at once."""
+    _current(settings.spacy_model).send(("ahead", list(paths), settings))
+
+
+def ahead_counts(model: str) -> tuple[int, int, int]:
+    """(bodies the run took from those parsed ahead, bodies parsed when asked for, bodies parsed
+    ahead and waiting) in the parser process so far."""
+    return _current(model).call(("counts",))
+
+
 def analyse(value: Any, ctx: Any, names: Sequence[str]) -> tuple[Any, dict[str, float]]:
     """Run these consecutive analysis stages (transforms.pipeline.ANALYSIS) on `value` in the
     parser process: their output and each one's seconds."""
@@ -140,8 +178,99 @@ def stop() -> None:
         process.stop()
 
 
+AHEAD_DOCS = 8  # bodies parsed ahead at a time: a request waits at most for these
+
+
+class _Ahead:
+    """The bodies of a run's new files parsed ahead of its requests, at most a batch of them
+    (Settings.batch_size) at a time, in the order the run asks for them; the Docs are those
+    parse_texts gives, as the NLP stage's own would be."""
+
+    def __init__(self, paths: list[str], settings: Settings):
+        self.paths, self.settings = paths, settings
+        self.ctx = settings.batch_context("ahead", "ahead")
+        self.texts: Iterator[str] | None = None  # read and cleaned at the first step
+        self.parsed: dict[str, tuple[int, Doc]] = {}  # body -> (its place in the order, its Doc)
+        self.count = 0
+        self.asked: set[str] = set()  # bodies parsed on request: not parsed ahead again
+        self.hits = self.misses = 0
+        self.finished = False
+
+    def busy(self) -> bool:
+        """Whether there is something to parse ahead now."""
+        return not self.finished and len(self.parsed) < self.settings.batch_size
+
+    def _expected(self) -> Iterator[str]:
+        from transforms.pipeline import expected_texts
+        from transforms.warc import is_warc
+        from warehouse.raw import read_parsed
+
+        # What the run holds of its first reading (Settings.hold_mb), read here too; beyond it,
+        # or for web archives (read segment by segment), nothing is parsed ahead.
+        paths = [p for p in self.paths if not is_warc(p)]
+        if sum(_size(p) for p in paths) > self.settings.hold_mb * 1e6:
+            return iter(())
+        files = [read_parsed(Path(p), self.settings.input_limits) for p in paths]
+        return expected_texts(files, self.ctx, self.settings.boilerplate_min_articles)
+
+    def step(self) -> None:
+        """Parse the next few expected bodies."""
+        from transforms.pipeline import parse_texts
+
+        try:
+            if self.texts is None:
+                self.texts = self._expected()
+            group = list(itertools.islice((t for t in self.texts if t not in self.asked), AHEAD_DOCS))
+            docs = parse_texts(group, self.ctx) if group else []
+        except Exception:  # no more guessing; what the run asks for is parsed then, and fails then
+            group = []
+        if not group:
+            self.finished = True
+            return
+        for text, doc in zip(group, docs, strict=True):
+            self.parsed[text] = (self.count, doc)
+            self.count += 1
+
+    def docs_for(self, texts: list[str]) -> list[Doc]:
+        """The Docs of these bodies, in order: those parsed ahead, the rest parsed now. Bodies
+        parsed ahead before the last one asked for, and not asked for, are bodies the run skips:
+        let go."""
+        from transforms.pipeline import parse_texts
+
+        missing = [t for t in texts if t not in self.parsed]
+        fresh = iter(parse_texts(missing, self.ctx) if missing else [])
+        found = {t: self.parsed.pop(t) for t in texts if t in self.parsed}
+        if found:
+            last = max(place for place, _ in found.values())
+            self.parsed = {t: v for t, v in self.parsed.items() if v[0] > last}
+        elif missing and self.parsed:  # the guess does not fit this run (its warehouse): stop
+            self.finished = True
+            self.parsed.clear()
+        self.asked.update(missing)
+        self.hits, self.misses = self.hits + len(found), self.misses + len(missing)
+        return [found[t][1] if t in found else next(fresh) for t in texts]
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def _read_requests(stream: IO[bytes], inbox: queue.SimpleQueue) -> None:
+    """The process's stdin, request by request, into `inbox`; None when it closes."""
+    while True:
+        try:
+            inbox.put(_receive(stream))
+        except EOFError:
+            inbox.put(None)
+            return
+
+
 def _serve(model: str) -> None:
-    """The parser process's loop: load the model, then answer requests until stdin closes."""
+    """The process's loop: load the model, then answer requests until stdin closes, parsing
+    ahead while none waits."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     requests, replies = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a print anywhere must not corrupt the replies
@@ -149,24 +278,39 @@ def _serve(model: str) -> None:
     from transforms.nlp import load_pipeline
     from transforms.pipeline import run_analysis
 
+    inbox: queue.SimpleQueue = queue.SimpleQueue()
+    threading.Thread(target=_read_requests, args=(requests, inbox), daemon=True).start()
     loaded: BaseException | None = None
     try:
         load_pipeline(model)
     except Exception as exc:
         loaded = exc
+    ahead: _Ahead | None = None
     while True:
-        try:
-            request = _receive(requests)
-        except EOFError:
+        if ahead is not None and ahead.busy():
+            try:
+                request = inbox.get_nowait()
+            except queue.Empty:
+                ahead.step()
+                continue
+        else:
+            request = inbox.get()
+        if request is None:
             return
+        if request[0] == "ahead":
+            if loaded is None:
+                ahead = _Ahead(*request[1:])
+            continue
         try:
             if loaded is not None:
                 raise loaded
             if request[0] == "ping":
                 reply: tuple = (True, None)
+            elif request[0] == "counts":
+                reply = (True, (ahead.hits, ahead.misses, len(ahead.parsed)) if ahead else (0, 0, 0))
             else:
                 _, value, ctx, names = request
-                reply = (True, run_analysis(value, ctx, names))
+                reply = (True, run_analysis(value, ctx, names, ahead.docs_for if ahead else None))
         except Exception as exc:
             reply = (False, exc)
         finally:

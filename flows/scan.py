@@ -21,12 +21,12 @@ from flows.progress import RunProgress
 from flows.settings import Settings
 from flows.summary import scan_inputs
 from transforms.corpus import LineCounter
-from transforms.ingest import ParsedFile, mark_duplicates, mark_versions, parse_file, reloaded
+from transforms.ingest import ParsedFile, mark_duplicates, mark_versions, reloaded
 from transforms.parse import InputLimits
 from transforms.pipeline import batch_sources, run_lines
 from transforms.warc import is_warc
 from warehouse.ledger import Publisher
-from warehouse.raw import read_input
+from warehouse.raw import read_parsed
 from warehouse.store import Warehouse
 from warehouse.warc import WarcReading, load_warc_part, read_warc
 
@@ -45,10 +45,7 @@ def parse_files(paths: list[str], limits: InputLimits, warc: WarcReading | None 
         if is_warc(path):
             parsed += read_warc(Path(path), limits, warc or WarcReading())
             continue
-        raw = read_input(Path(path), limits)
-        parsed.append(
-            parse_file(raw.path, raw.file_id, raw.size_bytes, raw.data, raw.error, limits, raw.mtime_ns)
-        )
+        parsed.append(read_parsed(Path(path), limits))
     return parsed
 
 

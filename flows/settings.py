@@ -5,9 +5,10 @@ from __future__ import annotations
 import difflib
 import json
 import os
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -20,6 +21,9 @@ from transforms.parse import MB, RATIO_FLOOR_BYTES, InputLimits
 from transforms.times import parse_time
 from transforms.warc import WarcFilters
 from warehouse.faults import ENV as FAULT_VARIABLE
+
+if TYPE_CHECKING:  # the pipeline's imports (cleaning libraries) only where a batch is made
+    from transforms.pipeline import BatchContext
 
 PREFIX = "WIREHOUSE_"
 # Variables with the prefix that are not settings: read by the test suite and its fault injection.
@@ -261,6 +265,28 @@ class Settings(BaseSettings):
     def nlp_groups(self) -> tuple[int, int]:
         """(texts, characters) the NLP stage gives spaCy at once at most (transforms.nlp.pipe)."""
         return (self.nlp_group_texts, self.nlp_group_chars)
+
+    def batch_context(
+        self,
+        batch_id: str,
+        run_id: str,
+        known_contents: frozenset[str] = frozenset(),
+        learned: Mapping[str, frozenset[int]] | None = None,
+    ) -> BatchContext:
+        """A batch's analysis context (transforms.pipeline.BatchContext) under these settings."""
+        from transforms.pipeline import BatchContext
+
+        return BatchContext(
+            batch_id=batch_id,
+            run_id=run_id,
+            known_contents=known_contents,
+            learned=learned or {},
+            languages=frozenset(self.languages),
+            max_article_chars=self.max_article_chars,
+            spacy_model=self.spacy_model,
+            nlp_groups=self.nlp_groups,
+            nlp_chunk_chars=self.nlp_chunk_chars,
+        )
 
     @property
     def input_limits(self) -> InputLimits:

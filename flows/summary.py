@@ -19,25 +19,26 @@ def scan_inputs(warehouse, paths: list[str]) -> tuple[list[str], list[str]]:
     from warehouse.raw import discover_with_stats
 
     stats = discover_with_stats([Path(p) for p in paths], skip=[warehouse.root])
-    seen = warehouse.ledger_stats()
+    seen = warehouse.ledger_stats() if warehouse.db_path.exists() else {}
     return list(stats), [p for p, stat in stats.items() if not unchanged(stat, seen.get(p, set()))]
 
 
-def unchanged_run(paths: list[str], settings: Settings) -> RunSummary | None:
+def unchanged_run(paths: list[str], settings: Settings) -> tuple[RunSummary | None, list[str]]:
     """When every file under `paths` is in the warehouse's ledger with the same size and mtime,
     record the run (a `runs` row, the report rewritten) and return its summary; otherwise None,
-    and the flow does the run. Nothing is read but directory entries and the ledger."""
+    and the flow does the run. With the files to read (scan_inputs). Nothing is read but
+    directory entries and the ledger."""
     from warehouse.ledger import finish_run, new_run_id, open_run, utc_now
     from warehouse.store import Warehouse
 
     warehouse = Warehouse.from_settings(settings)
     if not warehouse.db_path.exists():
-        return None
+        return None, scan_inputs(warehouse, paths)[1]
     started_at, run_id, inputs = utc_now(), new_run_id("run"), "; ".join(paths)
     with warehouse.run_lock():
         all_paths, to_read = scan_inputs(warehouse, paths)
         if to_read:
-            return None
+            return None, to_read
         warehouse.initialise()  # an older warehouse upgraded, as the flow would
         open_run(warehouse, run_id, started_at=started_at, inputs=inputs)
         return finish_run(
@@ -47,7 +48,7 @@ def unchanged_run(paths: list[str], settings: Settings) -> RunSummary | None:
             inputs=inputs,
             files_seen=len(all_paths),
             already_ingested=all_paths,
-        )
+        ), []
 
 
 ARTIFACT_KEY = "wirehouse-run"  # every run's artifact under one key: the Prefect UI lists them as versions

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy
@@ -13,7 +14,7 @@ import numpy
 from transforms.article import ArticleRows, article_id_for, article_rows, content_sha256
 from transforms.clean import PARAGRAPH_SEPARATOR, CleanArticle, clean_document
 from transforms.corpus import LineCounter, count_article_lines, document_line_keys, source_of
-from transforms.ingest import ParsedFile, source_uri
+from transforms.ingest import ParsedFile, mark_duplicates, source_uri
 from transforms.language import detect_language
 from transforms.nlp import NLP_BATCH_CHARS, NLP_BATCH_DOCS, NLP_CHUNK_CHARS, load_pipeline, pipe
 from transforms.parse import RawDocument
@@ -163,6 +164,28 @@ def prepare_batch(files: list[ParsedFile], ctx: BatchContext) -> PreparedBatch:
     return PreparedBatch(files, cleaning, pending, detected, supported, within_limit, repeated)
 
 
+def expected_texts(
+    files: list[ParsedFile], ctx: BatchContext, min_articles: int, chunk: int = 8
+) -> Iterator[str]:
+    """The bodies a one-worker run of these new files will give the NLP stage, in its order, if
+    the warehouse knows none of them: cleaned with the boilerplate learned from these files'
+    lines alone (min_articles: Settings.boilerplate_min_articles), a body seen earlier among them
+    skipped, as prepare_batch decides, a few files at a time. A guess, for parsing ahead
+    (flows.parser): a run whose warehouse adds earlier runs' boilerplate or bodies gives some
+    other texts, which are parsed when asked for."""
+    files = mark_duplicates(files, {})
+    learned = run_line_counts(files).learned({}, min_articles)
+    seen: set[str] = set()
+    for i in range(0, len(files), chunk):
+        prepared = prepare_batch(
+            files[i : i + chunk], replace(ctx, known_contents=frozenset(seen), learned=learned)
+        )
+        for (_, _, article, _), supported in zip(prepared.pending, prepared.supported, strict=True):
+            seen.add(content_sha256(article.body))
+            if supported:
+                yield article.body
+
+
 _NO_TENSOR = numpy.zeros((0,), dtype="float32")  # what spaCy gives a Doc that has no tensor
 
 
@@ -177,19 +200,32 @@ class ParsedBatch:
     errors: list[Exception | None] = field(default_factory=list)  # why a body could not be parsed
 
 
-def parse_batch(prepared: PreparedBatch, ctx: BatchContext) -> ParsedBatch:
-    """The NLP stage alone: nlp.pipe over the bodies that go through it (prepared.supported), in
-    groups of at most ctx.nlp_groups, a body longer than ctx.nlp_chunk_chars (or the model's
-    max_length) in pieces joined into one Doc (transforms.nlp.pipe); the others get no Doc."""
+def parse_texts(texts: list[str], ctx: BatchContext) -> list[Doc]:
+    """The bodies' Docs, in order: nlp.pipe in groups of at most ctx.nlp_groups, a body longer
+    than ctx.nlp_chunk_chars (or the model's max_length) in pieces joined into one Doc
+    (transforms.nlp.pipe). The tok2vec output (96 floats a token, ~70 MB for a batch) is used by
+    no rule; a batch of Docs waits for its rules while the next one is parsed, so it is let go."""
+    nlp = load_pipeline(ctx.spacy_model)
+    piece = min(ctx.nlp_chunk_chars, nlp.max_length)
+    docs = list(pipe(nlp, texts, *ctx.nlp_groups, split=lambda body: chunks(body, piece)))
+    for doc in docs:
+        doc.tensor = _NO_TENSOR
+    return docs
+
+
+def parse_batch(
+    prepared: PreparedBatch, ctx: BatchContext, parse: Callable[[list[str]], list[Doc]] | None = None
+) -> ParsedBatch:
+    """The NLP stage alone: the Docs of the bodies that go through it (prepared.supported), from
+    parse_texts, or from `parse` (the same texts -> the same Docs: the parser process's Docs parsed
+    ahead, flows.parser); the others get no Doc."""
     from spacy.tokens import Doc
 
     nlp = load_pipeline(ctx.spacy_model)
     supported = prepared.supported
-    piece = min(ctx.nlp_chunk_chars, nlp.max_length)
     texts = [item[2].body for item, ok in zip(prepared.pending, supported, strict=True) if ok]
-
-    def parse(group: list[str]) -> list[Doc]:
-        return list(pipe(nlp, group, *ctx.nlp_groups, split=lambda body: chunks(body, piece)))
+    if parse is None:
+        parse = partial(parse_texts, ctx=ctx)
 
     outcomes: list[Doc | Exception]
     try:
@@ -202,11 +238,6 @@ def parse_batch(prepared: PreparedBatch, ctx: BatchContext) -> ParsedBatch:
     results = [next(parsed) if ok else None for ok in supported]
     docs = [r if isinstance(r, Doc) else None for r in results]
     errors = [r if isinstance(r, Exception) else None for r in results]
-    for doc in docs:
-        # The tok2vec output (96 floats a token, ~70 MB for a batch) is used by no rule; a batch
-        # of Docs waits for its rules while the next one is parsed, so it is let go here.
-        if doc is not None:
-            doc.tensor = _NO_TENSOR
     version = pipeline_version(
         f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}", nlp.meta.get("version", "?")
     )
@@ -301,9 +332,14 @@ def timed_stages(
     return value, seconds
 
 
-def run_analysis(value: Any, ctx: BatchContext, names: Sequence[str]) -> tuple[Any, dict[str, float]]:
-    """These consecutive ANALYSIS stages, by name, on `value`: output and seconds per stage."""
+def run_analysis(
+    value: Any, ctx: BatchContext, names: Sequence[str], parse: Callable[[list[str]], list[Doc]] | None = None
+) -> tuple[Any, dict[str, float]]:
+    """These consecutive ANALYSIS stages, by name, on `value`: output and seconds per stage;
+    parse: where the NLP stage takes its Docs (parse_batch)."""
     steps = dict(ANALYSIS)
+    if parse is not None:
+        steps = {name: partial(step, parse=parse) if step is parse_batch else step for name, step in ANALYSIS}
     return timed_stages(value, [(name, steps[name]) for name in names], ctx)
 
 

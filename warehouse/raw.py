@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from transforms.ingest import ParsedFile, parse_file
 from transforms.parse import InputLimits
 
 
@@ -139,3 +140,10 @@ def _own_mtime(path: Path) -> int | None:
         return os.lstat(path).st_mtime_ns
     except OSError:
         return None
+
+
+def read_parsed(path: Path, limits: InputLimits) -> ParsedFile:
+    """One input file read (read_input) and parsed (transforms.ingest.parse_file); a file that
+    cannot be read or parsed comes back rejected, with the reason."""
+    raw = read_input(path, limits)
+    return parse_file(raw.path, raw.file_id, raw.size_bytes, raw.data, raw.error, limits, raw.mtime_ns)

@@ -21,13 +21,13 @@ EXAMPLES = PROJECT / "examples" / "dumps"
 def count_reads(monkeypatch) -> list[str]:
     """The names of the files the flow reads, in order (the real read, counted)."""
     reads: list[str] = []
-    real_read = flows.scan.read_input
+    real_read = flows.scan.read_parsed
 
     def counting_read(path, limits):
         reads.append(Path(path).name)
         return real_read(path, limits)
 
-    monkeypatch.setattr(flows.scan, "read_input", counting_read)
+    monkeypatch.setattr(flows.scan, "read_parsed", counting_read)
     return reads
 
 
@@ -98,7 +98,7 @@ def test_a_file_that_changes_between_the_two_readings_is_rejected_for_this_run(t
     dumps = tmp_path / "dumps"
     shutil.copytree(EXAMPLES / "text", dumps)
     story = dumps / "council-bridge.txt"
-    real_read = flows.scan.read_input
+    real_read = flows.scan.read_parsed
     count = {"story": 0}
 
     def changing_read(path, limits):
@@ -108,7 +108,7 @@ def test_a_file_that_changes_between_the_two_readings_is_rejected_for_this_run(t
                 story.write_text(story.read_text(encoding="utf-8") + "\nA late line.\n", encoding="utf-8")
         return real_read(path, limits)
 
-    monkeypatch.setattr(flows.scan, "read_input", changing_read)
+    monkeypatch.setattr(flows.scan, "read_parsed", changing_read)
     settings = Settings(dir=tmp_path / "wh", hold_mb=0)
     first = run_ingest([str(dumps)], settings)
     assert first.file_status[str(story)] == "rejected"

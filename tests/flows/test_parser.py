@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import time
+from pathlib import Path
 
 import pytest
 
@@ -47,3 +49,75 @@ def test_a_parser_process_that_dies_fails_its_batch_and_the_next_one_starts_anew
         parser.analyse(batch, ctx, ("nlp", "rules"))
     rows, _ = parser.analyse(batch, ctx, ("nlp", "rules"))
     assert parser._process.proc.pid != pid and len(rows.rows.quotes) == 2
+
+
+def feed(folder) -> list[str]:
+    """Three page copies of our own in one folder, each with the source's newsletter prompt."""
+    stories = [
+        "“The quay opens in spring,” said Ana Ruiz, the harbour master.",
+        "The ferry sailed on time on Monday, the operator said. “No delays this week,” Tom Vale added.",
+        "Councillor Mira Osei said the budget would not change. “We have the money,” she said.",
+    ]
+    paths = []
+    for i, story in enumerate(stories):
+        path = folder / f"story{i}.txt"
+        path.write_text(f"Harbour news\n\n{story}\n\nSign up for the Harbour Ledger morning newsletter today.\n")
+        paths.append(str(path))
+    return paths
+
+
+def run_batch(paths: list[str], settings: Settings):
+    """The batch a one-worker run makes of these files, cleaned (its learned lines, its context)."""
+    from transforms.pipeline import run_line_counts
+    from warehouse.raw import read_parsed
+
+    files = [read_parsed(Path(p), settings.input_limits) for p in paths]
+    learned = run_line_counts(files).learned({}, settings.boilerplate_min_articles)
+    ctx = settings.batch_context("r1-b0001", "r1", learned=learned)
+    return prepare_batch(files, ctx), ctx
+
+
+def test_bodies_parsed_ahead_give_the_rows_parsed_on_request(tmp_path):
+    """`wirehouse run` hands the parser process its new files as it starts: the batch that comes
+    later takes all three Docs parsed ahead, and its rows are those of the analysis here."""
+    settings = Settings()
+    paths = feed(tmp_path)
+    parser.stop()  # a new process: its counts are this test's
+    parser.start(settings.spacy_model)
+    parser.read_ahead(paths, settings)
+    batch, ctx = run_batch(paths, settings)
+    while parser.ahead_counts(settings.spacy_model) != (0, 0, 3):  # a request first would parse them itself
+        time.sleep(0.05)
+    rows, _ = parser.analyse(batch, ctx, ("nlp", "rules"))
+    assert parser.ahead_counts(settings.spacy_model) == (3, 0, 0)
+    here, _ = run_analysis(batch, ctx, ("nlp", "rules"))
+    assert [(q.text, q.speaker) for q in rows.rows.quotes] == [
+        ("The quay opens in spring", "Ana Ruiz"),
+        ("The ferry sailed on time on Monday", "operator"),
+        ("No delays this week", "Tom Vale"),
+        ("the budget would not change", "Mira Osei"),
+        ("We have the money", "Mira Osei"),
+    ]
+    assert rows.rows.quotes == here.rows.quotes and rows.rows.sentences == here.rows.sentences
+    assert not any("newsletter" in a.body or "Harbour news" in a.body for a in rows.rows.articles)
+
+
+def test_a_wrong_guess_costs_time_only(tmp_path):
+    """Bodies that differ from those parsed ahead (here: another batch altogether) are parsed on
+    request; the rows are right, the miss is counted, and the process stops guessing: what it
+    parsed ahead is let go, and nothing more is parsed ahead."""
+    settings = Settings()
+    paths = feed(tmp_path)
+    parser.stop()
+    parser.start(settings.spacy_model)
+    parser.read_ahead(paths, settings)
+    while parser.ahead_counts(settings.spacy_model) != (0, 0, 3):
+        time.sleep(0.05)
+    batch, ctx = prepared()
+    rows, _ = parser.analyse(batch, ctx, ("nlp", "rules"))
+    assert [(q.text, q.speaker) for q in rows.rows.quotes] == [
+        ("We will open the new quay by spring", "Ana Ruiz"), ("the budget would not change", "council")]
+    assert parser.ahead_counts(settings.spacy_model) == (0, 1, 0)
+    batch, ctx = run_batch(paths, settings)
+    rows, _ = parser.analyse(batch, ctx, ("nlp", "rules"))
+    assert len(rows.rows.quotes) == 5 and parser.ahead_counts(settings.spacy_model) == (0, 4, 0)

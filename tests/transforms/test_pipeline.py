@@ -192,3 +192,33 @@ def test_a_body_the_model_cannot_parse_rejects_its_file_only(nlp, monkeypatch):
     assert result.rejected == {"/bad.jsonl": "record 1: cannot parse (ValueError: [E999] the model broke)"}
     assert [x.body for x in result.rows.articles] == ["Ruiz spoke on Monday.", "The ferry sailed on time."]
     assert set(result.article_file.values()) == {"/good.jsonl", "/also-good.jsonl"}
+
+
+NEWSLETTER = "Sign up for the Harbour Ledger morning newsletter and never miss a story."
+
+
+def page(path: str, story: str) -> ParsedFile:
+    """A page copy from the /feed folder (one source), with the source's newsletter prompt."""
+    return ParsedFile(path, path.replace("/", "") * 4, 10, "text", [RawDocument(0, "text", f"{story}\n\n{NEWSLETTER}\n")])
+
+
+def test_expected_texts_are_the_bodies_a_run_parses_in_its_order():
+    """What the parser process parses ahead (flows.parser): the bodies the NLP stage will get,
+    cleaned with the boilerplate learned from these files' own lines (the newsletter prompt,
+    in 3 of the source's articles), a repeated body once, nothing of a rejected file or of a
+    body in a language the run does not analyse."""
+    ferry = "The ferry to Calderwick sailed on time on Monday, the operator said in a short statement."
+    quay = "Work on the new quay will start in spring, the harbour master told the council on Tuesday."
+    files = [
+        page("/feed/ferry.txt", ferry),
+        page("/feed/quay.txt", quay),
+        page("/feed/ferry-copy.txt", ferry),
+        ParsedFile("/feed/broken.txt", "ee" * 32, 3, "text", rejected="cannot read file: Permission denied"),
+        page("/feed/rat.txt", "Der Stadtrat hat am Montag beschlossen, den alten Hafen zu sanieren und neue Wohnungen am Ufer zu bauen."),
+    ]
+    texts = list(pipeline.expected_texts(files, context(), min_articles=3, chunk=2))
+    assert texts == [ferry, quay]
+    # The run's own way: its learned lines, then prepare_batch batch by batch.
+    learned = pipeline.run_line_counts(files).learned({}, 3)
+    prepared = pipeline.prepare_batch(files, replace(context(), learned=learned))
+    assert [a.body for (_, _, a, _), ok in zip(prepared.pending, prepared.supported) if ok] == texts
