@@ -40,7 +40,7 @@ import struct
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -142,10 +142,14 @@ def ready(model: str) -> None:
     _current(model).call(("ping",))
 
 
-def read_ahead(paths: Sequence[str], settings: Settings) -> None:
+def read_ahead(
+    paths: Sequence[str], settings: Settings, prior: Mapping[tuple[str, str], int] | None = None
+) -> None:
     """Let the parser process (started with settings.spacy_model) read, clean and parse these new
-    input files ahead of the run (see the module docstring); returns at once."""
-    _current(settings.spacy_model).send(("ahead", list(paths), settings))
+    input files ahead of the run (see the module docstring; prior: the earlier runs' line
+    statistics of their sources, transforms.pipeline.expected_texts); returns at once. Bodies it
+    parsed ahead for an earlier call and still holds are kept."""
+    _current(settings.spacy_model).send(("ahead", list(paths), settings, dict(prior or {})))
 
 
 def ahead_counts(model: str) -> tuple[int, int, int]:
@@ -186,12 +190,19 @@ class _Ahead:
     (Settings.batch_size) at a time, in the order the run asks for them; the Docs are those
     parse_texts gives, as the NLP stage's own would be."""
 
-    def __init__(self, paths: list[str], settings: Settings):
-        self.paths, self.settings = paths, settings
+    def __init__(
+        self,
+        paths: list[str],
+        settings: Settings,
+        prior: dict[tuple[str, str], int],
+        before: _Ahead | None = None,
+    ):
+        self.paths, self.settings, self.prior = paths, settings, prior
         self.ctx = settings.batch_context("ahead", "ahead")
         self.texts: Iterator[str] | None = None  # read and cleaned at the first step
-        self.parsed: dict[str, tuple[int, Doc]] = {}  # body -> (its place in the order, its Doc)
-        self.count = 0
+        # body -> (its place in the order, its Doc); those parsed for an earlier call kept
+        self.parsed: dict[str, tuple[int, Doc]] = dict(before.parsed) if before is not None else {}
+        self.count = max((place for place, _ in self.parsed.values()), default=-1) + 1
         self.asked: set[str] = set()  # bodies parsed on request: not parsed ahead again
         self.hits = self.misses = 0
         self.finished = False
@@ -211,7 +222,7 @@ class _Ahead:
         if sum(_size(p) for p in paths) > self.settings.hold_mb * 1e6:
             return iter(())
         files = [read_parsed(Path(p), self.settings.input_limits) for p in paths]
-        return expected_texts(files, self.ctx, self.settings.boilerplate_min_articles)
+        return expected_texts(files, self.ctx, self.settings.boilerplate_min_articles, self.prior)
 
     def step(self) -> None:
         """Parse the next few expected bodies."""
@@ -220,7 +231,8 @@ class _Ahead:
         try:
             if self.texts is None:
                 self.texts = self._expected()
-            group = list(itertools.islice((t for t in self.texts if t not in self.asked), AHEAD_DOCS))
+            waiting = (t for t in self.texts if t not in self.asked and t not in self.parsed)
+            group = list(itertools.islice(waiting, AHEAD_DOCS))
             docs = parse_texts(group, self.ctx) if group else []
         except Exception:  # no more guessing; what the run asks for is parsed then, and fails then
             group = []
@@ -299,7 +311,8 @@ def _serve(model: str) -> None:
             return
         if request[0] == "ahead":
             if loaded is None:
-                ahead = _Ahead(*request[1:])
+                _, paths, settings, prior = request
+                ahead = _Ahead(paths, settings, prior, before=ahead)
             continue
         try:
             if loaded is not None:

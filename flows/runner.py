@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -147,6 +147,23 @@ def serve_ingest(
         ),
     )
     deployment_id: UUID = deployment.apply()
+    warehouse = Warehouse.from_settings(settings)
+    handed: list[str] = []
+
+    def look_ahead() -> None:
+        """New files in the landing folder, handed to the parser process as they land, to be
+        parsed before their run starts (flows.parser.read_ahead)."""
+        nonlocal handed
+        from flows.summary import earlier_line_counts, scan_inputs
+
+        with suppress(Exception):  # the warehouse busy, a file gone: the run reads them anyway
+            to_read = scan_inputs(warehouse, [landing])[1]
+            if to_read and to_read != handed:
+                parser.read_ahead(
+                    to_read, settings, earlier_line_counts(warehouse, to_read, settings.input_limits)
+                )
+            handed = to_read
+
     ready()
     poll = max(0.2, float(PREFECT_RUNNER_POLL_FREQUENCY.value()))
     told = False
@@ -168,6 +185,7 @@ def serve_ingest(
                 time.sleep(poll)
                 continue
             told = False
+            look_ahead()
             if not due:
                 time.sleep(poll)
                 continue

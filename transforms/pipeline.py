@@ -165,16 +165,20 @@ def prepare_batch(files: list[ParsedFile], ctx: BatchContext) -> PreparedBatch:
 
 
 def expected_texts(
-    files: list[ParsedFile], ctx: BatchContext, min_articles: int, chunk: int = 8
+    files: list[ParsedFile],
+    ctx: BatchContext,
+    min_articles: int,
+    prior: Mapping[tuple[str, str], int] | None = None,
+    chunk: int = 8,
 ) -> Iterator[str]:
-    """The bodies a one-worker run of these new files will give the NLP stage, in its order, if
-    the warehouse knows none of them: cleaned with the boilerplate learned from these files'
-    lines alone (min_articles: Settings.boilerplate_min_articles), a body seen earlier among them
-    skipped, as prepare_batch decides, a few files at a time. A guess, for parsing ahead
-    (flows.parser): a run whose warehouse adds earlier runs' boilerplate or bodies gives some
-    other texts, which are parsed when asked for."""
+    """The bodies a one-worker run of these new files will give the NLP stage, in its order:
+    cleaned with the boilerplate learned from these files' lines and the earlier runs' (prior:
+    Warehouse.line_counts of their sources; min_articles: Settings.boilerplate_min_articles), a
+    body seen earlier among them skipped, as prepare_batch decides, a few files at a time. A
+    guess, for parsing ahead (flows.parser): bodies the warehouse already holds, or files that
+    change before the run reads them, give other texts, which are parsed when asked for."""
     files = mark_duplicates(files, {})
-    learned = run_line_counts(files).learned({}, min_articles)
+    learned = run_line_counts(files).learned(prior or {}, min_articles)
     seen: set[str] = set()
     for i in range(0, len(files), chunk):
         prepared = prepare_batch(

@@ -194,18 +194,18 @@ def test_a_body_the_model_cannot_parse_rejects_its_file_only(nlp, monkeypatch):
     assert set(result.article_file.values()) == {"/good.jsonl", "/also-good.jsonl"}
 
 
-NEWSLETTER = "Sign up for the Harbour Ledger morning newsletter and never miss a story."
+TAGLINE = "The Harbour Ledger, on the quayside at Calderwick since 1892."
 
 
 def page(path: str, story: str) -> ParsedFile:
-    """A page copy from the /feed folder (one source), with the source's newsletter prompt."""
-    return ParsedFile(path, path.replace("/", "") * 4, 10, "text", [RawDocument(0, "text", f"{story}\n\n{NEWSLETTER}\n")])
+    """A page copy from the /feed folder (one source), with the source's tagline."""
+    return ParsedFile(path, path.replace("/", "") * 4, 10, "text", [RawDocument(0, "text", f"{story}\n\n{TAGLINE}\n")])
 
 
 def test_expected_texts_are_the_bodies_a_run_parses_in_its_order():
     """What the parser process parses ahead (flows.parser): the bodies the NLP stage will get,
-    cleaned with the boilerplate learned from these files' own lines (the newsletter prompt,
-    in 3 of the source's articles), a repeated body once, nothing of a rejected file or of a
+    cleaned with the boilerplate learned from these files' own lines (the tagline, in 3 of the
+    source's articles), a repeated body once, nothing of a rejected file or of a
     body in a language the run does not analyse."""
     ferry = "The ferry to Calderwick sailed on time on Monday, the operator said in a short statement."
     quay = "Work on the new quay will start in spring, the harbour master told the council on Tuesday."
@@ -222,3 +222,15 @@ def test_expected_texts_are_the_bodies_a_run_parses_in_its_order():
     learned = pipeline.run_line_counts(files).learned({}, 3)
     prepared = pipeline.prepare_batch(files, replace(context(), learned=learned))
     assert [a.body for (_, _, a, _), ok in zip(prepared.pending, prepared.supported) if ok] == texts
+
+
+def test_expected_texts_learn_with_the_earlier_runs_line_counts():
+    """A scheduled run's one new page: its tagline is boilerplate only with the two
+    articles earlier runs counted for the source (Warehouse.line_counts), as the run learns it."""
+    from transforms.corpus import line_key
+
+    story = "The ferry to Calderwick sailed on time on Monday, the operator said in a short statement."
+    files = [page("/feed/ferry.txt", story)]
+    assert list(pipeline.expected_texts(files, context(), min_articles=3)) == [f"{story}\n\n{TAGLINE}"]
+    prior = {("/feed", line_key(TAGLINE)): 2}
+    assert list(pipeline.expected_texts(files, context(), min_articles=3, prior=prior)) == [story]
