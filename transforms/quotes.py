@@ -139,11 +139,13 @@ EVIDENCE = {
     "subject": 0.7,  # the subject of the clause that embeds a partial quote
     "follow_same": 0.95,  # no cue, the previous quotation's speaker, same paragraph
     "follow_next": 0.75,  # ... from the paragraph before
-    "follow_far": 0.45,  # ... from two or three paragraphs before (FOLLOW_REACH)
+    "follow_far": 0.45,
+    "follow_partial": 0.6,  # a partial quotation with no cue: the last speaker, this paragraph or the one before  # ... from two or three paragraphs before (FOLLOW_REACH)
 }
 # How many paragraphs back a direct quotation with no cue of its own continues the last speaker
 # (the quotations between are that speaker's account, the paragraphs between the reporter's).
 FOLLOW_REACH = 3
+PARTIAL_FOLLOW_REACH = 1  # ... and a partial quotation with no cue nor subject of its own
 CAP_PRONOUN = 0.7
 CAP_DESCRIPTION = 0.65  # a description resolved to an entity ("the company" -> the one named before)
 UNLINKED_PENALTY = 0.05  # a name that no entity of the article stands for
@@ -370,14 +372,15 @@ class _Context:
                 # "the bureau's director, Ada Marsh, said": the description and the name, as written
                 found.speaker_surface = surface if name in surface else f"{surface}, {name}"
                 return found
-        parts = _name_tokens(token) if token.pos_ == "PROPN" else [token]
+        proper = token.pos_ == "PROPN" or _modal_name(token)
+        parts = _name_tokens(token) if proper else [token]
         # The head word first, then its modifiers nearest first: in "Harbour Master Ruth
         # Okonjo" the model may tag "Harbour Master" as a person of its own.
         for t in [token, *sorted((p for p in parts if p is not token), key=lambda p: token.i - p.i)]:
             cluster = self.entities.cluster_at(t.idx)
             if cluster is not None and cluster.label in {"PERSON", "ORG", "GPE", "NORP"}:
                 return self._from_cluster(cluster, surface, "cue")
-        if token.pos_ == "PROPN":
+        if proper:
             cluster = self.entities.person_by_word(token.text, before)
             if cluster is not None:
                 return self._from_cluster(cluster, surface, "cue")
@@ -602,6 +605,19 @@ def _aged(token: Token) -> bool:
     return token.pos_ == "ADJ" and token.lower_ == "old" and any(c.dep_ == "det" for c in token.children)
 
 
+def _modal_name(token: Token) -> bool:
+    """ "Will wrote", "May said": a capitalised modal before an inflected verb is a surname the
+    tagger took for an auxiliary (a modal takes the verb's base form)."""
+    head = token.head
+    return (
+        token.tag_ == "MD"
+        and token.is_title
+        and token.dep_ == "aux"
+        and head.i == token.i + 1
+        and head.lower_ != head.lemma_.lower()
+    )
+
+
 def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
     # Two subjects happen when the parser splits "union branch chair Dr. Ngozi Ferncastle":
     # the proper noun names the speaker.
@@ -615,6 +631,9 @@ def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
     )
     if subjects:
         return subjects[0]
+    named = [c for c in verb.children if c.i in allowed and _modal_name(c)]
+    if named:
+        return named[0]
     # Conjoined verbs and participles share their head's subject: "Blinken met Lavrov and said
     # ...", "van der Lugt wrote that ..., adding that ...".
     if verb.dep_ in {"conj", "advcl", "xcomp"} and verb.head.pos_ in {"VERB", "AUX"}:
@@ -838,13 +857,20 @@ def extract_quotes(
             # “Does that not matter?” after "Quintanilla pressed Carson on the point." in its
             # paragraph: the person that sentence is about asks, not the last speaker.
             found = _paragraph_subject(ctx, first, q, previous)
+        gap = q.paragraph_index - previous.paragraph_index if previous is not None else FOLLOW_REACH + 1
         if (
             found is None
-            and kind == "direct"
             and previous is not None
             and previous.attribution.speaker
-            and q.paragraph_index - previous.paragraph_index <= FOLLOW_REACH
+            and (
+                gap <= FOLLOW_REACH
+                if kind == "direct"
+                else gap <= PARTIAL_FOLLOW_REACH and len(body[q.start : q.end].split()) > MAX_SCARE_WORDS
+            )
         ):
+            # No cue, no clause subject: the last speaker's account goes on (a partial quotation
+            # only from its own paragraph or the one before: “Ruiz said ... But that is “not
+            # the same thing as a ban.”").
             prev = previous.attribution
             found = Attribution(
                 prev.speaker,
@@ -853,8 +879,8 @@ def extract_quotes(
                 None,
                 prev.according_to,
                 "follow_on",
-                evidence=("follow_same", "follow_next")[q.paragraph_index - previous.paragraph_index]
-                if q.paragraph_index - previous.paragraph_index <= 1
+                evidence=("follow_partial" if kind == "partial" else ("follow_same", "follow_next")[gap])
+                if gap <= 1
                 else "follow_far",
             )
         if found is None:

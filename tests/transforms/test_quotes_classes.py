@@ -328,3 +328,27 @@ def test_it_takes_the_organisation_described_before(nlp):
             "It added, “We want no part in this sale.”")
     assert quotes(nlp, body) == [("Nobody at the firm has any link to the seller", "company"),
                                  ("We want no part in this sale.", "company")]
+
+
+def test_a_columnist_whose_surname_is_a_modal_verb(nlp):
+    body = ("Columnist Harriet Will has followed the pier dispute for years.\n\n"
+            "“The council has lost the plot on this one,” Will wrote on Sunday, and the mayor "
+            "answered within the hour.")
+    assert quotes(nlp, body) == [("The council has lost the plot on this one", "Harriet Will")]
+
+
+def test_a_partial_quotation_with_no_cue_continues_the_last_speaker(nlp):
+    body = ("“We cannot fund the pier this year,” Councillor Amos Pembe said on Monday. But the repairs "
+            "remain “the first thing we will do when the money comes.”")
+    doc = nlp(body)
+    found = [(body[q.start:q.end], q.kind, q.attribution.speaker, q.attribution.evidence)
+             for q in extract_quotes(doc, analyse_entities(doc)) if q.kind in ("direct", "partial")]
+    assert found == [("We cannot fund the pier this year", "direct", "Amos Pembe", "cue_after"),
+                     ("the first thing we will do when the money comes.", "partial", "Amos Pembe",
+                      "follow_partial")]
+
+
+def test_an_opening_mark_typed_where_the_closing_one_was_meant(nlp):
+    body = "“The ferry will run again by June,“ said harbour master Ines Calloway. “We have the parts now.”"
+    assert quotes(nlp, body) == [("The ferry will run again by June", "Ines Calloway"),
+                                 ("We have the parts now.", "Ines Calloway")]
