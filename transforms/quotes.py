@@ -841,7 +841,7 @@ def extract_quotes(
             # city") may be what was chanted or tweeted: a cue outside the marks speaks first.
             found = attribute_in(ctx, window, q.open_mark, q.end) or found
         if found is None:
-            found = attribute_in(ctx, window, q.open_mark, q.end)
+            found = _cue_tagged_noun(ctx, q) or attribute_in(ctx, window, q.open_mark, q.end)
         if found is None:
             found = _in_words(ctx, window, q.open_mark)
         if found is None:
@@ -1195,6 +1195,46 @@ def _in_words(ctx: _Context, window: list[Token], before: int) -> Attribution | 
                     found.evidence = "lead_in"
                     return found
     return None
+
+
+def _cue_tagged_noun(ctx: _Context, q: Quotation) -> Attribution | None:
+    """“...,” the document states / the email read / the two write: right after the closing mark,
+    a short phrase ending in a reporting verb the tagger took for a noun (its subject parsed as
+    the noun's modifiers): the phrase before it speaks, as written or as the entity it names."""
+    token = ctx.token_after(q.end - 1)
+    while token is not None and token.is_punct and token.idx < q.end + 4 and token.i + 1 < len(ctx.doc):
+        token = ctx.doc[token.i + 1]
+    if token is None or token.idx > q.end + 4 or token.pos_ not in {"DET", "PRON", "PROPN", "NUM"}:
+        return None
+    if not any(c in ",?!" for c in ctx.text[q.end - 1 : token.idx]):
+        return None  # the quotation ends its sentence: what follows is not its attribution
+    phrase = []
+    for t in ctx.doc[token.i : token.i + MAX_TAG_TOKENS]:
+        if t.pos_ in {"VERB", "AUX"} or (t.is_punct and t.text not in {"-", "–"}) or t.is_space:
+            return None
+        if phrase and t.pos_ == "NOUN" and t.tag_ in {"NN", "NNS"} and t.lemma_.lower() in ctx.lex.direct_cues:
+            following = ctx.doc[t.i + 1] if t.i + 1 < len(ctx.doc) else None
+            if following is not None and not (following.is_punct or following.pos_ in {"ADP", "ADV"}):
+                return None  # "the report said", "the state budget": the noun heads a phrase
+            rest = ctx.doc[t.i + 1 : t.i + 1 + MAX_SUBJECT_TOKENS]
+            clause = rest[: next((k for k, r in enumerate(rest) if r.is_punct), len(rest))]
+            if any(r.pos_ in {"VERB", "AUX"} for r in clause):
+                return None  # "a welcome message on the website reads": the verb comes later
+            break
+        phrase.append(t)
+    else:
+        return None
+    surface = normalise_name(ctx.text[phrase[0].idx : phrase[-1].idx + len(phrase[-1].text)])
+    for p in phrase:
+        cluster = ctx.entities.cluster_at(p.idx)
+        if cluster is not None and cluster.label in {"PERSON", "ORG", "NORP", "GPE"} and not ctx.dateline(p.idx):
+            found = ctx._from_cluster(cluster, surface, "cue")
+            break
+    else:
+        found = Attribution(speaker=surface, speaker_surface=surface, method="description")
+    found.cue = ctx.doc[phrase[-1].i + 1].text
+    found.evidence = "cue_after"
+    return found
 
 
 def _dash_attribution(ctx: _Context, q: Quotation) -> Attribution | None:

@@ -352,3 +352,12 @@ def test_an_opening_mark_typed_where_the_closing_one_was_meant(nlp):
     body = "“The ferry will run again by June,“ said harbour master Ines Calloway. “We have the parts now.”"
     assert quotes(nlp, body) == [("The ferry will run again by June", "Ines Calloway"),
                                  ("We have the parts now.", "Ines Calloway")]
+
+
+def test_a_reporting_verb_tagged_as_a_noun_after_the_quotation(nlp):
+    body = ("The councillors sent their letter to the ferry board on Friday.\n\n"
+            "“We do not understand the need for another delay,” the two write.\n\n"
+            "An audit of the pier was finished in May.\n\n"
+            "“Nobody checked the ferry logs for a year,” the document states.")
+    assert quotes(nlp, body) == [("We do not understand the need for another delay", "two"),
+                                 ("Nobody checked the ferry logs for a year", "document")]
