@@ -830,8 +830,10 @@ def extract_quotes(
         window += _attribution_after(ctx, q, last)
         kind = _kind(body, q, window)
         has_cue = bool(_cue_verbs(window, ctx.lex.direct_cues))
-        if (kind == "partial" and _is_term_or_title(ctx, q, has_cue)) or (
-            kind == "direct" and _appositive_title(ctx, q)
+        if (
+            (kind == "partial" and _is_term_or_title(ctx, q, has_cue))
+            or (kind == "direct" and (_appositive_title(ctx, q) or _told_title(ctx, q)))
+            or _bylined_headline(ctx, q)
         ):
             quotes.append(Quote(q.start, q.end, "scare", q.paragraph_index, Attribution()))
             continue
@@ -1040,13 +1042,31 @@ def _appositive_title(ctx: _Context, q: Quotation) -> bool:
     return after[:1] in {",", ")"} and _is_title(ctx, q, words)
 
 
+def _told_title(ctx: _Context, q: Quotation) -> bool:
+    """Ruiz told “Morning Call,”: the one told is a listener, here a programme's title."""
+    previous = [t for t in ctx.outside_tokens(max(0, q.open_mark - 40), q.open_mark) if not t.is_punct]
+    return bool(previous) and previous[-1].lemma_.lower() == "tell" and _is_title(ctx, q, ctx.text[q.start : q.end].split())
+
+
+def _bylined_headline(ctx: _Context, q: Quotation) -> bool:
+    """A headline with its byline (a newsletter's roundup: “Pier to close in May,” by the
+    Ledger's Ada Marsh): the title of an article, not a quotation."""
+    return _BYLINE.match(ctx.text, q.end) is not None
+
+
 def _is_title(ctx: _Context, q: Quotation, words: list[str]) -> bool:
     """A title of a work, show or programme in quotation marks: every word capitalised but the
-    small ones (of, the, and, ...), at most MAX_TITLE_WORDS, no sentence punctuation at its end,
-    and no reporting verb right before it (chanted “Dump Ruiz”)."""
+    small ones (of, the, and, ...), at most MAX_TITLE_WORDS, no sentence punctuation at its end
+    (but the full stop of a title that ends its sentence: on the Ledger's “Morning Call.”), and no
+    reporting verb right before it (chanted “Dump Ruiz”; told, whose object is a listener, may)."""
     body = ctx.text
     stripped = [w.strip(".,;:!?") for w in words]
-    if len(words) > MAX_TITLE_WORDS or body[q.end - 1] in ".!?":
+    previous = [t for t in ctx.outside_tokens(max(0, q.open_mark - 40), q.open_mark) if not t.is_punct]
+    last = previous[-1] if previous else None
+    # A programme's title after a possessive ("on the Ledger's “Morning Call.”") may end its
+    # sentence with a full stop; a name after "as" or "the" may not (“the governor as “Chris.”").
+    embedded = last is not None and last.tag_ == "POS" and len(words) >= 2
+    if len(words) > MAX_TITLE_WORDS or body[q.end - 1] in "!?" or (body[q.end - 1] == "." and not embedded):
         return False
     if not all(
         w[:1].isupper() or w[:1].isdigit() or w.lower() in TITLE_SMALL_WORDS or (w.isalpha() and len(w) <= 2)
@@ -1056,8 +1076,7 @@ def _is_title(ctx: _Context, q: Quotation, words: list[str]) -> bool:
         return False  # "de", "la", "y" in a title in another language count as small words
     if len(words) > MAX_SCARE_WORDS and not stripped[0][:1].isupper():
         return False
-    previous = [t for t in ctx.outside_tokens(max(0, q.open_mark - 40), q.open_mark) if not t.is_punct]
-    return not (previous and _cue_verbs(previous[-1:], ctx.lex.direct_cues))
+    return last is None or last.lemma_.lower() == "tell" or not _cue_verbs([last], ctx.lex.direct_cues)
 
 
 def _clause_subject(ctx: _Context, sentence: Span, q: Quotation) -> Attribution | None:
@@ -1180,6 +1199,9 @@ def _first_named(ctx: _Context, tokens: list[Token]) -> Attribution | None:
 
 _ROUNDUP_NAME = re.compile(r"[-–—]\s*([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*:$")
 _NAMED_TURN = re.compile(r"((?:[A-Z][\w'’.-]+ ){0,3}[A-Z][\w'’.-]+):[ \t]+(?=\S)")
+_BYLINE = re.compile(
+    r'[,.]?[”"»][,.]?[ \t]+by[ \t]+(?:the[ \t]+)?(?:[A-Z][\w.&-]*[ \t]+){0,3}[A-Z][\w.&-]*(?:[\'’]s?)[ \t]+[A-Z]'
+)
 _DASH = re.compile(r"[ \t]*[.,]?[ \t]*(?:\n\n)?[ \t]*[-–—]+[ \t]*(?=\S)")
 _TURN = re.compile(r"((?:[A-Z][A-Za-z'’.-]*\.? ){0,3}[A-Z][A-Z'’.-]+):[ \t]+(?=\S)")
 

@@ -361,3 +361,21 @@ def test_a_reporting_verb_tagged_as_a_noun_after_the_quotation(nlp):
             "“Nobody checked the ferry logs for a year,” the document states.")
     assert quotes(nlp, body) == [("We do not understand the need for another delay", "two"),
                                  ("Nobody checked the ferry logs for a year", "document")]
+
+
+def test_a_programme_title_ending_its_sentence_and_a_programme_told(nlp):
+    body = ("“The pier will reopen in May,” Mayor Dana Ruiz said on the Ledger's “Harbour Morning Call.”\n\n"
+            "“We have the money now,” Ruiz told “Coast Radio Tonight,” adding that the works start soon.")
+    doc = nlp(body)
+    found = [(body[q.start:q.end], q.kind) for q in extract_quotes(doc, analyse_entities(doc)) if q.kind != "indirect"]
+    assert found == [("The pier will reopen in May", "direct"), ("Harbour Morning Call.", "scare"),
+                     ("We have the money now", "direct"), ("Coast Radio Tonight", "scare")]
+
+
+def test_a_headline_with_its_byline_in_a_roundup_is_not_a_quotation(nlp):
+    body = ("HARBOUR NEWS—“Kilby pier to close for the winter,” by the Ledger's Ada Marsh: “The pier "
+            "will close on Monday for repairs.”")
+    doc = nlp(body)
+    found = [(body[q.start:q.end], q.kind) for q in extract_quotes(doc, analyse_entities(doc)) if q.kind != "indirect"]
+    assert found[0] == ("Kilby pier to close for the winter", "scare")
+    assert found[1][1] == "direct"
