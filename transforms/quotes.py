@@ -57,6 +57,7 @@ OBJECT_DEPS = {"dobj", "iobj", "dative", "pobj", "oprd", "attr"}
 NOT_SPEAKERS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
 PRONOUNS_PERSON = {"he", "she", "him", "her"}
 PRONOUNS_OTHER = {"they", "it", "we", "i"}
+AUTHOR = "the author"  # the speaker of a first-person cue outside quotation marks ("I said")
 # Indefinite pronouns name no one in particular: "someone shouted", "another said", "some chanted",
 # "many believe": the speaker is the phrase as written.
 PRONOUNS_INDEFINITE = {
@@ -334,6 +335,9 @@ class _Context:
         if lower in PRONOUNS_INDEFINITE and token.pos_ in {"PRON", "DET", "NUM", "ADJ", "NOUN"}:
             return Attribution(speaker=surface, speaker_surface=surface, method="description")
         if token.pos_ == "PRON" or lower in PRONOUNS_PERSON | PRONOUNS_OTHER:
+            if lower == "i" and token.text == "I":
+                # “...,” I said: outside quotation marks, the first person is the one writing.
+                return Attribution(speaker=AUTHOR, speaker_surface=surface, method="pronoun")
             if lower in PRONOUNS_PERSON:
                 # Agreement: "he" skips a woman named since, "she" a man (when the article says).
                 clash = "female" if lower in {"he", "him"} else "male"
@@ -703,6 +707,8 @@ def _inverted_subject(verb: Token, allowed: set[int]) -> Token | None:
             return None
         if t.pos_ in {"NOUN", "PROPN"} and t.dep_ not in {"compound", "amod", "poss", "npadvmod", "nmod"}:
             return t
+        if t.lower_ in PRONOUNS_INDEFINITE and t.pos_ in {"PRON", "NUM", "DET"} and t.head.i == verb.i:
+            return t  # “...,” said one of the advisers / said another
         if (
             t.head.i == verb.i
             and t.dep_ != "prep"
@@ -1050,8 +1056,9 @@ def _told_title(ctx: _Context, q: Quotation) -> bool:
 
 def _bylined_headline(ctx: _Context, q: Quotation) -> bool:
     """A headline with its byline (a newsletter's roundup: “Pier to close in May,” by the
-    Ledger's Ada Marsh): the title of an article, not a quotation."""
-    return _BYLINE.match(ctx.text, q.end) is not None
+    Ledger's Ada Marsh), or a title or slogan cited with its year in brackets (“No to the levy”
+    (2009), “Harbour Lights” (1998)): named, not quoted."""
+    return _BYLINE.match(ctx.text, q.end) is not None or _DATED.match(ctx.text, q.end) is not None
 
 
 def _is_title(ctx: _Context, q: Quotation, words: list[str]) -> bool:
@@ -1202,6 +1209,7 @@ _NAMED_TURN = re.compile(r"((?:[A-Z][\w'’.-]+ ){0,3}[A-Z][\w'’.-]+):[ \t]+(?
 _BYLINE = re.compile(
     r'[,.]?[”"»][,.]?[ \t]+by[ \t]+(?:the[ \t]+)?(?:[A-Z][\w.&-]*[ \t]+){0,3}[A-Z][\w.&-]*(?:[\'’]s?)[ \t]+[A-Z]'
 )
+_DATED = re.compile(r'[.!?]?[”"»][ \t]*\((?:[^()\n]{0,40}[ \t])?(?:1[89]|20)\d\d\)')
 _DASH = re.compile(r"[ \t]*[.,]?[ \t]*(?:\n\n)?[ \t]*[-–—]+[ \t]*(?=\S)")
 _TURN = re.compile(r"((?:[A-Z][A-Za-z'’.-]*\.? ){0,3}[A-Z][A-Z'’.-]+):[ \t]+(?=\S)")
 

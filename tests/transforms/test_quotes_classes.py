@@ -379,3 +379,21 @@ def test_a_headline_with_its_byline_in_a_roundup_is_not_a_quotation(nlp):
     found = [(body[q.start:q.end], q.kind) for q in extract_quotes(doc, analyse_entities(doc)) if q.kind != "indirect"]
     assert found[0] == ("Kilby pier to close for the winter", "scare")
     assert found[1][1] == "direct"
+
+
+def test_the_first_person_outside_quotation_marks_is_the_author(nlp):
+    body = ("I met the harbour master on the pier at dawn.\n\n"
+            "“Is the ferry running today?” I asked her. “Not until the storm passes,” she said.")
+    assert quotes(nlp, body)[0] == ("Is the ferry running today?", "the author")
+
+
+def test_an_inverted_cue_with_an_indefinite_speaker(nlp):
+    body = "“The vote will be close on Tuesday,” said one of the councillors, who asked not to be named."
+    assert quotes(nlp, body) == [("The vote will be close on Tuesday", "one of the councillors")]
+
+
+def test_slogans_cited_with_their_year_are_not_quotations(nlp):
+    body = ("The party's posters have grown harsher over the years: “Close the harbour to strangers” "
+            "(2009) and “No ferry for outsiders” (2014).")
+    doc = nlp(body)
+    assert [q.kind for q in extract_quotes(doc, analyse_entities(doc)) if q.kind != "indirect"] == ["scare", "scare"]
