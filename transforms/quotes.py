@@ -55,6 +55,7 @@ SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 OBJECT_DEPS = {"dobj", "iobj", "dative", "pobj", "oprd", "attr"}
 # Entity labels that never speak (a weekday next to "said" is when, not who).
 NOT_SPEAKERS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
+PLACES = {"GPE", "LOC", "FAC"}
 PRONOUNS_PERSON = {"he", "she", "him", "her"}
 PRONOUNS_OTHER = {"they", "it", "we", "i"}
 AUTHOR = "the author"  # the speaker of a first-person cue outside quotation marks ("I said")
@@ -631,7 +632,8 @@ def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
             for c in verb.children
             if c.dep_ in SUBJECT_DEPS and c.i in allowed and (c.ent_type_ not in NOT_SPEAKERS or _aged(c))
         ),
-        key=lambda c: c.pos_ != "PROPN",
+        # A person before a place ("in Berea, OH, ... Gov. Dana Ruiz said"), then the nearest.
+        key=lambda c: (c.pos_ != "PROPN", c.ent_type_ != "PERSON", abs(verb.i - c.i)),
     )
     if subjects:
         return subjects[0]
@@ -797,6 +799,11 @@ def attribute_in(
         )
         if subject is None or (source_token is not None and subject.i == source_token.i):
             continue
+        if subject.ent_type_ in PLACES and subject.i < verb.i:
+            # "In Kilby, Ohio, the governor, Dana Ruiz, said": the parse made the place the
+            # subject; a person named between it and the cue speaks.
+            people = [t for t in tokens if subject.i < t.i < verb.i and t.i in allowed and t.ent_type_ == "PERSON"]
+            subject = people[-1] if people else subject
         found = ctx.resolve(subject, before)
         found.cue = verb.text
         found.evidence = ("cue_after", "cue_before", "cue_far")[rank]

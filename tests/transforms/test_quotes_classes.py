@@ -397,3 +397,8 @@ def test_slogans_cited_with_their_year_are_not_quotations(nlp):
             "(2009) and “No ferry for outsiders” (2014).")
     doc = nlp(body)
     assert [q.kind for q in extract_quotes(doc, analyse_entities(doc)) if q.kind != "indirect"] == ["scare", "scare"]
+
+
+def test_a_place_parsed_as_the_subject_does_not_speak_for_the_person_after_it(nlp):
+    body = "On Monday in Kilby, Ohio, the governor, Dana Ruiz, said, “We are going all the way.”"
+    assert quotes(nlp, body) == [("We are going all the way.", "Dana Ruiz")]
