@@ -626,12 +626,25 @@ def _modal_name(token: Token) -> bool:
 def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
     # Two subjects happen when the parser splits "union branch chair Dr. Ngozi Ferncastle":
     # the proper noun names the speaker.
+    candidates = [
+        c
+        for c in verb.children
+        if c.dep_ in SUBJECT_DEPS and c.i in allowed and (c.ent_type_ not in NOT_SPEAKERS or _aged(c))
+    ]
+    # A subject right after another one's "of" phrase is part of it ("Ada Marsh of the group
+    # Roots First said", parsed flat): the first one speaks.
+    candidates = [
+        c
+        for c in candidates
+        if not any(
+            p.dep_ == "prep" and p.lower_ == "of" and p.right_edge.i + 1 == c.left_edge.i
+            for d in candidates
+            if d.i < c.i
+            for p in d.children
+        )
+    ]
     subjects = sorted(
-        (
-            c
-            for c in verb.children
-            if c.dep_ in SUBJECT_DEPS and c.i in allowed and (c.ent_type_ not in NOT_SPEAKERS or _aged(c))
-        ),
+        candidates,
         # A person before a place ("in Berea, OH, ... Gov. Dana Ruiz said"), then the nearest.
         key=lambda c: (c.pos_ != "PROPN", c.ent_type_ != "PERSON", abs(verb.i - c.i)),
     )

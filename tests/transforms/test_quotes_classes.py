@@ -402,3 +402,9 @@ def test_slogans_cited_with_their_year_are_not_quotations(nlp):
 def test_a_place_parsed_as_the_subject_does_not_speak_for_the_person_after_it(nlp):
     body = "On Monday in Kilby, Ohio, the governor, Dana Ruiz, said, “We are going all the way.”"
     assert quotes(nlp, body) == [("We are going all the way.", "Dana Ruiz")]
+
+
+def test_a_name_inside_the_speakers_of_phrase_does_not_speak(nlp):
+    body = ("Campaign groups were less forgiving. Lwazi Okonkwo-Marsh of the advocacy group Coast First "
+            "called the outcome “another year lost for the fishermen of Kilby.”")
+    assert quotes(nlp, body) == [("another year lost for the fishermen of Kilby.", "Lwazi Okonkwo-Marsh")]
