@@ -869,7 +869,11 @@ def extract_quotes(
             # city") may be what was chanted or tweeted: a cue outside the marks speaks first.
             found = attribute_in(ctx, window, q.open_mark, q.end) or found
         if found is None:
-            found = _cue_tagged_noun(ctx, q) or attribute_in(ctx, window, q.open_mark, q.end)
+            found = (
+                _signed_lead(ctx, first, q)
+                or _cue_tagged_noun(ctx, q)
+                or attribute_in(ctx, window, q.open_mark, q.end)
+            )
         if found is None:
             found = _in_words(ctx, window, q.open_mark)
         if found is None:
@@ -1139,19 +1143,26 @@ def _clause_subject(ctx: _Context, sentence: Span, q: Quotation) -> Attribution 
     return None
 
 
+def _signed_lead(ctx: _Context, sentence: Span, q: Quotation) -> Attribution | None:
+    """ "Turnout held up in the north - Ines Moreau: “...”": the name after the dash speaks, whatever
+    the verbs of the roundup's line before it ("Pollsters agree - Ines Moreau:")."""
+    lead = ctx.text[sentence.start : q.open_mark].rstrip()
+    signed = _ROUNDUP_NAME.search(lead)
+    if signed is None:
+        return None
+    tokens = ctx.outside_tokens(sentence.start + signed.start(1), sentence.start + signed.end(1))
+    named = _first_named(ctx, tokens) or _proper_name(ctx, tokens, q.open_mark)
+    if named is not None and named.speaker:
+        named.evidence = "first_named"
+        return named
+    return None
+
+
 def _lead_in(ctx: _Context, sentence: Span, q: Quotation) -> Attribution | None:
     """A quotation introduced by a colon without a reporting verb, in its own sentence
     ("Taverner was blunt: “...”") or at the end of the previous sentence of the paragraph: the
     speaker is the subject of the introducing clause."""
     lead = ctx.text[sentence.start : q.open_mark].rstrip()
-    signed = _ROUNDUP_NAME.search(lead)
-    if signed is not None:
-        # "Turnout held up in the north - Ines Moreau: “...”": the name after the dash speaks.
-        tokens = ctx.outside_tokens(sentence.start + signed.start(1), sentence.start + signed.end(1))
-        named = _first_named(ctx, tokens) or _proper_name(ctx, tokens, q.open_mark)
-        if named is not None and named.speaker:
-            named.evidence = "first_named"
-            return named
     if lead.endswith(":"):
         start, end = sentence.start, q.open_mark
     elif lead.endswith(",") and any(
@@ -1173,7 +1184,11 @@ def _lead_in(ctx: _Context, sentence: Span, q: Quotation) -> Attribution | None:
     tokens = ctx.outside_tokens(start, end)
     found = attribute_in(ctx, tokens, start)
     if found is None:
-        subjects = [t for t in tokens if t.dep_ in SUBJECT_DEPS]
+        # The main clause's subject ("When Ruiz retired, the council released this statement:").
+        subjects = sorted(
+            (t for t in tokens if t.dep_ in SUBJECT_DEPS),
+            key=lambda t: (t.head.dep_ in {"advcl", "relcl", "acl"}, t.head.dep_ != "ROOT"),
+        )
         if subjects:
             found = ctx.resolve(subjects[0], q.open_mark)
     if found is not None and found.speaker:
@@ -1307,7 +1322,7 @@ def _dash_attribution(ctx: _Context, q: Quotation) -> Attribution | None:
 def _proper_name(ctx: _Context, tokens: list[Token], before: int) -> Attribution | None:
     """A run of proper nouns that is no entity: the name as written, joined to a person named
     before when its last word is one's first or last name."""
-    names = [t for t in tokens if t.pos_ == "PROPN" or t.is_title]
+    names = [t for t in tokens if t.pos_ == "PROPN" or (t.is_title and t.pos_ in {"NOUN", "ADJ", "X"})]
     if not names:
         return None
     return ctx.resolve(names[-1], before)

@@ -408,3 +408,14 @@ def test_a_name_inside_the_speakers_of_phrase_does_not_speak(nlp):
     body = ("Campaign groups were less forgiving. Lwazi Okonkwo-Marsh of the advocacy group Coast First "
             "called the outcome “another year lost for the fishermen of Kilby.”")
     assert quotes(nlp, body) == [("another year lost for the fishermen of Kilby.", "Lwazi Okonkwo-Marsh")]
+
+
+def test_a_statement_lead_in_takes_the_main_clauses_subject(nlp):
+    body = ("When Halvorsen retired in 1998, Mayor Dana Ruiz released the following statement:\n\n"
+            "“We thank Halvorsen for forty years at the harbour.”")
+    assert quotes(nlp, body) == [("We thank Halvorsen for forty years at the harbour.", "Dana Ruiz")]
+
+
+def test_a_signed_roundup_line_with_a_verb_before_the_dash(nlp):
+    body = ("Forecasters agree - Ines Moreau: “Keep counting the ballots until the very last one.”")
+    assert quotes(nlp, body) == [("Keep counting the ballots until the very last one.", "Ines Moreau")]
