@@ -352,6 +352,11 @@ def test_an_opening_mark_typed_where_the_closing_one_was_meant(nlp):
     body = "“The ferry will run again by June,“ said harbour master Ines Calloway. “We have the parts now.”"
     assert quotes(nlp, body) == [("The ferry will run again by June", "Ines Calloway"),
                                  ("We have the parts now.", "Ines Calloway")]
+    from transforms.marks import pair_marks
+
+    text = "She called the levy “unfair“ and the pier plan “a fantasy.”"
+    assert [(text[p.open + 1 : p.end], p.closed) for p in pair_marks(text)] == [("unfair", True),
+                                                                                 ("a fantasy.", True)]
 
 
 def test_a_reporting_verb_tagged_as_a_noun_after_the_quotation(nlp):
