@@ -39,7 +39,8 @@ def _closes_as_typed(text: str, i: int) -> bool:
     """A “ typed where ” was meant (…for her here,“ said Ruiz; called them “rivals“ and): right
     after a word or sentence punctuation, with no space before it, and a space, punctuation or
     the end after it; an opening mark is followed by a word."""
-    return (text[i - 1] in ",.?!" or text[i - 1].isalnum()) and (i == len(text) - 1 or text[i + 1] in _AFTER_CLOSING)
+    after_word = text[i - 1] in ",.?!" or text[i - 1].isalnum()
+    return after_word and (i == len(text) - 1 or text[i + 1] in _AFTER_CLOSING)
 
 
 def pair_marks(text: str) -> list[MarkPair]:

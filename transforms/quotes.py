@@ -30,8 +30,11 @@ scare: quotation marks that name rather than quote (scare quotes, terms, titles 
 fragment of at most three words is scare when a naming marker precedes it (so-called, known as,
 dubbed, the journal, the film, ... in rules/speech.yaml), when it modifies a following noun, when
 it is a capitalised title, or when nobody can be credited with it. Scare quotes get no speaker
-and are exempt from the "every quote has a speaker" audit rule. Only direct quotations continue
-the previous speaker (follow-on); a partial quote with no cue takes the subject of its clause.
+and are exempt from the "every quote has a speaker" audit rule. So are a headline followed by its
+byline (“...,” by the Ledger's Ada Marsh) and a title or slogan cited with its year in brackets.
+A direct quotation with no cue continues the previous speaker (follow-on); a partial quote with
+no cue takes the subject of its clause, else (over three words) the last speaker of its
+paragraph or the one before. "I" outside quotation marks is the author (AUTHOR).
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ OBJECT_DEPS = {"dobj", "iobj", "dative", "pobj", "oprd", "attr"}
 # Entity labels that never speak (a weekday next to "said" is when, not who).
 NOT_SPEAKERS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
 PLACES = {"GPE", "LOC", "FAC"}
+SPEAKER_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
 PRONOUNS_PERSON = {"he", "she", "him", "her"}
 PRONOUNS_OTHER = {"they", "it", "we", "i"}
 AUTHOR = "the author"  # the speaker of a first-person cue outside quotation marks ("I said")
@@ -141,8 +145,8 @@ EVIDENCE = {
     "subject": 0.7,  # the subject of the clause that embeds a partial quote
     "follow_same": 0.95,  # no cue, the previous quotation's speaker, same paragraph
     "follow_next": 0.75,  # ... from the paragraph before
-    "follow_far": 0.45,
-    "follow_partial": 0.6,  # a partial quotation with no cue: the last speaker, this paragraph or the one before  # ... from two or three paragraphs before (FOLLOW_REACH)
+    "follow_far": 0.45,  # ... from two or three paragraphs before (FOLLOW_REACH)
+    "follow_partial": 0.6,  # a partial quotation with no cue: the last speaker, this paragraph or the last
 }
 # How many paragraphs back a direct quotation with no cue of its own continues the last speaker
 # (the quotations between are that speaker's account, the paragraphs between the reporter's).
@@ -815,7 +819,9 @@ def attribute_in(
         if subject.ent_type_ in PLACES and subject.i < verb.i:
             # "In Kilby, Ohio, the governor, Dana Ruiz, said": the parse made the place the
             # subject; a person named between it and the cue speaks.
-            people = [t for t in tokens if subject.i < t.i < verb.i and t.i in allowed and t.ent_type_ == "PERSON"]
+            people = [
+                t for t in tokens if subject.i < t.i < verb.i and t.i in allowed and t.ent_type_ == "PERSON"
+            ]
             subject = people[-1] if people else subject
         found = ctx.resolve(subject, before)
         found.cue = verb.text
@@ -1075,7 +1081,8 @@ def _appositive_title(ctx: _Context, q: Quotation) -> bool:
 def _told_title(ctx: _Context, q: Quotation) -> bool:
     """Ruiz told “Morning Call,”: the one told is a listener, here a programme's title."""
     previous = [t for t in ctx.outside_tokens(max(0, q.open_mark - 40), q.open_mark) if not t.is_punct]
-    return bool(previous) and previous[-1].lemma_.lower() == "tell" and _is_title(ctx, q, ctx.text[q.start : q.end].split())
+    words = ctx.text[q.start : q.end].split()
+    return bool(previous) and previous[-1].lemma_.lower() == "tell" and _is_title(ctx, q, words)
 
 
 def _bylined_headline(ctx: _Context, q: Quotation) -> bool:
@@ -1242,7 +1249,8 @@ def _first_named(ctx: _Context, tokens: list[Token]) -> Attribution | None:
 _ROUNDUP_NAME = re.compile(r"[-–—]\s*([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*:$")
 _NAMED_TURN = re.compile(r"((?:[A-Z][\w'’.-]+ ){0,3}[A-Z][\w'’.-]+):[ \t]+(?=\S)")
 _BYLINE = re.compile(
-    r'[,.]?[”"»][,.]?[ \t]+by[ \t]+(?:the[ \t]+)?(?:[A-Z][\w.&-]*[ \t]+){0,3}[A-Z][\w.&-]*(?:[\'’]s?)[ \t]+[A-Z]'
+    r'[,.]?[”"»][,.]?[ \t]+by[ \t]+(?:the[ \t]+)?'
+    r"(?:[A-Z][\w.&-]*[ \t]+){0,3}[A-Z][\w.&-]*(?:['’]s?)[ \t]+[A-Z]"
 )
 _DATED = re.compile(r'[.!?]?[”"»][ \t]*\((?:[^()\n]{0,40}[ \t])?(?:1[89]|20)\d\d\)')
 _DASH = re.compile(r"[ \t]*[.,]?[ \t]*(?:\n\n)?[ \t]*[-–—]+[ \t]*(?=\S)")
@@ -1273,11 +1281,12 @@ def _cue_tagged_noun(ctx: _Context, q: Quotation) -> Attribution | None:
         return None
     if not any(c in ",?!" for c in ctx.text[q.end - 1 : token.idx]):
         return None  # the quotation ends its sentence: what follows is not its attribution
-    phrase = []
+    phrase: list[Token] = []
     for t in ctx.doc[token.i : token.i + MAX_TAG_TOKENS]:
         if t.pos_ in {"VERB", "AUX"} or (t.is_punct and t.text not in {"-", "–"}) or t.is_space:
             return None
-        if phrase and t.pos_ == "NOUN" and t.tag_ in {"NN", "NNS"} and t.lemma_.lower() in ctx.lex.direct_cues:
+        cue = t.pos_ == "NOUN" and t.tag_ in {"NN", "NNS"} and t.lemma_.lower() in ctx.lex.direct_cues
+        if phrase and cue:
             following = ctx.doc[t.i + 1] if t.i + 1 < len(ctx.doc) else None
             if following is not None and not (following.is_punct or following.pos_ in {"ADP", "ADV"}):
                 return None  # "the report said", "the state budget": the noun heads a phrase
@@ -1292,7 +1301,7 @@ def _cue_tagged_noun(ctx: _Context, q: Quotation) -> Attribution | None:
     surface = normalise_name(ctx.text[phrase[0].idx : phrase[-1].idx + len(phrase[-1].text)])
     for p in phrase:
         cluster = ctx.entities.cluster_at(p.idx)
-        if cluster is not None and cluster.label in {"PERSON", "ORG", "NORP", "GPE"} and not ctx.dateline(p.idx):
+        if cluster is not None and cluster.label in SPEAKER_LABELS and not ctx.dateline(p.idx):
             found = ctx._from_cluster(cluster, surface, "cue")
             break
     else:

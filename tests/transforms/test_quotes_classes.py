@@ -372,7 +372,8 @@ def test_a_programme_title_ending_its_sentence_and_a_programme_told(nlp):
     body = ("“The pier will reopen in May,” Mayor Dana Ruiz said on the Ledger's “Harbour Morning Call.”\n\n"
             "“We have the money now,” Ruiz told “Coast Radio Tonight,” adding that the works start soon.")
     doc = nlp(body)
-    found = [(body[q.start:q.end], q.kind) for q in extract_quotes(doc, analyse_entities(doc)) if q.kind != "indirect"]
+    found = [(body[q.start:q.end], q.kind) for q in extract_quotes(doc, analyse_entities(doc))
+             if q.kind != "indirect"]
     assert found == [("The pier will reopen in May", "direct"), ("Harbour Morning Call.", "scare"),
                      ("We have the money now", "direct"), ("Coast Radio Tonight", "scare")]
 
@@ -381,7 +382,8 @@ def test_a_headline_with_its_byline_in_a_roundup_is_not_a_quotation(nlp):
     body = ("HARBOUR NEWS—“Kilby pier to close for the winter,” by the Ledger's Ada Marsh: “The pier "
             "will close on Monday for repairs.”")
     doc = nlp(body)
-    found = [(body[q.start:q.end], q.kind) for q in extract_quotes(doc, analyse_entities(doc)) if q.kind != "indirect"]
+    found = [(body[q.start:q.end], q.kind) for q in extract_quotes(doc, analyse_entities(doc))
+             if q.kind != "indirect"]
     assert found[0] == ("Kilby pier to close for the winter", "scare")
     assert found[1][1] == "direct"
 
@@ -401,7 +403,8 @@ def test_slogans_cited_with_their_year_are_not_quotations(nlp):
     body = ("The party's posters have grown harsher over the years: “Close the harbour to strangers” "
             "(2009) and “No ferry for outsiders” (2014).")
     doc = nlp(body)
-    assert [q.kind for q in extract_quotes(doc, analyse_entities(doc)) if q.kind != "indirect"] == ["scare", "scare"]
+    kinds = [q.kind for q in extract_quotes(doc, analyse_entities(doc)) if q.kind != "indirect"]
+    assert kinds == ["scare", "scare"]
 
 
 def test_a_place_parsed_as_the_subject_does_not_speak_for_the_person_after_it(nlp):
