@@ -35,6 +35,14 @@ def opens_straight(text: str, i: int) -> bool:
     return i == 0 or text[i - 1].isspace() or text[i - 1] in "([{—–-:"
 
 
+def _closes_as_typed(text: str, i: int) -> bool:
+    """A “ typed where ” was meant (…for her here,“ said Ruiz; called them “rivals“ and): right
+    after a word or sentence punctuation, with no space before it, and a space, punctuation or
+    the end after it; an opening mark is followed by a word."""
+    after_word = text[i - 1] in ",.?!" or text[i - 1].isalnum()
+    return after_word and (i == len(text) - 1 or text[i + 1] in _AFTER_CLOSING)
+
+
 def pair_marks(text: str) -> list[MarkPair]:
     """Quotation mark pairs of one paragraph, in order. A new “ inside an open “ quotation
     cuts the open one there (it was never closed); a quotation still open at the end of the
@@ -73,6 +81,7 @@ def pair_marks(text: str) -> list[MarkPair]:
                 and (not opens_straight(text, i) or i == len(text) - 1 or text[i + 1] in _AFTER_CLOSING)
             )
             or (ch == "“" and opener == "„")
+            or (ch == "“" and opener == "“" and _closes_as_typed(text, i))
         ):
             pairs.append(MarkPair(open_at, i, True))
             open_at = None

@@ -30,8 +30,11 @@ scare: quotation marks that name rather than quote (scare quotes, terms, titles 
 fragment of at most three words is scare when a naming marker precedes it (so-called, known as,
 dubbed, the journal, the film, ... in rules/speech.yaml), when it modifies a following noun, when
 it is a capitalised title, or when nobody can be credited with it. Scare quotes get no speaker
-and are exempt from the "every quote has a speaker" audit rule. Only direct quotations continue
-the previous speaker (follow-on); a partial quote with no cue takes the subject of its clause.
+and are exempt from the "every quote has a speaker" audit rule. So are a headline followed by its
+byline (“...,” by the Ledger's Ada Marsh) and a title or slogan cited with its year in brackets.
+A direct quotation with no cue continues the previous speaker (follow-on); a partial quote with
+no cue takes the subject of its clause, else (over three words) the last speaker of its
+paragraph or the one before. "I" outside quotation marks is the author (AUTHOR).
 """
 
 from __future__ import annotations
@@ -55,8 +58,11 @@ SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 OBJECT_DEPS = {"dobj", "iobj", "dative", "pobj", "oprd", "attr"}
 # Entity labels that never speak (a weekday next to "said" is when, not who).
 NOT_SPEAKERS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
+PLACES = {"GPE", "LOC", "FAC"}
+SPEAKER_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
 PRONOUNS_PERSON = {"he", "she", "him", "her"}
 PRONOUNS_OTHER = {"they", "it", "we", "i"}
+AUTHOR = "the author"  # the speaker of a first-person cue outside quotation marks ("I said")
 # Indefinite pronouns name no one in particular: "someone shouted", "another said", "some chanted",
 # "many believe": the speaker is the phrase as written.
 PRONOUNS_INDEFINITE = {
@@ -140,10 +146,12 @@ EVIDENCE = {
     "follow_same": 0.95,  # no cue, the previous quotation's speaker, same paragraph
     "follow_next": 0.75,  # ... from the paragraph before
     "follow_far": 0.45,  # ... from two or three paragraphs before (FOLLOW_REACH)
+    "follow_partial": 0.6,  # a partial quotation with no cue: the last speaker, this paragraph or the last
 }
 # How many paragraphs back a direct quotation with no cue of its own continues the last speaker
 # (the quotations between are that speaker's account, the paragraphs between the reporter's).
 FOLLOW_REACH = 3
+PARTIAL_FOLLOW_REACH = 1  # ... and a partial quotation with no cue nor subject of its own
 CAP_PRONOUN = 0.7
 CAP_DESCRIPTION = 0.65  # a description resolved to an entity ("the company" -> the one named before)
 UNLINKED_PENALTY = 0.05  # a name that no entity of the article stands for
@@ -332,6 +340,9 @@ class _Context:
         if lower in PRONOUNS_INDEFINITE and token.pos_ in {"PRON", "DET", "NUM", "ADJ", "NOUN"}:
             return Attribution(speaker=surface, speaker_surface=surface, method="description")
         if token.pos_ == "PRON" or lower in PRONOUNS_PERSON | PRONOUNS_OTHER:
+            if lower == "i" and token.text == "I":
+                # “...,” I said: outside quotation marks, the first person is the one writing.
+                return Attribution(speaker=AUTHOR, speaker_surface=surface, method="pronoun")
             if lower in PRONOUNS_PERSON:
                 # Agreement: "he" skips a woman named since, "she" a man (when the article says).
                 clash = "female" if lower in {"he", "him"} else "male"
@@ -370,14 +381,15 @@ class _Context:
                 # "the bureau's director, Ada Marsh, said": the description and the name, as written
                 found.speaker_surface = surface if name in surface else f"{surface}, {name}"
                 return found
-        parts = _name_tokens(token) if token.pos_ == "PROPN" else [token]
+        proper = token.pos_ == "PROPN" or _modal_name(token)
+        parts = _name_tokens(token) if proper else [token]
         # The head word first, then its modifiers nearest first: in "Harbour Master Ruth
         # Okonjo" the model may tag "Harbour Master" as a person of its own.
         for t in [token, *sorted((p for p in parts if p is not token), key=lambda p: token.i - p.i)]:
             cluster = self.entities.cluster_at(t.idx)
             if cluster is not None and cluster.label in {"PERSON", "ORG", "GPE", "NORP"}:
                 return self._from_cluster(cluster, surface, "cue")
-        if token.pos_ == "PROPN":
+        if proper:
             cluster = self.entities.person_by_word(token.text, before)
             if cluster is not None:
                 return self._from_cluster(cluster, surface, "cue")
@@ -602,19 +614,49 @@ def _aged(token: Token) -> bool:
     return token.pos_ == "ADJ" and token.lower_ == "old" and any(c.dep_ == "det" for c in token.children)
 
 
+def _modal_name(token: Token) -> bool:
+    """ "Will wrote", "May said": a capitalised modal before an inflected verb is a surname the
+    tagger took for an auxiliary (a modal takes the verb's base form)."""
+    head = token.head
+    return (
+        token.tag_ == "MD"
+        and token.is_title
+        and token.dep_ == "aux"
+        and head.i == token.i + 1
+        and head.lower_ != head.lemma_.lower()
+    )
+
+
 def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
     # Two subjects happen when the parser splits "union branch chair Dr. Ngozi Ferncastle":
     # the proper noun names the speaker.
+    candidates = [
+        c
+        for c in verb.children
+        if c.dep_ in SUBJECT_DEPS and c.i in allowed and (c.ent_type_ not in NOT_SPEAKERS or _aged(c))
+    ]
+    # A subject right after another one's "of" phrase is part of it ("Ada Marsh of the group
+    # Roots First said", parsed flat): the first one speaks.
+    candidates = [
+        c
+        for c in candidates
+        if not any(
+            p.dep_ == "prep" and p.lower_ == "of" and p.right_edge.i + 1 == c.left_edge.i
+            for d in candidates
+            if d.i < c.i
+            for p in d.children
+        )
+    ]
     subjects = sorted(
-        (
-            c
-            for c in verb.children
-            if c.dep_ in SUBJECT_DEPS and c.i in allowed and (c.ent_type_ not in NOT_SPEAKERS or _aged(c))
-        ),
-        key=lambda c: c.pos_ != "PROPN",
+        candidates,
+        # A person before a place ("in Berea, OH, ... Gov. Dana Ruiz said"), then the nearest.
+        key=lambda c: (c.pos_ != "PROPN", c.ent_type_ != "PERSON", abs(verb.i - c.i)),
     )
     if subjects:
         return subjects[0]
+    named = [c for c in verb.children if c.i in allowed and _modal_name(c)]
+    if named:
+        return named[0]
     # Conjoined verbs and participles share their head's subject: "Blinken met Lavrov and said
     # ...", "van der Lugt wrote that ..., adding that ...".
     if verb.dep_ in {"conj", "advcl", "xcomp"} and verb.head.pos_ in {"VERB", "AUX"}:
@@ -684,6 +726,8 @@ def _inverted_subject(verb: Token, allowed: set[int]) -> Token | None:
             return None
         if t.pos_ in {"NOUN", "PROPN"} and t.dep_ not in {"compound", "amod", "poss", "npadvmod", "nmod"}:
             return t
+        if t.lower_ in PRONOUNS_INDEFINITE and t.pos_ in {"PRON", "NUM", "DET"} and t.head.i == verb.i:
+            return t  # “...,” said one of the advisers / said another
         if (
             t.head.i == verb.i
             and t.dep_ != "prep"
@@ -772,6 +816,13 @@ def attribute_in(
         )
         if subject is None or (source_token is not None and subject.i == source_token.i):
             continue
+        if subject.ent_type_ in PLACES and subject.i < verb.i:
+            # "In Kilby, Ohio, the governor, Dana Ruiz, said": the parse made the place the
+            # subject; a person named between it and the cue speaks.
+            people = [
+                t for t in tokens if subject.i < t.i < verb.i and t.i in allowed and t.ent_type_ == "PERSON"
+            ]
+            subject = people[-1] if people else subject
         found = ctx.resolve(subject, before)
         found.cue = verb.text
         found.evidence = ("cue_after", "cue_before", "cue_far")[rank]
@@ -811,8 +862,10 @@ def extract_quotes(
         window += _attribution_after(ctx, q, last)
         kind = _kind(body, q, window)
         has_cue = bool(_cue_verbs(window, ctx.lex.direct_cues))
-        if (kind == "partial" and _is_term_or_title(ctx, q, has_cue)) or (
-            kind == "direct" and _appositive_title(ctx, q)
+        if (
+            (kind == "partial" and _is_term_or_title(ctx, q, has_cue))
+            or (kind == "direct" and (_appositive_title(ctx, q) or _told_title(ctx, q)))
+            or _bylined_headline(ctx, q)
         ):
             quotes.append(Quote(q.start, q.end, "scare", q.paragraph_index, Attribution()))
             continue
@@ -822,7 +875,11 @@ def extract_quotes(
             # city") may be what was chanted or tweeted: a cue outside the marks speaks first.
             found = attribute_in(ctx, window, q.open_mark, q.end) or found
         if found is None:
-            found = attribute_in(ctx, window, q.open_mark, q.end)
+            found = (
+                _signed_lead(ctx, first, q)
+                or _cue_tagged_noun(ctx, q)
+                or attribute_in(ctx, window, q.open_mark, q.end)
+            )
         if found is None:
             found = _in_words(ctx, window, q.open_mark)
         if found is None:
@@ -838,13 +895,20 @@ def extract_quotes(
             # “Does that not matter?” after "Quintanilla pressed Carson on the point." in its
             # paragraph: the person that sentence is about asks, not the last speaker.
             found = _paragraph_subject(ctx, first, q, previous)
+        gap = q.paragraph_index - previous.paragraph_index if previous is not None else FOLLOW_REACH + 1
         if (
             found is None
-            and kind == "direct"
             and previous is not None
             and previous.attribution.speaker
-            and q.paragraph_index - previous.paragraph_index <= FOLLOW_REACH
+            and (
+                gap <= FOLLOW_REACH
+                if kind == "direct"
+                else gap <= PARTIAL_FOLLOW_REACH and len(body[q.start : q.end].split()) > MAX_SCARE_WORDS
+            )
         ):
+            # No cue, no clause subject: the last speaker's account goes on (a partial quotation
+            # only from its own paragraph or the one before: “Ruiz said ... But that is “not
+            # the same thing as a ban.”").
             prev = previous.attribution
             found = Attribution(
                 prev.speaker,
@@ -853,8 +917,8 @@ def extract_quotes(
                 None,
                 prev.according_to,
                 "follow_on",
-                evidence=("follow_same", "follow_next")[q.paragraph_index - previous.paragraph_index]
-                if q.paragraph_index - previous.paragraph_index <= 1
+                evidence=("follow_partial" if kind == "partial" else ("follow_same", "follow_next")[gap])
+                if gap <= 1
                 else "follow_far",
             )
         if found is None:
@@ -1014,13 +1078,33 @@ def _appositive_title(ctx: _Context, q: Quotation) -> bool:
     return after[:1] in {",", ")"} and _is_title(ctx, q, words)
 
 
+def _told_title(ctx: _Context, q: Quotation) -> bool:
+    """Ruiz told “Morning Call,”: the one told is a listener, here a programme's title."""
+    previous = [t for t in ctx.outside_tokens(max(0, q.open_mark - 40), q.open_mark) if not t.is_punct]
+    words = ctx.text[q.start : q.end].split()
+    return bool(previous) and previous[-1].lemma_.lower() == "tell" and _is_title(ctx, q, words)
+
+
+def _bylined_headline(ctx: _Context, q: Quotation) -> bool:
+    """A headline with its byline (a newsletter's roundup: “Pier to close in May,” by the
+    Ledger's Ada Marsh), or a title or slogan cited with its year in brackets (“No to the levy”
+    (2009), “Harbour Lights” (1998)): named, not quoted."""
+    return _BYLINE.match(ctx.text, q.end) is not None or _DATED.match(ctx.text, q.end) is not None
+
+
 def _is_title(ctx: _Context, q: Quotation, words: list[str]) -> bool:
     """A title of a work, show or programme in quotation marks: every word capitalised but the
-    small ones (of, the, and, ...), at most MAX_TITLE_WORDS, no sentence punctuation at its end,
-    and no reporting verb right before it (chanted “Dump Ruiz”)."""
+    small ones (of, the, and, ...), at most MAX_TITLE_WORDS, no sentence punctuation at its end
+    (but the full stop of a title that ends its sentence: on the Ledger's “Morning Call.”), and no
+    reporting verb right before it (chanted “Dump Ruiz”; told, whose object is a listener, may)."""
     body = ctx.text
     stripped = [w.strip(".,;:!?") for w in words]
-    if len(words) > MAX_TITLE_WORDS or body[q.end - 1] in ".!?":
+    previous = [t for t in ctx.outside_tokens(max(0, q.open_mark - 40), q.open_mark) if not t.is_punct]
+    last = previous[-1] if previous else None
+    # A programme's title after a possessive ("on the Ledger's “Morning Call.”") may end its
+    # sentence with a full stop; a name after "as" or "the" may not (“the governor as “Chris.”").
+    embedded = last is not None and last.tag_ == "POS" and len(words) >= 2
+    if len(words) > MAX_TITLE_WORDS or body[q.end - 1] in "!?" or (body[q.end - 1] == "." and not embedded):
         return False
     if not all(
         w[:1].isupper() or w[:1].isdigit() or w.lower() in TITLE_SMALL_WORDS or (w.isalpha() and len(w) <= 2)
@@ -1030,8 +1114,7 @@ def _is_title(ctx: _Context, q: Quotation, words: list[str]) -> bool:
         return False  # "de", "la", "y" in a title in another language count as small words
     if len(words) > MAX_SCARE_WORDS and not stripped[0][:1].isupper():
         return False
-    previous = [t for t in ctx.outside_tokens(max(0, q.open_mark - 40), q.open_mark) if not t.is_punct]
-    return not (previous and _cue_verbs(previous[-1:], ctx.lex.direct_cues))
+    return last is None or last.lemma_.lower() == "tell" or not _cue_verbs([last], ctx.lex.direct_cues)
 
 
 def _clause_subject(ctx: _Context, sentence: Span, q: Quotation) -> Attribution | None:
@@ -1067,19 +1150,26 @@ def _clause_subject(ctx: _Context, sentence: Span, q: Quotation) -> Attribution 
     return None
 
 
+def _signed_lead(ctx: _Context, sentence: Span, q: Quotation) -> Attribution | None:
+    """ "Turnout held up in the north - Ines Moreau: “...”": the name after the dash speaks, whatever
+    the verbs of the roundup's line before it ("Pollsters agree - Ines Moreau:")."""
+    lead = ctx.text[sentence.start : q.open_mark].rstrip()
+    signed = _ROUNDUP_NAME.search(lead)
+    if signed is None:
+        return None
+    tokens = ctx.outside_tokens(sentence.start + signed.start(1), sentence.start + signed.end(1))
+    named = _first_named(ctx, tokens) or _proper_name(ctx, tokens, q.open_mark)
+    if named is not None and named.speaker:
+        named.evidence = "first_named"
+        return named
+    return None
+
+
 def _lead_in(ctx: _Context, sentence: Span, q: Quotation) -> Attribution | None:
     """A quotation introduced by a colon without a reporting verb, in its own sentence
     ("Taverner was blunt: “...”") or at the end of the previous sentence of the paragraph: the
     speaker is the subject of the introducing clause."""
     lead = ctx.text[sentence.start : q.open_mark].rstrip()
-    signed = _ROUNDUP_NAME.search(lead)
-    if signed is not None:
-        # "Turnout held up in the north - Ines Moreau: “...”": the name after the dash speaks.
-        tokens = ctx.outside_tokens(sentence.start + signed.start(1), sentence.start + signed.end(1))
-        named = _first_named(ctx, tokens) or _proper_name(ctx, tokens, q.open_mark)
-        if named is not None and named.speaker:
-            named.evidence = "first_named"
-            return named
     if lead.endswith(":"):
         start, end = sentence.start, q.open_mark
     elif lead.endswith(",") and any(
@@ -1101,7 +1191,11 @@ def _lead_in(ctx: _Context, sentence: Span, q: Quotation) -> Attribution | None:
     tokens = ctx.outside_tokens(start, end)
     found = attribute_in(ctx, tokens, start)
     if found is None:
-        subjects = [t for t in tokens if t.dep_ in SUBJECT_DEPS]
+        # The main clause's subject ("When Ruiz retired, the council released this statement:").
+        subjects = sorted(
+            (t for t in tokens if t.dep_ in SUBJECT_DEPS),
+            key=lambda t: (t.head.dep_ in {"advcl", "relcl", "acl"}, t.head.dep_ != "ROOT"),
+        )
         if subjects:
             found = ctx.resolve(subjects[0], q.open_mark)
     if found is not None and found.speaker:
@@ -1154,6 +1248,11 @@ def _first_named(ctx: _Context, tokens: list[Token]) -> Attribution | None:
 
 _ROUNDUP_NAME = re.compile(r"[-–—]\s*([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*:$")
 _NAMED_TURN = re.compile(r"((?:[A-Z][\w'’.-]+ ){0,3}[A-Z][\w'’.-]+):[ \t]+(?=\S)")
+_BYLINE = re.compile(
+    r'[,.]?[”"»][,.]?[ \t]+by[ \t]+(?:the[ \t]+)?'
+    r"(?:[A-Z][\w.&-]*[ \t]+){0,3}[A-Z][\w.&-]*(?:['’]s?)[ \t]+[A-Z]"
+)
+_DATED = re.compile(r'[.!?]?[”"»][ \t]*\((?:[^()\n]{0,40}[ \t])?(?:1[89]|20)\d\d\)')
 _DASH = re.compile(r"[ \t]*[.,]?[ \t]*(?:\n\n)?[ \t]*[-–—]+[ \t]*(?=\S)")
 _TURN = re.compile(r"((?:[A-Z][A-Za-z'’.-]*\.? ){0,3}[A-Z][A-Z'’.-]+):[ \t]+(?=\S)")
 
@@ -1169,6 +1268,47 @@ def _in_words(ctx: _Context, window: list[Token], before: int) -> Attribution | 
                     found.evidence = "lead_in"
                     return found
     return None
+
+
+def _cue_tagged_noun(ctx: _Context, q: Quotation) -> Attribution | None:
+    """“...,” the document states / the email read / the two write: right after the closing mark,
+    a short phrase ending in a reporting verb the tagger took for a noun (its subject parsed as
+    the noun's modifiers): the phrase before it speaks, as written or as the entity it names."""
+    token = ctx.token_after(q.end - 1)
+    while token is not None and token.is_punct and token.idx < q.end + 4 and token.i + 1 < len(ctx.doc):
+        token = ctx.doc[token.i + 1]
+    if token is None or token.idx > q.end + 4 or token.pos_ not in {"DET", "PRON", "PROPN", "NUM"}:
+        return None
+    if not any(c in ",?!" for c in ctx.text[q.end - 1 : token.idx]):
+        return None  # the quotation ends its sentence: what follows is not its attribution
+    phrase: list[Token] = []
+    for t in ctx.doc[token.i : token.i + MAX_TAG_TOKENS]:
+        if t.pos_ in {"VERB", "AUX"} or (t.is_punct and t.text not in {"-", "–"}) or t.is_space:
+            return None
+        cue = t.pos_ == "NOUN" and t.tag_ in {"NN", "NNS"} and t.lemma_.lower() in ctx.lex.direct_cues
+        if phrase and cue:
+            following = ctx.doc[t.i + 1] if t.i + 1 < len(ctx.doc) else None
+            if following is not None and not (following.is_punct or following.pos_ in {"ADP", "ADV"}):
+                return None  # "the report said", "the state budget": the noun heads a phrase
+            rest = ctx.doc[t.i + 1 : t.i + 1 + MAX_SUBJECT_TOKENS]
+            clause = rest[: next((k for k, r in enumerate(rest) if r.is_punct), len(rest))]
+            if any(r.pos_ in {"VERB", "AUX"} for r in clause):
+                return None  # "a welcome message on the website reads": the verb comes later
+            break
+        phrase.append(t)
+    else:
+        return None
+    surface = normalise_name(ctx.text[phrase[0].idx : phrase[-1].idx + len(phrase[-1].text)])
+    for p in phrase:
+        cluster = ctx.entities.cluster_at(p.idx)
+        if cluster is not None and cluster.label in SPEAKER_LABELS and not ctx.dateline(p.idx):
+            found = ctx._from_cluster(cluster, surface, "cue")
+            break
+    else:
+        found = Attribution(speaker=surface, speaker_surface=surface, method="description")
+    found.cue = ctx.doc[phrase[-1].i + 1].text
+    found.evidence = "cue_after"
+    return found
 
 
 def _dash_attribution(ctx: _Context, q: Quotation) -> Attribution | None:
@@ -1191,7 +1331,7 @@ def _dash_attribution(ctx: _Context, q: Quotation) -> Attribution | None:
 def _proper_name(ctx: _Context, tokens: list[Token], before: int) -> Attribution | None:
     """A run of proper nouns that is no entity: the name as written, joined to a person named
     before when its last word is one's first or last name."""
-    names = [t for t in tokens if t.pos_ == "PROPN" or t.is_title]
+    names = [t for t in tokens if t.pos_ == "PROPN" or (t.is_title and t.pos_ in {"NOUN", "ADJ", "X"})]
     if not names:
         return None
     return ctx.resolve(names[-1], before)

@@ -328,3 +328,102 @@ def test_it_takes_the_organisation_described_before(nlp):
             "It added, “We want no part in this sale.”")
     assert quotes(nlp, body) == [("Nobody at the firm has any link to the seller", "company"),
                                  ("We want no part in this sale.", "company")]
+
+
+def test_a_columnist_whose_surname_is_a_modal_verb(nlp):
+    body = ("Columnist Harriet Will has followed the pier dispute for years.\n\n"
+            "“The council has lost the plot on this one,” Will wrote on Sunday, and the mayor "
+            "answered within the hour.")
+    assert quotes(nlp, body) == [("The council has lost the plot on this one", "Harriet Will")]
+
+
+def test_a_partial_quotation_with_no_cue_continues_the_last_speaker(nlp):
+    body = ("“We cannot fund the pier this year,” Councillor Amos Pembe said on Monday. But the repairs "
+            "remain “the first thing we will do when the money comes.”")
+    doc = nlp(body)
+    found = [(body[q.start:q.end], q.kind, q.attribution.speaker, q.attribution.evidence)
+             for q in extract_quotes(doc, analyse_entities(doc)) if q.kind in ("direct", "partial")]
+    assert found == [("We cannot fund the pier this year", "direct", "Amos Pembe", "cue_after"),
+                     ("the first thing we will do when the money comes.", "partial", "Amos Pembe",
+                      "follow_partial")]
+
+
+def test_an_opening_mark_typed_where_the_closing_one_was_meant(nlp):
+    body = "“The ferry will run again by June,“ said harbour master Ines Calloway. “We have the parts now.”"
+    assert quotes(nlp, body) == [("The ferry will run again by June", "Ines Calloway"),
+                                 ("We have the parts now.", "Ines Calloway")]
+    from transforms.marks import pair_marks
+
+    text = "She called the levy “unfair“ and the pier plan “a fantasy.”"
+    assert [(text[p.open + 1 : p.end], p.closed) for p in pair_marks(text)] == [("unfair", True),
+                                                                                 ("a fantasy.", True)]
+
+
+def test_a_reporting_verb_tagged_as_a_noun_after_the_quotation(nlp):
+    body = ("The councillors sent their letter to the ferry board on Friday.\n\n"
+            "“We do not understand the need for another delay,” the two write.\n\n"
+            "An audit of the pier was finished in May.\n\n"
+            "“Nobody checked the ferry logs for a year,” the document states.")
+    assert quotes(nlp, body) == [("We do not understand the need for another delay", "two"),
+                                 ("Nobody checked the ferry logs for a year", "document")]
+
+
+def test_a_programme_title_ending_its_sentence_and_a_programme_told(nlp):
+    body = ("“The pier will reopen in May,” Mayor Dana Ruiz said on the Ledger's “Harbour Morning Call.”\n\n"
+            "“We have the money now,” Ruiz told “Coast Radio Tonight,” adding that the works start soon.")
+    doc = nlp(body)
+    found = [(body[q.start:q.end], q.kind) for q in extract_quotes(doc, analyse_entities(doc))
+             if q.kind != "indirect"]
+    assert found == [("The pier will reopen in May", "direct"), ("Harbour Morning Call.", "scare"),
+                     ("We have the money now", "direct"), ("Coast Radio Tonight", "scare")]
+
+
+def test_a_headline_with_its_byline_in_a_roundup_is_not_a_quotation(nlp):
+    body = ("HARBOUR NEWS—“Kilby pier to close for the winter,” by the Ledger's Ada Marsh: “The pier "
+            "will close on Monday for repairs.”")
+    doc = nlp(body)
+    found = [(body[q.start:q.end], q.kind) for q in extract_quotes(doc, analyse_entities(doc))
+             if q.kind != "indirect"]
+    assert found[0] == ("Kilby pier to close for the winter", "scare")
+    assert found[1][1] == "direct"
+
+
+def test_the_first_person_outside_quotation_marks_is_the_author(nlp):
+    body = ("I met the harbour master on the pier at dawn.\n\n"
+            "“Is the ferry running today?” I asked her. “Not until the storm passes,” she said.")
+    assert quotes(nlp, body)[0] == ("Is the ferry running today?", "the author")
+
+
+def test_an_inverted_cue_with_an_indefinite_speaker(nlp):
+    body = "“The vote will be close on Tuesday,” said one of the councillors, who asked not to be named."
+    assert quotes(nlp, body) == [("The vote will be close on Tuesday", "one of the councillors")]
+
+
+def test_slogans_cited_with_their_year_are_not_quotations(nlp):
+    body = ("The party's posters have grown harsher over the years: “Close the harbour to strangers” "
+            "(2009) and “No ferry for outsiders” (2014).")
+    doc = nlp(body)
+    kinds = [q.kind for q in extract_quotes(doc, analyse_entities(doc)) if q.kind != "indirect"]
+    assert kinds == ["scare", "scare"]
+
+
+def test_a_place_parsed_as_the_subject_does_not_speak_for_the_person_after_it(nlp):
+    body = "On Monday in Kilby, Ohio, the governor, Dana Ruiz, said, “We are going all the way.”"
+    assert quotes(nlp, body) == [("We are going all the way.", "Dana Ruiz")]
+
+
+def test_a_name_inside_the_speakers_of_phrase_does_not_speak(nlp):
+    body = ("Campaign groups were less forgiving. Lwazi Okonkwo-Marsh of the advocacy group Coast First "
+            "called the outcome “another year lost for the fishermen of Kilby.”")
+    assert quotes(nlp, body) == [("another year lost for the fishermen of Kilby.", "Lwazi Okonkwo-Marsh")]
+
+
+def test_a_statement_lead_in_takes_the_main_clauses_subject(nlp):
+    body = ("When Halvorsen retired in 1998, Mayor Dana Ruiz released the following statement:\n\n"
+            "“We thank Halvorsen for forty years at the harbour.”")
+    assert quotes(nlp, body) == [("We thank Halvorsen for forty years at the harbour.", "Dana Ruiz")]
+
+
+def test_a_signed_roundup_line_with_a_verb_before_the_dash(nlp):
+    body = ("Forecasters agree - Ines Moreau: “Keep counting the ballots until the very last one.”")
+    assert quotes(nlp, body) == [("Keep counting the ballots until the very last one.", "Ines Moreau")]
