@@ -587,7 +587,7 @@ def _cue_verbs(tokens: list[Token], cues: frozenset[str]) -> list[Token]:
         for t in tokens
         if t.pos_ in {"VERB", "AUX"}
         and (
-            t.lemma_.lower() in cues
+            _verb_lemma(t, cues) in cues
             or any(
                 (c.dep_ in {"prt", "advmod"} and (t.lemma_.lower(), c.lower_) in PHRASAL_CUES)
                 or (t.lemma_.lower() == "put" and c.dep_ == "dobj" and c.lower_ == "it")
@@ -595,6 +595,16 @@ def _cue_verbs(tokens: list[Token], cues: frozenset[str]) -> list[Token]:
             )
         )
     ]
+
+
+def _verb_lemma(t: Token, cues: frozenset[str]) -> str:
+    """The verb's lemma, or the cue it is an inflection of when the model cut a silent "e" off
+    with the ending ("hoped", "hoping", "hopes" lemmatised "hop"): the word is that stem plus
+    -ed, -es or -ing and the stem plus "e" is a cue while the stem is not."""
+    lemma = t.lemma_.lower()
+    if lemma not in cues and lemma + "e" in cues and t.lower_ in {lemma + "ed", lemma + "es", lemma + "ing"}:
+        return lemma + "e"
+    return lemma
 
 
 def _aged(token: Token) -> bool:
@@ -1381,7 +1391,7 @@ def _reported(verb: Token, lex: SpeechLexicon) -> tuple[list[Token], str] | None
     attitude verb: "promised to resign", "urged voters to stay home"), its object with that
     object's complement (an object cue: "announced his resignation", "called the plan a
     disaster"), or the object of its preposition ("called for a recount")."""
-    lemma = verb.lemma_.lower()
+    lemma = _verb_lemma(verb, lex.indirect_cues | lex.attitude_cues | lex.object_cues)
     children = list(verb.children)
     clause = [c for c in children if c.dep_ == "ccomp" and c.pos_ in {"VERB", "AUX"}]
     phrasal = any(c.dep_ in {"prt", "advmod"} and (lemma, c.lower_) in PHRASAL_CUES for c in children)
@@ -1413,7 +1423,7 @@ def _rest_of_phrase(after: list[Token], content: Token) -> list[Token]:
     """The cue's complements after its object: "accused the mayor of lying", "called on the
     council to act", "praised the plan as overdue" (not its adverbs, conjuncts, punctuation or
     a when: "on Monday")."""
-    skip = {"punct", "cc", "conj", "advmod", "npadvmod", "parataxis", "mark", "dep"}
+    skip = {"punct", "cc", "conj", "advmod", "npadvmod", "parataxis", "mark", "dep", "advcl"}
     return [
         c
         for c in after
