@@ -1297,7 +1297,7 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
             if content is None:
                 continue
             heads, how = content
-            subject = _subject_of(verb, allowed) or _quantity_subject(verb, allowed)
+            subject = _subject_of(verb, allowed) or _quantity_subject(verb, allowed) or _participle_owner(verb, allowed)
             if subject is None or ctx.dateline(subject.idx):
                 continue  # "HALDEN —" files, not speaks
             if how not in {"clause", "around"} and subject.pos_ != "PROPN" and _reported_by(verb, governing):
@@ -1407,10 +1407,16 @@ def _reported(verb: Token, lex: SpeechLexicon) -> tuple[list[Token], str] | None
         objects = [c for c in after if c.dep_ == "dobj" and c.i < infinitive[0].i]
         return [*objects[:1], infinitive[0]], "infinitive"
     objects = [c for c in after if c.dep_ == "dobj"]
-    if objects and lemma in lex.object_cues and objects[0].pos_ != "PRON":
+    if objects and lemma in lex.object_cues:
         # A pronoun object ("quote it at meetings", "denied this") points at what was said
-        # elsewhere: it reports nothing itself.
-        return [objects[0], *_rest_of_phrase(after, objects[0])], "object"
+        # elsewhere: it reports nothing itself, unless a complement says it ("described himself
+        # as a moderate", "called it a disgrace", "accused him of lying"; not "at meetings").
+        rest = _rest_of_phrase(after, objects[0])
+        if objects[0].pos_ != "PRON" or any(
+            r.dep_ in {"oprd", "xcomp", "ccomp", "acomp"} or (r.dep_ == "prep" and r.lower_ in {"as", "of", "for"})
+            for r in rest
+        ):
+            return [objects[0], *rest], "object"
     for prep in after:
         if prep.dep_ == "prep" and (lemma, prep.lower_) in lex.preposition_cues:
             objects = [c for c in prep.children if c.dep_ in {"pobj", "pcomp"}]
@@ -1492,6 +1498,23 @@ def _plural_antecedent(ctx: _Context, pronoun: Token) -> Attribution | None:
     return None
 
 
+def _participle_owner(verb: Token, allowed: set[int]) -> Token | None:
+    """Who speaks through a participle on a noun: the subject of the verb whose object or
+    prepositional object the noun is ("Ruiz issued a statement saying ...", "the council ran
+    ads attacking the plan", "Ruiz wrote in a letter urging ..."), else the noun itself when it
+    is a subject ("a group backing the mayor has spent ...", "ads claiming the plan failed aired")."""
+    noun = verb.head
+    if verb.dep_ != "acl" or verb.tag_ != "VBG" or noun.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    if noun.dep_ == "dobj" and noun.head.pos_ in {"VERB", "AUX"}:
+        return _subject_of(noun.head, allowed)
+    if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in {"VERB", "AUX"}:
+        return _subject_of(noun.head.head, allowed)
+    if noun.dep_ in SUBJECT_DEPS and noun.i in allowed and noun.ent_type_ not in NOT_SPEAKERS:
+        return noun
+    return None
+
+
 def _quantity_subject(verb: Token, allowed: set[int]) -> Token | None:
     """A share or number of people as the subject ("47 percent said they would vote", "six in
     ten say"): poll findings, their speaker the phrase as written."""
@@ -1517,6 +1540,6 @@ def _clause_span(heads: list[Token], allowed: set[int], before: int | None = Non
         span.pop()  # ", and" before the next clause of the sentence is not what was said
     while span and (span[0].is_punct or span[0].is_space):
         span.pop(0)
-    if len(span) < 2:
-        return None
+    if len(span) < 2 and not (span and span[0].pos_ == "PROPN"):
+        return None  # one word reports nothing, unless it names whom a stance is about ("endorsed Ruiz")
     return span[0].idx, span[-1].idx + len(span[-1].text)
