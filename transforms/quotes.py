@@ -1533,8 +1533,18 @@ def _clause_span(heads: list[Token], allowed: set[int], before: int | None = Non
     if before is not None:
         span = [t for t in span if t.i < before]
     # The parse may run a clause on across a paragraph break into the next quotation, which
-    # would give it that quotation's offsets (and quote id): stop at the first gap.
-    span = span[: next((k for k in range(1, len(span)) if span[k].i != span[k - 1].i + 1), len(span))]
+    # would give it that quotation's offsets (and quote id): stop at the first gap that leaves
+    # the allowed tokens or breaks a line. A gap of words the cue governs ("noted limited gains
+    # so far in pay and continued risks", "The plan, she said, failed") is filled: the content
+    # is one stretch of text.
+    doc = heads[0].doc if heads else None
+    for k in range(1, len(span)):
+        gap = range(span[k - 1].i + 1, span[k].i)
+        if any(g not in allowed or "\n" in doc[g].text for g in gap):  # type: ignore[index]
+            span = span[:k]
+            break
+    if span:
+        span = [span[0].doc[i] for i in range(span[0].i, span[-1].i + 1)]
     span = [t for t in span if not (t.dep_ == "mark" and t.i == span[0].i)]
     while span and (span[-1].is_punct or span[-1].is_space or span[-1].dep_ == "cc"):
         span.pop()  # ", and" before the next clause of the sentence is not what was said
