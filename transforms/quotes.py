@@ -165,6 +165,11 @@ PHRASAL_CUES = frozenset(
 # How far back (characters) a he/she looks for a person who is a subject before the nearest one.
 PRONOUN_REACH = 300
 MAX_SCARE_WORDS = 3
+# Prepositions that open the circumstances of a saying, not what was said: "criticized the plan
+# during a rally", "denied the charges through his lawyer", "announced the deal after the vote".
+CIRCUMSTANCE_PREPOSITIONS = frozenset(
+    {"during", "at", "through", "after", "before", "since", "until", "amid", "despite", "via", "throughout", "while"}
+)
 MAX_SUBJECT_TOKENS = 16  # a speaker with an apposition: "Ruiz, a retired teacher from Kilby, said"
 MAX_TAG_TOKENS = 6  # a bracketed tag after a name: (D-Ore.), (R), (I-Vt.)
 MAX_TITLE_WORDS = 8
@@ -1427,14 +1432,16 @@ def _reported(verb: Token, lex: SpeechLexicon) -> tuple[list[Token], str] | None
 
 def _rest_of_phrase(after: list[Token], content: Token) -> list[Token]:
     """The cue's complements after its object: "accused the mayor of lying", "called on the
-    council to act", "praised the plan as overdue" (not its adverbs, conjuncts, punctuation or
-    a when: "on Monday")."""
+    council to act", "praised the plan as overdue" (not its adverbs, conjuncts, punctuation, a
+    when: "on Monday", or the circumstances of the saying: "during a rally", "through his
+    lawyer", "after the vote")."""
     skip = {"punct", "cc", "conj", "advmod", "npadvmod", "parataxis", "mark", "dep", "advcl"}
     return [
         c
         for c in after
         if c.i > content.i
         and c.dep_ not in skip
+        and not (c.dep_ == "prep" and c.lower_ in CIRCUMSTANCE_PREPOSITIONS)
         and not (c.dep_ == "prep" and any(o.ent_type_ in {"DATE", "TIME"} for o in c.children))
     ]
 
@@ -1524,6 +1531,29 @@ def _quantity_subject(verb: Token, allowed: set[int]) -> Token | None:
     return None
 
 
+def _gloss_at_end(span: list[Token]) -> int:
+    """Where a comma-set gloss that runs to the end of a content span starts ("criticized Ruiz,
+    a former mayor of Kilby", "said the plan would pass, which it did not"): the writer's
+    description of someone named, not what was said; the span's length when there is none."""
+    for k in range(1, len(span) - 1):
+        if span[k].text != ",":
+            continue
+        t = span[k + 1]
+        for a in (t, *t.ancestors):
+            if a.i < span[0].i or a.i > span[-1].i:
+                break
+            if (
+                a.left_edge.i == t.i
+                and a.right_edge.i >= span[-1].i
+                and (
+                    (a.dep_ == "appos" and not any(d.dep_ == "cc" for d in a.subtree))  # not a list: "Israel, the deal and ..."
+                    or (a.dep_ == "relcl" and t.lower_ in {"who", "which", "whose", "whom"})
+                )
+            ):
+                return k
+    return len(span)
+
+
 def _clause_span(heads: list[Token], allowed: set[int], before: int | None = None) -> tuple[int, int] | None:
     """Character span of a reported clause (or an object with its complement): the heads'
     subtrees within the allowed tokens (the sentence, outside quotations), contiguous from the
@@ -1546,6 +1576,7 @@ def _clause_span(heads: list[Token], allowed: set[int], before: int | None = Non
     if span:
         span = [span[0].doc[i] for i in range(span[0].i, span[-1].i + 1)]
     span = [t for t in span if not (t.dep_ == "mark" and t.i == span[0].i)]
+    span = span[:_gloss_at_end(span)]
     while span and (span[-1].is_punct or span[-1].is_space or span[-1].dep_ == "cc"):
         span.pop()  # ", and" before the next clause of the sentence is not what was said
     while span and (span[0].is_punct or span[0].is_space):
