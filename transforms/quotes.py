@@ -1326,7 +1326,7 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
             found = ctx.resolve(subject, sentence.start)
             if not found.speaker and subject.lower_ == "they":
                 found = _plural_antecedent(ctx, subject) or found
-            if not found.speaker and subject.pos_ == "PRON" and subject.lower_ in PRONOUNS_INDEFINITE:
+            if not found.speaker and subject.pos_ == "PRON" and subject.lower_ in PRONOUNS_INDEFINITE | {"i", "we"}:
                 # "Some argue that ...", "Many believe ...": anonymous, the speaker as written.
                 found = Attribution(
                     speaker=found.speaker_surface, speaker_surface=found.speaker_surface, method="description"
