@@ -1212,14 +1212,15 @@ def _proper_name(ctx: _Context, tokens: list[Token], before: int) -> Attribution
     return ctx.resolve(names[-1], before)
 
 
-def _speaker_turn(ctx: _Context, start: int, end: int) -> Attribution | None:
+def _speaker_turn(ctx: _Context, start: int, end: int, quoted: bool = True) -> Attribution | None:
     """A transcript's speaker turn opening the quotation ("RIVERA: ...", "MS. RIVERA: ..."):
-    the name in capitals before the colon."""
+    the name in capitals before the colon. quoted=False: a paragraph outside quotation marks
+    (a headline or roundup line "Dana Ruiz: The plan is dead")."""
     turn = _TURN.match(ctx.text, start, end)
     if turn is None or not any(c.isupper() for c in turn.group(1).split()[-1][1:]):
         # “Dana Ruiz: We asked twice.”: a person the model knows, in title case, then a colon.
         named = _NAMED_TURN.match(ctx.text, start, end)
-        if named is None or not ctx.inside[start]:
+        if named is None or (quoted and not ctx.inside[start]):
             return None
         name = normalise_name(named.group(1))
         cluster = ctx.entities.cluster_at(named.start(1))
@@ -1274,10 +1275,11 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
     )
     turns: set[int] = set()  # paragraphs that are a transcript's speaker turn
     for para in paragraphs(ctx.text):
-        turn = _TURN.match(ctx.text, para.start, para.end)
+        # "RIVERA: ..." in a transcript; "Dana Ruiz: The Plan Is Dead" as a headline or roundup line.
+        turn = _TURN.match(ctx.text, para.start, para.end) or _NAMED_TURN.match(ctx.text, para.start, para.end)
         if turn is None or ctx.inside.find(1, para.start, para.end) != -1:
             continue
-        found = _speaker_turn(ctx, para.start, para.end)
+        found = _speaker_turn(ctx, para.start, para.end, quoted=False)
         if found is not None and found.speaker:
             # "RIVERA: We never agreed to that.": the turn, without its speaker, is what was said.
             end = para.end
