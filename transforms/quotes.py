@@ -165,6 +165,9 @@ PHRASAL_CUES = frozenset(
 # How far back (characters) a he/she looks for a person who is a subject before the nearest one.
 PRONOUN_REACH = 300
 MAX_SCARE_WORDS = 3
+# Prepositions that take what a stance adjective is about ("critical of", "worried about",
+# "optimistic on", "comfortable with", "hostile to").
+ADJECTIVE_PREPOSITIONS = frozenset({"of", "about", "on", "with", "to", "toward", "towards", "over", "regarding"})
 # Prepositions that open the circumstances of a saying, not what was said: "criticized the plan
 # during a rally", "denied the charges through his lawyer", "announced the deal after the vote".
 CIRCUMSTANCE_PREPOSITIONS = frozenset(
@@ -600,6 +603,11 @@ def _cue_verbs(tokens: list[Token], cues: frozenset[str]) -> list[Token]:
             )
         )
     ]
+
+
+def _stance_adjectives(tokens: list[Token], cues: frozenset[str]) -> list[Token]:
+    """Adjectives of stance complementing a copula ("was critical of", "is confident that")."""
+    return [t for t in tokens if t.pos_ == "ADJ" and t.dep_ == "acomp" and t.lemma_.lower() in cues]
 
 
 def _verb_lemma(t: Token, cues: frozenset[str]) -> str:
@@ -1299,12 +1307,17 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
         spans: set[tuple[int, int]] = set()
         verbs = _cue_verbs(tokens, cues)
         governing = {v.i for v in verbs}
-        for verb in verbs:
+        for verb in verbs + _stance_adjectives(tokens, lex.adjective_cues):
             content = _reported(verb, ctx.lex)
             if content is None:
                 continue
             heads, how = content
-            subject = _subject_of(verb, allowed) or _quantity_subject(verb, allowed) or _participle_owner(verb, allowed)
+            if verb.pos_ == "ADJ":  # "Ruiz was critical of the plan": the copula's subject
+                subject = _subject_of(verb.head, allowed)
+            else:
+                subject = (
+                    _subject_of(verb, allowed) or _quantity_subject(verb, allowed) or _participle_owner(verb, allowed)
+                )
             if subject is None or ctx.dateline(subject.idx):
                 continue  # "HALDEN —" files, not speaks
             if how not in {"clause", "around"} and subject.pos_ != "PROPN" and _reported_by(verb, governing):
@@ -1400,6 +1413,17 @@ def _reported(verb: Token, lex: SpeechLexicon) -> tuple[list[Token], str] | None
     disaster"), or the object of its preposition ("called for a recount")."""
     lemma = _verb_lemma(verb, lex.indirect_cues | lex.attitude_cues | lex.object_cues)
     children = list(verb.children)
+    if verb.pos_ == "ADJ":
+        # "critical of the plan", "confident that it will pass", "eager to debate"
+        after = [c for c in children if c.i > verb.i]
+        for c in after:
+            if c.dep_ in {"ccomp", "xcomp"} and c.pos_ in {"VERB", "AUX"}:
+                return [c], "clause" if c.dep_ == "ccomp" else "infinitive"
+            if c.dep_ == "prep" and c.lower_ in ADJECTIVE_PREPOSITIONS:
+                objects = [o for o in c.children if o.dep_ in {"pobj", "pcomp"}]
+                if objects:
+                    return [objects[0]], "preposition"
+        return None
     clause = [c for c in children if c.dep_ == "ccomp" and c.pos_ in {"VERB", "AUX"}]
     phrasal = any(c.dep_ in {"prt", "advmod"} and (lemma, c.lower_) in PHRASAL_CUES for c in children)
     if clause and (phrasal or lemma in lex.indirect_cues | lex.attitude_cues):
