@@ -167,11 +167,26 @@ PRONOUN_REACH = 300
 MAX_SCARE_WORDS = 3
 # Prepositions that take what a stance adjective is about ("critical of", "worried about",
 # "optimistic on", "comfortable with", "hostile to").
-ADJECTIVE_PREPOSITIONS = frozenset({"of", "about", "on", "with", "to", "toward", "towards", "over", "regarding"})
+ADJECTIVE_PREPOSITIONS = frozenset(
+    {"of", "about", "on", "with", "to", "toward", "towards", "over", "regarding"}
+)
 # Prepositions that open the circumstances of a saying, not what was said: "criticized the plan
 # during a rally", "denied the charges through his lawyer", "announced the deal after the vote".
 CIRCUMSTANCE_PREPOSITIONS = frozenset(
-    {"during", "at", "through", "after", "before", "since", "until", "amid", "despite", "via", "throughout", "while"}
+    {
+        "during",
+        "at",
+        "through",
+        "after",
+        "before",
+        "since",
+        "until",
+        "amid",
+        "despite",
+        "via",
+        "throughout",
+        "while",
+    }
 )
 MAX_SUBJECT_TOKENS = 16  # a speaker with an apposition: "Ruiz, a retired teacher from Kilby, said"
 MAX_TAG_TOKENS = 6  # a bracketed tag after a name: (D-Ore.), (R), (I-Vt.)
@@ -1284,7 +1299,9 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
     turns: set[int] = set()  # paragraphs that are a transcript's speaker turn
     for para in paragraphs(ctx.text):
         # "RIVERA: ..." in a transcript; "Dana Ruiz: The Plan Is Dead" as a headline or roundup line.
-        turn = _TURN.match(ctx.text, para.start, para.end) or _NAMED_TURN.match(ctx.text, para.start, para.end)
+        turn = _TURN.match(ctx.text, para.start, para.end) or _NAMED_TURN.match(
+            ctx.text, para.start, para.end
+        )
         if turn is None or ctx.inside.find(1, para.start, para.end) != -1:
             continue
         found = _speaker_turn(ctx, para.start, para.end, quoted=False)
@@ -1316,7 +1333,11 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
                 subject = _subject_of(verb.head, allowed)
             else:
                 subject = (
-                    _subject_of(verb, allowed) or _quantity_subject(verb, allowed) or _participle_owner(verb, allowed)
+                    _subject_of(verb, allowed)
+                    or _quantity_subject(verb, allowed)
+                    or _participle_owner(verb, allowed)
+                    # "The plan is dead, said Ruiz": the speaker after the cue
+                    or (_inverted_subject(verb, allowed) if heads[0].i < verb.i else None)
                 )
             if subject is None or ctx.dateline(subject.idx):
                 continue  # "HALDEN —" files, not speaks
@@ -1341,7 +1362,11 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
             found = ctx.resolve(subject, sentence.start)
             if not found.speaker and subject.lower_ == "they":
                 found = _plural_antecedent(ctx, subject) or found
-            if not found.speaker and subject.pos_ == "PRON" and subject.lower_ in PRONOUNS_INDEFINITE | {"i", "we"}:
+            if (
+                not found.speaker
+                and subject.pos_ == "PRON"
+                and subject.lower_ in PRONOUNS_INDEFINITE | {"i", "we"}
+            ):
                 # "Some argue that ...", "Many believe ...": anonymous, the speaker as written.
                 found = Attribution(
                     speaker=found.speaker_surface, speaker_surface=found.speaker_surface, method="description"
@@ -1424,7 +1449,20 @@ def _reported(verb: Token, lex: SpeechLexicon) -> tuple[list[Token], str] | None
                 if objects:
                     return [objects[0]], "preposition"
         return None
-    clause = [c for c in children if c.dep_ == "ccomp" and c.pos_ in {"VERB", "AUX"}]
+    clause = [
+        c
+        for c in children
+        if c.pos_ in {"VERB", "AUX"}
+        and (
+            c.dep_ == "ccomp"
+            # "asked the mayor whether the plan would pass": parsed as an adverbial clause
+            or (
+                c.dep_ == "advcl"
+                and c.i > verb.i
+                and any(m.dep_ == "mark" and m.lower_ in {"whether", "if"} for m in c.children)
+            )
+        )
+    ]
     phrasal = any(c.dep_ in {"prt", "advmod"} and (lemma, c.lower_) in PHRASAL_CUES for c in children)
     if clause and (phrasal or lemma in lex.indirect_cues | lex.attitude_cues):
         return clause[:1], "clause"
@@ -1444,7 +1482,8 @@ def _reported(verb: Token, lex: SpeechLexicon) -> tuple[list[Token], str] | None
         # as a moderate", "called it a disgrace", "accused him of lying"; not "at meetings").
         rest = _rest_of_phrase(after, objects[0])
         if objects[0].pos_ != "PRON" or any(
-            r.dep_ in {"oprd", "xcomp", "ccomp", "acomp"} or (r.dep_ == "prep" and r.lower_ in {"as", "of", "for"})
+            r.dep_ in {"oprd", "xcomp", "ccomp", "acomp"}
+            or (r.dep_ == "prep" and r.lower_ in {"as", "of", "for"})
             for r in rest
         ):
             return [objects[0], *rest], "object"
@@ -1572,7 +1611,9 @@ def _gloss_at_end(span: list[Token]) -> int:
                 a.left_edge.i == t.i
                 and a.right_edge.i >= span[-1].i
                 and (
-                    (a.dep_ == "appos" and not any(d.dep_ == "cc" for d in a.subtree))  # not a list: "Israel, the deal and ..."
+                    (
+                        a.dep_ == "appos" and not any(d.dep_ == "cc" for d in a.subtree)
+                    )  # not a list: "Israel, the deal and ..."
                     or (a.dep_ == "relcl" and t.lower_ in {"who", "which", "whose", "whom"})
                 )
             ):
@@ -1593,16 +1634,15 @@ def _clause_span(heads: list[Token], allowed: set[int], before: int | None = Non
     # the allowed tokens or breaks a line. A gap of words the cue governs ("noted limited gains
     # so far in pay and continued risks", "The plan, she said, failed") is filled: the content
     # is one stretch of text.
-    doc = heads[0].doc if heads else None
     for k in range(1, len(span)):
         gap = range(span[k - 1].i + 1, span[k].i)
-        if any(g not in allowed or "\n" in doc[g].text for g in gap):  # type: ignore[index]
+        if any(g not in allowed or "\n" in span[0].doc[g].text for g in gap):
             span = span[:k]
             break
     if span:
-        span = [span[0].doc[i] for i in range(span[0].i, span[-1].i + 1)]
+        span = list(span[0].doc[span[0].i : span[-1].i + 1])
     span = [t for t in span if not (t.dep_ == "mark" and t.i == span[0].i)]
-    span = span[:_gloss_at_end(span)]
+    span = span[: _gloss_at_end(span)]
     while span and (span[-1].is_punct or span[-1].is_space or span[-1].dep_ == "cc"):
         span.pop()  # ", and" before the next clause of the sentence is not what was said
     while span and (span[0].is_punct or span[0].is_space):
