@@ -165,6 +165,24 @@ PHRASAL_CUES = frozenset(
 # How far back (characters) a he/she looks for a person who is a subject before the nearest one.
 PRONOUN_REACH = 300
 MAX_SCARE_WORDS = 3
+# Verbs of trying, going on and managing whose infinitive is the act itself ("tried to defend the
+# plan", "continued to criticize the levy", "went on to praise Ruiz"), not a purpose.
+TRYING_VERBS = frozenset(
+    {
+        "try",
+        "attempt",
+        "continue",
+        "begin",
+        "start",
+        "manage",
+        "keep",
+        "go",
+        "move",
+        "rush",
+        "work",
+        "struggle",
+    }
+)
 # Prepositions that take what a stance adjective is about ("critical of", "worried about",
 # "optimistic on", "comfortable with", "hostile to").
 ADJECTIVE_PREPOSITIONS = frozenset(
@@ -1352,9 +1370,12 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
                 how in {"object", "preposition"}
                 and verb.dep_ in {"xcomp", "advcl"}
                 and verb.head.lemma_.lower() not in lex.indirect_cues | lex.attitude_cues
+                and not (verb.dep_ == "xcomp" and verb.head.lemma_.lower() in TRYING_VERBS)
                 and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
             ):
-                continue  # "appeared on the show to defend the plan": what she went to do, not what she said
+                # "appeared on the show to defend the plan": what she went to do, not what she said
+                # ("tried to defend the plan", "went on to praise it" are her saying it)
+                continue
             if marked and any(
                 ctx.inside[t.idx] or _QUOTE_MARK.match(t.text) for h in heads for t in h.subtree
             ):

@@ -152,3 +152,10 @@ def test_stance_adjectives_after_a_copula(nlp):
         ("the bridge will reopen in May", "council", "confident")]
     assert indirect(nlp, "Dara Finch is eager to debate the mayor.") == [
         ("to debate the mayor", "Dara Finch", "eager")]
+
+
+def test_trying_to_say_is_saying_but_going_somewhere_to_say_is_a_purpose(nlp):
+    assert indirect(nlp, "Ivo Marsh tried to defend the levy.") == [("the levy", "Ivo Marsh", "defend")]
+    assert indirect(nlp, "Ivo Marsh continued to criticize the levy.") == [
+        ("the levy", "Ivo Marsh", "criticize")]
+    assert indirect(nlp, "Ivo Marsh went on the radio to defend the levy.") == []
