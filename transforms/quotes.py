@@ -1592,20 +1592,28 @@ def _plural_antecedent(ctx: _Context, pronoun: Token) -> Attribution | None:
 
 
 def _participle_owner(verb: Token, allowed: set[int]) -> Token | None:
-    """Who speaks through a participle on a noun: the subject of the verb whose object or
-    prepositional object the noun is ("Ruiz issued a statement saying ...", "the council ran
-    ads attacking the plan", "Ruiz wrote in a letter urging ..."), else the noun itself when it
-    is a subject ("a group backing the mayor has spent ...", "ads claiming the plan failed aired")."""
+    """Who speaks through a participle on a noun: the subject of the active verb whose object or
+    in/with-object the noun is ("Ruiz issued a statement saying ...", "the council ran ads
+    attacking the plan", "Ruiz wrote in a letter urging ..."), else the noun itself when it is a
+    subject ("a group backing the mayor has spent ...", "ads claiming the plan failed aired")."""
     noun = verb.head
     if verb.dep_ != "acl" or verb.tag_ != "VBG" or noun.pos_ not in {"NOUN", "PROPN"}:
         return None
     if noun.dep_ == "dobj" and noun.head.pos_ in {"VERB", "AUX"}:
-        return _subject_of(noun.head, allowed)
-    if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in {"VERB", "AUX"}:
-        return _subject_of(noun.head.head, allowed)
+        return _active_subject(noun.head, allowed)
+    if noun.dep_ == "pobj" and noun.head.lower_ in {"in", "with"} and noun.head.head.pos_ in {"VERB", "AUX"}:
+        return _active_subject(noun.head.head, allowed)
     if noun.dep_ in SUBJECT_DEPS and noun.i in allowed and noun.ent_type_ not in NOT_SPEAKERS:
         return noun
     return None
+
+
+def _active_subject(verb: Token, allowed: set[int]) -> Token | None:
+    """The subject of an active verb: who issued or wrote ("the plan was based on research
+    showing ...": the plan is what the research is about, not its author)."""
+    if any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children):
+        return None
+    return _subject_of(verb, allowed)
 
 
 def _quantity_subject(verb: Token, allowed: set[int]) -> Token | None:
