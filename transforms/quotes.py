@@ -173,6 +173,47 @@ PHRASAL_CUES = frozenset(
 # How far back (characters) a he/she looks for a person who is a subject before the nearest one.
 PRONOUN_REACH = 300
 MAX_SCARE_WORDS = 3
+# Verbs of trying, going on and managing whose infinitive is the act itself ("tried to defend the
+# plan", "continued to criticize the levy", "went on to praise Ruiz"), not a purpose.
+TRYING_VERBS = frozenset(
+    {
+        "try",
+        "attempt",
+        "continue",
+        "begin",
+        "start",
+        "manage",
+        "keep",
+        "go",
+        "move",
+        "rush",
+        "work",
+        "struggle",
+    }
+)
+# Prepositions that take what a stance adjective is about ("critical of", "worried about",
+# "optimistic on", "comfortable with", "hostile to").
+ADJECTIVE_PREPOSITIONS = frozenset(
+    {"of", "about", "on", "with", "to", "toward", "towards", "over", "regarding"}
+)
+# Prepositions that open the circumstances of a saying, not what was said: "criticized the plan
+# during a rally", "denied the charges through his lawyer", "announced the deal after the vote".
+CIRCUMSTANCE_PREPOSITIONS = frozenset(
+    {
+        "during",
+        "at",
+        "through",
+        "after",
+        "before",
+        "since",
+        "until",
+        "amid",
+        "despite",
+        "via",
+        "throughout",
+        "while",
+    }
+)
 MAX_SUBJECT_TOKENS = 16  # a speaker with an apposition: "Ruiz, a retired teacher from Kilby, said"
 MAX_TAG_TOKENS = 6  # a bracketed tag after a name: (D-Ore.), (R), (I-Vt.)
 MAX_TITLE_WORDS = 8
@@ -599,7 +640,7 @@ def _cue_verbs(tokens: list[Token], cues: frozenset[str]) -> list[Token]:
         for t in tokens
         if t.pos_ in {"VERB", "AUX"}
         and (
-            t.lemma_.lower() in cues
+            _verb_lemma(t, cues) in cues
             or any(
                 (c.dep_ in {"prt", "advmod"} and (t.lemma_.lower(), c.lower_) in PHRASAL_CUES)
                 or (t.lemma_.lower() == "put" and c.dep_ == "dobj" and c.lower_ == "it")
@@ -607,6 +648,21 @@ def _cue_verbs(tokens: list[Token], cues: frozenset[str]) -> list[Token]:
             )
         )
     ]
+
+
+def _stance_adjectives(tokens: list[Token], cues: frozenset[str]) -> list[Token]:
+    """Adjectives of stance complementing a copula ("was critical of", "is confident that")."""
+    return [t for t in tokens if t.pos_ == "ADJ" and t.dep_ == "acomp" and t.lemma_.lower() in cues]
+
+
+def _verb_lemma(t: Token, cues: frozenset[str]) -> str:
+    """The verb's lemma, or the cue it is an inflection of when the model cut a silent "e" off
+    with the ending ("hoped", "hoping", "hopes" lemmatised "hop"): the word is that stem plus
+    -ed, -es or -ing and the stem plus "e" is a cue while the stem is not."""
+    lemma = t.lemma_.lower()
+    if lemma not in cues and lemma + "e" in cues and t.lower_ in {lemma + "ed", lemma + "es", lemma + "ing"}:
+        return lemma + "e"
+    return lemma
 
 
 def _aged(token: Token) -> bool:
@@ -1337,14 +1393,15 @@ def _proper_name(ctx: _Context, tokens: list[Token], before: int) -> Attribution
     return ctx.resolve(names[-1], before)
 
 
-def _speaker_turn(ctx: _Context, start: int, end: int) -> Attribution | None:
+def _speaker_turn(ctx: _Context, start: int, end: int, quoted: bool = True) -> Attribution | None:
     """A transcript's speaker turn opening the quotation ("RIVERA: ...", "MS. RIVERA: ..."):
-    the name in capitals before the colon."""
+    the name in capitals before the colon. quoted=False: a paragraph outside quotation marks
+    (a headline or roundup line "Dana Ruiz: The plan is dead")."""
     turn = _TURN.match(ctx.text, start, end)
     if turn is None or not any(c.isupper() for c in turn.group(1).split()[-1][1:]):
         # “Dana Ruiz: We asked twice.”: a person the model knows, in title case, then a colon.
         named = _NAMED_TURN.match(ctx.text, start, end)
-        if named is None or not ctx.inside[start]:
+        if named is None or (quoted and not ctx.inside[start]):
             return None
         name = normalise_name(named.group(1))
         cluster = ctx.entities.cluster_at(named.start(1))
@@ -1399,10 +1456,13 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
     )
     turns: set[int] = set()  # paragraphs that are a transcript's speaker turn
     for para in paragraphs(ctx.text):
-        turn = _TURN.match(ctx.text, para.start, para.end)
+        # "RIVERA: ..." in a transcript; "Dana Ruiz: The Plan Is Dead" as a headline or roundup line.
+        turn = _TURN.match(ctx.text, para.start, para.end) or _NAMED_TURN.match(
+            ctx.text, para.start, para.end
+        )
         if turn is None or ctx.inside.find(1, para.start, para.end) != -1:
             continue
-        found = _speaker_turn(ctx, para.start, para.end)
+        found = _speaker_turn(ctx, para.start, para.end, quoted=False)
         if found is not None and found.speaker:
             # "RIVERA: We never agreed to that.": the turn, without its speaker, is what was said.
             end = para.end
@@ -1422,12 +1482,21 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
         spans: set[tuple[int, int]] = set()
         verbs = _cue_verbs(tokens, cues)
         governing = {v.i for v in verbs}
-        for verb in verbs:
+        for verb in verbs + _stance_adjectives(tokens, lex.adjective_cues):
             content = _reported(verb, ctx.lex)
             if content is None:
                 continue
             heads, how = content
-            subject = _subject_of(verb, allowed) or _quantity_subject(verb, allowed)
+            if verb.pos_ == "ADJ":  # "Ruiz was critical of the plan": the copula's subject
+                subject = _subject_of(verb.head, allowed)
+            else:
+                subject = (
+                    _subject_of(verb, allowed)
+                    or _quantity_subject(verb, allowed)
+                    or _participle_owner(verb, allowed)
+                    # "The plan is dead, said Ruiz": the speaker after the cue
+                    or (_inverted_subject(verb, allowed) if heads[0].i < verb.i else None)
+                )
             if subject is None or ctx.dateline(subject.idx):
                 continue  # "HALDEN —" files, not speaks
             if how not in {"clause", "around"} and subject.pos_ != "PROPN" and _reported_by(verb, governing):
@@ -1441,9 +1510,12 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
                 how in {"object", "preposition"}
                 and verb.dep_ in {"xcomp", "advcl"}
                 and verb.head.lemma_.lower() not in lex.indirect_cues | lex.attitude_cues
+                and not (verb.dep_ == "xcomp" and verb.head.lemma_.lower() in TRYING_VERBS)
                 and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
             ):
-                continue  # "appeared on the show to defend the plan": what she went to do, not what she said
+                # "appeared on the show to defend the plan": what she went to do, not what she said
+                # ("tried to defend the plan", "went on to praise it" are her saying it)
+                continue
             if marked and any(
                 ctx.inside[t.idx] or _QUOTE_MARK.match(t.text) for h in heads for t in h.subtree
             ):
@@ -1451,7 +1523,11 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
             found = ctx.resolve(subject, sentence.start)
             if not found.speaker and subject.lower_ == "they":
                 found = _plural_antecedent(ctx, subject) or found
-            if not found.speaker and subject.pos_ == "PRON" and subject.lower_ in PRONOUNS_INDEFINITE:
+            if (
+                not found.speaker
+                and subject.pos_ == "PRON"
+                and subject.lower_ in PRONOUNS_INDEFINITE | {"i", "we"}
+            ):
                 # "Some argue that ...", "Many believe ...": anonymous, the speaker as written.
                 found = Attribution(
                     speaker=found.speaker_surface, speaker_surface=found.speaker_surface, method="description"
@@ -1521,9 +1597,33 @@ def _reported(verb: Token, lex: SpeechLexicon) -> tuple[list[Token], str] | None
     attitude verb: "promised to resign", "urged voters to stay home"), its object with that
     object's complement (an object cue: "announced his resignation", "called the plan a
     disaster"), or the object of its preposition ("called for a recount")."""
-    lemma = verb.lemma_.lower()
+    lemma = _verb_lemma(verb, lex.indirect_cues | lex.attitude_cues | lex.object_cues)
     children = list(verb.children)
-    clause = [c for c in children if c.dep_ == "ccomp" and c.pos_ in {"VERB", "AUX"}]
+    if verb.pos_ == "ADJ":
+        # "critical of the plan", "confident that it will pass", "eager to debate"
+        after = [c for c in children if c.i > verb.i]
+        for c in after:
+            if c.dep_ in {"ccomp", "xcomp"} and c.pos_ in {"VERB", "AUX"}:
+                return [c], "clause" if c.dep_ == "ccomp" else "infinitive"
+            if c.dep_ == "prep" and c.lower_ in ADJECTIVE_PREPOSITIONS:
+                objects = [o for o in c.children if o.dep_ in {"pobj", "pcomp"}]
+                if objects:
+                    return [objects[0]], "preposition"
+        return None
+    clause = [
+        c
+        for c in children
+        if c.pos_ in {"VERB", "AUX"}
+        and (
+            c.dep_ == "ccomp"
+            # "asked the mayor whether the plan would pass": parsed as an adverbial clause
+            or (
+                c.dep_ == "advcl"
+                and c.i > verb.i
+                and any(m.dep_ == "mark" and m.lower_ in {"whether", "if"} for m in c.children)
+            )
+        )
+    ]
     phrasal = any(c.dep_ in {"prt", "advmod"} and (lemma, c.lower_) in PHRASAL_CUES for c in children)
     if clause and (phrasal or lemma in lex.indirect_cues | lex.attitude_cues):
         return clause[:1], "clause"
@@ -1537,10 +1637,17 @@ def _reported(verb: Token, lex: SpeechLexicon) -> tuple[list[Token], str] | None
         objects = [c for c in after if c.dep_ == "dobj" and c.i < infinitive[0].i]
         return [*objects[:1], infinitive[0]], "infinitive"
     objects = [c for c in after if c.dep_ == "dobj"]
-    if objects and lemma in lex.object_cues and objects[0].pos_ != "PRON":
+    if objects and lemma in lex.object_cues:
         # A pronoun object ("quote it at meetings", "denied this") points at what was said
-        # elsewhere: it reports nothing itself.
-        return [objects[0], *_rest_of_phrase(after, objects[0])], "object"
+        # elsewhere: it reports nothing itself, unless a complement says it ("described himself
+        # as a moderate", "called it a disgrace", "accused him of lying"; not "at meetings").
+        rest = _rest_of_phrase(after, objects[0])
+        if objects[0].pos_ != "PRON" or any(
+            r.dep_ in {"oprd", "xcomp", "ccomp", "acomp"}
+            or (r.dep_ == "prep" and r.lower_ in {"as", "of", "for"})
+            for r in rest
+        ):
+            return [objects[0], *rest], "object"
     for prep in after:
         if prep.dep_ == "prep" and (lemma, prep.lower_) in lex.preposition_cues:
             objects = [c for c in prep.children if c.dep_ in {"pobj", "pcomp"}]
@@ -1551,14 +1658,16 @@ def _reported(verb: Token, lex: SpeechLexicon) -> tuple[list[Token], str] | None
 
 def _rest_of_phrase(after: list[Token], content: Token) -> list[Token]:
     """The cue's complements after its object: "accused the mayor of lying", "called on the
-    council to act", "praised the plan as overdue" (not its adverbs, conjuncts, punctuation or
-    a when: "on Monday")."""
-    skip = {"punct", "cc", "conj", "advmod", "npadvmod", "parataxis", "mark", "dep"}
+    council to act", "praised the plan as overdue" (not its adverbs, conjuncts, punctuation, a
+    when: "on Monday", or the circumstances of the saying: "during a rally", "through his
+    lawyer", "after the vote")."""
+    skip = {"punct", "cc", "conj", "advmod", "npadvmod", "parataxis", "mark", "dep", "advcl"}
     return [
         c
         for c in after
         if c.i > content.i
         and c.dep_ not in skip
+        and not (c.dep_ == "prep" and c.lower_ in CIRCUMSTANCE_PREPOSITIONS)
         and not (c.dep_ == "prep" and any(o.ent_type_ in {"DATE", "TIME"} for o in c.children))
     ]
 
@@ -1622,6 +1731,31 @@ def _plural_antecedent(ctx: _Context, pronoun: Token) -> Attribution | None:
     return None
 
 
+def _participle_owner(verb: Token, allowed: set[int]) -> Token | None:
+    """Who speaks through a participle on a noun: the subject of the active verb whose object or
+    in/with-object the noun is ("Ruiz issued a statement saying ...", "the council ran ads
+    attacking the plan", "Ruiz wrote in a letter urging ..."), else the noun itself when it is a
+    subject ("a group backing the mayor has spent ...", "ads claiming the plan failed aired")."""
+    noun = verb.head
+    if verb.dep_ != "acl" or verb.tag_ != "VBG" or noun.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    if noun.dep_ == "dobj" and noun.head.pos_ in {"VERB", "AUX"}:
+        return _active_subject(noun.head, allowed)
+    if noun.dep_ == "pobj" and noun.head.lower_ in {"in", "with"} and noun.head.head.pos_ in {"VERB", "AUX"}:
+        return _active_subject(noun.head.head, allowed)
+    if noun.dep_ in SUBJECT_DEPS and noun.i in allowed and noun.ent_type_ not in NOT_SPEAKERS:
+        return noun
+    return None
+
+
+def _active_subject(verb: Token, allowed: set[int]) -> Token | None:
+    """The subject of an active verb: who issued or wrote ("the plan was based on research
+    showing ...": the plan is what the research is about, not its author)."""
+    if any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children):
+        return None
+    return _subject_of(verb, allowed)
+
+
 def _quantity_subject(verb: Token, allowed: set[int]) -> Token | None:
     """A share or number of people as the subject ("47 percent said they would vote", "six in
     ten say"): poll findings, their speaker the phrase as written."""
@@ -1629,6 +1763,31 @@ def _quantity_subject(verb: Token, allowed: set[int]) -> Token | None:
         if c.dep_ == "nsubj" and c.i in allowed and c.ent_type_ in {"PERCENT", "CARDINAL"}:
             return c
     return None
+
+
+def _gloss_at_end(span: list[Token]) -> int:
+    """Where a comma-set gloss that runs to the end of a content span starts ("criticized Ruiz,
+    a former mayor of Kilby", "said the plan would pass, which it did not"): the writer's
+    description of someone named, not what was said; the span's length when there is none."""
+    for k in range(1, len(span) - 1):
+        if span[k].text != ",":
+            continue
+        t = span[k + 1]
+        for a in (t, *t.ancestors):
+            if a.i < span[0].i or a.i > span[-1].i:
+                break
+            if (
+                a.left_edge.i == t.i
+                and a.right_edge.i >= span[-1].i
+                and (
+                    (
+                        a.dep_ == "appos" and not any(d.dep_ == "cc" for d in a.subtree)
+                    )  # not a list: "Israel, the deal and ..."
+                    or (a.dep_ == "relcl" and t.lower_ in {"who", "which", "whose", "whom"})
+                )
+            ):
+                return k
+    return len(span)
 
 
 def _clause_span(heads: list[Token], allowed: set[int], before: int | None = None) -> tuple[int, int] | None:
@@ -1640,13 +1799,23 @@ def _clause_span(heads: list[Token], allowed: set[int], before: int | None = Non
     if before is not None:
         span = [t for t in span if t.i < before]
     # The parse may run a clause on across a paragraph break into the next quotation, which
-    # would give it that quotation's offsets (and quote id): stop at the first gap.
-    span = span[: next((k for k in range(1, len(span)) if span[k].i != span[k - 1].i + 1), len(span))]
+    # would give it that quotation's offsets (and quote id): stop at the first gap that leaves
+    # the allowed tokens or breaks a line. A gap of words the cue governs ("noted limited gains
+    # so far in pay and continued risks", "The plan, she said, failed") is filled: the content
+    # is one stretch of text.
+    for k in range(1, len(span)):
+        gap = range(span[k - 1].i + 1, span[k].i)
+        if any(g not in allowed or "\n" in span[0].doc[g].text for g in gap):
+            span = span[:k]
+            break
+    if span:
+        span = list(span[0].doc[span[0].i : span[-1].i + 1])
     span = [t for t in span if not (t.dep_ == "mark" and t.i == span[0].i)]
+    span = span[: _gloss_at_end(span)]
     while span and (span[-1].is_punct or span[-1].is_space or span[-1].dep_ == "cc"):
         span.pop()  # ", and" before the next clause of the sentence is not what was said
     while span and (span[0].is_punct or span[0].is_space):
         span.pop(0)
-    if len(span) < 2:
-        return None
+    if len(span) < 2 and not (span and span[0].pos_ == "PROPN"):
+        return None  # one word reports nothing, unless it names whom a stance is about ("endorsed Ruiz")
     return span[0].idx, span[-1].idx + len(span[-1].text)

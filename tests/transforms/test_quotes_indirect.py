@@ -69,3 +69,93 @@ def test_a_pronoun_inside_a_reported_clause_reports_nothing_more(nlp):
     # "it would offer refunds" is the company's statement, not a second attribution to a guessed "it".
     assert indirect(nlp, "Brackwater Ferries said it would offer refunds to every passenger.") == [
         ("it would offer refunds to every passenger", "Brackwater Ferries", "said")]
+
+
+# --- classes of missed indirect speech found on real news (issue 16) -------------------------
+
+
+def test_hoped_is_a_cue_though_the_model_lemmatises_it_hop(nlp):
+    assert indirect(nlp, "Councillor Mara Quist hoped the ferry would run again by June.") == [
+        ("the ferry would run again by June", "Mara Quist", "hoped")]
+
+
+def test_a_participle_on_a_noun_speaks_for_whoever_issued_it(nlp):
+    body = "Quarry Holdings issued a statement saying the plant would stay open through the winter."
+    assert indirect(nlp, body) == [
+        ("the plant would stay open through the winter", "Quarry Holdings", "saying")]
+    body = "Kilby's two bus unions issued a joint letter urging the council to drop the fare rise."
+    assert indirect(nlp, body) == [
+        ("the council to drop the fare rise", "Kilby's two bus unions", "urging")]
+    # A noun that is the subject speaks itself: the ads attack, the board ran them.
+    assert indirect(nlp, "The harbour board ran radio ads attacking the toll plan.") == [
+        ("the toll plan", "harbour board", "attacking")]
+
+
+def test_a_name_alone_is_what_a_stance_is_about(nlp):
+    assert indirect(nlp, "Mayor Lena Ortiz endorsed Quist.") == [("Quist", "Lena Ortiz", "endorsed")]
+
+
+def test_a_pronoun_object_reports_only_with_its_complement(nlp):
+    assert indirect(nlp, "Dara Finch described herself as a reluctant candidate.") == [
+        ("herself as a reluctant candidate", "Dara Finch", "described")]
+    assert indirect(nlp, "Readers in Kilby still quote it at meetings.") == []
+
+
+def test_the_content_is_one_stretch_across_the_words_the_cue_governs(nlp):
+    assert indirect(nlp, "Dara Finch accused the contractor repeatedly of hiding cracks in the pier.") == [
+        ("the contractor repeatedly of hiding cracks in the pier", "Dara Finch", "accused")]
+    assert indirect(nlp, "Amos Reed urged the council again to publish the audit.") == [
+        ("the council again to publish the audit", "Amos Reed", "urged")]
+
+
+def test_the_circumstances_of_the_saying_are_not_its_content(nlp):
+    assert indirect(nlp, "Ivo Marsh criticized the levy during a rally in Kilby.") == [
+        ("the levy", "Ivo Marsh", "criticized")]
+    assert indirect(nlp, "Lena Ortiz denied the charges through her lawyer.") == [
+        ("the charges", "Lena Ortiz", "denied")]
+
+
+def test_a_gloss_set_off_at_the_end_is_the_writers_not_the_speakers(nlp):
+    assert indirect(nlp, "Ivo Marsh praised Amos Reed, a former harbour master.") == [
+        ("Amos Reed", "Ivo Marsh", "praised")]
+    assert indirect(nlp, "Lena Ortiz said the depot would close, which angered the drivers.") == [
+        ("the depot would close", "Lena Ortiz", "said")]
+
+
+def test_directives_report_their_infinitive(nlp):
+    assert indirect(nlp, "Ivo Marsh encouraged residents to attend the hearing.") == [
+        ("residents to attend the hearing", "Ivo Marsh", "encouraged")]
+
+
+def test_reporting_and_stance_verbs_with_an_object(nlp):
+    assert indirect(nlp, "Ivo Marsh tweeted his thanks to the volunteers.") == [
+        ("his thanks to the volunteers", "Ivo Marsh", "tweeted")]
+
+
+def test_the_writer_speaks_in_the_first_person_as_written(nlp):
+    assert indirect(nlp, "I think the council has lost its way.") == [
+        ("the council has lost its way", "I", "think")]
+    assert indirect(nlp, "We believe the levy is unfair to small traders.") == [
+        ("the levy is unfair to small traders", "We", "believe")]
+
+
+def test_a_headline_opening_with_a_name_and_a_colon(nlp):
+    assert indirect(nlp, "Dara Finch: The Levy Must Go") == [("The Levy Must Go", "Dara Finch", None)]
+
+
+def test_stance_adjectives_after_a_copula(nlp):
+    assert indirect(nlp, "Lena Ortiz was critical of the toll plan.") == [
+        ("the toll plan", "Lena Ortiz", "critical")]
+    assert indirect(nlp, "Lena Ortiz was worried about the cost of the new bridge.") == [
+        ("the cost of the new bridge", "Lena Ortiz", "worried")]
+    assert indirect(nlp, "The council is confident that the bridge will reopen in May.") == [
+        ("the bridge will reopen in May", "council", "confident")]
+    assert indirect(nlp, "Dara Finch is eager to debate the mayor.") == [
+        ("to debate the mayor", "Dara Finch", "eager")]
+
+
+def test_trying_to_say_is_saying_but_going_somewhere_to_say_is_a_purpose(nlp):
+    assert indirect(nlp, "Ivo Marsh tried to defend the levy.") == [("the levy", "Ivo Marsh", "defend")]
+    assert indirect(nlp, "Ivo Marsh continued to criticize the levy.") == [
+        ("the levy", "Ivo Marsh", "criticize")]
+    assert indirect(nlp, "Ivo Marsh went on the radio to defend the levy.") == []

@@ -158,6 +158,7 @@ class SpeechLexicon:
     attitude_cues: frozenset[str]
     object_cues: frozenset[str]
     preposition_cues: frozenset[tuple[str, str]]
+    adjective_cues: frozenset[str]
     reporting_nouns: frozenset[str]
     person_descriptions: frozenset[str]
     org_descriptions: frozenset[str]
@@ -177,6 +178,7 @@ def speech_lexicon() -> SpeechLexicon:
         "attitude",
         "indirect_objects",
         "indirect_prepositions",
+        "indirect_adjectives",
         "reporting_nouns",
         "person_descriptions",
         "org_descriptions",
@@ -193,6 +195,7 @@ def speech_lexicon() -> SpeechLexicon:
         attitude_cues=frozenset(raw["attitude"]),
         object_cues=frozenset(raw["indirect_objects"]),
         preposition_cues=frozenset(tuple(p.split()) for p in raw["indirect_prepositions"]),
+        adjective_cues=frozenset(raw["indirect_adjectives"]),
         reporting_nouns=frozenset(raw["reporting_nouns"]),
         person_descriptions=frozenset(raw["person_descriptions"]),
         org_descriptions=frozenset(raw["org_descriptions"]),
