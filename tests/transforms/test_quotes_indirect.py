@@ -132,9 +132,9 @@ def test_reporting_and_stance_verbs_with_an_object(nlp):
         ("his thanks to the volunteers", "Ivo Marsh", "tweeted")]
 
 
-def test_the_writer_speaks_in_the_first_person_as_written(nlp):
+def test_the_writer_in_the_first_person_is_the_author_and_we_as_written(nlp):
     assert indirect(nlp, "I think the council has lost its way.") == [
-        ("the council has lost its way", "I", "think")]
+        ("the council has lost its way", "the author", "think")]  # as in a direct quote (quotes.AUTHOR)
     assert indirect(nlp, "We believe the levy is unfair to small traders.") == [
         ("the levy is unfair to small traders", "We", "believe")]
 
