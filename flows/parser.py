@@ -9,10 +9,11 @@ process does everything else on the other one. The process loads the model as so
 starts, while the command starts Prefect and Great Expectations; `wirehouse serve` keeps it, and
 its model, between scheduled runs.
 
-It also parses ahead (`read_ahead`): `wirehouse run` tells it the new input files as it starts,
-and while Prefect's server boots and the flow scans, the process reads them, cleans them as the
-run will (transforms.pipeline.expected_texts) and parses the bodies, a few at a time, up to a
-batch ahead. When the run's batch comes, the NLP stage takes the Docs of the bodies it finds
+It also parses ahead (`read_ahead`): as `wirehouse run` starts (and as files land in `serve`'s
+landing folder), a thread of the run's process reads the new input files and cleans them as the
+run will (transforms.pipeline.expected_texts), and hands their bodies over a few at a time;
+while Prefect's server boots and the flow scans, the parser process parses them, up to a batch
+ahead, so its core goes to parsing from the moment the model is loaded. When the run's batch comes, the NLP stage takes the Docs of the bodies it finds
 parsed, the same text giving the same Doc, and parses the rest (`_Ahead.docs_for`): a guess that
 misses costs time, never a different row. A run over a warehouse whose earlier boilerplate or
 bodies change the texts misses; when a batch finds none of its bodies among those waiting, the
@@ -30,6 +31,7 @@ the batch in it fails as a stage that raised does, and the next batch starts a n
 from __future__ import annotations
 
 import atexit
+import collections
 import contextlib
 import itertools
 import os
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from flows.settings import Settings
+    from transforms.pipeline import BatchContext
 
 _HEADER = struct.Struct("!Q")
 
@@ -79,7 +82,8 @@ def _receive(stream: IO[bytes]) -> Any:
 class _Process:
     def __init__(self, model: str):
         self.model = model
-        self.lock = threading.Lock()  # one request at a time
+        self.lock = threading.Lock()  # one request and its reply at a time
+        self.writing = threading.Lock()  # one message on the pipe at a time
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "flows.parser", model],
             stdin=subprocess.PIPE,
@@ -95,7 +99,8 @@ class _Process:
         with self.lock:
             assert self.proc.stdin is not None and self.proc.stdout is not None
             try:
-                _send(self.proc.stdin, request)
+                with self.writing:
+                    _send(self.proc.stdin, request)
                 ok, value = _receive(self.proc.stdout)
             except (EOFError, BrokenPipeError, OSError):
                 code = self.proc.wait()
@@ -106,8 +111,9 @@ class _Process:
         return value
 
     def send(self, request: tuple) -> None:
-        """A request that has no reply; if the process has ended, the next call says how."""
-        with self.lock:
+        """A message that has no reply (sent between another thread's request and its reply,
+        too); if the process has ended, the next call says how."""
+        with self.writing:
             assert self.proc.stdin is not None
             with contextlib.suppress(BrokenPipeError, OSError):
                 _send(self.proc.stdin, request)
@@ -145,11 +151,45 @@ def ready(model: str) -> None:
 def read_ahead(
     paths: Sequence[str], settings: Settings, prior: Mapping[tuple[str, str], int] | None = None
 ) -> None:
-    """Let the parser process (started with settings.spacy_model) read, clean and parse these new
-    input files ahead of the run (see the module docstring; prior: the earlier runs' line
-    statistics of their sources, transforms.pipeline.expected_texts); returns at once. Bodies it
-    parsed ahead for an earlier call and still holds are kept."""
-    _current(settings.spacy_model).send(("ahead", list(paths), settings, dict(prior or {})))
+    """Have the parser process (started with settings.spacy_model) parse these new input files'
+    bodies ahead of the run (see the module docstring; prior: the earlier runs' line statistics
+    of their sources, transforms.pipeline.expected_texts): a thread of this process reads and
+    cleans them, as the run will, and hands their bodies over a few at a time; returns at once.
+    Bodies parsed ahead for an earlier call and still waiting are kept."""
+    process = _current(settings.spacy_model)
+
+    def feed() -> None:
+        with contextlib.suppress(Exception):  # a guess: what the run asks for is parsed then
+            first = True
+            for texts in _chunks(_expected(list(paths), settings, prior or {}), AHEAD_DOCS):
+                process.send(
+                    ("ahead", texts, first, settings.batch_context("ahead", "ahead"), settings.batch_size)
+                )
+                first = False
+
+    threading.Thread(target=feed, name="wirehouse-read-ahead", daemon=True).start()
+
+
+def _expected(paths: list[str], settings: Settings, prior: Mapping[tuple[str, str], int]) -> Iterator[str]:
+    """The bodies the run will parse (transforms.pipeline.expected_texts), read within the run's
+    own budget of its first reading (Settings.hold_mb): beyond it, or for web archives (read
+    segment by segment), none."""
+    from transforms.pipeline import expected_texts
+    from transforms.warc import is_warc
+    from warehouse.raw import read_parsed
+
+    paths = [p for p in paths if not is_warc(p)]
+    if sum(_size(p) for p in paths) > settings.hold_mb * 1e6:
+        return iter(())
+    files = [read_parsed(Path(p), settings.input_limits) for p in paths]
+    return expected_texts(
+        files, settings.batch_context("ahead", "ahead"), settings.boilerplate_min_articles, prior
+    )
+
+
+def _chunks(texts: Iterator[str], size: int) -> Iterator[list[str]]:
+    while chunk := list(itertools.islice(texts, size)):
+        yield chunk
 
 
 def ahead_counts(model: str) -> tuple[int, int, int]:
@@ -186,58 +226,45 @@ AHEAD_DOCS = 8  # bodies parsed ahead at a time: a request waits at most for the
 
 
 class _Ahead:
-    """The bodies of a run's new files parsed ahead of its requests, at most a batch of them
-    (Settings.batch_size) at a time, in the order the run asks for them; the Docs are those
-    parse_texts gives, as the NLP stage's own would be."""
+    """The bodies of a run's new files parsed ahead of its requests, in the order they came
+    (read_ahead: the order the run asks for them), at most `limit` (Settings.batch_size) waiting
+    at a time; the Docs are those parse_texts gives, as the NLP stage's own would be."""
 
-    def __init__(
-        self,
-        paths: list[str],
-        settings: Settings,
-        prior: dict[tuple[str, str], int],
-        before: _Ahead | None = None,
-    ):
-        self.paths, self.settings, self.prior = paths, settings, prior
-        self.ctx = settings.batch_context("ahead", "ahead")
-        self.texts: Iterator[str] | None = None  # read and cleaned at the first step
-        # body -> (its place in the order, its Doc); those parsed for an earlier call kept
-        self.parsed: dict[str, tuple[int, Doc]] = dict(before.parsed) if before is not None else {}
-        self.count = max((place for place, _ in self.parsed.values()), default=-1) + 1
+    def __init__(self, ctx: BatchContext, limit: int):
+        self.ctx, self.limit = ctx, limit
+        self.pending: collections.deque[str] = collections.deque()  # to parse, in order
+        self.parsed: dict[str, tuple[int, Doc]] = {}  # body -> (its place in the order, its Doc)
+        self.count = 0
         self.asked: set[str] = set()  # bodies parsed on request: not parsed ahead again
         self.hits = self.misses = 0
         self.finished = False
 
+    def add(self, texts: list[str], first: bool, ctx: BatchContext, limit: int) -> None:
+        """More bodies to parse ahead; `first`: of a new read_ahead, which guesses again."""
+        if first:
+            self.ctx, self.limit, self.finished = ctx, limit, False
+            self.asked.clear()
+        if not self.finished:
+            self.pending.extend(texts)
+
     def busy(self) -> bool:
         """Whether there is something to parse ahead now."""
-        return not self.finished and len(self.parsed) < self.settings.batch_size
-
-    def _expected(self) -> Iterator[str]:
-        from transforms.pipeline import expected_texts
-        from transforms.warc import is_warc
-        from warehouse.raw import read_parsed
-
-        # What the run holds of its first reading (Settings.hold_mb), read here too; beyond it,
-        # or for web archives (read segment by segment), nothing is parsed ahead.
-        paths = [p for p in self.paths if not is_warc(p)]
-        if sum(_size(p) for p in paths) > self.settings.hold_mb * 1e6:
-            return iter(())
-        files = [read_parsed(Path(p), self.settings.input_limits) for p in paths]
-        return expected_texts(files, self.ctx, self.settings.boilerplate_min_articles, self.prior)
+        return bool(self.pending) and not self.finished and len(self.parsed) < self.limit
 
     def step(self) -> None:
-        """Parse the next few expected bodies."""
+        """Parse the next few bodies."""
         from transforms.pipeline import parse_texts
 
+        group: list[str] = []
+        while self.pending and len(group) < AHEAD_DOCS:
+            text = self.pending.popleft()
+            if text not in self.asked and text not in self.parsed and text not in group:
+                group.append(text)
         try:
-            if self.texts is None:
-                self.texts = self._expected()
-            waiting = (t for t in self.texts if t not in self.asked and t not in self.parsed)
-            group = list(itertools.islice(waiting, AHEAD_DOCS))
             docs = parse_texts(group, self.ctx) if group else []
         except Exception:  # no more guessing; what the run asks for is parsed then, and fails then
-            group = []
-        if not group:
             self.finished = True
+            self.pending.clear()
             return
         for text, doc in zip(group, docs, strict=True):
             self.parsed[text] = (self.count, doc)
@@ -258,6 +285,7 @@ class _Ahead:
         elif missing and self.parsed:  # the guess does not fit this run (its warehouse): stop
             self.finished = True
             self.parsed.clear()
+            self.pending.clear()
         self.asked.update(missing)
         self.hits, self.misses = self.hits + len(found), self.misses + len(missing)
         return [found[t][1] if t in found else next(fresh) for t in texts]
@@ -311,8 +339,9 @@ def _serve(model: str) -> None:
             return
         if request[0] == "ahead":
             if loaded is None:
-                _, paths, settings, prior = request
-                ahead = _Ahead(paths, settings, prior, before=ahead)
+                _, texts, first, ctx, limit = request
+                ahead = ahead or _Ahead(ctx, limit)
+                ahead.add(texts, first, ctx, limit)
             continue
         try:
             if loaded is not None:
