@@ -13,9 +13,10 @@ It also parses ahead (`read_ahead`): as `wirehouse run` starts (and as files lan
 landing folder), a thread of the run's process reads the new input files and cleans them as the
 run will (transforms.pipeline.expected_texts), and hands their bodies over a few at a time;
 while Prefect's server boots and the flow scans, the parser process parses them, up to a batch
-ahead, so its core goes to parsing from the moment the model is loaded. When the run's batch comes, the NLP stage takes the Docs of the bodies it finds
-parsed, the same text giving the same Doc, and parses the rest (`_Ahead.docs_for`): a guess that
-misses costs time, never a different row. A run over a warehouse whose earlier boilerplate or
+ahead, so its core goes to parsing from the moment the model is loaded. When the run's batch
+comes, the NLP stage takes the Docs of the bodies it finds parsed, the same text giving the same
+Doc, and parses the rest (`_Ahead.docs_for`): a guess that misses costs time, never a different
+row. A run over a warehouse whose earlier boilerplate or
 bodies change the texts misses; when a batch finds none of its bodies among those waiting, the
 process stops guessing.
 

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -148,21 +149,25 @@ def serve_ingest(
     )
     deployment_id: UUID = deployment.apply()
     warehouse = Warehouse.from_settings(settings)
-    handed: list[str] = []
+    listed: dict = {}
 
     def look_ahead() -> None:
         """New files in the landing folder, handed to the parser process as they land, to be
-        parsed before their run starts (flows.parser.read_ahead)."""
-        nonlocal handed
+        parsed before their run starts (flows.parser.read_ahead). The ledger is read only when
+        the folder's listing (paths, sizes, mtimes) changed."""
+        nonlocal listed
         from flows.summary import earlier_line_counts, scan_inputs
+        from warehouse.raw import discover_with_stats
 
         with suppress(Exception):  # the warehouse busy, a file gone: the run reads them anyway
+            listing = discover_with_stats([Path(landing)], skip=[warehouse.root])
+            if listing == listed:
+                return
             to_read = scan_inputs(warehouse, [landing])[1]
-            if to_read and to_read != handed:
-                parser.read_ahead(
-                    to_read, settings, earlier_line_counts(warehouse, to_read, settings.input_limits)
-                )
-            handed = to_read
+            if to_read:
+                prior = earlier_line_counts(warehouse, to_read, settings.input_limits)
+                parser.read_ahead(to_read, settings, prior)
+            listed = listing
 
     ready()
     poll = max(0.2, float(PREFECT_RUNNER_POLL_FREQUENCY.value()))
