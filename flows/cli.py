@@ -295,7 +295,7 @@ def run(
     if missing:
         _fail(f"no such file or folder: {missing[0]}")
     with _reported(settings):
-        from flows.summary import earlier_line_counts, unchanged_run
+        from flows.summary import unchanged_run
         from warehouse.store import Warehouse
 
         # Nothing new under PATHS: answered from the ledger, without Prefect, spaCy or GX.
@@ -313,10 +313,7 @@ def run(
                     # The parser process loads the model, then reads and parses the new files
                     # ahead of the run, and this one loads GX, beside the server's boot.
                     parser.start(settings.spacy_model)
-                    prior = earlier_line_counts(
-                        Warehouse.from_settings(settings), to_read, settings.input_limits
-                    )
-                    parser.read_ahead(to_read, settings, prior)
+                    parser.read_ahead(to_read, settings, Warehouse.from_settings(settings))
                     warm_in_background(settings)
                 elif not dask_address:
                     from flows.warm import start_local_cluster

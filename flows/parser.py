@@ -16,9 +16,9 @@ while Prefect's server boots and the flow scans, the parser process parses them,
 ahead, so its core goes to parsing from the moment the model is loaded. When the run's batch
 comes, the NLP stage takes the Docs of the bodies it finds parsed, the same text giving the same
 Doc, and parses the rest (`_Ahead.docs_for`): a guess that misses costs time, never a different
-row. A run over a warehouse whose earlier boilerplate or
-bodies change the texts misses; when a batch finds none of its bodies among those waiting, the
-process stops guessing.
+row. Bodies that differ (a file changed before the flow read it, bodies the warehouse already
+holds) miss; when a batch finds none of its bodies among those waiting, the process stops
+guessing until the next read_ahead.
 
 What travels, pickled over the process's stdin and stdout: a cleaned batch
 (transforms.pipeline.PreparedBatch, with its files) goes in, the batch's rows
@@ -43,7 +43,7 @@ import struct
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 
     from flows.settings import Settings
     from transforms.pipeline import BatchContext
+    from warehouse.store import Warehouse
 
 _HEADER = struct.Struct("!Q")
 
@@ -149,20 +150,18 @@ def ready(model: str) -> None:
     _current(model).call(("ping",))
 
 
-def read_ahead(
-    paths: Sequence[str], settings: Settings, prior: Mapping[tuple[str, str], int] | None = None
-) -> None:
+def read_ahead(paths: Sequence[str], settings: Settings, warehouse: Warehouse | None = None) -> None:
     """Have the parser process (started with settings.spacy_model) parse these new input files'
-    bodies ahead of the run (see the module docstring; prior: the earlier runs' line statistics
-    of their sources, transforms.pipeline.expected_texts): a thread of this process reads and
-    cleans them, as the run will, and hands their bodies over a few at a time; returns at once.
-    Bodies parsed ahead for an earlier call and still waiting are kept."""
+    bodies ahead of the run (see the module docstring): a thread of this process reads and cleans
+    them as the run will (with the earlier runs' line statistics of their sources, when
+    `warehouse` exists), and hands their bodies over a few at a time; returns at once. Bodies
+    parsed ahead for an earlier call and still waiting are kept."""
     process = _current(settings.spacy_model)
 
     def feed() -> None:
         with contextlib.suppress(Exception):  # a guess: what the run asks for is parsed then
             first = True
-            for texts in _chunks(_expected(list(paths), settings, prior or {}), AHEAD_DOCS):
+            for texts in _chunks(_expected(list(paths), settings, warehouse), AHEAD_DOCS):
                 process.send(
                     ("ahead", texts, first, settings.batch_context("ahead", "ahead"), settings.batch_size)
                 )
@@ -171,11 +170,11 @@ def read_ahead(
     threading.Thread(target=feed, name="wirehouse-read-ahead", daemon=True).start()
 
 
-def _expected(paths: list[str], settings: Settings, prior: Mapping[tuple[str, str], int]) -> Iterator[str]:
+def _expected(paths: list[str], settings: Settings, warehouse: Warehouse | None) -> Iterator[str]:
     """The bodies the run will parse (transforms.pipeline.expected_texts), read within the run's
     own budget of its first reading (Settings.hold_mb): beyond it, or for web archives (read
     segment by segment), none."""
-    from transforms.pipeline import expected_texts
+    from transforms.pipeline import batch_sources, expected_texts
     from transforms.warc import is_warc
     from warehouse.raw import read_parsed
 
@@ -183,6 +182,8 @@ def _expected(paths: list[str], settings: Settings, prior: Mapping[tuple[str, st
     if sum(_size(p) for p in paths) > settings.hold_mb * 1e6:
         return iter(())
     files = [read_parsed(Path(p), settings.input_limits) for p in paths]
+    exists = warehouse is not None and warehouse.db_path.exists()
+    prior = warehouse.line_counts(batch_sources(files)) if warehouse is not None and exists else {}
     return expected_texts(
         files, settings.batch_context("ahead", "ahead"), settings.boilerplate_min_articles, prior
     )
@@ -300,11 +301,12 @@ def _size(path: str) -> int:
 
 
 def _read_requests(stream: IO[bytes], inbox: queue.SimpleQueue) -> None:
-    """The process's stdin, request by request, into `inbox`; None when it closes."""
+    """The process's stdin, request by request, into `inbox`; None when it closes (or cannot be
+    read: the process ends, and the run sees ParserDied rather than wait for a reply)."""
     while True:
         try:
             inbox.put(_receive(stream))
-        except EOFError:
+        except Exception:
             inbox.put(None)
             return
 

@@ -156,7 +156,7 @@ def serve_ingest(
         parsed before their run starts (flows.parser.read_ahead). The ledger is read only when
         the folder's listing (paths, sizes, mtimes) changed."""
         nonlocal listed
-        from flows.summary import earlier_line_counts, scan_inputs
+        from flows.summary import scan_inputs
         from warehouse.raw import discover_with_stats
 
         with suppress(Exception):  # the warehouse busy, a file gone: the run reads them anyway
@@ -165,8 +165,7 @@ def serve_ingest(
                 return
             to_read = scan_inputs(warehouse, [landing])[1]
             if to_read:
-                prior = earlier_line_counts(warehouse, to_read, settings.input_limits)
-                parser.read_ahead(to_read, settings, prior)
+                parser.read_ahead(to_read, settings, warehouse)
             listed = listing
 
     ready()

@@ -23,20 +23,6 @@ def scan_inputs(warehouse, paths: list[str]) -> tuple[list[str], list[str]]:
     return list(stats), [p for p, stat in stats.items() if not unchanged(stat, seen.get(p, set()))]
 
 
-def earlier_line_counts(warehouse, paths: list[str], limits) -> dict[tuple[str, str], int]:
-    """The earlier runs' line statistics (Warehouse.line_counts) of the sources of these files,
-    read and parsed here (web archives left out: flows.parser parses none of them ahead); empty
-    for a warehouse not made yet."""
-    from transforms.pipeline import batch_sources
-    from transforms.warc import is_warc
-    from warehouse.raw import read_parsed
-
-    if not warehouse.db_path.exists():
-        return {}
-    files = [read_parsed(Path(p), limits) for p in paths if not is_warc(p)]
-    return warehouse.line_counts(batch_sources(files)) if files else {}
-
-
 def unchanged_run(paths: list[str], settings: Settings) -> tuple[RunSummary | None, list[str]]:
     """When every file under `paths` is in the warehouse's ledger with the same size and mtime,
     record the run (a `runs` row, the report rewritten) and return its summary; otherwise None,
