@@ -133,9 +133,8 @@ def serve_ingest(
     Warehouse.from_settings(settings).check_unlocked()
     from flows import parser
 
-    parser.start(settings.spacy_model)
-    parser.ready(settings.spacy_model)  # the parser process, its model loaded
-    warm_all(settings)
+    warm_all(settings)  # starts the parser process, which loads the model while GX loads here
+    parser.ready(settings.spacy_model)
     # to_deployment and apply are sync here (Prefect's async_dispatch): typed as either.
     deployment: Any = ingest.to_deployment(
         name="wirehouse-landing",
