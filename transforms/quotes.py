@@ -683,6 +683,16 @@ def _modal_name(token: Token) -> bool:
     )
 
 
+def _agent_of(verb: Token, allowed: set[int]) -> Token | None:
+    """The agent of a passive cue ("was asked by the moderator", "Asked by Ruiz whether ...",
+    "was denounced by Brennan as"): the one who speaks, not the grammatical subject."""
+    for agent in (c for c in verb.children if c.dep_ == "agent"):
+        for obj in agent.children:
+            if obj.dep_ == "pobj" and obj.i in allowed and obj.ent_type_ not in NOT_SPEAKERS:
+                return obj
+    return None
+
+
 def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
     # Two subjects happen when the parser splits "union branch chair Dr. Ngozi Ferncastle":
     # the proper noun names the speaker.
@@ -866,7 +876,8 @@ def attribute_in(
         rank = _cue_rank(verb, tokens, before, quote_end)[0] if quote_end is not None else 1
         nearby = [t for t in tokens if t.i in allowed]
         subject = (
-            _subject_of(verb, allowed)
+            _agent_of(verb, allowed)
+            or _subject_of(verb, allowed)
             or (_inverted_subject(verb, allowed) if rank == 0 and verb.i > 0 else None)
             or _nearby_name(verb, nearby, ctx.entities)
         )

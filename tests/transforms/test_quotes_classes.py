@@ -427,3 +427,9 @@ def test_a_statement_lead_in_takes_the_main_clauses_subject(nlp):
 def test_a_signed_roundup_line_with_a_verb_before_the_dash(nlp):
     body = ("Forecasters agree - Ines Moreau: “Keep counting the ballots until the very last one.”")
     assert quotes(nlp, body) == [("Keep counting the ballots until the very last one.", "Ines Moreau")]
+
+
+def test_the_agent_of_a_passive_cue_speaks(nlp):
+    body = ("Okafor was asked by the moderator, Lena Marsh, “Will you raise taxes on the port?”\n\n"
+            "Asked by Ruiz whether the mayor “understands” the harbour, Okafor shrugged.")
+    assert quotes(nlp, body) == [("Will you raise taxes on the port?", "Lena Marsh"), ("understands", "Ruiz")]
