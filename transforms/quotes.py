@@ -784,6 +784,21 @@ def _reported_by(verb: Token, cues: set[int]) -> bool:
     return False
 
 
+def _issuer(verb: Token, allowed: set[int], documents: frozenset[str]) -> Token | None:
+    """ "The campaign sent a message to supporters saying ...", "issued a statement saying":
+    a participle on a document speaks for whoever issued the document, the subject of the verb
+    that governs it (not a name that opens the reported clause after the participle)."""
+    noun = verb.head
+    if verb.dep_ != "acl" or noun.dep_ not in OBJECT_DEPS:
+        return None
+    governing = noun.head.head if noun.dep_ == "pobj" else noun.head  # "sent a message to supporters saying"
+    if governing.pos_ not in {"VERB", "AUX"}:
+        return None
+    if not any(c.dep_ in OBJECT_DEPS and c.lemma_.lower() in documents for c in (noun, *governing.children)):
+        return None
+    return _subject_of(governing, allowed)
+
+
 def _inverted_subject(verb: Token, allowed: set[int]) -> Token | None:
     """“How big is it?” asked the boy: a cue right after the quotation with the speaker after
     it, which the parser may take for the verb's object: the first noun of the phrase after it."""
@@ -878,6 +893,7 @@ def attribute_in(
         subject = (
             _agent_of(verb, allowed)
             or _subject_of(verb, allowed)
+            or _issuer(verb, allowed, ctx.lex.document_nouns)
             or (_inverted_subject(verb, allowed) if rank == 0 and verb.i > 0 else None)
             or _nearby_name(verb, nearby, ctx.entities)
         )

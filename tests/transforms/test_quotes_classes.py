@@ -433,3 +433,10 @@ def test_the_agent_of_a_passive_cue_speaks(nlp):
     body = ("Okafor was asked by the moderator, Lena Marsh, “Will you raise taxes on the port?”\n\n"
             "Asked by Ruiz whether the mayor “understands” the harbour, Okafor shrugged.")
     assert quotes(nlp, body) == [("Will you raise taxes on the port?", "Lena Marsh"), ("understands", "Ruiz")]
+
+
+def test_a_document_speaks_for_whoever_issued_it(nlp):
+    body = ("Her office put out a statement saying the city “does not have the money to rebuild the pier.”\n\n"
+            "The Ruiz campaign sent a text message to supporters saying Okafor “cannot be trusted with the harbour.”")
+    assert quotes(nlp, body) == [("does not have the money to rebuild the pier.", "Her office"),
+                                 ("cannot be trusted with the harbour.", "Ruiz campaign")]
