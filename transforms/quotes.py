@@ -624,7 +624,8 @@ def _subject_surface(token: Token) -> str:
             # "a source involved in the talks"; "a person close to the family", "an official
             # familiar with the inquiry" (an adjective after the noun, with its complement).
             after_adj = child.dep_ == "amod" and any(c.dep_ == "prep" for c in child.children)
-            if child.i == end + 1 and (child.dep_ in {"prep", "acl"} or after_adj):
+            clause = child.dep_ == "acl" and not _finite_acl(child)  # not "a councillor called Ruiz “...”"
+            if child.i == end + 1 and (child.dep_ == "prep" or after_adj or clause):
                 stop = child.right_edge.i
                 cut = next((i for i in range(child.i, stop + 1) if doc[i].text in {",", ";", "(", "—"}), None)
                 end = stop if cut is None else cut - 1
@@ -799,6 +800,24 @@ def _issuer(verb: Token, allowed: set[int], documents: frozenset[str]) -> Token 
     return _subject_of(governing, allowed)
 
 
+def _misparsed_subject(verb: Token, allowed: set[int]) -> Token | None:
+    """ "one councillor called Okafor “a windbag”": the parser may hang the cue on the noun
+    before it as a reduced relative ("a councillor [who was] called Okafor"); with two
+    complements (whom it calls, and what) the verb is finite and that noun is its subject."""
+    noun = verb.head
+    if not _finite_acl(verb) or noun.pos_ not in {"NOUN", "PROPN"} or noun.i not in allowed:
+        return None
+    return noun
+
+
+def _finite_acl(verb: Token) -> bool:
+    """A clause parsed as modifying the noun before it that has two complements (whom it calls,
+    and what): a finite verb whose subject is that noun, not a reduced relative."""
+    if verb.dep_ != "acl" or verb.head.i > verb.i:
+        return False
+    return sum(1 for c in verb.children if c.dep_ in {"dobj", "oprd", "attr", "ccomp", "xcomp"}) >= 2
+
+
 def _inverted_subject(verb: Token, allowed: set[int]) -> Token | None:
     """“How big is it?” asked the boy: a cue right after the quotation with the speaker after
     it, which the parser may take for the verb's object: the first noun of the phrase after it."""
@@ -894,6 +913,7 @@ def attribute_in(
             _agent_of(verb, allowed)
             or _subject_of(verb, allowed)
             or _issuer(verb, allowed, ctx.lex.document_nouns)
+            or _misparsed_subject(verb, allowed)
             or (_inverted_subject(verb, allowed) if rank == 0 and verb.i > 0 else None)
             or _nearby_name(verb, nearby, ctx.entities)
         )

@@ -436,7 +436,17 @@ def test_the_agent_of_a_passive_cue_speaks(nlp):
 
 
 def test_a_document_speaks_for_whoever_issued_it(nlp):
-    body = ("Her office put out a statement saying the city “does not have the money to rebuild the pier.”\n\n"
-            "The Ruiz campaign sent a text message to supporters saying Okafor “cannot be trusted with the harbour.”")
+    body = ("Her office put out a statement saying the city “does not have the money to rebuild the pier.”"
+            "\n\nThe Ruiz campaign sent a text message to supporters saying Okafor “cannot be trusted "
+            "with the harbour.”")
     assert quotes(nlp, body) == [("does not have the money to rebuild the pier.", "Her office"),
                                  ("cannot be trusted with the harbour.", "Ruiz campaign")]
+
+
+def test_a_cue_parsed_as_a_reduced_relative_has_the_noun_before_it_as_subject(nlp):
+    body = ("The proposal prompted the council to call a debate on whether to ban Okafor; one councillor "
+            "called Okafor “the orange prince of harbour self-publicity.” But the motion failed.\n\n"
+            "After the storm, Ruiz released a new radio ad calling it “reckless” that Okafor “has no plan "
+            "for the harbour.”")
+    assert quotes(nlp, body) == [("the orange prince of harbour self-publicity.", "one councillor"),
+                                 ("reckless", "Ruiz"), ("has no plan for the harbour.", "Ruiz")]
