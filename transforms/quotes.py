@@ -624,7 +624,8 @@ def _subject_surface(token: Token) -> str:
             # "a source involved in the talks"; "a person close to the family", "an official
             # familiar with the inquiry" (an adjective after the noun, with its complement).
             after_adj = child.dep_ == "amod" and any(c.dep_ == "prep" for c in child.children)
-            if child.i == end + 1 and (child.dep_ in {"prep", "acl"} or after_adj):
+            clause = child.dep_ == "acl" and not _finite_acl(child)  # not "a councillor called Ruiz “...”"
+            if child.i == end + 1 and (child.dep_ == "prep" or after_adj or clause):
                 stop = child.right_edge.i
                 cut = next((i for i in range(child.i, stop + 1) if doc[i].text in {",", ";", "(", "—"}), None)
                 end = stop if cut is None else cut - 1
@@ -681,6 +682,16 @@ def _modal_name(token: Token) -> bool:
         and head.i == token.i + 1
         and head.lower_ != head.lemma_.lower()
     )
+
+
+def _agent_of(verb: Token, allowed: set[int]) -> Token | None:
+    """The agent of a passive cue ("was asked by the moderator", "Asked by Ruiz whether ...",
+    "was denounced by Brennan as"): the one who speaks, not the grammatical subject."""
+    for agent in (c for c in verb.children if c.dep_ == "agent"):
+        for obj in agent.children:
+            if obj.dep_ == "pobj" and obj.i in allowed and obj.ent_type_ not in NOT_SPEAKERS:
+                return obj
+    return None
 
 
 def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
@@ -772,6 +783,39 @@ def _reported_by(verb: Token, cues: set[int]) -> bool:
         if t.i in cues:
             return True
     return False
+
+
+def _issuer(verb: Token, allowed: set[int], documents: frozenset[str]) -> Token | None:
+    """ "The campaign sent a message to supporters saying ...", "issued a statement saying":
+    a participle on a document speaks for whoever issued the document, the subject of the verb
+    that governs it (not a name that opens the reported clause after the participle)."""
+    noun = verb.head
+    if verb.dep_ != "acl" or noun.dep_ not in OBJECT_DEPS:
+        return None
+    governing = noun.head.head if noun.dep_ == "pobj" else noun.head  # "sent a message to supporters saying"
+    if governing.pos_ not in {"VERB", "AUX"}:
+        return None
+    if not any(c.dep_ in OBJECT_DEPS and c.lemma_.lower() in documents for c in (noun, *governing.children)):
+        return None
+    return _subject_of(governing, allowed)
+
+
+def _misparsed_subject(verb: Token, allowed: set[int]) -> Token | None:
+    """ "one councillor called Okafor “a windbag”": the parser may hang the cue on the noun
+    before it as a reduced relative ("a councillor [who was] called Okafor"); with two
+    complements (whom it calls, and what) the verb is finite and that noun is its subject."""
+    noun = verb.head
+    if not _finite_acl(verb) or noun.pos_ not in {"NOUN", "PROPN"} or noun.i not in allowed:
+        return None
+    return noun
+
+
+def _finite_acl(verb: Token) -> bool:
+    """A clause parsed as modifying the noun before it that has two complements (whom it calls,
+    and what): a finite verb whose subject is that noun, not a reduced relative."""
+    if verb.dep_ != "acl" or verb.head.i > verb.i:
+        return False
+    return sum(1 for c in verb.children if c.dep_ in {"dobj", "oprd", "attr", "ccomp", "xcomp"}) >= 2
 
 
 def _inverted_subject(verb: Token, allowed: set[int]) -> Token | None:
@@ -866,7 +910,10 @@ def attribute_in(
         rank = _cue_rank(verb, tokens, before, quote_end)[0] if quote_end is not None else 1
         nearby = [t for t in tokens if t.i in allowed]
         subject = (
-            _subject_of(verb, allowed)
+            _agent_of(verb, allowed)
+            or _subject_of(verb, allowed)
+            or _issuer(verb, allowed, ctx.lex.document_nouns)
+            or _misparsed_subject(verb, allowed)
             or (_inverted_subject(verb, allowed) if rank == 0 and verb.i > 0 else None)
             or _nearby_name(verb, nearby, ctx.entities)
         )

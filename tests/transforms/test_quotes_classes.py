@@ -427,3 +427,26 @@ def test_a_statement_lead_in_takes_the_main_clauses_subject(nlp):
 def test_a_signed_roundup_line_with_a_verb_before_the_dash(nlp):
     body = ("Forecasters agree - Ines Moreau: “Keep counting the ballots until the very last one.”")
     assert quotes(nlp, body) == [("Keep counting the ballots until the very last one.", "Ines Moreau")]
+
+
+def test_the_agent_of_a_passive_cue_speaks(nlp):
+    body = ("Okafor was asked by the moderator, Lena Marsh, “Will you raise taxes on the port?”\n\n"
+            "Asked by Ruiz whether the mayor “understands” the harbour, Okafor shrugged.")
+    assert quotes(nlp, body) == [("Will you raise taxes on the port?", "Lena Marsh"), ("understands", "Ruiz")]
+
+
+def test_a_document_speaks_for_whoever_issued_it(nlp):
+    body = ("Her office put out a statement saying the city “does not have the money to rebuild the pier.”"
+            "\n\nThe Ruiz campaign sent a text message to supporters saying Okafor “cannot be trusted "
+            "with the harbour.”")
+    assert quotes(nlp, body) == [("does not have the money to rebuild the pier.", "Her office"),
+                                 ("cannot be trusted with the harbour.", "Ruiz campaign")]
+
+
+def test_a_cue_parsed_as_a_reduced_relative_has_the_noun_before_it_as_subject(nlp):
+    body = ("The proposal prompted the council to call a debate on whether to ban Okafor; one councillor "
+            "called Okafor “the orange prince of harbour self-publicity.” But the motion failed.\n\n"
+            "After the storm, Ruiz released a new radio ad calling it “reckless” that Okafor “has no plan "
+            "for the harbour.”")
+    assert quotes(nlp, body) == [("the orange prince of harbour self-publicity.", "one councillor"),
+                                 ("reckless", "Ruiz"), ("has no plan for the harbour.", "Ruiz")]
