@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from transforms.entities import Cluster, EntityAnalysis, normalise_name, strip_titles
-from transforms.marks import CLOSING, OPENING, pair_marks
+from transforms.marks import CLOSING, DOUBLED, OPENING, pair_marks
 from transforms.rules import SpeechLexicon, speech_lexicon
 from transforms.segment import Span, paragraphs, sentences
 
@@ -1455,6 +1455,14 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
         lex.indirect_cues | lex.attitude_cues | lex.object_cues | {verb for verb, _ in lex.preposition_cues}
     )
     turns: set[int] = set()  # paragraphs that are a transcript's speaker turn
+    # Quotations in doubled apostrophes (''…'', newspaper archive copy) set quoted words into a
+    # reported clause ("Ruiz said the plan was ''dead on arrival''"): the clause is still the
+    # reported speech, its content span running through the quoted words, as the news corpora
+    # annotate it; the quoted words are also a partial quote of their own.
+    doubled = bytearray(len(ctx.text) + 1)
+    for q in find_quotations(ctx.text):
+        if ctx.text[q.open_mark : q.open_mark + 2] in DOUBLED:
+            doubled[q.open_mark : q.end + 2] = b"\x01" * (min(len(ctx.text), q.end + 2) - q.open_mark)
     for para in paragraphs(ctx.text):
         # "RIVERA: ..." in a transcript; "Dana Ruiz: The Plan Is Dead" as a headline or roundup line.
         turn = _TURN.match(ctx.text, para.start, para.end) or _NAMED_TURN.match(
@@ -1479,6 +1487,12 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
         )
         tokens = ctx.outside_tokens(sentence.start, sentence.end)
         allowed = {t.i for t in tokens}
+        # the clause's span may run through quoted words in ''…'' (not through “…”)
+        set_in = (
+            {t.i for t in ctx.doc[tokens[0].i :] if t.idx < sentence.end and doubled[t.idx]}
+            if marked and tokens and doubled.find(1, sentence.start, sentence.end) != -1
+            else set()
+        )
         spans: set[tuple[int, int]] = set()
         verbs = _cue_verbs(tokens, cues)
         governing = {v.i for v in verbs}
@@ -1517,7 +1531,9 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
                 # ("tried to defend the plan", "went on to praise it" are her saying it)
                 continue
             if marked and any(
-                ctx.inside[t.idx] or _QUOTE_MARK.match(t.text) for h in heads for t in h.subtree
+                (ctx.inside[t.idx] and t.i not in set_in) or _QUOTE_MARK.match(t.text)
+                for h in heads
+                for t in h.subtree
             ):
                 continue
             found = ctx.resolve(subject, sentence.start)
@@ -1546,7 +1562,9 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
             cut = verb.i if first else None
             if how == "around":
                 cut = verb.left_edge.i if verb.right_edge.i >= heads[0].right_edge.i else None
-            span = _clause_span(heads, allowed, before=cut)
+            span = _clause_span(heads, allowed | set_in, before=cut)
+            if set_in and span and not any(span[0] <= t.idx < span[1] and t.is_alpha for t in tokens):
+                span = None  # all quoted: the quotation itself, not a clause around it
             if not span or span in spans:
                 continue
             spans.add(span)

@@ -159,3 +159,13 @@ def test_trying_to_say_is_saying_but_going_somewhere_to_say_is_a_purpose(nlp):
     assert indirect(nlp, "Ivo Marsh continued to criticize the levy.") == [
         ("the levy", "Ivo Marsh", "criticize")]
     assert indirect(nlp, "Ivo Marsh went on the radio to defend the levy.") == []
+
+
+def test_a_reported_clause_holding_words_quoted_in_doubled_apostrophes(nlp):
+    # Archive copy marks quotations with ''…'': the reported clause is still the content (the
+    # quoted words are also a partial quote); with “…” the clause is the partial quote's alone.
+    assert indirect(nlp, "Mayor Lena Ortiz said the ferry contract was ''a gift to the operator.''") == [
+        ("the ferry contract was ''a gift to the operator", "Lena Ortiz", "said")]
+    assert indirect(nlp, "Mayor Lena Ortiz said the ferry contract was “a gift to the operator.”") == []
+    # a clause that is all quotation is the quotation's
+    assert indirect(nlp, "Mayor Lena Ortiz said that ''the ferry contract is a gift to the operator.''") == []
