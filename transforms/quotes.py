@@ -1513,10 +1513,18 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
                 )
             if subject is None or ctx.dateline(subject.idx):
                 continue  # "HALDEN —" files, not speaks
-            if how not in {"clause", "around"} and subject.pos_ != "PROPN" and _reported_by(verb, governing):
+            if (
+                how not in {"clause", "around"}
+                and subject.pos_ != "PROPN"
+                and not (verb.dep_ in {"conj", "advcl"} and subject.lower_ in {"he", "she"})
+                and _reported_by(verb, governing)
+            ):
                 # "the company said it would offer redeployment", "she said the group plans to
                 # compare ...": part of what the outer speaker said, whose "it" or "the group"
-                # is a guess; a named subject reports on its own ("she said Ruiz backed the plan").
+                # is a guess; a named subject reports on its own ("she said Ruiz backed the plan"),
+                # and so does a person's second act, joined to the first or set beside it rather
+                # than reported by it ("she said it failed and accused the board of ...", "he
+                # urged a recount, saying ... as he praised the clerks").
                 continue
             if how != "clause" and any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children):
                 continue  # "is expected to win": the subject is what is reported on, not who reports

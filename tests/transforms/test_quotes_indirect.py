@@ -169,3 +169,15 @@ def test_a_reported_clause_holding_words_quoted_in_doubled_apostrophes(nlp):
     assert indirect(nlp, "Mayor Lena Ortiz said the ferry contract was “a gift to the operator.”") == []
     # a clause that is all quotation is the quotation's
     assert indirect(nlp, "Mayor Lena Ortiz said that ''the ferry contract is a gift to the operator.''") == []
+
+
+def test_a_second_act_of_the_speaker_beside_the_report_is_hers(nlp):
+    # "accusing ..." is what she did while saying it, not part of what she said the audit was;
+    # "he would urge ..." stays inside her report (his urging is her claim, his words unknown).
+    body = ("Dara Finch spoke at the harbour on Monday. "
+            "She said the audit was late, accusing the treasurer of hiding the ferry losses.")
+    assert indirect(nlp, body) == [
+        ("the audit was late, accusing the treasurer of hiding the ferry losses", "Dara Finch", "said"),
+        ("the treasurer of hiding the ferry losses", "Dara Finch", "accusing")]
+    body = "Dara Finch spoke at the harbour on Monday. She said that he would urge the treasurer to resign."
+    assert indirect(nlp, body) == [("he would urge the treasurer to resign", "Dara Finch", "said")]
