@@ -181,3 +181,12 @@ def test_a_second_act_of_the_speaker_beside_the_report_is_hers(nlp):
         ("the treasurer of hiding the ferry losses", "Dara Finch", "accusing")]
     body = "Dara Finch spoke at the harbour on Monday. She said that he would urge the treasurer to resign."
     assert indirect(nlp, body) == [("he would urge the treasurer to resign", "Dara Finch", "said")]
+
+
+def test_more_cues_of_general_english(nlp):
+    assert indirect(nlp, "Dara Finch hinted at a rise in ferry fares.") == [
+        ("a rise in ferry fares", "Dara Finch", "hinted")]
+    assert indirect(nlp, "Harbour master Ivo Marsh cautioned against dredging the inner basin.") == [
+        ("dredging the inner basin", "Ivo Marsh", "cautioned")]
+    assert indirect(nlp, "Mayor Lena Ortiz thanked the volunteers for their work on the dunes.") == [
+        ("the volunteers for their work on the dunes", "Lena Ortiz", "thanked")]
