@@ -188,7 +188,7 @@ def test_more_cues_of_general_english(nlp):
         ("a rise in ferry fares", "Dara Finch", "hinted")]
     assert indirect(nlp, "Harbour master Ivo Marsh cautioned against dredging the inner basin.") == [
         ("dredging the inner basin", "Ivo Marsh", "cautioned")]
-    assert indirect(nlp, "Coast guard commander Ivo Marsh identified the missing boat as a trawler from Kilby.") == [
-        ("the missing boat as a trawler from Kilby", "Ivo Marsh", "identified")]
+    body = "Coast guard commander Ivo Marsh identified the missing boat as a trawler from Kilby."
+    assert indirect(nlp, body) == [("the missing boat as a trawler from Kilby", "Ivo Marsh", "identified")]
     # thanking is left out: not reported speech ("thanked the volunteers for their work")
     assert indirect(nlp, "Mayor Lena Ortiz thanked the volunteers for their work on the dunes.") == []
