@@ -211,12 +211,15 @@ def main() -> int:
     for article, found in zip(gold, quotes, strict=True):
         body = article["text"]
         turn = None  # the last ''…'' quotation given as indirect: (pred, paragraph, speaker)
+        clauses = [(q.start, q.end) for q in found if q.kind == "indirect"]
         for q in found:
             kinds[q.kind] = kinds.get(q.kind, 0) + 1
             if q.kind == "scare":
                 continue  # scare quotes, terms and titles are not quotations
             kind = scorer_kind(body, q)
             if kind == "indirect" and q.kind != "indirect":
+                if any(start <= q.start < end for start, end in clauses):
+                    continue  # words quoted inside a reported clause: the clause is the gold's unit
                 # The gold's attribution spans one speaker's turn: its ''…'' parts in one paragraph
                 # and the attribution between them, as one unit.
                 if turn is not None and turn[1] == q.paragraph_index and turn[2] == q.attribution.speaker:

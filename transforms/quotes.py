@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from transforms.entities import Cluster, EntityAnalysis, normalise_name, strip_titles
-from transforms.marks import CLOSING, OPENING, pair_marks
+from transforms.marks import CLOSING, DOUBLED, OPENING, pair_marks
 from transforms.rules import SpeechLexicon, speech_lexicon
 from transforms.segment import Span, paragraphs, sentences
 
@@ -1502,6 +1502,14 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
         lex.indirect_cues | lex.attitude_cues | lex.object_cues | {verb for verb, _ in lex.preposition_cues}
     )
     turns: set[int] = set()  # paragraphs that are a transcript's speaker turn
+    # Quotations in doubled apostrophes (''…'', newspaper archive copy) set quoted words into a
+    # reported clause ("Ruiz said the plan was ''dead on arrival''"): the clause is still the
+    # reported speech, its content span running through the quoted words, as the news corpora
+    # annotate it; the quoted words are also a partial quote of their own.
+    doubled = bytearray(len(ctx.text) + 1)
+    for q in find_quotations(ctx.text):
+        if ctx.text[q.open_mark : q.open_mark + 2] in DOUBLED:
+            doubled[q.open_mark : q.end + 2] = b"\x01" * (min(len(ctx.text), q.end + 2) - q.open_mark)
     for para in paragraphs(ctx.text):
         # "RIVERA: ..." in a transcript; "Dana Ruiz: The Plan Is Dead" as a headline or roundup line.
         turn = _TURN.match(ctx.text, para.start, para.end) or _NAMED_TURN.match(
@@ -1526,6 +1534,12 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
         )
         tokens = ctx.outside_tokens(sentence.start, sentence.end)
         allowed = {t.i for t in tokens}
+        # the clause's span may run through quoted words in ''…'' (not through “…”)
+        set_in = (
+            {t.i for t in ctx.doc[tokens[0].i :] if t.idx < sentence.end and doubled[t.idx]}
+            if marked and tokens and doubled.find(1, sentence.start, sentence.end) != -1
+            else set()
+        )
         spans: set[tuple[int, int]] = set()
         verbs = _cue_verbs(tokens, cues)
         governing = {v.i for v in verbs}
@@ -1546,10 +1560,18 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
                 )
             if subject is None or ctx.dateline(subject.idx):
                 continue  # "HALDEN —" files, not speaks
-            if how not in {"clause", "around"} and subject.pos_ != "PROPN" and _reported_by(verb, governing):
+            if (
+                how not in {"clause", "around"}
+                and subject.pos_ != "PROPN"
+                and not (verb.dep_ in {"conj", "advcl"} and subject.lower_ in {"he", "she"})
+                and _reported_by(verb, governing)
+            ):
                 # "the company said it would offer redeployment", "she said the group plans to
                 # compare ...": part of what the outer speaker said, whose "it" or "the group"
-                # is a guess; a named subject reports on its own ("she said Ruiz backed the plan").
+                # is a guess; a named subject reports on its own ("she said Ruiz backed the plan"),
+                # and so does a person's second act, joined to the first or set beside it rather
+                # than reported by it ("she said it failed and accused the board of ...", "he
+                # urged a recount, saying ... as he praised the clerks").
                 continue
             if how != "clause" and any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children):
                 continue  # "is expected to win": the subject is what is reported on, not who reports
@@ -1564,7 +1586,9 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
                 # ("tried to defend the plan", "went on to praise it" are her saying it)
                 continue
             if marked and any(
-                ctx.inside[t.idx] or _QUOTE_MARK.match(t.text) for h in heads for t in h.subtree
+                (ctx.inside[t.idx] and t.i not in set_in) or _QUOTE_MARK.match(t.text)
+                for h in heads
+                for t in h.subtree
             ):
                 continue
             found = ctx.resolve(subject, sentence.start)
@@ -1593,7 +1617,9 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
             cut = verb.i if first else None
             if how == "around":
                 cut = verb.left_edge.i if verb.right_edge.i >= heads[0].right_edge.i else None
-            span = _clause_span(heads, allowed, before=cut)
+            span = _clause_span(heads, allowed | set_in, before=cut)
+            if set_in and span and not any(span[0] <= t.idx < span[1] and t.is_alpha for t in tokens):
+                span = None  # all quoted: the quotation itself, not a clause around it
             if not span or span in spans:
                 continue
             spans.add(span)

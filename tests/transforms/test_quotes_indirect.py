@@ -159,3 +159,36 @@ def test_trying_to_say_is_saying_but_going_somewhere_to_say_is_a_purpose(nlp):
     assert indirect(nlp, "Ivo Marsh continued to criticize the levy.") == [
         ("the levy", "Ivo Marsh", "criticize")]
     assert indirect(nlp, "Ivo Marsh went on the radio to defend the levy.") == []
+
+
+def test_a_reported_clause_holding_words_quoted_in_doubled_apostrophes(nlp):
+    # Archive copy marks quotations with ''…'': the reported clause is still the content (the
+    # quoted words are also a partial quote); with “…” the clause is the partial quote's alone.
+    assert indirect(nlp, "Mayor Lena Ortiz said the ferry contract was ''a gift to the operator.''") == [
+        ("the ferry contract was ''a gift to the operator", "Lena Ortiz", "said")]
+    assert indirect(nlp, "Mayor Lena Ortiz said the ferry contract was “a gift to the operator.”") == []
+    # a clause that is all quotation is the quotation's
+    assert indirect(nlp, "Mayor Lena Ortiz said that ''the ferry contract is a gift to the operator.''") == []
+
+
+def test_a_second_act_of_the_speaker_beside_the_report_is_hers(nlp):
+    # "accusing ..." is what she did while saying it, not part of what she said the audit was;
+    # "he would urge ..." stays inside her report (his urging is her claim, his words unknown).
+    body = ("Dara Finch spoke at the harbour on Monday. "
+            "She said the audit was late, accusing the treasurer of hiding the ferry losses.")
+    assert indirect(nlp, body) == [
+        ("the audit was late, accusing the treasurer of hiding the ferry losses", "Dara Finch", "said"),
+        ("the treasurer of hiding the ferry losses", "Dara Finch", "accusing")]
+    body = "Dara Finch spoke at the harbour on Monday. She said that he would urge the treasurer to resign."
+    assert indirect(nlp, body) == [("he would urge the treasurer to resign", "Dara Finch", "said")]
+
+
+def test_more_cues_of_general_english(nlp):
+    assert indirect(nlp, "Dara Finch hinted at a rise in ferry fares.") == [
+        ("a rise in ferry fares", "Dara Finch", "hinted")]
+    assert indirect(nlp, "Harbour master Ivo Marsh cautioned against dredging the inner basin.") == [
+        ("dredging the inner basin", "Ivo Marsh", "cautioned")]
+    body = "Coast guard commander Ivo Marsh identified the missing boat as a trawler from Kilby."
+    assert indirect(nlp, body) == [("the missing boat as a trawler from Kilby", "Ivo Marsh", "identified")]
+    # thanking is left out: not reported speech ("thanked the volunteers for their work")
+    assert indirect(nlp, "Mayor Lena Ortiz thanked the volunteers for their work on the dunes.") == []
