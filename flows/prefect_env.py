@@ -35,6 +35,7 @@ import time
 import tomllib
 import urllib.error
 import urllib.request
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -62,9 +63,13 @@ SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREF
 
 def apply_quiet_defaults() -> None:
     """Set QUIET_DEFAULTS in this process's environment where the user has not set them; call it
-    when a command starts, before Prefect is imported (Prefect reads its settings on import)."""
+    when a command starts, before Prefect is imported (Prefect reads its settings on import).
+    Also silence urllib3's warning that SOCKS proxies need PySocks (Wirehouse downloads nothing):
+    trafilatura imports that support, and requests silences the warning only once it is itself
+    imported, which the warm-up and reading-ahead threads' imports may not do first."""
     for name, value in QUIET_DEFAULTS.items():
         os.environ.setdefault(name, value)
+    warnings.filterwarnings("ignore", message="SOCKS support in urllib3", module=r"urllib3\.contrib\.socks")
 
 
 def startup_timeout() -> float:
