@@ -157,20 +157,21 @@ def read_ahead(paths: Sequence[str], settings: Settings, warehouse: Warehouse | 
     `warehouse` exists), and hands their bodies over a few at a time; returns at once. Bodies
     parsed ahead for an earlier call and still waiting are kept."""
     process = _current(settings.spacy_model)
+    ctx = settings.batch_context("ahead", "ahead")
 
     def feed() -> None:
         with contextlib.suppress(Exception):  # a guess: what the run asks for is parsed then
             first = True
-            for texts in _chunks(_expected(list(paths), settings, warehouse), AHEAD_DOCS):
-                process.send(
-                    ("ahead", texts, first, settings.batch_context("ahead", "ahead"), settings.batch_size)
-                )
+            for texts in _chunks(_expected(list(paths), settings, ctx, warehouse), AHEAD_DOCS):
+                process.send(("ahead", texts, first, ctx, settings.batch_size))
                 first = False
 
     threading.Thread(target=feed, name="wirehouse-read-ahead", daemon=True).start()
 
 
-def _expected(paths: list[str], settings: Settings, warehouse: Warehouse | None) -> Iterator[str]:
+def _expected(
+    paths: list[str], settings: Settings, ctx: BatchContext, warehouse: Warehouse | None
+) -> Iterator[str]:
     """The bodies the run will parse (transforms.pipeline.expected_texts), read within the run's
     own budget of its first reading (Settings.hold_mb): beyond it, or for web archives (read
     segment by segment), none."""
@@ -182,11 +183,10 @@ def _expected(paths: list[str], settings: Settings, warehouse: Warehouse | None)
     if sum(_size(p) for p in paths) > settings.hold_mb * 1e6:
         return iter(())
     files = [read_parsed(Path(p), settings.input_limits) for p in paths]
-    exists = warehouse is not None and warehouse.db_path.exists()
-    prior = warehouse.line_counts(batch_sources(files)) if warehouse is not None and exists else {}
-    return expected_texts(
-        files, settings.batch_context("ahead", "ahead"), settings.boilerplate_min_articles, prior
-    )
+    prior = {}
+    if warehouse is not None and warehouse.db_path.exists():
+        prior = warehouse.line_counts(batch_sources(files))
+    return expected_texts(files, ctx, settings.boilerplate_min_articles, prior)
 
 
 def _chunks(texts: Iterator[str], size: int) -> Iterator[list[str]]:
