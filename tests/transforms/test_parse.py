@@ -104,7 +104,9 @@ def test_a_gzip_bomb_is_rejected_once_it_passes_the_size_limit_with_memory_bound
     assert str(rejected.value) == "decompresses to more than 8 MB (WIREHOUSE_MAX_FILE_MB)"
     # The decompressed bytes kept (at most the limit, in a buffer that grows by an eighth), one
     # chunk and the decompressor's buffers: measured 9.26 MB; the 64 MB are never held at once.
-    assert peak <= 8 * MB * 1.125 + 4 * GUNZIP_CHUNK
+    # tracemalloc also counts what other threads of the test process allocate meanwhile (CI saw
+    # 9.27 MB once, 8 KB over the bare bound): a MB of room for them.
+    assert peak <= 8 * MB * 1.125 + 4 * GUNZIP_CHUNK + MB
 
 
 def test_a_gzip_file_that_decompresses_beyond_the_ratio_is_rejected():
