@@ -80,11 +80,23 @@ def prefect_api(tmp_path_factory):
         yield url, home
 
 
+def api_call(url: str, path: str, body: dict | None = None, method: str = "POST"):
+    """One call to the Prefect API; a 503 (the server busy on a loaded machine) is tried again."""
+    request = urllib.request.Request(f"{url}{path}", data=None if body is None else json.dumps(body).encode(),
+                                     method=method, headers={"Content-Type": "application/json"})
+    for attempt in range(5):
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                content = response.read()
+                return json.loads(content) if content else None  # a DELETE answers 204, no body
+        except urllib.error.HTTPError as exc:
+            if exc.code != 503 or attempt == 4:
+                raise
+            time.sleep(1)
+
+
 def flow_runs(url: str) -> list[dict]:
-    request = urllib.request.Request(f"{url}/flow_runs/filter", data=b"{}", method="POST",
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
+    return api_call(url, "/flow_runs/filter", {})
 
 
 def test_a_scheduled_run_publishes_what_lands(prefect_api, tmp_path):
@@ -144,20 +156,6 @@ def test_serve_needs_a_prefect_api(tmp_path):
     assert unreachable.returncode == 2 and "is not reachable" in unreachable.stderr and unreachable.stdout == ""
 
 
-def api_call(url: str, path: str, body: dict | None = None, method: str = "POST"):
-    """One call to the Prefect API; a 503 (the server busy on a loaded machine) is tried again."""
-    request = urllib.request.Request(f"{url}{path}", data=None if body is None else json.dumps(body).encode(),
-                                     method=method, headers={"Content-Type": "application/json"})
-    for attempt in range(5):
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return json.loads(response.read())
-        except urllib.error.HTTPError as exc:
-            if exc.code != 503 or attempt == 4:
-                raise
-            time.sleep(1)
-
-
 def test_ctrl_c_on_serve_cancels_the_run_in_flight(prefect_api, tmp_path):
     """Ctrl-C reaches `serve` and the run it is executing (one process group): the run is
     cancelled by the runner (Cancelled, not Crashed), and the next run converges."""
@@ -186,7 +184,7 @@ def test_ctrl_c_on_serve_cancels_the_run_in_flight(prefect_api, tmp_path):
     # concurrency limit cancels a run that finds it taken).
     scheduled = {"flow_runs": {"state": {"type": {"any_": ["SCHEDULED", "PENDING"]}}}}
     for stale in api_call(url, "/flow_runs/filter", scheduled):
-        urllib.request.urlopen(urllib.request.Request(f"{url}/flow_runs/{stale['id']}", method="DELETE"), timeout=10)
+        api_call(url, f"/flow_runs/{stale['id']}", method="DELETE")
     served = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", str(landing), "--interval", "3600",
                                "-w", str(wh_dir)], cwd=PROJECT, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True, start_new_session=True)
