@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from transforms.attribute_ruler import compile_attribute_ruler
 
 if TYPE_CHECKING:  # importing spaCy takes a second: only when a pipeline is loaded
     from spacy.language import Language
@@ -32,6 +35,7 @@ class ModelNotInstalled(RuntimeError):
 
 
 _loading = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 def require_model(name: str) -> None:
@@ -71,6 +75,9 @@ def _load_pipeline(name: str) -> Language:
     missing = {"parser", "ner"} - set(nlp.pipe_names)
     if missing:
         raise ModelNotInstalled(f"spaCy model {name!r} lacks the components {sorted(missing)}")
+    kept = compile_attribute_ruler(nlp)  # the same annotations, a tenth of the pipeline's time less
+    if kept is not None:
+        log.info("spaCy model %r keeps spaCy's attribute ruler: %s", name, kept)
     return nlp
 
 
