@@ -1483,7 +1483,7 @@ def _kind(body: str, q: Quotation, window: list[Token]) -> str:
     prev_word = [t for t in window if t.idx + len(t.text) <= q.open_mark]
     if (
         prev_word
-        and prev_word[-1].lemma_.lower() in speech_lexicon().direct_cues
+        and _cue_verbs(prev_word[-1:], speech_lexicon().direct_cues)
         and body[q.start : q.start + 1].isupper()
     ):
         return "direct"
