@@ -968,6 +968,7 @@ def extract_quotes(
         if (
             (kind == "partial" and _is_term_or_title(ctx, q, has_cue))
             or (kind == "direct" and (_appositive_title(ctx, q) or _told_title(ctx, q)))
+            or _mentioned_subject(ctx, q)
             or _bylined_headline(ctx, q)
         ):
             quotes.append(Quote(q.start, q.end, "scare", q.paragraph_index, Attribution()))
@@ -1168,6 +1169,28 @@ def _is_term_or_title(ctx: _Context, q: Quotation, has_cue: bool) -> bool:
     ):
         return True  # a “tram to nowhere” project; a “Daily Roundup” host, whatever the verbs
     return _is_title(ctx, q, words)
+
+
+def _mentioned_subject(ctx: _Context, q: Quotation) -> bool:
+    """A short fragment (at most MAX_SCARE_WORDS words) opening its sentence as the subject of the
+    reporter's verb after it (“Drawdown” has been the policy since 1990; “Harbor Kings” (2011) is
+    a remake): the words are mentioned, as a term or a title, not said."""
+    words = ctx.text[q.start : q.end].split()
+    after = ctx.text[q.end : q.end + 3].lstrip("”\"»")
+    opens = not ctx.text[ctx.sentence_at(q.open_mark).start : q.open_mark].strip(" \t\n([")
+    if len(words) > MAX_SCARE_WORDS or not opens or ctx.text[q.end - 1] in ",.!?" or after[:1] == ",":
+        return False
+    lo, hi = bisect_left(ctx.token_starts, q.start), bisect_left(ctx.token_starts, q.end)
+    for t in ctx.doc[lo:hi]:
+        head = t.head
+        if (
+            t.dep_ in SUBJECT_DEPS
+            and head.idx >= q.end
+            and head.pos_ in {"VERB", "AUX"}
+            and not _cue_verbs([head], ctx.lex.direct_cues)
+        ):
+            return True
+    return False
 
 
 def _appositive_title(ctx: _Context, q: Quotation) -> bool:

@@ -16,3 +16,11 @@ def test_a_noun_spelled_like_a_cue_before_a_title_does_not_make_it_direct(nlp):
             "show “Harbor Kings.”\n\nThe fair runs until Monday.")
     assert quotes(nlp, body) == []
     assert quotes(nlp, body, kinds=("scare",)) == [("Harbor Kings.", None)]
+
+
+def test_a_term_opening_its_sentence_as_the_subject_is_mentioned_not_said(nlp):
+    body = ("Councillor Mira Osei wants the city to stop buying land. \"Drawdown\" has been the "
+            "council's policy since 1990, she said.\n\n"
+            "Osei said “local crews” must lead the work.")
+    assert quotes(nlp, body) == [("local crews", "Mira Osei")]
+    assert quotes(nlp, body, kinds=("scare",)) == [("Drawdown", None)]
