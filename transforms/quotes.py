@@ -1214,8 +1214,14 @@ def _told_title(ctx: _Context, q: Quotation) -> bool:
 def _bylined_headline(ctx: _Context, q: Quotation) -> bool:
     """A headline with its byline (a newsletter's roundup: “Pier to close in May,” by the
     Ledger's Ada Marsh), or a title or slogan cited with its year in brackets (“No to the levy”
-    (2009), “Harbour Lights” (1998)): named, not quoted."""
-    return _BYLINE.match(ctx.text, q.end) is not None or _DATED.match(ctx.text, q.end) is not None
+    (2009), “Harbour Lights” (1998)): named, not quoted. So is the excerpt of the article such
+    a roundup cites after the byline and a colon (..., by the Ledger's Ada Marsh: “The pier
+    will close ...”): the article's text, not anyone's statement."""
+    return (
+        _BYLINE.match(ctx.text, q.end) is not None
+        or _DATED.match(ctx.text, q.end) is not None
+        or _EXCERPT.search(ctx.text, max(0, q.open_mark - 120), q.open_mark) is not None
+    )
 
 
 def _is_title(ctx: _Context, q: Quotation, words: list[str]) -> bool:
@@ -1377,6 +1383,10 @@ _NAMED_TURN = re.compile(r"((?:[A-Z][\w'’.-]+ ){0,3}[A-Z][\w'’.-]+):[ \t]+(?
 _BYLINE = re.compile(
     r'[,.]?[”"»][,.]?[ \t]+by[ \t]+(?:the[ \t]+)?'
     r"(?:[A-Z][\w.&-]*[ \t]+){0,3}[A-Z][\w.&-]*(?:['’]s?)[ \t]+[A-Z]"
+)
+_EXCERPT = re.compile(
+    r'[,.]?[”"»][,.]?[ \t]+by[ \t]+(?:the[ \t]+)?'
+    r"(?:[A-Z][\w.&'’-]*[ \t]+){0,4}[A-Z][\w.&'’-]*[ \t]*:[ \t]*$"
 )
 _DATED = re.compile(r'[.!?]?[”"»][ \t]*\((?:[^()\n]{0,40}[ \t])?(?:1[89]|20)\d\d\)')
 _DASH = re.compile(r"[ \t]*[.,]?[ \t]*(?:\n\n)?[ \t]*[-–—]+[ \t]*(?=\S)")

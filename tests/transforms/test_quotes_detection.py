@@ -24,3 +24,15 @@ def test_a_term_opening_its_sentence_as_the_subject_is_mentioned_not_said(nlp):
             "Osei said “local crews” must lead the work.")
     assert quotes(nlp, body) == [("local crews", "Mira Osei")]
     assert quotes(nlp, body, kinds=("scare",)) == [("Drawdown", None)]
+
+
+def test_the_excerpt_a_roundup_cites_after_a_bylined_headline_is_not_a_quotation(nlp):
+    body = ("CITY DESK\n\n"
+            "PIER WATCH—\"Old ferry pier to close in May,\" by the Ledger's Ada Marsh: \"The pier, "
+            "which has served commuters since 1931, will close for repairs in May.\"\n\n"
+            "Harbour master Colm Reyes said: \"We will reopen by the autumn.\"")
+    assert quotes(nlp, body) == [("We will reopen by the autumn.", "Colm Reyes")]
+    assert [text for text, _ in quotes(nlp, body, kinds=("scare",))] == [
+        "Old ferry pier to close in May",
+        "The pier, which has served commuters since 1931, will close for repairs in May.",
+    ]
