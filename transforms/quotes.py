@@ -1198,8 +1198,13 @@ def _appositive_title(ctx: _Context, q: Quotation) -> bool:
     (“Harbour Lights”) opened): the comma makes it look direct, the words make it a title."""
     body = ctx.text
     words = body[q.start : q.end].split()
-    if len(words) < 2 or body[: q.open_mark].rstrip()[-1:] not in {",", "("}:
+    if not words or body[: q.open_mark].rstrip()[-1:] not in {",", "("}:
         return False
+    if len(words) < 2:
+        # One word after the noun it names (the thriller, “Bloodline,”), not after a name.
+        noun = [t for t in ctx.outside_tokens(max(0, q.open_mark - 40), q.open_mark) if not t.is_punct]
+        if not noun or noun[-1].pos_ != "NOUN":
+            return False
     after = body[q.end : q.end + 4].lstrip('”"» ')
     return after[:1] in {",", ")"} and _is_title(ctx, q, words)
 

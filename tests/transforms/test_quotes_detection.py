@@ -36,3 +36,9 @@ def test_the_excerpt_a_roundup_cites_after_a_bylined_headline_is_not_a_quotation
         "Old ferry pier to close in May",
         "The pier, which has served commuters since 1931, will close for repairs in May.",
     ]
+
+
+def test_a_one_word_title_set_off_by_commas_after_the_noun_it_names(nlp):
+    body = ("The channel's new crime drama, “Brinewater,” opens on Friday, producer Lena Voss said. "
+            "Asked about the budget, Voss, “Generous,” said no more.")
+    assert quotes(nlp, body, kinds=("scare",)) == [("Brinewater", None)]
