@@ -1516,9 +1516,19 @@ def _kind(body: str, q: Quotation, window: list[Token]) -> str:
     mark is not a reporting verb and not a clause boundary, or the quotation starts in lower
     case after a word."""
     before = body[: q.open_mark].rstrip()
-    if not before or before[-1] in '.!?:,;—–-(\n"”“':
-        return "direct"
     prev_word = [t for t in window if t.idx + len(t.text) <= q.open_mark]
+    # The full stop of an initial or abbreviation inside the sentence ends no clause before a
+    # short fragment (Gov. C.L. "Butch" Otter): the sentence's words before the mark are the
+    # reporter's. (A sentence the segmenter did not end, "wrote on X. “Every account ...”", is
+    # longer.)
+    abbreviation = (
+        before[-1:] == "."
+        and bool(prev_word)
+        and not prev_word[-1].is_punct
+        and len(body[q.start : q.end].split()) <= MAX_SCARE_WORDS
+    )
+    if not before or (before[-1] in '.!?:,;—–-(\n"”“' and not abbreviation):
+        return "direct"
     if (
         prev_word
         and _cue_verbs(prev_word[-1:], speech_lexicon().direct_cues)

@@ -42,3 +42,12 @@ def test_a_one_word_title_set_off_by_commas_after_the_noun_it_names(nlp):
     body = ("The channel's new crime drama, “Brinewater,” opens on Friday, producer Lena Voss said. "
             "Asked about the budget, Voss, “Generous,” said no more.")
     assert quotes(nlp, body, kinds=("scare",)) == [("Brinewater", None)]
+
+
+def test_a_nickname_after_an_initial_is_part_of_the_name(nlp):
+    # The full stop of "M.J." ends no sentence: the nickname is embedded in the name, not a
+    # quotation continuing the speaker before it.
+    body = ("\"The wells are running dry,\" Sheriff Dana Calloway said. The county engineer, "
+            "M.J. \"Red\" Okafor, agreed with her.")
+    assert quotes(nlp, body) == [("The wells are running dry", "Dana Calloway")]
+    assert quotes(nlp, body, kinds=("scare",)) == [("Red", None)]
