@@ -1221,11 +1221,13 @@ def _bylined_headline(ctx: _Context, q: Quotation) -> bool:
     Ledger's Ada Marsh), or a title or slogan cited with its year in brackets (“No to the levy”
     (2009), “Harbour Lights” (1998)): named, not quoted. So is the excerpt of the article such
     a roundup cites after the byline and a colon (..., by the Ledger's Ada Marsh: “The pier
-    will close ...”): the article's text, not anyone's statement."""
+    will close ...”), or after its writer and publication (From Ada Marsh writing at the
+    Ledger:): the article's text, not anyone's statement."""
     return (
         _BYLINE.match(ctx.text, q.end) is not None
         or _DATED.match(ctx.text, q.end) is not None
         or _EXCERPT.search(ctx.text, max(0, q.open_mark - 120), q.open_mark) is not None
+        or _WRITING_AT.search(ctx.text, max(0, q.open_mark - 120), q.open_mark) is not None
     )
 
 
@@ -1393,6 +1395,7 @@ _EXCERPT = re.compile(
     r'[,.]?[”"»][,.]?[ \t]+by[ \t]+(?:the[ \t]+)?'
     r"(?:[A-Z][\w.&'’-]*[ \t]+){0,4}[A-Z][\w.&'’-]*[ \t]*:[ \t]*$"
 )
+_WRITING_AT = re.compile(r"\bwriting (?:at|in|for) (?:the )?[A-Z][^\n:]{0,60}:\s*$")
 _DATED = re.compile(r'[.!?]?[”"»][ \t]*\((?:[^()\n]{0,40}[ \t])?(?:1[89]|20)\d\d\)')
 _DASH = re.compile(r"[ \t]*[.,]?[ \t]*(?:\n\n)?[ \t]*[-–—]+[ \t]*(?=\S)")
 _TURN = re.compile(r"((?:[A-Z][A-Za-z'’.-]*\.? ){0,3}[A-Z][A-Z'’.-]+):[ \t]+(?=\S)")

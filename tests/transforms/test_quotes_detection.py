@@ -51,3 +51,12 @@ def test_a_nickname_after_an_initial_is_part_of_the_name(nlp):
             "M.J. \"Red\" Okafor, agreed with her.")
     assert quotes(nlp, body) == [("The wells are running dry", "Dana Calloway")]
     assert quotes(nlp, body, kinds=("scare",)) == [("Red", None)]
+
+
+def test_an_article_excerpt_introduced_by_its_writer_and_publication_is_not_a_quotation(nlp):
+    body = ("Critics were quick to pile on.\n\n"
+            "From Ada Marsh writing at the Kilby Ledger:\n\n"
+            "\"The council has spent three years promising a new pier and has delivered a car park.\n\n"
+            "\"Nobody in Kilby believes the next promise either.\"\n\n"
+            "Mayor Tom Reyes said: \"The pier will be built.\"")
+    assert quotes(nlp, body) == [("The pier will be built.", "Tom Reyes")]
