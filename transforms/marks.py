@@ -57,6 +57,9 @@ def pair_marks(text: str) -> list[MarkPair]:
             break
         i = found.start()
         ch = text[i]
+        if ch == '"' and text[i + 1 : i + 2] == ">":
+            i += 1  # the end of a markup attribute (<tweet date="2016-03-09">), not a quotation mark
+            continue
         doubled = text[i : i + 2] in DOUBLED
         if open_at is None:
             if doubled and opens_straight(text, i):

@@ -60,3 +60,11 @@ def test_an_article_excerpt_introduced_by_its_writer_and_publication_is_not_a_qu
             "\"Nobody in Kilby believes the next promise either.\"\n\n"
             "Mayor Tom Reyes said: \"The pier will be built.\"")
     assert quotes(nlp, body) == [("The pier will be built.", "Tom Reyes")]
+
+
+def test_the_end_of_a_markup_attribute_is_not_a_quotation_mark(nlp):
+    # A tweet's markup broken over two lines: the attribute's closing mark opens the second.
+    body = ("The senator answered online.\n\n"
+            "<tweet author=\"@kilbysenator\" date=\"May 3, 2016\n\n"
+            "\">The pier stays open. Full stop.</tweet>")
+    assert quotes(nlp, body) == []
