@@ -68,3 +68,15 @@ def test_the_end_of_a_markup_attribute_is_not_a_quotation_mark(nlp):
             "<tweet author=\"@kilbysenator\" date=\"May 3, 2016\n\n"
             "\">The pier stays open. Full stop.</tweet>")
     assert quotes(nlp, body) == []
+
+
+def test_a_straight_opening_mark_typed_without_its_space(nlp):
+    body = ("\"It was a trap,\" said one trader, who asked not to be named.\"We lost a year.\"\n\n"
+            "Mayor Tom Reyes praised the \"firm\" response and spoke warmly about\"joint patrols "
+            "with the county.\"")
+    assert quotes(nlp, body) == [
+        ("It was a trap", "one trader"),
+        ("We lost a year.", "one trader"),
+        ("firm", "Tom Reyes"),
+        ("joint patrols with the county.", "Tom Reyes"),
+    ]
