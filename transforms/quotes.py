@@ -309,8 +309,16 @@ def _add(result, body, start, end, para_index, mark):
         start += 1
     while end > start and (body[end - 1].isspace() or body[end - 1] == ","):
         end -= 1
+    signature = _SIGNATURE.search(body, start, end)
+    if signature is not None:
+        end = signature.start()  # a pull quote's signature line is not what was said
     if end > start:
         result.append(Quotation(start, end, para_index, mark))
+
+
+# A pull quote signed on its last line inside the marks ("We will win.\nDana Ruiz, Kilby Ledger."):
+# a sentence's end, one line break, and a short line opening with a capital.
+_SIGNATURE = re.compile(r"(?<=[.!?])[ \t]*\n[ \t]*[A-Z][^\n.!?]{1,80}(?:\.[^\n.!?]{1,80}){0,3}\.?$")
 
 
 class _Context:
@@ -979,6 +987,8 @@ def extract_quotes(
             # city") may be what was chanted or tweeted: a cue outside the marks speaks first.
             found = attribute_in(ctx, window, q.open_mark, q.end) or found
         if found is None:
+            found = _signature_line(ctx, q)
+        if found is None:
             found = (
                 _signed_lead(ctx, first, q)
                 or _cue_tagged_noun(ctx, q)
@@ -1470,6 +1480,22 @@ def _dash_attribution(ctx: _Context, q: Quotation) -> Attribution | None:
     tokens = [t for t in ctx.doc[after.i : after.i + 6] if not t.is_space]
     cut = next((k for k, t in enumerate(tokens) if t.text in {",", ".", "(", "\n"}), len(tokens))
     return _first_named(ctx, tokens[:cut]) or _proper_name(ctx, tokens[:cut], q.open_mark)
+
+
+def _signature_line(ctx: _Context, q: Quotation) -> Attribution | None:
+    """A pull quote signed on the line under it, inside its marks (“We will win.\nDana Ruiz,
+    Kilby Ledger.”): the person named before the first comma (find_quotations ends the
+    quotation before that line)."""
+    if ctx.text[q.end : q.end + 1] != "\n":
+        return None
+    line_end = ctx.text.find("\n", q.end + 1)
+    line_end = len(ctx.text) if line_end < 0 else line_end
+    tokens = [t for t in ctx.outside_tokens(q.end, line_end) if not t.is_space]
+    cut = next((k for k, t in enumerate(tokens) if t.text in {",", "(", '"', "”"}), len(tokens))
+    found = _first_named(ctx, tokens[:cut]) or _proper_name(ctx, tokens[:cut], q.open_mark)
+    if found is not None:
+        found.evidence = "dash"
+    return found
 
 
 def _proper_name(ctx: _Context, tokens: list[Token], before: int) -> Attribution | None:

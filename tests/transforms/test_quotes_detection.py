@@ -80,3 +80,11 @@ def test_a_straight_opening_mark_typed_without_its_space(nlp):
         ("firm", "Tom Reyes"),
         ("joint patrols with the county.", "Tom Reyes"),
     ]
+
+
+def test_a_pull_quote_signed_on_its_last_line_inside_the_marks(nlp):
+    body = ("The council voted on Tuesday to sell the pier.\n\n"
+            "Residents were unimpressed.\n\n"
+            "\"We were never asked. Not once.\nDana Ruiz, Kilby Residents' Association.\"\n\n"
+            "The sale closes in May.")
+    assert quotes(nlp, body) == [("We were never asked. Not once.", "Dana Ruiz")]
