@@ -977,6 +977,7 @@ def extract_quotes(
             (kind == "partial" and _is_term_or_title(ctx, q, has_cue))
             or (kind == "direct" and (_appositive_title(ctx, q) or _told_title(ctx, q)))
             or _mentioned_subject(ctx, q)
+            or (kind == "direct" and _title_before_noun(ctx, q))
             or _bylined_headline(ctx, q)
         ):
             quotes.append(Quote(q.start, q.end, "scare", q.paragraph_index, Attribution()))
@@ -1201,6 +1202,27 @@ def _mentioned_subject(ctx: _Context, q: Quotation) -> bool:
         ):
             return True
     return False
+
+
+def _title_before_noun(ctx: _Context, q: Quotation) -> bool:
+    """A capitalised title opening its sentence as the modifier of the noun right after the
+    closing mark (“Harbor Kings” star Tobias Wren said ...; “Dawn Desk” host ...): the programme
+    the person is known by, not a quotation."""
+    words = ctx.text[q.start : q.end].split()
+    if not words or len(words) > MAX_TITLE_WORDS or not words[0][:1].isupper():
+        return False
+    before = ctx.text[ctx.sentence_at(q.open_mark).start : q.open_mark]
+    if ctx.text[q.end - 1] in ",.;:!?" or before.strip(" \t\n(["):
+        return False
+    token = ctx.token_after(q.end)
+    while token is not None and token.is_punct and token.idx < q.end + 2 and token.i + 1 < len(ctx.doc):
+        token = ctx.doc[token.i + 1]
+    return (
+        token is not None
+        and token.pos_ == "NOUN"
+        and token.text.islower()
+        and ctx.text[q.end : token.idx].rstrip(" ") in {"”", '"', "»"}
+    )
 
 
 def _appositive_title(ctx: _Context, q: Quotation) -> bool:

@@ -88,3 +88,11 @@ def test_a_pull_quote_signed_on_its_last_line_inside_the_marks(nlp):
             "\"We were never asked. Not once.\nDana Ruiz, Kilby Residents' Association.\"\n\n"
             "The sale closes in May.")
     assert quotes(nlp, body) == [("We were never asked. Not once.", "Dana Ruiz")]
+
+
+def test_a_title_opening_its_sentence_before_the_noun_it_modifies(nlp):
+    body = ("The festival opened on Friday.\n\n"
+            "“Harbor Kings” star Tobias Wren said the crowds were the biggest he had seen.\n\n"
+            "Wren's fans chanted “Encore” for ten minutes.")
+    assert quotes(nlp, body) == [("Encore", "Wren's fans")]
+    assert quotes(nlp, body, kinds=("scare",)) == [("Harbor Kings", None)]
