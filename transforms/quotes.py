@@ -978,6 +978,7 @@ def extract_quotes(
             or (kind == "direct" and (_appositive_title(ctx, q) or _told_title(ctx, q)))
             or _mentioned_subject(ctx, q)
             or (kind == "direct" and _title_before_noun(ctx, q))
+            or _quoted_heading(ctx, q)
             or _bylined_headline(ctx, q)
         ):
             quotes.append(Quote(q.start, q.end, "scare", q.paragraph_index, Attribution()))
@@ -1202,6 +1203,20 @@ def _mentioned_subject(ctx: _Context, q: Quotation) -> bool:
         ):
             return True
     return False
+
+
+def _quoted_heading(ctx: _Context, q: Quotation) -> bool:
+    """A paragraph that is nothing but a quoted label or heading: a word and a colon (“Related:”)
+    or a line in capitals (“VOTERS WILL DECIDE”): layout, not a quotation."""
+    text = ctx.text[q.start : q.end]
+    line_start = ctx.text.rfind("\n", 0, q.open_mark) + 1
+    line_end = ctx.text.find("\n", q.end)
+    line_end = len(ctx.text) if line_end < 0 else line_end
+    if ctx.text[line_start : q.open_mark].strip() or ctx.text[q.end : line_end].strip(" \t”\"»."):
+        return False
+    label = len(text.split()) == 1 and text.endswith(":")
+    capitals = len(text.split()) >= 3 and text.isupper()
+    return label or capitals
 
 
 def _title_before_noun(ctx: _Context, q: Quotation) -> bool:

@@ -96,3 +96,12 @@ def test_a_title_opening_its_sentence_before_the_noun_it_modifies(nlp):
             "Wren's fans chanted “Encore” for ten minutes.")
     assert quotes(nlp, body) == [("Encore", "Wren's fans")]
     assert quotes(nlp, body, kinds=("scare",)) == [("Harbor Kings", None)]
+
+
+def test_a_paragraph_that_is_only_a_quoted_label_or_heading(nlp):
+    body = ("“The pier stays open,” Mayor Tom Reyes said on Monday.\n\n"
+            "\"Related:\"\n\n"
+            "Council Backs Pier Repairs.\n\n"
+            "“REPAIRS WILL TAKE A YEAR”\n\n"
+            "The works start in June, Reyes said.")
+    assert quotes(nlp, body) == [("The pier stays open", "Tom Reyes")]
