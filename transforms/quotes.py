@@ -1269,12 +1269,14 @@ def _bylined_headline(ctx: _Context, q: Quotation) -> bool:
     (2009), “Harbour Lights” (1998)): named, not quoted. So is the excerpt of the article such
     a roundup cites after the byline and a colon (..., by the Ledger's Ada Marsh: “The pier
     will close ...”), or after its writer and publication (From Ada Marsh writing at the
-    Ledger:): the article's text, not anyone's statement."""
+    Ledger:): the article's text, not anyone's statement. So is a headline cited in brackets with
+    its source (“Pier to close,” Kilby Ledger, Thursday)."""
     return (
         _BYLINE.match(ctx.text, q.end) is not None
         or _DATED.match(ctx.text, q.end) is not None
         or _EXCERPT.search(ctx.text, max(0, q.open_mark - 120), q.open_mark) is not None
         or _WRITING_AT.search(ctx.text, max(0, q.open_mark - 120), q.open_mark) is not None
+        or (ctx.text[q.open_mark - 1 : q.open_mark] == "(" and _CITED.match(ctx.text, q.end) is not None)
     )
 
 
@@ -1443,6 +1445,8 @@ _EXCERPT = re.compile(
     r"(?:[A-Z][\w.&'’-]*[ \t]+){0,4}[A-Z][\w.&'’-]*[ \t]*:[ \t]*$"
 )
 _WRITING_AT = re.compile(r"\bwriting (?:at|in|for) (?:the )?[A-Z][^\n:]{0,60}:\s*$")
+# A headline cited in brackets with its source: (“Pier to close,” Kilby Ledger, Thursday)
+_CITED = re.compile(r'(?:,[”"»]|[”"»],)[ \t]+[A-Z][^()\n,]{0,40},[^()\n]{1,40}\)')
 _DATED = re.compile(r'[.!?]?[”"»][ \t]*\((?:[^()\n]{0,40}[ \t])?(?:1[89]|20)\d\d\)')
 _DASH = re.compile(r"[ \t]*[.,]?[ \t]*(?:\n\n)?[ \t]*[-–—]+[ \t]*(?=\S)")
 _TURN = re.compile(r"((?:[A-Z][A-Za-z'’.-]*\.? ){0,3}[A-Z][A-Z'’.-]+):[ \t]+(?=\S)")

@@ -105,3 +105,11 @@ def test_a_paragraph_that_is_only_a_quoted_label_or_heading(nlp):
             "“REPAIRS WILL TAKE A YEAR”\n\n"
             "The works start in June, Reyes said.")
     assert quotes(nlp, body) == [("The pier stays open", "Tom Reyes")]
+
+
+def test_a_headline_cited_in_brackets_with_its_source(nlp):
+    body = ("LETTERS\n\n"
+            "I agree with the council (“Pier repairs will take a year,” Kilby Ledger, Thursday). "
+            "The pier must be saved.")
+    assert quotes(nlp, body) == []
+    assert quotes(nlp, body, kinds=("scare",)) == [("Pier repairs will take a year", None)]
