@@ -43,6 +43,13 @@ def _closes_as_typed(text: str, i: int) -> bool:
     return after_word and (i == len(text) - 1 or text[i + 1] in _AFTER_CLOSING)
 
 
+def _opens_as_typed(text: str, i: int) -> bool:
+    """A straight mark with no space before it that can only open, nothing being open: after a
+    sentence's full stop or a word and before a word (...the authorities."We were misled.";
+    waxed poetic about"joint operations")."""
+    return (text[i - 1] in ".,;?!" or text[i - 1].isalpha()) and text[i + 1 : i + 2].isalpha()
+
+
 def pair_marks(text: str) -> list[MarkPair]:
     """Quotation mark pairs of one paragraph, in order. A new “ inside an open “ quotation
     cuts the open one there (it was never closed); a quotation still open at the end of the
@@ -57,13 +64,16 @@ def pair_marks(text: str) -> list[MarkPair]:
             break
         i = found.start()
         ch = text[i]
+        if ch == '"' and text[i + 1 : i + 2] == ">":
+            i += 1  # the end of a markup attribute (<tweet date="2016-03-09">), not a quotation mark
+            continue
         doubled = text[i : i + 2] in DOUBLED
         if open_at is None:
             if doubled and opens_straight(text, i):
                 open_at, width = i, 2
                 i += 2
                 continue
-            if ch in OPENING and (ch != '"' or opens_straight(text, i)):
+            if ch in OPENING and (ch != '"' or opens_straight(text, i) or _opens_as_typed(text, i)):
                 open_at, width = i, 1
             i += 1
             continue

@@ -309,8 +309,16 @@ def _add(result, body, start, end, para_index, mark):
         start += 1
     while end > start and (body[end - 1].isspace() or body[end - 1] == ","):
         end -= 1
+    signature = _SIGNATURE.search(body, start, end)
+    if signature is not None:
+        end = signature.start()  # a pull quote's signature line is not what was said
     if end > start:
         result.append(Quotation(start, end, para_index, mark))
+
+
+# A pull quote signed on its last line inside the marks ("We will win.\nDana Ruiz, Kilby Ledger."):
+# a sentence's end, one line break, and a short line opening with a capital.
+_SIGNATURE = re.compile(r"(?<=[.!?])[ \t]*\n[ \t]*[A-Z][^\n.!?]{1,80}(?:\.[^\n.!?]{1,80}){0,3}\.?$")
 
 
 class _Context:
@@ -968,6 +976,9 @@ def extract_quotes(
         if (
             (kind == "partial" and _is_term_or_title(ctx, q, has_cue))
             or (kind == "direct" and (_appositive_title(ctx, q) or _told_title(ctx, q)))
+            or _mentioned_subject(ctx, q)
+            or (kind == "direct" and _title_before_noun(ctx, q))
+            or _quoted_heading(ctx, q)
             or _bylined_headline(ctx, q)
         ):
             quotes.append(Quote(q.start, q.end, "scare", q.paragraph_index, Attribution()))
@@ -977,6 +988,8 @@ def extract_quotes(
             # A name in title case and a colon opening the quotation ("Chris Dale: Bad for the
             # city") may be what was chanted or tweeted: a cue outside the marks speaks first.
             found = attribute_in(ctx, window, q.open_mark, q.end) or found
+        if found is None:
+            found = _signature_line(ctx, q)
         if found is None:
             found = (
                 _signed_lead(ctx, first, q)
@@ -1170,13 +1183,75 @@ def _is_term_or_title(ctx: _Context, q: Quotation, has_cue: bool) -> bool:
     return _is_title(ctx, q, words)
 
 
+def _mentioned_subject(ctx: _Context, q: Quotation) -> bool:
+    """A short fragment (at most MAX_SCARE_WORDS words) opening its sentence as the subject of the
+    reporter's verb after it (“Drawdown” has been the policy since 1990; “Harbor Kings” (2011) is
+    a remake): the words are mentioned, as a term or a title, not said."""
+    words = ctx.text[q.start : q.end].split()
+    after = ctx.text[q.end : q.end + 3].lstrip("”\"»")
+    opens = not ctx.text[ctx.sentence_at(q.open_mark).start : q.open_mark].strip(" \t\n([")
+    if len(words) > MAX_SCARE_WORDS or not opens or ctx.text[q.end - 1] in ",.!?" or after[:1] == ",":
+        return False
+    lo, hi = bisect_left(ctx.token_starts, q.start), bisect_left(ctx.token_starts, q.end)
+    for t in ctx.doc[lo:hi]:
+        head = t.head
+        if (
+            t.dep_ in SUBJECT_DEPS
+            and head.idx >= q.end
+            and head.pos_ in {"VERB", "AUX"}
+            and not _cue_verbs([head], ctx.lex.direct_cues)
+        ):
+            return True
+    return False
+
+
+def _quoted_heading(ctx: _Context, q: Quotation) -> bool:
+    """A paragraph that is nothing but a quoted label or heading: a word and a colon (“Related:”)
+    or a line in capitals (“VOTERS WILL DECIDE”): layout, not a quotation."""
+    text = ctx.text[q.start : q.end]
+    line_start = ctx.text.rfind("\n", 0, q.open_mark) + 1
+    line_end = ctx.text.find("\n", q.end)
+    line_end = len(ctx.text) if line_end < 0 else line_end
+    if ctx.text[line_start : q.open_mark].strip() or ctx.text[q.end : line_end].strip(" \t”\"»."):
+        return False
+    label = len(text.split()) == 1 and text.endswith(":")
+    capitals = len(text.split()) >= 3 and text.isupper()
+    return label or capitals
+
+
+def _title_before_noun(ctx: _Context, q: Quotation) -> bool:
+    """A capitalised title opening its sentence as the modifier of the noun right after the
+    closing mark (“Harbor Kings” star Tobias Wren said ...; “Dawn Desk” host ...): the programme
+    the person is known by, not a quotation."""
+    words = ctx.text[q.start : q.end].split()
+    if not words or len(words) > MAX_TITLE_WORDS or not words[0][:1].isupper():
+        return False
+    before = ctx.text[ctx.sentence_at(q.open_mark).start : q.open_mark]
+    if ctx.text[q.end - 1] in ",.;:!?" or before.strip(" \t\n(["):
+        return False
+    token = ctx.token_after(q.end)
+    while token is not None and token.is_punct and token.idx < q.end + 2 and token.i + 1 < len(ctx.doc):
+        token = ctx.doc[token.i + 1]
+    return (
+        token is not None
+        and token.pos_ == "NOUN"
+        and token.text.islower()
+        and ctx.text[q.end : token.idx].rstrip(" ") in {"”", '"', "»"}
+    )
+
+
 def _appositive_title(ctx: _Context, q: Quotation) -> bool:
     """A title set off by commas or brackets (his memoir, “Rising Tides,” sold well; the film
     (“Harbour Lights”) opened): the comma makes it look direct, the words make it a title."""
     body = ctx.text
     words = body[q.start : q.end].split()
-    if len(words) < 2 or body[: q.open_mark].rstrip()[-1:] not in {",", "("}:
+    if not words or body[: q.open_mark].rstrip()[-1:] not in {",", "("}:
         return False
+    if len(words) < 2:
+        # One word after the noun it names (the thriller, “Bloodline,”), not after a name.
+        noun = [t for t in ctx.outside_tokens(max(0, q.open_mark - 40), q.open_mark) if not t.is_punct]
+        if not noun or noun[-1].pos_ != "NOUN":
+            return False
     after = body[q.end : q.end + 4].lstrip('”"» ')
     return after[:1] in {",", ")"} and _is_title(ctx, q, words)
 
@@ -1191,8 +1266,18 @@ def _told_title(ctx: _Context, q: Quotation) -> bool:
 def _bylined_headline(ctx: _Context, q: Quotation) -> bool:
     """A headline with its byline (a newsletter's roundup: “Pier to close in May,” by the
     Ledger's Ada Marsh), or a title or slogan cited with its year in brackets (“No to the levy”
-    (2009), “Harbour Lights” (1998)): named, not quoted."""
-    return _BYLINE.match(ctx.text, q.end) is not None or _DATED.match(ctx.text, q.end) is not None
+    (2009), “Harbour Lights” (1998)): named, not quoted. So is the excerpt of the article such
+    a roundup cites after the byline and a colon (..., by the Ledger's Ada Marsh: “The pier
+    will close ...”), or after its writer and publication (From Ada Marsh writing at the
+    Ledger:): the article's text, not anyone's statement. So is a headline cited in brackets with
+    its source (“Pier to close,” Kilby Ledger, Thursday)."""
+    return (
+        _BYLINE.match(ctx.text, q.end) is not None
+        or _DATED.match(ctx.text, q.end) is not None
+        or _EXCERPT.search(ctx.text, max(0, q.open_mark - 120), q.open_mark) is not None
+        or _WRITING_AT.search(ctx.text, max(0, q.open_mark - 120), q.open_mark) is not None
+        or (ctx.text[q.open_mark - 1 : q.open_mark] == "(" and _CITED.match(ctx.text, q.end) is not None)
+    )
 
 
 def _is_title(ctx: _Context, q: Quotation, words: list[str]) -> bool:
@@ -1355,6 +1440,13 @@ _BYLINE = re.compile(
     r'[,.]?[”"»][,.]?[ \t]+by[ \t]+(?:the[ \t]+)?'
     r"(?:[A-Z][\w.&-]*[ \t]+){0,3}[A-Z][\w.&-]*(?:['’]s?)[ \t]+[A-Z]"
 )
+_EXCERPT = re.compile(
+    r'[,.]?[”"»][,.]?[ \t]+by[ \t]+(?:the[ \t]+)?'
+    r"(?:[A-Z][\w.&'’-]*[ \t]+){0,4}[A-Z][\w.&'’-]*[ \t]*:[ \t]*$"
+)
+_WRITING_AT = re.compile(r"\bwriting (?:at|in|for) (?:the )?[A-Z][^\n:]{0,60}:\s*$")
+# A headline cited in brackets with its source: (“Pier to close,” Kilby Ledger, Thursday)
+_CITED = re.compile(r'(?:,[”"»]|[”"»],)[ \t]+[A-Z][^()\n,]{0,40},[^()\n]{1,40}\)')
 _DATED = re.compile(r'[.!?]?[”"»][ \t]*\((?:[^()\n]{0,40}[ \t])?(?:1[89]|20)\d\d\)')
 _DASH = re.compile(r"[ \t]*[.,]?[ \t]*(?:\n\n)?[ \t]*[-–—]+[ \t]*(?=\S)")
 _TURN = re.compile(r"((?:[A-Z][A-Za-z'’.-]*\.? ){0,3}[A-Z][A-Z'’.-]+):[ \t]+(?=\S)")
@@ -1431,6 +1523,22 @@ def _dash_attribution(ctx: _Context, q: Quotation) -> Attribution | None:
     return _first_named(ctx, tokens[:cut]) or _proper_name(ctx, tokens[:cut], q.open_mark)
 
 
+def _signature_line(ctx: _Context, q: Quotation) -> Attribution | None:
+    """A pull quote signed on the line under it, inside its marks (“We will win.\nDana Ruiz,
+    Kilby Ledger.”): the person named before the first comma (find_quotations ends the
+    quotation before that line)."""
+    if ctx.text[q.end : q.end + 1] != "\n":
+        return None
+    line_end = ctx.text.find("\n", q.end + 1)
+    line_end = len(ctx.text) if line_end < 0 else line_end
+    tokens = [t for t in ctx.outside_tokens(q.end, line_end) if not t.is_space]
+    cut = next((k for k, t in enumerate(tokens) if t.text in {",", "(", '"', "”"}), len(tokens))
+    found = _first_named(ctx, tokens[:cut]) or _proper_name(ctx, tokens[:cut], q.open_mark)
+    if found is not None:
+        found.evidence = "dash"
+    return found
+
+
 def _proper_name(ctx: _Context, tokens: list[Token], before: int) -> Attribution | None:
     """A run of proper nouns that is no entity: the name as written, joined to a person named
     before when its last word is one's first or last name."""
@@ -1478,12 +1586,22 @@ def _kind(body: str, q: Quotation, window: list[Token]) -> str:
     mark is not a reporting verb and not a clause boundary, or the quotation starts in lower
     case after a word."""
     before = body[: q.open_mark].rstrip()
-    if not before or before[-1] in '.!?:,;—–-(\n"”“':
-        return "direct"
     prev_word = [t for t in window if t.idx + len(t.text) <= q.open_mark]
+    # The full stop of an initial or abbreviation inside the sentence ends no clause before a
+    # short fragment (Gov. C.L. "Butch" Otter): the sentence's words before the mark are the
+    # reporter's. (A sentence the segmenter did not end, "wrote on X. “Every account ...”", is
+    # longer.)
+    abbreviation = (
+        before[-1:] == "."
+        and bool(prev_word)
+        and not prev_word[-1].is_punct
+        and len(body[q.start : q.end].split()) <= MAX_SCARE_WORDS
+    )
+    if not before or (before[-1] in '.!?:,;—–-(\n"”“' and not abbreviation):
+        return "direct"
     if (
         prev_word
-        and prev_word[-1].lemma_.lower() in speech_lexicon().direct_cues
+        and _cue_verbs(prev_word[-1:], speech_lexicon().direct_cues)
         and body[q.start : q.start + 1].isupper()
     ):
         return "direct"
