@@ -598,6 +598,15 @@ def _definite_singular(token: Token) -> bool:
     return any(c.dep_ in {"det", "poss"} for c in token.children)
 
 
+def _determined(token: Token) -> bool:
+    """A noun phrase with a determiner, possessive or number ("a man", "the crowd", "21 percent",
+    "two officials"): someone in particular, not a generic plural ("schools")."""
+    return any(c.dep_ in {"det", "poss", "nummod"} for c in token.children) or token.ent_type_ in {
+        "PERCENT",
+        "CARDINAL",
+    }
+
+
 def _name_tokens(token: Token) -> list[Token]:
     """The subject token with its compound/flat name parts ("Sergey" + "Lavrov")."""
     parts = [c for c in token.children if c.dep_ in {"compound", "flat"} and c.pos_ == "PROPN"]
@@ -671,6 +680,12 @@ def _aged(token: Token) -> bool:
     return token.pos_ == "ADJ" and token.lower_ == "old" and any(c.dep_ == "det" for c in token.children)
 
 
+def _share(token: Token, verb: Token) -> bool:
+    """ "21 percent said", "about four in 10 said", "two said": a share of those asked, or a number
+    of people, as the subject before its verb (the model tags it a percentage or a number)."""
+    return token.ent_type_ in {"PERCENT", "CARDINAL"} and token.dep_ == "nsubj" and token.i < verb.i
+
+
 def _modal_name(token: Token) -> bool:
     """ "Will wrote", "May said": a capitalised modal before an inflected verb is a surname the
     tagger took for an auxiliary (a modal takes the verb's base form)."""
@@ -700,7 +715,9 @@ def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
     candidates = [
         c
         for c in verb.children
-        if c.dep_ in SUBJECT_DEPS and c.i in allowed and (c.ent_type_ not in NOT_SPEAKERS or _aged(c))
+        if c.dep_ in SUBJECT_DEPS
+        and c.i in allowed
+        and (c.ent_type_ not in NOT_SPEAKERS or _aged(c) or _share(c, verb))
     ]
     # A subject right after another one's "of" phrase is part of it ("Ada Marsh of the group
     # Roots First said", parsed flat): the first one speaks.
@@ -935,6 +952,11 @@ def attribute_in(
             found.according_to = _reported_by_outlet(ctx, reporters, verb, allowed, before)
         if found.speaker_entity_id is not None or found.method == "pronoun" or rank == 0:
             return found  # the cue right after the closing mark speaks for its quotation
+        if found.speaker and (found.method == "cue" or _determined(subject)):
+            # A name no entity stands for ("D'Souza replied"), or a description with a
+            # determiner or a number ("a man yelled", "the crowd chanted", "21 percent said"):
+            # the nearest cue's own speaker, not one a later cue names.
+            return found
         # A description no entity stands for ("schools"): a later cue may name the speaker.
         fallback = fallback or found
     if fallback is not None:

@@ -450,3 +450,18 @@ def test_a_cue_parsed_as_a_reduced_relative_has_the_noun_before_it_as_subject(nl
             "for the harbour.”")
     assert quotes(nlp, body) == [("the orange prince of harbour self-publicity.", "one councillor"),
                                  ("reckless", "Ruiz"), ("has no plan for the harbour.", "Ruiz")]
+
+
+def test_the_nearest_cue_speaks_even_when_its_subject_is_no_entity(nlp):
+    # A later cue with a named subject ("Ruiz said") does not take over from the cue that governs
+    # the quotation when that one's subject is someone in particular ("his wife", "a man").
+    body = ("His wife had warned him not to be too harsh in the debate, to act “presidential,” but Ruiz "
+            "said he ignored her.")
+    assert quotes(nlp, body) == [("presidential", "His wife")]
+
+
+def test_a_share_of_those_asked_is_the_speaker(nlp):
+    body = ("Voters in Kilby were asked whether Mayor Tobias Wren would win again. Of those, 21 percent "
+            "said “not too likely.” Another 14 percent said “not at all likely.”")
+    assert quotes(nlp, body) == [("not too likely.", "21 percent"),
+                                 ("not at all likely.", "Another 14 percent")]
