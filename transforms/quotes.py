@@ -170,6 +170,10 @@ PHRASAL_CUES = frozenset(
         ("hit", "back"),
     }
 )
+# Verbs whose subject, not their object, does what their infinitive says ("Ruiz promised the
+# council to explain", "used the debate to demand"); with the others the object does ("prompted Ruiz
+# to call", "urged her to say").
+SUBJECT_CONTROL = frozenset({"promise", "vow", "pledge", "threaten", "offer", "use", "take", "spend", "need"})
 # How far back (characters) a he/she looks for a person who is a subject before the nearest one.
 PRONOUN_REACH = 300
 MAX_SCARE_WORDS = 3
@@ -375,9 +379,12 @@ class _Context:
         subject ("the minister") is left unresolved."""
         surface = _subject_surface(token)
         lower = token.lower_
-        if lower in {"who", "that", "which"} and token.head.dep_ == "relcl" and token.head.head.i != token.i:
+        clause = token.head
+        while clause.dep_ == "conj" and clause.head.i != clause.i:
+            clause = clause.head  # "Ruiz, who is running for mayor and who told the crowd ..."
+        if lower in {"who", "that", "which"} and clause.dep_ == "relcl" and clause.head.i != token.i:
             # "Ruiz, who said the plan was “dead”": the one the relative clause is about.
-            return self.resolve(token.head.head, before, descriptions)
+            return self.resolve(clause.head, before, descriptions)
         if lower in PRONOUNS_INDEFINITE and token.pos_ in {"PRON", "DET", "NUM", "ADJ", "NOUN"}:
             return Attribution(speaker=surface, speaker_surface=surface, method="description")
         if token.pos_ == "PRON" or lower in PRONOUNS_PERSON | PRONOUNS_OTHER:
@@ -745,6 +752,12 @@ def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
     # ...", "van der Lugt wrote that ..., adding that ...".
     if verb.dep_ in {"conj", "advcl", "xcomp"} and verb.head.pos_ in {"VERB", "AUX"}:
         head = verb.head
+        if verb.dep_ == "xcomp" and head.lemma_.lower() not in SUBJECT_CONTROL:
+            # "That prompted Ruiz to call the plan ...", "urged the mayor to say ...": the one
+            # prompted or urged does the saying.
+            objects = [c for c in head.children if c.dep_ == "dobj" and c.i in allowed and c.i < verb.i]
+            if objects and objects[0].pos_ in {"PROPN", "NOUN"}:
+                return objects[0]
         if verb.dep_ == "advcl" and head.dep_ == "ccomp" and head.head.pos_ in {"VERB", "AUX"}:
             # "Cruz said that Trump represents X, stating ...": the participle goes with the
             # reporting clause, not with the reported one it is parsed under.

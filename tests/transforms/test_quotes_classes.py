@@ -465,3 +465,20 @@ def test_a_share_of_those_asked_is_the_speaker(nlp):
             "said “not too likely.” Another 14 percent said “not at all likely.”")
     assert quotes(nlp, body) == [("not too likely.", "21 percent"),
                                  ("not at all likely.", "Another 14 percent")]
+
+
+def test_the_one_prompted_or_urged_does_the_saying(nlp):
+    # Object control: in "prompted Fenwick to ... call", Fenwick calls; in "used the hearing to
+    # demand", the subject demands.
+    body = ("At one point the heckling prompted Councillor Dario Fenwick to make a joke about trams and "
+            "call the plan “a folly,” a nod to the budget.\n\n"
+            "Local unions used the hearing to demand that the city “pay its fair share into the pension "
+            "fund.”")
+    assert quotes(nlp, body) == [("a folly", "Dario Fenwick"),
+                                 ("pay its fair share into the pension fund.", "Local unions")]
+
+
+def test_a_second_relative_clause_is_about_the_same_person(nlp):
+    body = ("The mayor was rallying for a retired teacher named Ada Marsh, who is running for the council "
+            "and who worked the room, praising “the mayor's patience” as she went.")
+    assert quotes(nlp, body) == [("the mayor's patience", "Ada Marsh")]
