@@ -1137,7 +1137,7 @@ def _attribution_after(ctx: _Context, q: Quotation, last: Span) -> list[Token]:
         return []
     # The quotation may end in an inner quotation: “... ‘What can I do?’”
     last_mark = ctx.text[q.start : q.end].rstrip("’'‘ ")[-1:]
-    if ctx.text[q.end : nxt.start].strip(" ”\"»'’?!.,") or not last_mark or last_mark not in "?!.":
+    if ctx.text[q.end : nxt.start].strip(" ”\"»'’?!.,…") or not last_mark or last_mark not in "?!.…":
         return []
     if ctx.text[ctx.sentence_at(q.open_mark).start : q.open_mark].strip(" \t\n(["):
         # Ruiz said the plan was “dead.” He added: “...”: a quotation inside its own sentence
@@ -1424,8 +1424,11 @@ def _cue_tagged_noun(ctx: _Context, q: Quotation) -> Attribution | None:
         if t.pos_ in {"VERB", "AUX"} or (t.is_punct and t.text not in {"-", "–"}) or t.is_space:
             return None
         cue = t.pos_ == "NOUN" and t.tag_ in {"NN", "NNS"} and t.lemma_.lower() in ctx.lex.direct_cues
+        following = ctx.doc[t.i + 1] if t.i + 1 < len(ctx.doc) else None
+        if cue and following is not None and following.pos_ == "NOUN":
+            # "the email read", "the post reads": of two cue words in a row the last is the cue.
+            cue = following.lemma_.lower() not in ctx.lex.direct_cues
         if phrase and cue:
-            following = ctx.doc[t.i + 1] if t.i + 1 < len(ctx.doc) else None
             if following is not None and not (following.is_punct or following.pos_ in {"ADP", "ADV"}):
                 return None  # "the report said", "the state budget": the noun heads a phrase
             rest = ctx.doc[t.i + 1 : t.i + 1 + MAX_SUBJECT_TOKENS]

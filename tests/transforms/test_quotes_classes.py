@@ -482,3 +482,14 @@ def test_a_second_relative_clause_is_about_the_same_person(nlp):
     body = ("The mayor was rallying for a retired teacher named Ada Marsh, who is running for the council "
             "and who worked the room, praising “the mayor's patience” as she went.")
     assert quotes(nlp, body) == [("the mayor's patience", "Ada Marsh")]
+
+
+def test_an_attribution_after_an_ellipsis_and_a_cue_word_before_the_cue(nlp):
+    # The quotation trails off (…) before its attribution; "email" (a cue word too) is the subject
+    # of "read".
+    body = ("Okafor asked whether Ruiz would run.\n\n"
+            "“Well, yes. I am going to look at it…” Ruiz said.\n\n"
+            "The Ruiz campaign sent an appeal on Monday.\n\n"
+            "“Friend, let me be blunt. We can win,” the email read.")
+    assert quotes(nlp, body) == [("Well, yes. I am going to look at it…", "Ruiz"),
+                                 ("Friend, let me be blunt. We can win", "email")]
