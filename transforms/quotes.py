@@ -11,7 +11,7 @@
    nearest preceding PERSON named outside quotations; descriptions ("the minister") to the
    nearest preceding entity of the described kind. A quotation with no cue right after an
    attributed one in the same paragraph or up to FOLLOW_REACH paragraphs before continues its
-   speaker (follow-on).
+   speaker, or that of a named speaker's reported speech since (follow-on).
    Before the cue rules: a transcript's speaker turn opening the quotation (RIVERA: ...); after
    them: "in her words", colon lead-ins (also ending the paragraph before), roundups (Name,
    Outlet: “...”), dash signatures (“...” — Name). Datelines and bracketed party-state tags
@@ -992,6 +992,8 @@ def extract_quotes(
     quotations = find_quotations(body)
     ctx = _Context(doc, entities, quotations, sentence_spans, body)
     quotes: list[Quote] = []
+    reported = sorted(_indirect_quotes(ctx), key=lambda r: r.start)
+    reported_starts = [r.start for r in reported]
     previous: Quote | None = None
     for q in quotations:
         first = ctx.sentence_at(q.open_mark)
@@ -1033,11 +1035,15 @@ def extract_quotes(
             # “Does that not matter?” after "Quintanilla pressed Carson on the point." in its
             # paragraph: the person that sentence is about asks, not the last speaker.
             found = _paragraph_subject(ctx, first, q, previous)
-        gap = q.paragraph_index - previous.paragraph_index if previous is not None else FOLLOW_REACH + 1
+        # The last speaker: of the previous quotation, or of reported speech since ("Ash argued in
+        # his email that the vote was flawed.\n\n“...”": Ash goes on).
+        since = ctx.sentence_at(previous.end).end if previous is not None else 0  # not the previous one's
+        source = _last_reported(reported, reported_starts, since, q.open_mark) or previous
+        gap = q.paragraph_index - source.paragraph_index if source is not None else FOLLOW_REACH + 1
         if (
             found is None
-            and previous is not None
-            and previous.attribution.speaker
+            and source is not None
+            and source.attribution.speaker
             and (
                 gap <= FOLLOW_REACH
                 if kind == "direct"
@@ -1047,7 +1053,7 @@ def extract_quotes(
             # No cue, no clause subject: the last speaker's account goes on (a partial quotation
             # only from its own paragraph or the one before: “Ruiz said ... But that is “not
             # the same thing as a ban.”").
-            prev = previous.attribution
+            prev = source.attribution
             found = Attribution(
                 prev.speaker,
                 prev.speaker_entity_id,
@@ -1072,11 +1078,19 @@ def extract_quotes(
                 quote.attribution = previous.attribution
         quotes.append(quote)
         previous = quote
-    quotes.extend(_indirect_quotes(ctx))
+    quotes.extend(reported)
     quotes.sort(key=lambda x: x.start)
     for quote in quotes:
         quote.attribution.confidence = confidence(quote.attribution)
     return quotes
+
+
+def _last_reported(reported: list[Quote], starts: list[int], after: int, before: int) -> Quote | None:
+    """The last reported speech with a named speaker between two offsets, if any."""
+    for r in reversed(reported[bisect_left(starts, after) : bisect_left(starts, before)]):
+        if r.attribution.speaker and r.attribution.method == "cue":
+            return r
+    return None
 
 
 def confidence(a: Attribution) -> float:

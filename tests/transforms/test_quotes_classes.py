@@ -493,3 +493,13 @@ def test_an_attribution_after_an_ellipsis_and_a_cue_word_before_the_cue(nlp):
             "“Friend, let me be blunt. We can win,” the email read.")
     assert quotes(nlp, body) == [("Well, yes. I am going to look at it…", "Ruiz"),
                                  ("Friend, let me be blunt. We can win", "email")]
+
+
+def test_a_quotation_without_a_cue_continues_the_last_reported_speaker(nlp):
+    # Reported speech since the last quotation names who goes on speaking.
+    body = ("“The count is final,” Mayor Dana Ruiz said on Monday.\n\n"
+            "Councillor Ada Okafor argued that the count was flawed. Her letter went to every member of "
+            "the council.\n\n"
+            "“We should wait for the audit before anyone declares a winner.”")
+    said = "We should wait for the audit before anyone declares a winner."
+    assert quotes(nlp, body) == [("The count is final", "Dana Ruiz"), (said, "Ada Okafor")]
