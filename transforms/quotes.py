@@ -816,11 +816,14 @@ def _reported_by(verb: Token, cues: set[int]) -> bool:
 
 
 def _issuer(verb: Token, allowed: set[int], documents: frozenset[str]) -> Token | None:
-    """ "The campaign sent a message to supporters saying ...", "issued a statement saying":
-    a participle on a document speaks for whoever issued the document, the subject of the verb
+    """ "The campaign sent a message to supporters saying ...", "issued a statement saying",
+    "released an ad that urges": a participle or relative clause on a document speaks for whoever issued the document, the subject of the verb
     that governs it (not a name that opens the reported clause after the participle)."""
     noun = verb.head
-    if verb.dep_ != "acl" or noun.dep_ not in OBJECT_DEPS:
+    relative = verb.dep_ == "relcl" and any(
+        c.dep_ == "nsubj" and c.lower_ in {"that", "which"} for c in verb.children
+    )  # "released a video that said ...", "hoisted a sign that read ..."
+    if not (verb.dep_ == "acl" or relative) or noun.dep_ not in OBJECT_DEPS:
         return None
     governing = noun.head.head if noun.dep_ == "pobj" else noun.head  # "sent a message to supporters saying"
     if governing.pos_ not in {"VERB", "AUX"}:
@@ -941,6 +944,7 @@ def attribute_in(
         nearby = [t for t in tokens if t.i in allowed]
         subject = (
             _agent_of(verb, allowed)
+            or (_issuer(verb, allowed, ctx.lex.document_nouns) if verb.dep_ == "relcl" else None)
             or _subject_of(verb, allowed)
             or _issuer(verb, allowed, ctx.lex.document_nouns)
             or _misparsed_subject(verb, allowed)

@@ -503,3 +503,11 @@ def test_a_quotation_without_a_cue_continues_the_last_reported_speaker(nlp):
             "“We should wait for the audit before anyone declares a winner.”")
     said = "We should wait for the audit before anyone declares a winner."
     assert quotes(nlp, body) == [("The count is final", "Dana Ruiz"), (said, "Ada Okafor")]
+
+
+def test_a_relative_clause_on_a_document_speaks_for_whoever_issued_it(nlp):
+    body = ("To sell the tickets, Mayor Dana Ruiz released a video that said, “Every seat will be a good "
+            "seat.”\n\n"
+            "At the rally, Ada Okafor held up a placard that read “No more fares!”")
+    assert quotes(nlp, body) == [("Every seat will be a good seat.", "Dana Ruiz"),
+                                 ("No more fares!", "Ada Okafor")]
