@@ -817,8 +817,9 @@ def _reported_by(verb: Token, cues: set[int]) -> bool:
 
 def _issuer(verb: Token, allowed: set[int], documents: frozenset[str]) -> Token | None:
     """ "The campaign sent a message to supporters saying ...", "issued a statement saying",
-    "released an ad that urges": a participle or relative clause on a document speaks for whoever issued the document, the subject of the verb
-    that governs it (not a name that opens the reported clause after the participle)."""
+    "released an ad that urges": a participle or relative clause on a document speaks for
+    whoever issued the document, the subject of the verb that governs it (not a name that opens
+    the reported clause after the participle)."""
     noun = verb.head
     relative = verb.dep_ == "relcl" and any(
         c.dep_ == "nsubj" and c.lower_ in {"that", "which"} for c in verb.children
