@@ -726,6 +726,10 @@ def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
         and c.i in allowed
         and (c.ent_type_ not in NOT_SPEAKERS or _aged(c) or _share(c, verb))
     ]
+    # "Of Okafor, Levane, who ..., said": the parser may make the fronted "Of" the subject; the
+    # name set off after its object speaks.
+    candidates = [c if c.pos_ != "ADP" else _fronted_of(c) for c in candidates]
+    candidates = [c for c in candidates if c.i in allowed]
     # A subject right after another one's "of" phrase is part of it ("Ada Marsh of the group
     # Roots First said", parsed flat): the first one speaks.
     candidates = [
@@ -769,6 +773,18 @@ def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
     return None
 
 
+def _fronted_of(token: Token) -> Token:
+    """ "Of Okafor, Levane, who ..., said" parsed with "Of" as the subject: the name set off by a
+    comma after the preposition's object (or parsed as that object, with "Okafor" its modifier)."""
+    for obj in (c for c in token.children if c.dep_ == "pobj"):
+        names = [a for a in obj.children if a.dep_ == "appos" and a.pos_ == "PROPN"]
+        if names:
+            return names[0]
+        if obj.pos_ == "PROPN" and any(t.text == "," for t in token.doc[token.i + 1 : obj.i]):
+            return obj
+    return token
+
+
 def _nearby_name(verb: Token, tokens: list[Token], entities: EntityAnalysis) -> Token | None:
     """Fallback when the parse gives the cue no subject: a proper noun or pronoun next to it
     ("said Lavrov", "Lavrov said"), else the first person named before the cue in the window
@@ -782,6 +798,9 @@ def _nearby_name(verb: Token, tokens: list[Token], entities: EntityAnalysis) -> 
             continue  # "adding that Quillon's ...": a name inside the reported clause
         if t.i > verb.i and t.dep_ in {"poss", "case", *OBJECT_DEPS}:
             continue  # "calling Alwaleed “dopey”": the one spoken about, not the speaker
+        listener = t.dep_ in {"compound", "flat"} and t.head.dep_ in OBJECT_DEPS and verb.lemma_ != "say"
+        if t.i > verb.i and listener:
+            continue  # "tells Fox News": the one told (with "said Rep. Ada Marsh" the parse may err)
         if t.dep_ == "pobj" or (t.head.dep_ == "pobj" and t.dep_ in {"compound", "flat"}):
             continue  # "said Tuesday in Paris, noting": a place or party in a prepositional phrase
         if t.ent_type_ in NOT_SPEAKERS:

@@ -511,3 +511,14 @@ def test_a_relative_clause_on_a_document_speaks_for_whoever_issued_it(nlp):
             "At the rally, Ada Okafor held up a placard that read “No more fares!”")
     assert quotes(nlp, body) == [("Every seat will be a good seat.", "Dana Ruiz"),
                                  ("No more fares!", "Ada Okafor")]
+
+
+def test_the_one_told_and_a_fronted_of_are_not_the_speaker(nlp):
+    body = ("“Yes, I back Dana Ruiz,” Brent Okafor III, founder of the Kilby Civic Trust, tells Harbour "
+            "Radio News in an interview.\n\n"
+            "“He is funny,” attorney Eric Levane said of Ruiz. “But as mayor, he is a circus act.” Of "
+            "Okafor, Levane, who has given money to Marsh, said, “He is scary.”")
+    assert quotes(nlp, body) == [("Yes, I back Dana Ruiz", "Brent Okafor III"),
+                                 ("He is funny", "Eric Levane"),
+                                 ("But as mayor, he is a circus act.", "Eric Levane"),
+                                 ("He is scary.", "Eric Levane")]
