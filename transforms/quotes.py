@@ -429,7 +429,7 @@ class _Context:
                 # "the bureau's director, Ada Marsh, said": the description and the name, as written
                 found.speaker_surface = surface if name in surface else f"{surface}, {name}"
                 return found
-        proper = token.pos_ == "PROPN" or _modal_name(token)
+        proper = (token.pos_ == "PROPN" and not token.is_lower) or _modal_name(token)  # not "the secretary"
         parts = _name_tokens(token) if proper else [token]
         # The head word first, then its modifiers nearest first: in "Harbour Master Ruth
         # Okonjo" the model may tag "Harbour Master" as a person of its own.
@@ -635,7 +635,8 @@ def _subject_surface(token: Token) -> str:
     for child in token.rights:
         if child.i == end + 1 and child.dep_ in {"appos", "compound", "flat"} and child.pos_ == "PROPN":
             end = child.i
-    if token.pos_ == "NOUN" or token.lower_ in PRONOUNS_INDEFINITE:  # "someone in the gallery"
+    common = token.pos_ == "NOUN" or (token.pos_ == "PROPN" and token.is_lower)  # tagged a name in lower case
+    if common or token.lower_ in PRONOUNS_INDEFINITE:  # "someone in the gallery"
         for child in token.rights:
             # "a source involved in the talks"; "a person close to the family", "an official
             # familiar with the inquiry" (an adjective after the noun, with its complement).
@@ -762,7 +763,12 @@ def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
             objects = [c for c in head.children if c.dep_ == "dobj" and c.i in allowed and c.i < verb.i]
             if objects and objects[0].pos_ in {"PROPN", "NOUN"}:
                 return objects[0]
-        if verb.dep_ == "advcl" and head.dep_ == "ccomp" and head.head.pos_ in {"VERB", "AUX"}:
+        if (
+            verb.dep_ == "advcl"
+            and head.dep_ == "ccomp"
+            and head.head.pos_ in {"VERB", "AUX"}
+            and head.head.i in allowed  # not a verb inside the quotation the parse hung it on
+        ):
             # "Cruz said that Trump represents X, stating ...": the participle goes with the
             # reporting clause, not with the reported one it is parsed under.
             head = head.head

@@ -522,3 +522,19 @@ def test_the_one_told_and_a_fronted_of_are_not_the_speaker(nlp):
                                  ("He is funny", "Eric Levane"),
                                  ("But as mayor, he is a circus act.", "Eric Levane"),
                                  ("He is scary.", "Eric Levane")]
+
+
+def test_a_participle_hung_on_a_verb_inside_the_quotation_keeps_its_clause_subject(nlp):
+    # The parse may hang the whole lead-in on "said" inside the quotation; "telling" goes with
+    # Weaver's clause, not with a name in it.
+    body = ("Weaver didn’t seem particularly impressed with Okafor’s comments Tuesday, telling reporters, "
+            "“A lot of people said the governor should step down.”")
+    assert quotes(nlp, body) == [("A lot of people said the governor should step down.", "Weaver")]
+
+
+def test_a_title_tagged_as_a_name_in_lower_case_is_a_description(nlp):
+    body = ("The clip came from a rally with Ruiz and Okafor, where the secretary of state said she was "
+            "“not only here to do my job” but also to back her candidate.")
+    doc = nlp(body)
+    [found] = [q.attribution for q in extract_quotes(doc, analyse_entities(doc)) if q.kind == "partial"]
+    assert (found.speaker_surface, found.method) == ("secretary of state", "description")
