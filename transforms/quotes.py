@@ -688,10 +688,10 @@ def _aged(token: Token) -> bool:
     return token.pos_ == "ADJ" and token.lower_ == "old" and any(c.dep_ == "det" for c in token.children)
 
 
-def _share(token: Token, verb: Token) -> bool:
+def _share(token: Token) -> bool:
     """ "21 percent said", "about four in 10 said", "two said": a share of those asked, or a number
-    of people, as the subject before its verb (the model tags it a percentage or a number)."""
-    return token.ent_type_ in {"PERCENT", "CARDINAL"} and token.dep_ == "nsubj" and token.i < verb.i
+    of people, as the subject (the model tags it a percentage or a number)."""
+    return token.ent_type_ in {"PERCENT", "CARDINAL"} and token.dep_ == "nsubj"
 
 
 def _modal_name(token: Token) -> bool:
@@ -725,7 +725,7 @@ def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
         for c in verb.children
         if c.dep_ in SUBJECT_DEPS
         and c.i in allowed
-        and (c.ent_type_ not in NOT_SPEAKERS or _aged(c) or _share(c, verb))
+        and (c.ent_type_ not in NOT_SPEAKERS or _aged(c) or (_share(c) and c.i < verb.i))
     ]
     # "Of Okafor, Levane, who ..., said": the parser may make the fronted "Of" the subject; the
     # name set off after its object speaks.
@@ -1915,7 +1915,7 @@ def _quantity_subject(verb: Token, allowed: set[int]) -> Token | None:
     """A share or number of people as the subject ("47 percent said they would vote", "six in
     ten say"): poll findings, their speaker the phrase as written."""
     for c in verb.children:
-        if c.dep_ == "nsubj" and c.i in allowed and c.ent_type_ in {"PERCENT", "CARDINAL"}:
+        if _share(c) and c.i in allowed:
             return c
     return None
 
