@@ -829,7 +829,15 @@ def _reported_by(verb: Token, cues: set[int]) -> bool:
     while t.head.i != t.i:
         if t.dep_ == "relcl":
             return False
-        own_subject = any(c.dep_ in SUBJECT_DEPS and c.pos_ == "PROPN" for c in t.children)
+        own_subject = any(
+            c.dep_ in SUBJECT_DEPS
+            and (
+                c.pos_ == "PROPN"
+                # the cue itself, finite, with a subject of its own: "as the heckler yelled"
+                or (t is verb and c.pos_ == "NOUN" and _determined(c) and t.tag_ in {"VBD", "VBZ", "VBP"})
+            )
+            for c in t.children
+        )
         if t.dep_ in {"conj", "advcl"} and own_subject:
             # "Cruz said he'd bomb them, and Trump vowed to ...", "Axelrod tweeted after Clinton
             # argued that ...": a clause of its own, with a speaker of its own.
