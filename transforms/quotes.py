@@ -170,6 +170,8 @@ PHRASAL_CUES = frozenset(
         ("hit", "back"),
     }
 )
+# What asks a share of people and reports their answers ("in a Ledger poll, 31 percent said").
+SURVEYS = frozenset({"poll", "survey", "study", "census", "questionnaire"})
 # Verbs whose subject, not their object, does what their infinitive says ("Ruiz promised the
 # council to explain", "used the debate to demand"); with the others the object does ("prompted Ruiz
 # to call", "urged her to say").
@@ -694,6 +696,15 @@ def _share(token: Token) -> bool:
     return token.ent_type_ in {"PERCENT", "CARDINAL"} and token.dep_ == "nsubj"
 
 
+def _poll_of(tokens: list[Token]) -> str | None:
+    """ "In a Ledger poll released Monday, 31 percent said ...": the poll or survey that reports
+    what a share of those asked said, as written."""
+    for t in tokens:
+        if t.dep_ == "pobj" and t.head.lower_ in {"in", "by"} and t.lemma_.lower() in SURVEYS:
+            return _subject_surface(t)
+    return None
+
+
 def _modal_name(token: Token) -> bool:
     """ "Will wrote", "May said": a capitalised modal before an inflected verb is a surname the
     tagger took for an auxiliary (a modal takes the verb's base form)."""
@@ -1000,7 +1011,9 @@ def attribute_in(
         if source is not None:
             found.according_to = source.speaker or source.speaker_surface
         else:
-            found.according_to = _reported_by_outlet(ctx, reporters, verb, allowed, before)
+            found.according_to = _reported_by_outlet(ctx, reporters, verb, allowed, before) or (
+                _poll_of(tokens) if _share(subject) else None
+            )
         if found.speaker_entity_id is not None or found.method == "pronoun" or rank == 0:
             return found  # the cue right after the closing mark speaks for its quotation
         if found.speaker and (found.method == "cue" or _determined(subject)):

@@ -538,3 +538,12 @@ def test_a_title_tagged_as_a_name_in_lower_case_is_a_description(nlp):
     doc = nlp(body)
     [found] = [q.attribution for q in extract_quotes(doc, analyse_entities(doc)) if q.kind == "partial"]
     assert (found.speaker_surface, found.method) == ("secretary of state", "description")
+
+
+def test_a_share_of_those_asked_is_known_through_the_poll(nlp):
+    body = ("In a Harbour Ledger poll released Monday, 31 percent of voters said they were “extremely "
+            "enthusiastic” about the vote.")
+    doc = nlp(body)
+    [found] = [q.attribution for q in extract_quotes(doc, analyse_entities(doc)) if q.kind == "partial"]
+    poll = "a Harbour Ledger poll released Monday"
+    assert (found.speaker, found.according_to) == ("31 percent of voters", poll)
