@@ -1320,8 +1320,40 @@ def _is_title(ctx: _Context, q: Quotation, words: list[str]) -> bool:
     return last is None or last.lemma_.lower() == "tell" or not _cue_verbs([last], ctx.lex.direct_cues)
 
 
+def _claim_owner(ctx: _Context, q: Quotation) -> Attribution | None:
+    """A partial quote in what a reporting noun reports ("Ruiz's accusation that Okafor is playing
+    the “blame game”", "the contention of Ruiz that the rules are “unfair”"): whose claim it is,
+    the noun's possessor or the name after its "of", "by" or "from"."""
+    t = ctx.token_after(q.open_mark)
+    for ancestor in (t.ancestors if t is not None else ()):
+        if ctx.inside[ancestor.idx]:
+            continue
+        if ancestor.pos_ != "NOUN" or ancestor.lemma_.lower() not in ctx.lex.reporting_nouns:
+            continue
+        if ancestor.i > t.i:
+            return None  # the quotation before its noun modifies it ("the “blame game” claim")
+        owners = [c for c in ancestor.children if c.dep_ == "poss" and not ctx.inside[c.idx]] + [
+            o
+            for p in ancestor.children
+            if p.dep_ == "prep" and p.lower_ in {"of", "by", "from"} and p.i < t.i
+            for o in p.children
+            if o.dep_ == "pobj" and o.pos_ == "PROPN" and not ctx.inside[o.idx]
+        ]
+        if owners:
+            found = ctx.resolve(owners[0], q.open_mark)
+            if found.speaker:
+                found.method = "subject"
+                found.evidence = "subject"
+                return found
+        return None
+    return None
+
+
 def _clause_subject(ctx: _Context, sentence: Span, q: Quotation) -> Attribution | None:
     """The person or organisation heading the subject of the clause that embeds a partial quote."""
+    owner = _claim_owner(ctx, q)
+    if owner is not None:
+        return owner
     tokens = ctx.outside_tokens(sentence.start, q.open_mark)
     heads = [t for t in tokens if t.dep_ in SUBJECT_DEPS and t.head.dep_ in {"ROOT", "conj", "ccomp"}]
     # First the subject of the nearest clause above the quotation in the parse ("That's why he

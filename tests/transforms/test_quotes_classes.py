@@ -547,3 +547,10 @@ def test_a_share_of_those_asked_is_known_through_the_poll(nlp):
     [found] = [q.attribution for q in extract_quotes(doc, analyse_entities(doc)) if q.kind == "partial"]
     poll = "a Harbour Ledger poll released Monday"
     assert (found.speaker, found.according_to) == ("31 percent of voters", poll)
+
+
+def test_a_partial_quote_in_a_claim_is_the_claimants(nlp):
+    body = ("Mayor Dana Ruiz's accusation that Ada Okafor is playing the “blame game” started a week of "
+            "debate.\n\n"
+            "Okafor's pledge to stay “neutral” during the talks did not last.")
+    assert quotes(nlp, body) == [("blame game", "Dana Ruiz"), ("neutral", "Okafor")]
