@@ -1016,7 +1016,8 @@ def attribute_in(
             )
         if found.speaker_entity_id is not None or found.method == "pronoun" or rank == 0:
             return found  # the cue right after the closing mark speaks for its quotation
-        if found.speaker and (found.method == "cue" or _determined(subject)):
+        named = subject.is_title and not subject.is_sent_start  # "D’Souza", tagged a common noun
+        if found.speaker and (found.method == "cue" or named or _determined(subject)):
             # A name no entity stands for ("D'Souza replied"), or a description with a
             # determiner or a number ("a man yelled", "the crowd chanted", "21 percent said"):
             # the nearest cue's own speaker, not one a later cue names.

@@ -554,3 +554,10 @@ def test_a_partial_quote_in_a_claim_is_the_claimants(nlp):
             "debate.\n\n"
             "Okafor's pledge to stay “neutral” during the talks did not last.")
     assert quotes(nlp, body) == [("blame game", "Dana Ruiz"), ("neutral", "Okafor")]
+
+
+def test_a_name_tagged_as_a_common_noun_keeps_its_cue(nlp):
+    # "D’Souza" is tagged a common noun: still a name, the cue right before the quotation is its.
+    body = ("After the Ledger’s Ada Marsh asked the conservative who he thought would win the race, "
+            "D’Souza replied, “If I had to bet now, I would bet on Ruiz.”")
+    assert quotes(nlp, body) == [("If I had to bet now, I would bet on Ruiz.", "D’Souza")]
