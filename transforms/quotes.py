@@ -649,6 +649,19 @@ def _subject_surface(token: Token) -> str:
                 cut = next((i for i in range(child.i, stop + 1) if doc[i].text in {",", ";", "(", "—"}), None)
                 end = stop if cut is None else cut - 1
                 break
+        following = doc[end + 1] if end + 1 < len(doc) else None
+        if (
+            end == token.i
+            and token.head.i < token.i
+            and following is not None
+            and following.dep_ == "prep"
+            and following.head.i == token.head.i
+            and following.lower_ in {"to", "for", "of", "with", "from"}
+        ):
+            # “...,” said an adviser to the senator: the parse hangs "to the senator" on the verb.
+            stop = following.right_edge.i
+            cut = next((i for i in range(following.i, stop + 1) if doc[i].text in {",", ";", "(", "—"}), None)
+            end = stop if cut is None else cut - 1
     return normalise_name(doc[start : end + 1].text)
 
 

@@ -561,3 +561,9 @@ def test_a_name_tagged_as_a_common_noun_keeps_its_cue(nlp):
     body = ("After the Ledger’s Ada Marsh asked the conservative who he thought would win the race, "
             "D’Souza replied, “If I had to bet now, I would bet on Ruiz.”")
     assert quotes(nlp, body) == [("If I had to bet now, I would bet on Ruiz.", "D’Souza")]
+
+
+def test_an_inverted_description_keeps_the_phrase_the_parse_hung_on_the_verb(nlp):
+    body = "“This is eerily similar to the first race in 2004,” said one longtime adviser to Dana Ruiz."
+    assert quotes(nlp, body) == [("This is eerily similar to the first race in 2004",
+                                  "one longtime adviser to Dana Ruiz")]
