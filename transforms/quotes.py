@@ -894,11 +894,20 @@ def _issuer(verb: Token, allowed: set[int], documents: frozenset[str]) -> Token 
 def _misparsed_subject(verb: Token, allowed: set[int]) -> Token | None:
     """ "one councillor called Okafor “a windbag”": the parser may hang the cue on the noun
     before it as a reduced relative ("a councillor [who was] called Okafor"); with two
-    complements (whom it calls, and what) the verb is finite and that noun is its subject."""
+    complements (whom it calls, and what) the verb is finite and that noun is its subject. So
+    it is after a name and a comma ("De Lasio, speaking on the radio, called Ruiz a “blowhard”"):
+    a name takes no reduced relative set off that way."""
     noun = verb.head
-    if not _finite_acl(verb) or noun.pos_ not in {"NOUN", "PROPN"} or noun.i not in allowed:
+    if noun.pos_ not in {"NOUN", "PROPN"} or noun.i not in allowed:
         return None
-    return noun
+    after_name = (
+        verb.dep_ == "acl"
+        and noun.pos_ == "PROPN"
+        and noun.dep_ != "pobj"  # "speaking on Harbour Radio, called": not the radio
+        and noun.i < verb.i
+        and verb.doc[verb.i - 1].text == ","
+    )
+    return noun if _finite_acl(verb) or after_name else None
 
 
 def _finite_acl(verb: Token) -> bool:

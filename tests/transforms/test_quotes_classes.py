@@ -567,3 +567,13 @@ def test_an_inverted_description_keeps_the_phrase_the_parse_hung_on_the_verb(nlp
     body = "“This is eerily similar to the first race in 2004,” said one longtime adviser to Dana Ruiz."
     assert quotes(nlp, body) == [("This is eerily similar to the first race in 2004",
                                   "one longtime adviser to Dana Ruiz")]
+
+
+def test_a_cue_hung_on_a_name_before_a_comma_is_that_names(nlp):
+    # The parse runs on from the question before and hangs "called" on De Lasio as a reduced
+    # relative: a name set off by a comma takes none, De Lasio calls.
+    body = ("Mayor Dana Ruiz asked the crowd, “Who will keep the city safe?”\n\n"
+            "De Lasio, a radio host, called Ruiz a “blowhard,” and said his remarks were “propaganda” for "
+            "the opposition.")
+    got = quotes(nlp, body)
+    assert got[1] == ("blowhard", "De Lasio")
