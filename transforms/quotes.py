@@ -862,9 +862,10 @@ def _reported_by(verb: Token, cues: set[int]) -> bool:
             )
             for c in t.children
         )
-        if t.dep_ in {"conj", "advcl"} and own_subject:
+        if t.dep_ in {"conj", "advcl", "parataxis"} and own_subject:
             # "Cruz said he'd bomb them, and Trump vowed to ...", "Axelrod tweeted after Clinton
-            # argued that ...": a clause of its own, with a speaker of its own.
+            # argued that ...", "“...,” Ruiz said, after Marsh said ...": a clause of its own (also an
+            # aside the parse made paratactic), with a speaker of its own.
             return False
         t = t.head
         if t.i in cues:

@@ -577,3 +577,10 @@ def test_a_cue_hung_on_a_name_before_a_comma_is_that_names(nlp):
             "the opposition.")
     got = quotes(nlp, body)
     assert got[1] == ("blowhard", "De Lasio")
+
+
+def test_an_attribution_set_aside_from_a_later_cue_keeps_its_speaker(nlp):
+    body = ("The moderators pressed him on it.\n\n"
+            "“I never said that. I never said that,” Ruiz said, after the Ledger's Ada Marsh said the mayor "
+            "had called the plan a fraud.")
+    assert quotes(nlp, body) == [("I never said that. I never said that", "Ruiz")]
