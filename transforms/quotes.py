@@ -1001,7 +1001,14 @@ def attribute_in(
     # A cue inside another cue's reported clause reports nothing itself ("Ruiz warned that the
     # city would respond by keeping things “predictable”": Ruiz speaks, not the city).
     governing = {t.i for t in cue_tokens}
-    cue_tokens = [t for t in cue_tokens if not _reported_by(t, governing)] or cue_tokens
+    # The cue right after the closing mark is the quotation's, however the parse hangs it
+    # ("Ruiz cannot say that “from his perspective,” Okafor added"), but for an outlet's report.
+    right_after = {
+        t.i
+        for t in cue_tokens
+        if quote_end is not None and t not in reporters and _cue_rank(t, tokens, before, quote_end)[0] == 0
+    }
+    cue_tokens = [t for t in cue_tokens if t.i in right_after or not _reported_by(t, governing)] or cue_tokens
     if quote_end is not None:
         cue_tokens.sort(key=lambda t: _cue_rank(t, tokens, before, quote_end))
     allowed = _speaker_tokens(ctx, tokens)

@@ -584,3 +584,11 @@ def test_an_attribution_set_aside_from_a_later_cue_keeps_its_speaker(nlp):
             "“I never said that. I never said that,” Ruiz said, after the Ledger's Ada Marsh said the mayor "
             "had called the plan a fraud.")
     assert quotes(nlp, body) == [("I never said that. I never said that", "Ruiz")]
+
+
+def test_the_cue_right_after_the_closing_mark_speaks_however_the_parse_hangs_it(nlp):
+    body = ("“Nobody has seen a director do that,” Okafor said.\n\n"
+            "Ruiz cannot say that “from his perspective,” Okafor added, saying it should be “up to the "
+            "prosecutor.”")
+    assert quotes(nlp, body)[:2] == [("Nobody has seen a director do that", "Okafor"),
+                                     ("from his perspective", "Okafor")]
