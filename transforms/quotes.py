@@ -982,7 +982,8 @@ def _reported_by_outlet(
     """The organisation that reports a speaker's words in the same sentence (Ruiz said: “...”
     the Ledger reported): the source the speaker is known through, as "according to" names it."""
     for other in reporters:
-        subject = _subject_of(other, allowed) if other.i != verb.i else None
+        # "the Ledger reported", "reports the Ledger"
+        subject = (_subject_of(other, allowed) or _inverted_subject(other, allowed)) if other.i != verb.i else None
         if subject is None or subject.pos_ != "PROPN":
             continue
         cluster = ctx.entities.cluster_at(subject.idx)

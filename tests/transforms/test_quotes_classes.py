@@ -592,3 +592,12 @@ def test_the_cue_right_after_the_closing_mark_speaks_however_the_parse_hangs_it(
             "prosecutor.”")
     assert quotes(nlp, body)[:2] == [("Nobody has seen a director do that", "Okafor"),
                                      ("from his perspective", "Okafor")]
+
+
+def test_a_newspaper_reporting_after_its_verb_is_the_source_it_is_known_through(nlp):
+    body = ("Mayor Dana Ruiz noted that the levy is “central” to the budget for the first time, reported the "
+            "Harbourton Ledger.")
+    doc = nlp(body)
+    found = [(q.attribution.speaker, q.attribution.according_to)
+             for q in extract_quotes(doc, analyse_entities(doc)) if q.kind == "partial"]
+    assert found == [("Dana Ruiz", "Harbourton Ledger")]
