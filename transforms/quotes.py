@@ -983,7 +983,9 @@ def _reported_by_outlet(
     the Ledger reported): the source the speaker is known through, as "according to" names it."""
     for other in reporters:
         # "the Ledger reported", "reports the Ledger"
-        subject = (_subject_of(other, allowed) or _inverted_subject(other, allowed)) if other.i != verb.i else None
+        if other.i == verb.i:
+            continue
+        subject = _subject_of(other, allowed) or _inverted_subject(other, allowed)
         if subject is None or subject.pos_ != "PROPN":
             continue
         cluster = ctx.entities.cluster_at(subject.idx)
