@@ -1199,8 +1199,9 @@ def confidence(a: Attribution) -> float:
 def _paragraph_subject(
     ctx: _Context, sentence: Span, q: Quotation, previous: Quote | None
 ) -> Attribution | None:
-    """The person heading the main clause of the sentence before the quotation in its paragraph,
-    when that sentence holds no quotation and names someone other than the previous speaker."""
+    """The person heading the main clause of the sentence before the quotation in its paragraph
+    (a name, or a description of a person as written: "The party leader recalled ..."), when that
+    sentence holds no quotation and names someone other than the previous speaker."""
     opens_sentence = not ctx.text[sentence.start : q.open_mark].strip()
     prior = ctx.sentence_before(sentence) if opens_sentence else sentence
     if prior is None or ctx.inside.find(1, prior.start, q.open_mark) != -1:
@@ -1214,11 +1215,20 @@ def _paragraph_subject(
     ):
         return None
     tokens = ctx.outside_tokens(prior.start, min(prior.end, q.open_mark))
-    subjects = [t for t in tokens if t.dep_ in SUBJECT_DEPS and t.head.dep_ == "ROOT" and t.pos_ == "PROPN"]
+    subjects = [
+        t
+        for t in tokens
+        if t.dep_ in SUBJECT_DEPS
+        and t.head.dep_ == "ROOT"
+        and (t.pos_ == "PROPN" or (t.pos_ == "NOUN" and t.lemma_.lower() in ctx.lex.person_descriptions))
+    ]
     if not subjects:
         return None
-    found = ctx.resolve(subjects[0], q.open_mark, descriptions=False)
-    if found.speaker_entity_id is None:
+    found = ctx.resolve(subjects[0], q.open_mark, descriptions=False)  # "The chair, Ada Marsh, ...": Marsh
+    if found.speaker is None and subjects[0].pos_ == "NOUN":
+        # "The party leader recalled ...": the description as written, not whoever was named last
+        found = Attribution(speaker=found.speaker_surface, speaker_surface=found.speaker_surface)
+    elif found.speaker_entity_id is None:
         return None
     if previous is not None and found.speaker == previous.attribution.speaker:
         return None

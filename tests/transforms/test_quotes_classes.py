@@ -601,3 +601,10 @@ def test_a_newspaper_reporting_after_its_verb_is_the_source_it_is_known_through(
     found = [(q.attribution.speaker, q.attribution.according_to)
              for q in extract_quotes(doc, analyse_entities(doc)) if q.kind == "partial"]
     assert found == [("Dana Ruiz", "Harbourton Ledger")]
+
+
+def test_a_quotation_after_a_sentence_about_a_described_person_is_theirs(nlp):
+    body = ("The count went on all night in Kilby.\n\n"
+            "The party leader further recalled that the vote was close. “I sensed we would lose the second "
+            "round.”")
+    assert quotes(nlp, body) == [("I sensed we would lose the second round.", "party leader")]
