@@ -1468,6 +1468,14 @@ def _lead_in(ctx: _Context, sentence: Span, q: Quotation) -> Attribution | None:
         # "Ruiz said:" or "Said Ruiz:" at the end of the sentence, or of the paragraph, before.
         start, end = prior.start, prior.end
     tokens = ctx.outside_tokens(start, end)
+    named_from = _FROM_NAME.search(ctx.text, start, end)
+    if named_from is not None:
+        # "... - More from Ada Marsh and Tom Reed:": whoever the words come from.
+        words = ctx.outside_tokens(named_from.start(1), named_from.end(1))
+        found = _first_named(ctx, words) or _proper_name(ctx, words, q.open_mark)
+        if found is not None and found.speaker:
+            found.evidence = "first_named"
+            return found
     found = attribute_in(ctx, tokens, start)
     if found is None:
         # The main clause's subject ("When Ruiz retired, the council released this statement:").
@@ -1526,6 +1534,9 @@ def _first_named(ctx: _Context, tokens: list[Token]) -> Attribution | None:
 
 
 _ROUNDUP_NAME = re.compile(r"[-–—]\s*([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*:$")
+_FROM_NAME = re.compile(  # "More from Ada Marsh and Tom Reed:"
+    r"\bfrom[ \t]+([A-Z][\w.'’-]*(?:[ \t]+(?:and[ \t]+)?[A-Z][\w.'’-]*){0,5})[ \t]*:[ \t]*$"
+)
 _NAMED_TURN = re.compile(r"((?:[A-Z][\w'’.-]+ ){0,3}[A-Z][\w'’.-]+):[ \t]+(?=\S)")
 _BYLINE = re.compile(
     r'[,.]?[”"»][,.]?[ \t]+by[ \t]+(?:the[ \t]+)?'

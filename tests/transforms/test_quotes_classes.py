@@ -608,3 +608,9 @@ def test_a_quotation_after_a_sentence_about_a_described_person_is_theirs(nlp):
             "The party leader further recalled that the vote was close. “I sensed we would lose the second "
             "round.”")
     assert quotes(nlp, body) == [("I sensed we would lose the second round.", "party leader")]
+
+
+def test_a_more_from_lead_in_names_the_speaker(nlp):
+    body = ("Turnout held up in the north all along - More from Ada Marsh and Tom Reed: “Our data show the "
+            "shift came late.”")
+    assert quotes(nlp, body) == [("Our data show the shift came late.", "Tom Reed")]
