@@ -705,8 +705,12 @@ def _aged(token: Token) -> bool:
 
 def _share(token: Token) -> bool:
     """ "21 percent said", "about four in 10 said", "two said": a share of those asked, or a number
-    of people, as the subject (the model tags it a percentage or a number)."""
-    return token.ent_type_ in {"PERCENT", "CARDINAL"} and token.dep_ == "nsubj"
+    of people, as the subject (the model tags it a percentage or a number); not "two of them",
+    which points back at whom it counts."""
+    back = any(
+        p.dep_ == "prep" and p.lower_ == "of" and any(o.pos_ == "PRON" for o in p.children) for p in token.children
+    )
+    return token.ent_type_ in {"PERCENT", "CARDINAL"} and token.dep_ == "nsubj" and not back
 
 
 def _poll_of(tokens: list[Token]) -> str | None:
