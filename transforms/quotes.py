@@ -708,7 +708,8 @@ def _share(token: Token) -> bool:
     of people, as the subject (the model tags it a percentage or a number); not "two of them",
     which points back at whom it counts."""
     back = any(
-        p.dep_ == "prep" and p.lower_ == "of" and any(o.pos_ == "PRON" for o in p.children) for p in token.children
+        p.dep_ == "prep" and p.lower_ == "of" and any(o.pos_ == "PRON" for o in p.children)
+        for p in token.children
     )
     return token.ent_type_ in {"PERCENT", "CARDINAL"} and token.dep_ == "nsubj" and not back
 
