@@ -614,3 +614,10 @@ def test_a_more_from_lead_in_names_the_speaker(nlp):
     body = ("Turnout held up in the north all along - More from Ada Marsh and Tom Reed: “Our data show the "
             "shift came late.”")
     assert quotes(nlp, body) == [("Our data show the shift came late.", "Tom Reed")]
+
+
+def test_a_number_counting_back_is_not_a_share_of_those_asked(nlp):
+    body = ("Several other districts in the region have moved to later start times, and two of them have "
+            "reported higher attendance in first-period classes.")
+    assert quotes(nlp, body, kinds=("indirect",)) == [("higher attendance in first-period classes",
+                                                        "Several other districts in the region")]
