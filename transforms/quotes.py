@@ -11,7 +11,7 @@
    nearest preceding PERSON named outside quotations; descriptions ("the minister") to the
    nearest preceding entity of the described kind. A quotation with no cue right after an
    attributed one in the same paragraph or up to FOLLOW_REACH paragraphs before continues its
-   speaker (follow-on).
+   speaker, or that of a named speaker's reported speech since (follow-on).
    Before the cue rules: a transcript's speaker turn opening the quotation (RIVERA: ...); after
    them: "in her words", colon lead-ins (also ending the paragraph before), roundups (Name,
    Outlet: “...”), dash signatures (“...” — Name). Datelines and bracketed party-state tags
@@ -170,6 +170,12 @@ PHRASAL_CUES = frozenset(
         ("hit", "back"),
     }
 )
+# What asks a share of people and reports their answers ("in a Ledger poll, 31 percent said").
+SURVEYS = frozenset({"poll", "survey", "study", "census", "questionnaire"})
+# Verbs whose subject, not their object, does what their infinitive says ("Ruiz promised the
+# council to explain", "used the debate to demand"); with the others the object does ("prompted Ruiz
+# to call", "urged her to say").
+SUBJECT_CONTROL = frozenset({"promise", "vow", "pledge", "threaten", "offer", "use", "take", "spend", "need"})
 # How far back (characters) a he/she looks for a person who is a subject before the nearest one.
 PRONOUN_REACH = 300
 MAX_SCARE_WORDS = 3
@@ -383,9 +389,12 @@ class _Context:
         subject ("the minister") is left unresolved."""
         surface = _subject_surface(token)
         lower = token.lower_
-        if lower in {"who", "that", "which"} and token.head.dep_ == "relcl" and token.head.head.i != token.i:
+        clause = token.head
+        while clause.dep_ == "conj" and clause.head.i != clause.i:
+            clause = clause.head  # "Ruiz, who is running for mayor and who told the crowd ..."
+        if lower in {"who", "that", "which"} and clause.dep_ == "relcl" and clause.head.i != token.i:
             # "Ruiz, who said the plan was “dead”": the one the relative clause is about.
-            return self.resolve(token.head.head, before, descriptions)
+            return self.resolve(clause.head, before, descriptions)
         if lower in PRONOUNS_INDEFINITE and token.pos_ in {"PRON", "DET", "NUM", "ADJ", "NOUN"}:
             return Attribution(speaker=surface, speaker_surface=surface, method="description")
         if token.pos_ == "PRON" or lower in PRONOUNS_PERSON | PRONOUNS_OTHER:
@@ -430,7 +439,7 @@ class _Context:
                 # "the bureau's director, Ada Marsh, said": the description and the name, as written
                 found.speaker_surface = surface if name in surface else f"{surface}, {name}"
                 return found
-        proper = token.pos_ == "PROPN" or _modal_name(token)
+        proper = (token.pos_ == "PROPN" and not token.is_lower) or _modal_name(token)  # not "the secretary"
         parts = _name_tokens(token) if proper else [token]
         # The head word first, then its modifiers nearest first: in "Harbour Master Ruth
         # Okonjo" the model may tag "Harbour Master" as a person of its own.
@@ -606,6 +615,15 @@ def _definite_singular(token: Token) -> bool:
     return any(c.dep_ in {"det", "poss"} for c in token.children)
 
 
+def _determined(token: Token) -> bool:
+    """A noun phrase with a determiner, possessive or number ("a man", "the crowd", "21 percent",
+    "two officials"): someone in particular, not a generic plural ("schools")."""
+    return any(c.dep_ in {"det", "poss", "nummod"} for c in token.children) or token.ent_type_ in {
+        "PERCENT",
+        "CARDINAL",
+    }
+
+
 def _name_tokens(token: Token) -> list[Token]:
     """The subject token with its compound/flat name parts ("Sergey" + "Lavrov")."""
     parts = [c for c in token.children if c.dep_ in {"compound", "flat"} and c.pos_ == "PROPN"]
@@ -627,7 +645,8 @@ def _subject_surface(token: Token) -> str:
     for child in token.rights:
         if child.i == end + 1 and child.dep_ in {"appos", "compound", "flat"} and child.pos_ == "PROPN":
             end = child.i
-    if token.pos_ == "NOUN" or token.lower_ in PRONOUNS_INDEFINITE:  # "someone in the gallery"
+    common = token.pos_ == "NOUN" or (token.pos_ == "PROPN" and token.is_lower)  # tagged a name in lower case
+    if common or token.lower_ in PRONOUNS_INDEFINITE:  # "someone in the gallery"
         for child in token.rights:
             # "a source involved in the talks"; "a person close to the family", "an official
             # familiar with the inquiry" (an adjective after the noun, with its complement).
@@ -638,6 +657,19 @@ def _subject_surface(token: Token) -> str:
                 cut = next((i for i in range(child.i, stop + 1) if doc[i].text in {",", ";", "(", "—"}), None)
                 end = stop if cut is None else cut - 1
                 break
+        following = doc[end + 1] if end + 1 < len(doc) else None
+        if (
+            end == token.i
+            and token.head.i < token.i
+            and following is not None
+            and following.dep_ == "prep"
+            and following.head.i == token.head.i
+            and following.lower_ in {"to", "for", "of", "with", "from"}
+        ):
+            # “...,” said an adviser to the senator: the parse hangs "to the senator" on the verb.
+            stop = following.right_edge.i
+            cut = next((i for i in range(following.i, stop + 1) if doc[i].text in {",", ";", "(", "—"}), None)
+            end = stop if cut is None else cut - 1
     return normalise_name(doc[start : end + 1].text)
 
 
@@ -679,6 +711,26 @@ def _aged(token: Token) -> bool:
     return token.pos_ == "ADJ" and token.lower_ == "old" and any(c.dep_ == "det" for c in token.children)
 
 
+def _share(token: Token) -> bool:
+    """ "21 percent said", "about four in 10 said", "two said": a share of those asked, or a number
+    of people, as the subject (the model tags it a percentage or a number); not "two of them",
+    which points back at whom it counts."""
+    back = any(
+        p.dep_ == "prep" and p.lower_ == "of" and any(o.pos_ == "PRON" for o in p.children)
+        for p in token.children
+    )
+    return token.ent_type_ in {"PERCENT", "CARDINAL"} and token.dep_ == "nsubj" and not back
+
+
+def _poll_of(tokens: list[Token]) -> str | None:
+    """ "In a Ledger poll released Monday, 31 percent said ...": the poll or survey that reports
+    what a share of those asked said, as written."""
+    for t in tokens:
+        if t.dep_ == "pobj" and t.head.lower_ in {"in", "by"} and t.lemma_.lower() in SURVEYS:
+            return _subject_surface(t)
+    return None
+
+
 def _modal_name(token: Token) -> bool:
     """ "Will wrote", "May said": a capitalised modal before an inflected verb is a surname the
     tagger took for an auxiliary (a modal takes the verb's base form)."""
@@ -708,8 +760,14 @@ def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
     candidates = [
         c
         for c in verb.children
-        if c.dep_ in SUBJECT_DEPS and c.i in allowed and (c.ent_type_ not in NOT_SPEAKERS or _aged(c))
+        if c.dep_ in SUBJECT_DEPS
+        and c.i in allowed
+        and (c.ent_type_ not in NOT_SPEAKERS or _aged(c) or (_share(c) and c.i < verb.i))
     ]
+    # "Of Okafor, Levane, who ..., said": the parser may make the fronted "Of" the subject; the
+    # name set off after its object speaks.
+    candidates = [c if c.pos_ != "ADP" else _fronted_of(c) for c in candidates]
+    candidates = [c for c in candidates if c.i in allowed]
     # A subject right after another one's "of" phrase is part of it ("Ada Marsh of the group
     # Roots First said", parsed flat): the first one speaks.
     candidates = [
@@ -736,7 +794,18 @@ def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
     # ...", "van der Lugt wrote that ..., adding that ...".
     if verb.dep_ in {"conj", "advcl", "xcomp"} and verb.head.pos_ in {"VERB", "AUX"}:
         head = verb.head
-        if verb.dep_ == "advcl" and head.dep_ == "ccomp" and head.head.pos_ in {"VERB", "AUX"}:
+        if verb.dep_ == "xcomp" and head.lemma_.lower() not in SUBJECT_CONTROL:
+            # "That prompted Ruiz to call the plan ...", "urged the mayor to say ...": the one
+            # prompted or urged does the saying.
+            objects = [c for c in head.children if c.dep_ == "dobj" and c.i in allowed and c.i < verb.i]
+            if objects and objects[0].pos_ in {"PROPN", "NOUN"}:
+                return objects[0]
+        if (
+            verb.dep_ == "advcl"
+            and head.dep_ == "ccomp"
+            and head.head.pos_ in {"VERB", "AUX"}
+            and head.head.i in allowed  # not a verb inside the quotation the parse hung it on
+        ):
             # "Cruz said that Trump represents X, stating ...": the participle goes with the
             # reporting clause, not with the reported one it is parsed under.
             head = head.head
@@ -745,6 +814,18 @@ def _subject_of(verb: Token, allowed: set[int]) -> Token | None:
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in {"VERB", "AUX"}:
         return _subject_of(verb.head.head, allowed)
     return None
+
+
+def _fronted_of(token: Token) -> Token:
+    """ "Of Okafor, Levane, who ..., said" parsed with "Of" as the subject: the name set off by a
+    comma after the preposition's object (or parsed as that object, with "Okafor" its modifier)."""
+    for obj in (c for c in token.children if c.dep_ == "pobj"):
+        names = [a for a in obj.children if a.dep_ == "appos" and a.pos_ == "PROPN"]
+        if names:
+            return names[0]
+        if obj.pos_ == "PROPN" and any(t.text == "," for t in token.doc[token.i + 1 : obj.i]):
+            return obj
+    return token
 
 
 def _nearby_name(verb: Token, tokens: list[Token], entities: EntityAnalysis) -> Token | None:
@@ -760,6 +841,9 @@ def _nearby_name(verb: Token, tokens: list[Token], entities: EntityAnalysis) -> 
             continue  # "adding that Quillon's ...": a name inside the reported clause
         if t.i > verb.i and t.dep_ in {"poss", "case", *OBJECT_DEPS}:
             continue  # "calling Alwaleed “dopey”": the one spoken about, not the speaker
+        listener = t.dep_ in {"compound", "flat"} and t.head.dep_ in OBJECT_DEPS and verb.lemma_ != "say"
+        if t.i > verb.i and listener:
+            continue  # "tells Fox News": the one told (with "said Rep. Ada Marsh" the parse may err)
         if t.dep_ == "pobj" or (t.head.dep_ == "pobj" and t.dep_ in {"compound", "flat"}):
             continue  # "said Tuesday in Paris, noting": a place or party in a prepositional phrase
         if t.ent_type_ in NOT_SPEAKERS:
@@ -782,10 +866,19 @@ def _reported_by(verb: Token, cues: set[int]) -> bool:
     while t.head.i != t.i:
         if t.dep_ == "relcl":
             return False
-        own_subject = any(c.dep_ in SUBJECT_DEPS and c.pos_ == "PROPN" for c in t.children)
-        if t.dep_ in {"conj", "advcl"} and own_subject:
+        own_subject = any(
+            c.dep_ in SUBJECT_DEPS
+            and (
+                c.pos_ == "PROPN"
+                # the cue itself, finite, with a subject of its own: "as the heckler yelled"
+                or (t is verb and c.pos_ == "NOUN" and _determined(c) and t.tag_ in {"VBD", "VBZ", "VBP"})
+            )
+            for c in t.children
+        )
+        if t.dep_ in {"conj", "advcl", "parataxis"} and own_subject:
             # "Cruz said he'd bomb them, and Trump vowed to ...", "Axelrod tweeted after Clinton
-            # argued that ...": a clause of its own, with a speaker of its own.
+            # argued that ...", "“...,” Ruiz said, after Marsh said ...": a clause of its own (also an
+            # aside the parse made paratactic), with a speaker of its own.
             return False
         t = t.head
         if t.i in cues:
@@ -794,11 +887,15 @@ def _reported_by(verb: Token, cues: set[int]) -> bool:
 
 
 def _issuer(verb: Token, allowed: set[int], documents: frozenset[str]) -> Token | None:
-    """ "The campaign sent a message to supporters saying ...", "issued a statement saying":
-    a participle on a document speaks for whoever issued the document, the subject of the verb
-    that governs it (not a name that opens the reported clause after the participle)."""
+    """ "The campaign sent a message to supporters saying ...", "issued a statement saying",
+    "released an ad that urges": a participle or relative clause on a document speaks for
+    whoever issued the document, the subject of the verb that governs it (not a name that opens
+    the reported clause after the participle)."""
     noun = verb.head
-    if verb.dep_ != "acl" or noun.dep_ not in OBJECT_DEPS:
+    relative = verb.dep_ == "relcl" and any(
+        c.dep_ == "nsubj" and c.lower_ in {"that", "which"} for c in verb.children
+    )  # "released a video that said ...", "hoisted a sign that read ..."
+    if not (verb.dep_ == "acl" or relative) or noun.dep_ not in OBJECT_DEPS:
         return None
     governing = noun.head.head if noun.dep_ == "pobj" else noun.head  # "sent a message to supporters saying"
     if governing.pos_ not in {"VERB", "AUX"}:
@@ -811,11 +908,20 @@ def _issuer(verb: Token, allowed: set[int], documents: frozenset[str]) -> Token 
 def _misparsed_subject(verb: Token, allowed: set[int]) -> Token | None:
     """ "one councillor called Okafor “a windbag”": the parser may hang the cue on the noun
     before it as a reduced relative ("a councillor [who was] called Okafor"); with two
-    complements (whom it calls, and what) the verb is finite and that noun is its subject."""
+    complements (whom it calls, and what) the verb is finite and that noun is its subject. So
+    it is after a name and a comma ("De Lasio, speaking on the radio, called Ruiz a “blowhard”"):
+    a name takes no reduced relative set off that way."""
     noun = verb.head
-    if not _finite_acl(verb) or noun.pos_ not in {"NOUN", "PROPN"} or noun.i not in allowed:
+    if noun.pos_ not in {"NOUN", "PROPN"} or noun.i not in allowed:
         return None
-    return noun
+    after_name = (
+        verb.dep_ == "acl"
+        and noun.pos_ == "PROPN"
+        and noun.dep_ != "pobj"  # "speaking on Harbour Radio, called": not the radio
+        and noun.i < verb.i
+        and verb.doc[verb.i - 1].text == ","
+    )
+    return noun if _finite_acl(verb) or after_name else None
 
 
 def _finite_acl(verb: Token) -> bool:
@@ -889,7 +995,10 @@ def _reported_by_outlet(
     """The organisation that reports a speaker's words in the same sentence (Ruiz said: “...”
     the Ledger reported): the source the speaker is known through, as "according to" names it."""
     for other in reporters:
-        subject = _subject_of(other, allowed) if other.i != verb.i else None
+        # "the Ledger reported", "reports the Ledger"
+        if other.i == verb.i:
+            continue
+        subject = _subject_of(other, allowed) or _inverted_subject(other, allowed)
         if subject is None or subject.pos_ != "PROPN":
             continue
         cluster = ctx.entities.cluster_at(subject.idx)
@@ -908,7 +1017,14 @@ def attribute_in(
     # A cue inside another cue's reported clause reports nothing itself ("Ruiz warned that the
     # city would respond by keeping things “predictable”": Ruiz speaks, not the city).
     governing = {t.i for t in cue_tokens}
-    cue_tokens = [t for t in cue_tokens if not _reported_by(t, governing)] or cue_tokens
+    # The cue right after the closing mark is the quotation's, however the parse hangs it
+    # ("Ruiz cannot say that “from his perspective,” Okafor added"), but for an outlet's report.
+    right_after = {
+        t.i
+        for t in cue_tokens
+        if quote_end is not None and t not in reporters and _cue_rank(t, tokens, before, quote_end)[0] == 0
+    }
+    cue_tokens = [t for t in cue_tokens if t.i in right_after or not _reported_by(t, governing)] or cue_tokens
     if quote_end is not None:
         cue_tokens.sort(key=lambda t: _cue_rank(t, tokens, before, quote_end))
     allowed = _speaker_tokens(ctx, tokens)
@@ -919,6 +1035,7 @@ def attribute_in(
         nearby = [t for t in tokens if t.i in allowed]
         subject = (
             _agent_of(verb, allowed)
+            or (_issuer(verb, allowed, ctx.lex.document_nouns) if verb.dep_ == "relcl" else None)
             or _subject_of(verb, allowed)
             or _issuer(verb, allowed, ctx.lex.document_nouns)
             or _misparsed_subject(verb, allowed)
@@ -940,9 +1057,17 @@ def attribute_in(
         if source is not None:
             found.according_to = source.speaker or source.speaker_surface
         else:
-            found.according_to = _reported_by_outlet(ctx, reporters, verb, allowed, before)
+            found.according_to = _reported_by_outlet(ctx, reporters, verb, allowed, before) or (
+                _poll_of(tokens) if _share(subject) else None
+            )
         if found.speaker_entity_id is not None or found.method == "pronoun" or rank == 0:
             return found  # the cue right after the closing mark speaks for its quotation
+        named = subject.is_title and not subject.is_sent_start  # "D’Souza", tagged a common noun
+        if found.speaker and (found.method == "cue" or named or _determined(subject)):
+            # A name no entity stands for ("D'Souza replied"), or a description with a
+            # determiner or a number ("a man yelled", "the crowd chanted", "21 percent said"):
+            # the nearest cue's own speaker, not one a later cue names.
+            return found
         # A description no entity stands for ("schools"): a later cue may name the speaker.
         fallback = fallback or found
     if fallback is not None:
@@ -965,6 +1090,8 @@ def extract_quotes(
     quotations = find_quotations(body)
     ctx = _Context(doc, entities, quotations, sentence_spans, body)
     quotes: list[Quote] = []
+    reported = sorted(_indirect_quotes(ctx), key=lambda r: r.start)
+    reported_starts = [r.start for r in reported]
     previous: Quote | None = None
     for q in quotations:
         first = ctx.sentence_at(q.open_mark)
@@ -1011,11 +1138,15 @@ def extract_quotes(
             # “Does that not matter?” after "Quintanilla pressed Carson on the point." in its
             # paragraph: the person that sentence is about asks, not the last speaker.
             found = _paragraph_subject(ctx, first, q, previous)
-        gap = q.paragraph_index - previous.paragraph_index if previous is not None else FOLLOW_REACH + 1
+        # The last speaker: of the previous quotation, or of reported speech since ("Ash argued in
+        # his email that the vote was flawed.\n\n“...”": Ash goes on).
+        since = ctx.sentence_at(previous.end).end if previous is not None else 0  # not the previous one's
+        source = _last_reported(reported, reported_starts, since, q.open_mark) or previous
+        gap = q.paragraph_index - source.paragraph_index if source is not None else FOLLOW_REACH + 1
         if (
             found is None
-            and previous is not None
-            and previous.attribution.speaker
+            and source is not None
+            and source.attribution.speaker
             and (
                 gap <= FOLLOW_REACH
                 if kind == "direct"
@@ -1025,7 +1156,7 @@ def extract_quotes(
             # No cue, no clause subject: the last speaker's account goes on (a partial quotation
             # only from its own paragraph or the one before: “Ruiz said ... But that is “not
             # the same thing as a ban.”").
-            prev = previous.attribution
+            prev = source.attribution
             found = Attribution(
                 prev.speaker,
                 prev.speaker_entity_id,
@@ -1050,11 +1181,19 @@ def extract_quotes(
                 quote.attribution = previous.attribution
         quotes.append(quote)
         previous = quote
-    quotes.extend(_indirect_quotes(ctx))
+    quotes.extend(reported)
     quotes.sort(key=lambda x: x.start)
     for quote in quotes:
         quote.attribution.confidence = confidence(quote.attribution)
     return quotes
+
+
+def _last_reported(reported: list[Quote], starts: list[int], after: int, before: int) -> Quote | None:
+    """The last reported speech with a named speaker between two offsets, if any."""
+    for r in reversed(reported[bisect_left(starts, after) : bisect_left(starts, before)]):
+        if r.attribution.speaker and r.attribution.method == "cue":
+            return r
+    return None
 
 
 def confidence(a: Attribution) -> float:
@@ -1078,8 +1217,9 @@ def confidence(a: Attribution) -> float:
 def _paragraph_subject(
     ctx: _Context, sentence: Span, q: Quotation, previous: Quote | None
 ) -> Attribution | None:
-    """The person heading the main clause of the sentence before the quotation in its paragraph,
-    when that sentence holds no quotation and names someone other than the previous speaker."""
+    """The person heading the main clause of the sentence before the quotation in its paragraph
+    (a name, or a description of a person as written: "The party leader recalled ..."), when that
+    sentence holds no quotation and names someone other than the previous speaker."""
     opens_sentence = not ctx.text[sentence.start : q.open_mark].strip()
     prior = ctx.sentence_before(sentence) if opens_sentence else sentence
     if prior is None or ctx.inside.find(1, prior.start, q.open_mark) != -1:
@@ -1093,11 +1233,20 @@ def _paragraph_subject(
     ):
         return None
     tokens = ctx.outside_tokens(prior.start, min(prior.end, q.open_mark))
-    subjects = [t for t in tokens if t.dep_ in SUBJECT_DEPS and t.head.dep_ == "ROOT" and t.pos_ == "PROPN"]
+    subjects = [
+        t
+        for t in tokens
+        if t.dep_ in SUBJECT_DEPS
+        and t.head.dep_ == "ROOT"
+        and (t.pos_ == "PROPN" or (t.pos_ == "NOUN" and t.lemma_.lower() in ctx.lex.person_descriptions))
+    ]
     if not subjects:
         return None
-    found = ctx.resolve(subjects[0], q.open_mark, descriptions=False)
-    if found.speaker_entity_id is None:
+    found = ctx.resolve(subjects[0], q.open_mark, descriptions=False)  # "The chair, Ada Marsh, ...": Marsh
+    if found.speaker is None and subjects[0].pos_ == "NOUN":
+        # "The party leader recalled ...": the description as written, not whoever was named last
+        found = Attribution(speaker=found.speaker_surface, speaker_surface=found.speaker_surface)
+    elif found.speaker_entity_id is None:
         return None
     if previous is not None and found.speaker == previous.attribution.speaker:
         return None
@@ -1115,7 +1264,7 @@ def _attribution_after(ctx: _Context, q: Quotation, last: Span) -> list[Token]:
         return []
     # The quotation may end in an inner quotation: “... ‘What can I do?’”
     last_mark = ctx.text[q.start : q.end].rstrip("’'‘ ")[-1:]
-    if ctx.text[q.end : nxt.start].strip(" ”\"»'’?!.,") or not last_mark or last_mark not in "?!.":
+    if ctx.text[q.end : nxt.start].strip(" ”\"»'’?!.,…") or not last_mark or last_mark not in "?!.…":
         return []
     if ctx.text[ctx.sentence_at(q.open_mark).start : q.open_mark].strip(" \t\n(["):
         # Ruiz said the plan was “dead.” He added: “...”: a quotation inside its own sentence
@@ -1305,8 +1454,40 @@ def _is_title(ctx: _Context, q: Quotation, words: list[str]) -> bool:
     return last is None or last.lemma_.lower() == "tell" or not _cue_verbs([last], ctx.lex.direct_cues)
 
 
+def _claim_owner(ctx: _Context, q: Quotation) -> Attribution | None:
+    """A partial quote in what a reporting noun reports ("Ruiz's accusation that Okafor is playing
+    the “blame game”", "the contention of Ruiz that the rules are “unfair”"): whose claim it is,
+    the noun's possessor or the name after its "of", "by" or "from"."""
+    t = ctx.token_after(q.open_mark)
+    for ancestor in (t.ancestors if t is not None else ()):
+        if ctx.inside[ancestor.idx]:
+            continue
+        if ancestor.pos_ != "NOUN" or ancestor.lemma_.lower() not in ctx.lex.reporting_nouns:
+            continue
+        if ancestor.i > t.i:
+            return None  # the quotation before its noun modifies it ("the “blame game” claim")
+        owners = [c for c in ancestor.children if c.dep_ == "poss" and not ctx.inside[c.idx]] + [
+            o
+            for p in ancestor.children
+            if p.dep_ == "prep" and p.lower_ in {"of", "by", "from"} and p.i < t.i
+            for o in p.children
+            if o.dep_ == "pobj" and o.pos_ == "PROPN" and not ctx.inside[o.idx]
+        ]
+        if owners:
+            found = ctx.resolve(owners[0], q.open_mark)
+            if found.speaker:
+                found.method = "subject"
+                found.evidence = "subject"
+                return found
+        return None
+    return None
+
+
 def _clause_subject(ctx: _Context, sentence: Span, q: Quotation) -> Attribution | None:
     """The person or organisation heading the subject of the clause that embeds a partial quote."""
+    owner = _claim_owner(ctx, q)
+    if owner is not None:
+        return owner
     tokens = ctx.outside_tokens(sentence.start, q.open_mark)
     heads = [t for t in tokens if t.dep_ in SUBJECT_DEPS and t.head.dep_ in {"ROOT", "conj", "ccomp"}]
     # First the subject of the nearest clause above the quotation in the parse ("That's why he
@@ -1377,6 +1558,14 @@ def _lead_in(ctx: _Context, sentence: Span, q: Quotation) -> Attribution | None:
         # "Ruiz said:" or "Said Ruiz:" at the end of the sentence, or of the paragraph, before.
         start, end = prior.start, prior.end
     tokens = ctx.outside_tokens(start, end)
+    named_from = _FROM_NAME.search(ctx.text, start, end)
+    if named_from is not None:
+        # "... - More from Ada Marsh and Tom Reed:": whoever the words come from.
+        words = ctx.outside_tokens(named_from.start(1), named_from.end(1))
+        found = _first_named(ctx, words) or _proper_name(ctx, words, q.open_mark)
+        if found is not None and found.speaker:
+            found.evidence = "first_named"
+            return found
     found = attribute_in(ctx, tokens, start)
     if found is None:
         # The main clause's subject ("When Ruiz retired, the council released this statement:").
@@ -1435,6 +1624,9 @@ def _first_named(ctx: _Context, tokens: list[Token]) -> Attribution | None:
 
 
 _ROUNDUP_NAME = re.compile(r"[-–—]\s*([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*:$")
+_FROM_NAME = re.compile(  # "More from Ada Marsh and Tom Reed:"
+    r"\bfrom[ \t]+([A-Z][\w.'’-]*(?:[ \t]+(?:and[ \t]+)?[A-Z][\w.'’-]*){0,5})[ \t]*:[ \t]*$"
+)
 _NAMED_TURN = re.compile(r"((?:[A-Z][\w'’.-]+ ){0,3}[A-Z][\w'’.-]+):[ \t]+(?=\S)")
 _BYLINE = re.compile(
     r'[,.]?[”"»][,.]?[ \t]+by[ \t]+(?:the[ \t]+)?'
@@ -1481,8 +1673,11 @@ def _cue_tagged_noun(ctx: _Context, q: Quotation) -> Attribution | None:
         if t.pos_ in {"VERB", "AUX"} or (t.is_punct and t.text not in {"-", "–"}) or t.is_space:
             return None
         cue = t.pos_ == "NOUN" and t.tag_ in {"NN", "NNS"} and t.lemma_.lower() in ctx.lex.direct_cues
+        following = ctx.doc[t.i + 1] if t.i + 1 < len(ctx.doc) else None
+        if cue and following is not None and following.pos_ == "NOUN":
+            # "the email read", "the post reads": of two cue words in a row the last is the cue.
+            cue = following.lemma_.lower() not in ctx.lex.direct_cues
         if phrase and cue:
-            following = ctx.doc[t.i + 1] if t.i + 1 < len(ctx.doc) else None
             if following is not None and not (following.is_punct or following.pos_ in {"ADP", "ADV"}):
                 return None  # "the report said", "the state budget": the noun heads a phrase
             rest = ctx.doc[t.i + 1 : t.i + 1 + MAX_SUBJECT_TOKENS]
@@ -1951,7 +2146,7 @@ def _quantity_subject(verb: Token, allowed: set[int]) -> Token | None:
     """A share or number of people as the subject ("47 percent said they would vote", "six in
     ten say"): poll findings, their speaker the phrase as written."""
     for c in verb.children:
-        if c.dep_ == "nsubj" and c.i in allowed and c.ent_type_ in {"PERCENT", "CARDINAL"}:
+        if _share(c) and c.i in allowed:
             return c
     return None
 

@@ -452,3 +452,174 @@ def test_a_cue_parsed_as_a_reduced_relative_has_the_noun_before_it_as_subject(nl
             "for the harbour.”")
     assert quotes(nlp, body) == [("the orange prince of harbour self-publicity.", "one councillor"),
                                  ("reckless", "Ruiz"), ("has no plan for the harbour.", "Ruiz")]
+
+
+def test_the_nearest_cue_speaks_even_when_its_subject_is_no_entity(nlp):
+    # A later cue with a named subject ("Ruiz said") does not take over from the cue that governs
+    # the quotation when that one's subject is someone in particular ("his wife", "a man").
+    body = ("His wife had warned him not to be too harsh in the debate, to act “presidential,” but Ruiz "
+            "said he ignored her.")
+    assert quotes(nlp, body) == [("presidential", "His wife")]
+
+
+def test_a_share_of_those_asked_is_the_speaker(nlp):
+    body = ("Voters in Kilby were asked whether Mayor Tobias Wren would win again. Of those, 21 percent "
+            "said “not too likely.” Another 14 percent said “not at all likely.”")
+    assert quotes(nlp, body) == [("not too likely.", "21 percent"),
+                                 ("not at all likely.", "Another 14 percent")]
+
+
+def test_the_one_prompted_or_urged_does_the_saying(nlp):
+    # Object control: in "prompted Fenwick to ... call", Fenwick calls; in "used the hearing to
+    # demand", the subject demands.
+    body = ("At one point the heckling prompted Councillor Dario Fenwick to make a joke about trams and "
+            "call the plan “a folly,” a nod to the budget.\n\n"
+            "Local unions used the hearing to demand that the city “pay its fair share into the pension "
+            "fund.”")
+    assert quotes(nlp, body) == [("a folly", "Dario Fenwick"),
+                                 ("pay its fair share into the pension fund.", "Local unions")]
+
+
+def test_a_second_relative_clause_is_about_the_same_person(nlp):
+    body = ("The mayor was rallying for a retired teacher named Ada Marsh, who is running for the council "
+            "and who worked the room, praising “the mayor's patience” as she went.")
+    assert quotes(nlp, body) == [("the mayor's patience", "Ada Marsh")]
+
+
+def test_an_attribution_after_an_ellipsis_and_a_cue_word_before_the_cue(nlp):
+    # The quotation trails off (…) before its attribution; "email" (a cue word too) is the subject
+    # of "read".
+    body = ("Okafor asked whether Ruiz would run.\n\n"
+            "“Well, yes. I am going to look at it…” Ruiz said.\n\n"
+            "The Ruiz campaign sent an appeal on Monday.\n\n"
+            "“Friend, let me be blunt. We can win,” the email read.")
+    assert quotes(nlp, body) == [("Well, yes. I am going to look at it…", "Ruiz"),
+                                 ("Friend, let me be blunt. We can win", "email")]
+
+
+def test_a_quotation_without_a_cue_continues_the_last_reported_speaker(nlp):
+    # Reported speech since the last quotation names who goes on speaking.
+    body = ("“The count is final,” Mayor Dana Ruiz said on Monday.\n\n"
+            "Councillor Ada Okafor argued that the count was flawed. Her letter went to every member of "
+            "the council.\n\n"
+            "“We should wait for the audit before anyone declares a winner.”")
+    said = "We should wait for the audit before anyone declares a winner."
+    assert quotes(nlp, body) == [("The count is final", "Dana Ruiz"), (said, "Ada Okafor")]
+
+
+def test_a_relative_clause_on_a_document_speaks_for_whoever_issued_it(nlp):
+    body = ("To sell the tickets, Mayor Dana Ruiz released a video that said, “Every seat will be a good "
+            "seat.”\n\n"
+            "At the rally, Ada Okafor held up a placard that read “No more fares!”")
+    assert quotes(nlp, body) == [("Every seat will be a good seat.", "Dana Ruiz"),
+                                 ("No more fares!", "Ada Okafor")]
+
+
+def test_the_one_told_and_a_fronted_of_are_not_the_speaker(nlp):
+    body = ("“Yes, I back Dana Ruiz,” Brent Okafor III, founder of the Kilby Civic Trust, tells Harbour "
+            "Radio News in an interview.\n\n"
+            "“He is funny,” attorney Eric Levane said of Ruiz. “But as mayor, he is a circus act.” Of "
+            "Okafor, Levane, who has given money to Marsh, said, “He is scary.”")
+    assert quotes(nlp, body) == [("Yes, I back Dana Ruiz", "Brent Okafor III"),
+                                 ("He is funny", "Eric Levane"),
+                                 ("But as mayor, he is a circus act.", "Eric Levane"),
+                                 ("He is scary.", "Eric Levane")]
+
+
+def test_a_participle_hung_on_a_verb_inside_the_quotation_keeps_its_clause_subject(nlp):
+    # The parse may hang the whole lead-in on "said" inside the quotation; "telling" goes with
+    # Weaver's clause, not with a name in it.
+    body = ("Weaver didn’t seem particularly impressed with Okafor’s comments Tuesday, telling reporters, "
+            "“A lot of people said the governor should step down.”")
+    assert quotes(nlp, body) == [("A lot of people said the governor should step down.", "Weaver")]
+
+
+def test_a_title_tagged_as_a_name_in_lower_case_is_a_description(nlp):
+    body = ("The clip came from a rally with Ruiz and Okafor, where the secretary of state said she was "
+            "“not only here to do my job” but also to back her candidate.")
+    doc = nlp(body)
+    [found] = [q.attribution for q in extract_quotes(doc, analyse_entities(doc)) if q.kind == "partial"]
+    assert (found.speaker_surface, found.method) == ("secretary of state", "description")
+
+
+def test_a_share_of_those_asked_is_known_through_the_poll(nlp):
+    body = ("In a Harbour Ledger poll released Monday, 31 percent of voters said they were “extremely "
+            "enthusiastic” about the vote.")
+    doc = nlp(body)
+    [found] = [q.attribution for q in extract_quotes(doc, analyse_entities(doc)) if q.kind == "partial"]
+    poll = "a Harbour Ledger poll released Monday"
+    assert (found.speaker, found.according_to) == ("31 percent of voters", poll)
+
+
+def test_a_partial_quote_in_a_claim_is_the_claimants(nlp):
+    body = ("Mayor Dana Ruiz's accusation that Ada Okafor is playing the “blame game” started a week of "
+            "debate.\n\n"
+            "Okafor's pledge to stay “neutral” during the talks did not last.")
+    assert quotes(nlp, body) == [("blame game", "Dana Ruiz"), ("neutral", "Okafor")]
+
+
+def test_a_name_tagged_as_a_common_noun_keeps_its_cue(nlp):
+    # "D’Souza" is tagged a common noun: still a name, the cue right before the quotation is its.
+    body = ("After the Ledger’s Ada Marsh asked the conservative who he thought would win the race, "
+            "D’Souza replied, “If I had to bet now, I would bet on Ruiz.”")
+    assert quotes(nlp, body) == [("If I had to bet now, I would bet on Ruiz.", "D’Souza")]
+
+
+def test_an_inverted_description_keeps_the_phrase_the_parse_hung_on_the_verb(nlp):
+    body = "“This is eerily similar to the first race in 2004,” said one longtime adviser to Dana Ruiz."
+    assert quotes(nlp, body) == [("This is eerily similar to the first race in 2004",
+                                  "one longtime adviser to Dana Ruiz")]
+
+
+def test_a_cue_hung_on_a_name_before_a_comma_is_that_names(nlp):
+    # The parse runs on from the question before and hangs "called" on De Lasio as a reduced
+    # relative: a name set off by a comma takes none, De Lasio calls.
+    body = ("Mayor Dana Ruiz asked the crowd, “Who will keep the city safe?”\n\n"
+            "De Lasio, a radio host, called Ruiz a “blowhard,” and said his remarks were “propaganda” for "
+            "the opposition.")
+    got = quotes(nlp, body)
+    assert got[1] == ("blowhard", "De Lasio")
+
+
+def test_an_attribution_set_aside_from_a_later_cue_keeps_its_speaker(nlp):
+    body = ("The moderators pressed him on it.\n\n"
+            "“I never said that. I never said that,” Ruiz said, after the Ledger's Ada Marsh said the mayor "
+            "had called the plan a fraud.")
+    assert quotes(nlp, body) == [("I never said that. I never said that", "Ruiz")]
+
+
+def test_the_cue_right_after_the_closing_mark_speaks_however_the_parse_hangs_it(nlp):
+    body = ("“Nobody has seen a director do that,” Okafor said.\n\n"
+            "Ruiz cannot say that “from his perspective,” Okafor added, saying it should be “up to the "
+            "prosecutor.”")
+    assert quotes(nlp, body)[:2] == [("Nobody has seen a director do that", "Okafor"),
+                                     ("from his perspective", "Okafor")]
+
+
+def test_a_newspaper_reporting_after_its_verb_is_the_source_it_is_known_through(nlp):
+    body = ("Mayor Dana Ruiz noted that the levy is “central” to the budget for the first time, reported the "
+            "Harbourton Ledger.")
+    doc = nlp(body)
+    found = [(q.attribution.speaker, q.attribution.according_to)
+             for q in extract_quotes(doc, analyse_entities(doc)) if q.kind == "partial"]
+    assert found == [("Dana Ruiz", "Harbourton Ledger")]
+
+
+def test_a_quotation_after_a_sentence_about_a_described_person_is_theirs(nlp):
+    body = ("The count went on all night in Kilby.\n\n"
+            "The party leader further recalled that the vote was close. “I sensed we would lose the second "
+            "round.”")
+    assert quotes(nlp, body) == [("I sensed we would lose the second round.", "party leader")]
+
+
+def test_a_more_from_lead_in_names_the_speaker(nlp):
+    body = ("Turnout held up in the north all along - More from Ada Marsh and Tom Reed: “Our data show the "
+            "shift came late.”")
+    assert quotes(nlp, body) == [("Our data show the shift came late.", "Tom Reed")]
+
+
+def test_a_number_counting_back_is_not_a_share_of_those_asked(nlp):
+    body = ("Several other districts in the region have moved to later start times, and two of them have "
+            "reported higher attendance in first-period classes.")
+    assert quotes(nlp, body, kinds=("indirect",)) == [("higher attendance in first-period classes",
+                                                        "Several other districts in the region")]
