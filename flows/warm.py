@@ -1,9 +1,9 @@
 """Warm-up: load the spaCy model (or start the parser process that loads it, flows.parser),
-build the Great Expectations context, run the cleaning libraries once (warm_cleaning) and start
-the charts' renderer, in a background thread while the process waits on something else
-(Prefect's temporary server starting, the input files being read), so the first batch and the
-report do not pay for them. The loaders are thread-safe and cached per process; an error here
-is left for the real call to raise.
+build the Great Expectations context, run the cleaning libraries once (warm_cleaning), build a
+copy index (warm_copies) and start the charts' renderer, in a background thread while the
+process waits on something else (Prefect's temporary server starting, the input files being
+read), so the first batch and the report do not pay for them. The loaders are thread-safe and
+cached per process; an error here is left for the real call to raise.
 
 Once loaded, the model's and the libraries' objects are frozen out of the garbage collector's
 reach (gc.freeze): they live as long as the process, and a full collection would otherwise walk
@@ -21,9 +21,9 @@ from flows.settings import Settings
 
 def warm_all(settings: Settings, parse_here: bool = False, charts: bool = True) -> None:
     """Load now what every run uses: the model (in this process when it parses here, a Dask
-    worker; else in the parser process, flows.parser), the GX suites, the cleaning libraries
-    and (where a report is written: charts) the chart renderer; then freeze them out of the
-    garbage collector's reach."""
+    worker; else in the parser process, flows.parser), the GX suites, the cleaning libraries,
+    the copy index and (where a report is written: charts) the chart renderer; then freeze
+    them out of the garbage collector's reach."""
     if parse_here:
         from transforms.nlp import load_pipeline
 
@@ -36,6 +36,7 @@ def warm_all(settings: Settings, parse_here: bool = False, charts: bool = True) 
 
     warm_up()
     warm_cleaning()
+    warm_copies()
     if charts:
         from warehouse.charts import warm_up as warm_charts
 
@@ -67,6 +68,14 @@ def warm_cleaning() -> None:
             "<html><body><article><p>" + "A warm-up paragraph. " * 20 + "</p></article></body></html>",
         )
     )
+
+
+def warm_copies() -> None:
+    """The copy index's first use: datasketch and the scipy.integrate it imports to size its LSH
+    bands, ~0.5 s, which the first publish (on a one-batch run, the last) would pay."""
+    from transforms.copies import CopyIndex
+
+    CopyIndex()
 
 
 def dask_setup(worker) -> None:
