@@ -1337,7 +1337,7 @@ def _mentioned_subject(ctx: _Context, q: Quotation) -> bool:
     reporter's verb after it (“Drawdown” has been the policy since 1990; “Harbor Kings” (2011) is
     a remake): the words are mentioned, as a term or a title, not said."""
     words = ctx.text[q.start : q.end].split()
-    after = ctx.text[q.end : q.end + 3].lstrip("”\"»")
+    after = ctx.text[q.end : q.end + 3].lstrip('”"»')
     opens = not ctx.text[ctx.sentence_at(q.open_mark).start : q.open_mark].strip(" \t\n([")
     if len(words) > MAX_SCARE_WORDS or not opens or ctx.text[q.end - 1] in ",.!?" or after[:1] == ",":
         return False
@@ -1361,7 +1361,7 @@ def _quoted_heading(ctx: _Context, q: Quotation) -> bool:
     line_start = ctx.text.rfind("\n", 0, q.open_mark) + 1
     line_end = ctx.text.find("\n", q.end)
     line_end = len(ctx.text) if line_end < 0 else line_end
-    if ctx.text[line_start : q.open_mark].strip() or ctx.text[q.end : line_end].strip(" \t”\"»."):
+    if ctx.text[line_start : q.open_mark].strip() or ctx.text[q.end : line_end].strip(' \t”"».'):
         return False
     label = len(text.split()) == 1 and text.endswith(":")
     capitals = len(text.split()) >= 3 and text.isupper()
@@ -1459,7 +1459,7 @@ def _claim_owner(ctx: _Context, q: Quotation) -> Attribution | None:
     the “blame game”", "the contention of Ruiz that the rules are “unfair”"): whose claim it is,
     the noun's possessor or the name after its "of", "by" or "from"."""
     t = ctx.token_after(q.open_mark)
-    for ancestor in (t.ancestors if t is not None else ()):
+    for ancestor in t.ancestors if t is not None else ():
         if ctx.inside[ancestor.idx]:
             continue
         if ancestor.pos_ != "NOUN" or ancestor.lemma_.lower() not in ctx.lex.reporting_nouns:
