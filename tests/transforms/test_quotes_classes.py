@@ -1,12 +1,7 @@
 """Error classes seen on real news, each with sentences of our own (fictional people and places)."""
+from tests.transforms.quoting import quotes
 from transforms.entities import analyse_entities
 from transforms.quotes import extract_quotes
-
-
-def quotes(nlp, body, kinds=("direct", "partial")):
-    doc = nlp(body)
-    return [(body[q.start:q.end], q.attribution.speaker) for q in extract_quotes(doc, analyse_entities(doc))
-            if q.kind in kinds]
 
 
 def test_a_dateline_is_never_the_speaker(nlp):

@@ -1,13 +1,6 @@
 """Which quoted stretches are quotations, and where they end: classes seen on real news, each
 with sentences of our own (fictional people, places and works)."""
-from transforms.entities import analyse_entities
-from transforms.quotes import extract_quotes
-
-
-def quotes(nlp, body, kinds=("direct", "partial")):
-    doc = nlp(body)
-    return [(body[q.start:q.end], q.attribution.speaker) for q in extract_quotes(doc, analyse_entities(doc))
-            if q.kind in kinds]
+from tests.transforms.quoting import quotes
 
 
 def test_a_noun_spelled_like_a_cue_before_a_title_does_not_make_it_direct(nlp):
