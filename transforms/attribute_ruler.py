@@ -87,6 +87,9 @@ class CompiledAttributeRuler:
 
     def __init__(self, name: str = "attribute_ruler"):
         self.name = name
+        self._empty()
+
+    def _empty(self) -> None:
         self._attrs: list[dict] = []  # attribute id -> the normalised attributes it sets
         self._patterns: list[tuple[int, int, int]] = []  # pattern -> (attribute id, length, index)
         self._keys: list[str] = []  # the attribute row's keys
@@ -98,6 +101,7 @@ class CompiledAttributeRuler:
         """Take the patterns and attributes of spaCy's AttributeRuler `stock`; raise Unsupported
         when they use something not handled here."""
         rules = stock.patterns  # attribute id i -> {"patterns": [...], "attrs": ..., "index": ...}
+        self._empty()  # compiled again: nothing of before is kept
         self._attrs = list(stock.attrs)
         if len(rules) != len(self._attrs):
             raise Unsupported("patterns and attributes out of step")
@@ -118,7 +122,6 @@ class CompiledAttributeRuler:
                 for j, token in enumerate(alt):
                     tests = [(position[key], _predicate(key, spec)) for key, spec in token.items()]
                     self._file(_TokenPattern(pattern, j, tests), token, position)
-        self._known = {}
         return self
 
     def _file(self, entry: _TokenPattern, token: dict, position: dict[str, int]) -> None:

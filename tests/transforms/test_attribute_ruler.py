@@ -111,9 +111,13 @@ def test_a_blank_pipeline_ruler_compiles_and_matches_like_spacy():
         ([[{"LOWER": "the"}]], {"POS": "PRON"}, 0),  # a later pattern wins over an earlier one
     ]
     single = spacy.blank("en")
-    single.add_pipe("attribute_ruler").add([[{"LOWER": "so"}]], {"POS": "ADV"})  # one key: a 1-D row
+    stock_ruler = single.add_pipe("attribute_ruler")
+    stock_ruler.add([[{"LOWER": "so"}]], {"POS": "ADV"})  # one key: a 1-D row
     assert compile_attribute_ruler(single) is None
     assert [t.pos_ for t in single("so be it so")] == ["ADV", "", "", "ADV"]
+    compiled = single.get_pipe("attribute_ruler")
+    assert compiled.compile(stock_ruler) is compiled  # compiled again: the same, not twice over
+    assert compiled._patterns == [(0, 1, 0)]
     docs = []
     for compiled in (False, True):
         nlp = spacy.blank("en")
