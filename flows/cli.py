@@ -313,6 +313,7 @@ def run(
                     # The parser process loads the model, then reads and parses the new files
                     # ahead of the run, and this one loads GX, beside the server's boot.
                     parser.start(settings.spacy_model)
+                    parser.give_way(settings.parser_first, [api.process.pid] if api.process else [])
                     parser.read_ahead(to_read, settings, Warehouse.from_settings(settings))
                     warm_in_background(settings)
                 elif not dask_address:
@@ -362,6 +363,7 @@ def reprocess_command(
             _fail(f"no warehouse at {settings.warehouse_dir} (run `wirehouse run PATH` first)")
         require_model(settings.spacy_model)  # fail fast, before Prefect starts
         parser.start(settings.spacy_model)  # it loads the model while Prefect starts
+        parser.give_way(settings.parser_first)  # Prefect's temporary server, started next, too
         from flows.runner import run_reprocess
 
         _stop_at_once_on_interrupt()

@@ -145,6 +145,30 @@ def start(model: str) -> None:
     _current(model)
 
 
+def give_way(niceness: int, others: Sequence[int] = ()) -> None:
+    """Lower the CPU priority (Unix nice, by `niceness`; the system stops at 19) of this process and of
+    the processes `others` (Prefect's temporary server), every thread of each, so that the
+    parser process started before (see start), which holds a one-worker run's critical path,
+    has a core whenever it can parse: the work beside the parse stops taking turns with it.
+    Threads started later inherit it, and so do processes started later, a parser process that
+    replaces one that died among them. Raising a priority again needs privileges: the caller is
+    a process that ends with its run. Where a priority cannot be changed, it stays as it is."""
+    if niceness <= 0 or not hasattr(os, "setpriority"):
+        return
+    for pid in (os.getpid(), *others):
+        for tid in _threads(pid):
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + niceness)
+
+
+def _threads(pid: int) -> list[int]:
+    """A process's threads: Linux gives each its own nice value; elsewhere it is the process's."""
+    try:
+        return [int(tid) for tid in os.listdir(f"/proc/{pid}/task")]
+    except OSError:
+        return [pid]
+
+
 def ready(model: str) -> None:
     """Block until the parser process has loaded `model` (raises what loading raised)."""
     _current(model).call(("ping",))

@@ -148,6 +148,16 @@ class Settings(BaseSettings):
         description="Characters the NLP stage gives spaCy at once at most, beyond a group's first "
         "text: spaCy holds ~18 KB a word for a whole group, so this bounds a process's peak.",
     )
+    parser_first: int = Field(
+        default=19,
+        ge=0,
+        le=19,
+        description="With one worker, the Unix nice increment `run` and `reprocess` give their own "
+        "process and Prefect's temporary server once the parser process has started: the parse is "
+        "the run's critical path, and the work beside it (cleaning, staging, auditing, Prefect's "
+        "API) then takes a core only when the parser does not need it. 0 leaves the priorities "
+        "alone. Env WIREHOUSE_PARSER_FIRST.",
+    )
     breaker_share: float = Field(
         default=0.5,
         gt=0,

@@ -121,3 +121,53 @@ def test_a_wrong_guess_costs_time_only(tmp_path):
     batch, ctx = run_batch(paths, settings)
     rows, _ = parser.analyse(batch, ctx, ("nlp", "rules"))
     assert len(rows.rows.quotes) == 5 and parser.ahead_counts(settings.spacy_model) == (0, 4, 0)
+
+
+GIVE_WAY = """
+import json, os, subprocess, sys, threading
+from flows import parser
+
+def nice(tid):
+    return os.getpriority(os.PRIO_PROCESS, tid)
+
+def threads(pid):
+    return sorted(nice(int(t)) for t in os.listdir(f"/proc/{pid}/task"))
+
+sleeper = [sys.executable, "-c", "import threading, time; threading.Thread(target=time.sleep, args=(60,)).start()"]
+first = subprocess.Popen(sleeper)  # started before: it stands for the parser process
+other = subprocess.Popen(sleeper)  # the temporary server
+waiting = threading.Event()
+threading.Thread(target=waiting.wait).start()
+while len(os.listdir(f"/proc/{other.pid}/task")) < 2:
+    pass
+base = nice(0)
+parser.give_way(int(sys.argv[1]), [other.pid])
+later = []
+thread = threading.Thread(target=lambda: later.append(nice(0)))
+thread.start(); thread.join()
+after = subprocess.Popen(sleeper)
+print(json.dumps({"base": base, "self": threads(os.getpid()), "other": threads(other.pid),
+                  "first": threads(first.pid), "thread": later[0], "after": nice(after.pid)}))
+for p in (first, other, after):
+    p.kill()
+waiting.set()
+"""
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="per-thread priorities are Linux's")
+def test_give_way_lowers_this_process_and_the_named_ones_not_the_parser_started_before():
+    """Every thread of the run's process and of the named process (the temporary server) yields
+    to the parser process by the increment; threads and processes started later inherit it, the
+    parser process started before keeps its priority, and the increment stops at 19."""
+    import json
+    import subprocess
+    import sys
+
+    for increment in (7, 40):
+        out = subprocess.run([sys.executable, "-c", GIVE_WAY, str(increment)], capture_output=True,
+                             text=True, check=True, cwd=Path(__file__).parents[2]).stdout
+        got = json.loads(out)
+        lowered = min(19, got["base"] + increment)
+        assert got["self"] == [lowered, lowered] and got["other"] == [lowered, lowered]
+        assert got["thread"] == lowered and got["after"] == lowered
+        assert got["first"] == [got["base"], got["base"]]
