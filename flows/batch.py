@@ -9,8 +9,9 @@ executors differ only in how they split and schedule that one task:
 - `pipelined` (one worker): the NLP and rules stages of batch k run in the parser process
   (flows.parser: spaCy holds the GIL, so it parses in a process of its own), while the flow's
   thread pool cleans batch k+1 and stages and audits batch k-1 in this process, on the other
-  core, and the flow's thread publishes batch k-2. The first batches are small (plan_batches' ramp), so
-  the parse starts after a few dozen articles are cleaned.
+  core, and the flow's thread publishes batch k-1 as soon as it is audited, so that only the
+  last batch's stage, audit and publish follow the last parse. The first batches are small
+  (plan_batches' ramp), so the parse starts after a few dozen articles are cleaned.
 - `run_ahead` (Dask, `--workers N` / `--dask-address`): every stage in one task per batch, at
   most 2 x workers batches in flight; only the small outcome travels back (the rows go through
   the lake).
@@ -30,7 +31,7 @@ from typing import Any
 import duckdb
 from prefect import task
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import PrefectFuture
+from prefect.futures import PrefectFuture, as_completed
 
 from expectations import audit_batch
 from flows import parser
@@ -267,17 +268,23 @@ def _finished(batch: Batch, future: PrefectFuture) -> Batch:
 
 
 def pipelined(batches: Iterator[Batch], settings: Settings) -> Iterator[Batch]:
-    """One worker: a pipeline around the NLP stage (see the module docstring). The parser is
-    handed batch k as soon as it has returned batch k-1, before batch k-2 is published from the
-    flow's thread, so it never waits on a publish."""
+    """One worker: a pipeline around the NLP stage (see the module docstring). While batch k is
+    parsed, batch k-1 is published as soon as it is staged and audited; when batch k's parse
+    returns first, the parser is handed batch k+1 before batch k-1 is published."""
     run = with_storage_retries(process, settings)
     split = [s.name for s in STAGES].index(NLP_STAGE)
     analysed = [s.name for s in STAGES].index(ANALYSIS[-1][0]) + 1
     before, nlp, after = _names(STAGES[:split]), _names(STAGES[split:analysed]), _names(STAGES[analysed:])
     batch = next(batches, None)
     cleaning = (batch, run.submit(batch, before)) if batch is not None else None
-    parsing = finishing = None
+    parsing: tuple[Batch, PrefectFuture] | None = None
+    finishing: tuple[Batch, PrefectFuture] | None = None
     while cleaning is not None or parsing is not None:
+        if finishing is not None and parsing is not None:
+            audit, parse = finishing[1], parsing[1]
+            if next(as_completed([audit, parse])) is audit:  # batch k-1 audited first
+                yield _finished(*finishing)
+                finishing = None
         prepared = None
         if cleaning is not None:
             prepared = _finished(*cleaning)

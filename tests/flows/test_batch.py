@@ -1,7 +1,7 @@
 """One batch path: the stages, the one task that runs them, and the plan that makes batches."""
 from __future__ import annotations
 
-from flows.batch import NLP_STAGE, STAGES, Batch, plan, process
+from flows.batch import NLP_STAGE, STAGES, Batch, Done, plan, process
 from flows.progress import RunProgress
 from flows.settings import Settings
 from transforms.article import article_id_for
@@ -90,3 +90,56 @@ def test_plan_makes_each_batch_when_asked_with_the_contents_published_by_then(tm
     assert second.context.learned == {"src": frozenset({1})}
     assert second.context.nlp_groups == settings.nlp_groups and second.value is second.files
     assert (second.context.max_article_chars, second.context.nlp_chunk_chars) == (2_000_000, 50_000)
+
+
+class _Future:
+    """A submitted stretch of stages that ends after `delay` seconds, on a thread of its own; as
+    much of a PrefectFuture as the pipeline uses."""
+
+    def __init__(self, events: list, name: str, delay: float, done: Done):
+        import concurrent.futures
+        import threading
+
+        self._final_state = None
+        self._future: concurrent.futures.Future = concurrent.futures.Future()
+
+        def end():
+            events.append(f"{name} done")
+            self._final_state = "Completed"
+            self._future.set_result(done)
+
+        threading.Timer(delay, end).start()
+
+    def add_done_callback(self, callback):
+        self._future.add_done_callback(lambda _: callback(self))
+
+    def result(self):
+        return self._future.result()
+
+
+def test_the_pipeline_publishes_each_batch_once_audited_not_after_the_next_parse(tmp_path, monkeypatch):
+    """With one worker, batch k-1 is yielded (published) as soon as it is staged and audited,
+    while batch k is still parsed; so after the last parse only the last batch is left, and the
+    batches still come in order."""
+    from flows import batch as batch_module
+
+    events: list[str] = []
+    delays = {"before": 0.0, "nlp": 0.3, "after": 0.05}
+
+    class Run:
+        def submit(self, batch, names, in_parser=False):
+            part = "nlp" if in_parser else "before" if names[0] == STAGES[0].name else "after"
+            number = batch.context.batch_id[-1]
+            return _Future(events, f"{part} {number}", delays[part], Done(f"{part} {number}", {part: 0.0}))
+
+    monkeypatch.setattr(batch_module, "with_storage_retries", lambda process, settings: Run())
+    settings = Settings(dir=tmp_path / "wh")
+    batches = (Batch(BatchContext(f"r1-b000{n}", "r1", spacy_model=settings.spacy_model), [], settings, "t0")
+               for n in (1, 2, 3))
+    for finished in batch_module.pipelined(batches, settings):
+        events.append(f"published {finished.value}")
+    published = [e for e in events if e.startswith("published")]
+    assert published == ["published after 1", "published after 2", "published after 3"]
+    assert events.index("published after 1") < events.index("nlp 2 done")
+    assert events.index("published after 2") < events.index("nlp 3 done")
+    assert events[-3:] == ["nlp 3 done", "after 3 done", "published after 3"]
