@@ -77,11 +77,13 @@ def _article_rows(
     segment: bool = True,
     warc_record_id: str | None = None,
     warc_date: str | None = None,
+    signed: tuple[int, bytes | None] | None = None,
 ) -> ArticleRows:
     """All rows for one article. `doc` must be the pipeline's Doc of `article.body`; with None
     (a language the NLP stages do not support) only the article, its paragraphs, sentences and
     residue are built: no entities, mentions or quotes. With segment=False (a body over
-    WIREHOUSE_MAX_ARTICLE_CHARS, held unanalysed) only the article and its residue."""
+    WIREHOUSE_MAX_ARTICLE_CHARS, held unanalysed) only the article and its residue. `signed`:
+    the body's transforms.copies.signature when it was made already (the clean stage makes it)."""
     if doc is not None and doc.text != article.body:
         raise ValueError("doc.text must equal the cleaned body: offsets point into it")
     body = article.body
@@ -112,7 +114,7 @@ def _article_rows(
         )
     )
     rows.residue = [ResidueRecord(aid, r.line_no, r.rule_id, r.text, r.start) for r in article.removed]
-    n_shingles, sig = signature(body)
+    n_shingles, sig = signature(body) if signed is None else signed
     if sig is not None:
         rows.minhashes = [MinhashRecord(aid, n_shingles, sig)]
     if not body or not segment:

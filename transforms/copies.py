@@ -19,6 +19,7 @@ by each run, so later runs see earlier articles.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -85,15 +86,22 @@ def shingles(body: str) -> list[bytes]:
     )
 
 
+@functools.cache
+def _empty_minhash():
+    """An empty MinHash of NUM_PERM and SEED: its random permutations are drawn once, and each
+    signature starts from a copy, which shares them."""
+    from datasketch import MinHash  # imported when first used: datasketch's import takes ~1 s
+
+    return MinHash(num_perm=NUM_PERM, seed=SEED)
+
+
 def signature(body: str) -> tuple[int, bytes | None]:
     """(number of shingles, the MinHash signature as NUM_PERM little-endian uint32) of a body;
     None for a body without words."""
-    from datasketch import MinHash  # imported when first used: datasketch's import takes ~1 s
-
     grams = shingles(body)
     if not grams:
         return 0, None
-    m = MinHash(num_perm=NUM_PERM, seed=SEED)
+    m = _empty_minhash().copy()
     m.update_batch(grams)
     return len(grams), m.hashvalues.astype("<u4").tobytes()
 

@@ -13,6 +13,7 @@ import numpy
 
 from transforms.article import ArticleRows, article_id_for, article_rows, content_sha256
 from transforms.clean import PARAGRAPH_SEPARATOR, CleanArticle, clean_document
+from transforms.copies import signature
 from transforms.corpus import LineCounter, count_article_lines, document_line_keys, source_of
 from transforms.ingest import ParsedFile, mark_duplicates, source_uri
 from transforms.language import detect_language
@@ -109,9 +110,13 @@ class PreparedBatch:
     supported: list[bool]  # whether it goes through the NLP stages
     within_limit: list[bool]  # whether it is at most ctx.max_article_chars (else not analysed at all)
     repeated: list[bool]  # whether its body was ingested before (only its article row is built)
+    # Each pending body's (shingles, MinHash signature) (transforms.copies.signature): made here,
+    # from the body alone, so that the stages after the NLP stage, which wait for the parse, do
+    # not; empty when prepare_batch was told not to (parsing ahead needs bodies only).
+    signatures: list[tuple[int, bytes | None]] = field(default_factory=list)
 
 
-def prepare_batch(files: list[ParsedFile], ctx: BatchContext) -> PreparedBatch:
+def prepare_batch(files: list[ParsedFile], ctx: BatchContext, signatures: bool = True) -> PreparedBatch:
     """The clean stage: clean every document of the batch's files, mark bodies already ingested
     (in ctx.known_contents, or earlier in this batch) as repeated, count the batch's lines,
     detect languages. A repeated body skips the NLP stages and gets only its article row and
@@ -161,7 +166,8 @@ def prepare_batch(files: list[ParsedFile], ctx: BatchContext) -> PreparedBatch:
         for lang, within, again in zip(detected, within_limit, repeated, strict=True)
     ]
     cleaning = BatchRows(rejected=rejected, article_lines=article_lines)
-    return PreparedBatch(files, cleaning, pending, detected, supported, within_limit, repeated)
+    signed = [signature(a.body) for _, _, a, _ in pending] if signatures else []
+    return PreparedBatch(files, cleaning, pending, detected, supported, within_limit, repeated, signed)
 
 
 def expected_texts(
@@ -182,7 +188,9 @@ def expected_texts(
     seen: set[str] = set()
     for i in range(0, len(files), chunk):
         prepared = prepare_batch(
-            files[i : i + chunk], replace(ctx, known_contents=frozenset(seen), learned=learned)
+            files[i : i + chunk],
+            replace(ctx, known_contents=frozenset(seen), learned=learned),
+            signatures=False,
         )
         for (_, _, article, _), supported in zip(prepared.pending, prepared.supported, strict=True):
             seen.add(content_sha256(article.body))
@@ -263,13 +271,15 @@ def batch_rows(parsed: ParsedBatch, ctx: BatchContext) -> BatchRows:
     rejected = dict(prepared.cleaning.rejected)
     per_file: dict[str, list[ArticleRows]] = {}
     errors = parsed.errors or [None] * len(parsed.docs)
-    for (f, raw, article, source), language, within, again, doc, error in zip(
+    signed: list[tuple[int, bytes | None] | None] = [*prepared.signatures] or [None] * len(prepared.pending)
+    for (f, raw, article, source), language, within, again, doc, error, sig in zip(
         prepared.pending,
         prepared.detected,
         prepared.within_limit,
         prepared.repeated,
         parsed.docs,
         errors,
+        signed,
         strict=True,
     ):
         if f.path in rejected:
@@ -292,6 +302,7 @@ def batch_rows(parsed: ParsedBatch, ctx: BatchContext) -> BatchRows:
                 pipeline_version=parsed.pipeline_version,
                 warc_record_id=raw.warc_record_id,
                 warc_date=raw.warc_date,
+                signed=sig,
             )
         except Exception as exc:
             rejected[f.path] = _failure("analyse", f, raw, exc)

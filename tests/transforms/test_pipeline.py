@@ -234,3 +234,24 @@ def test_expected_texts_learn_with_the_earlier_runs_line_counts():
     assert list(pipeline.expected_texts(files, context(), min_articles=3)) == [f"{story}\n\n{TAGLINE}"]
     prior = {("/feed", line_key(TAGLINE)): 2}
     assert list(pipeline.expected_texts(files, context(), min_articles=3, prior=prior)) == [story]
+
+
+def test_the_clean_stage_signs_each_body_and_the_rules_stage_uses_that_signature(nlp, monkeypatch):
+    """The MinHash signature needs the body only: the clean stage makes it (in the run's process),
+    and the rules stage, which waits for the parse, does not make it again. Parsing ahead, which
+    needs the bodies only, makes none."""
+    from transforms.copies import signature
+
+    said = "Ruiz said on Monday that the ferry would sail on time, whatever the weather did next."
+    files = [parsed("/a.jsonl", said, "The ferry sailed on time."), parsed("/b.jsonl", "")]
+    prepared = pipeline.prepare_batch(files, context())
+    assert prepared.signatures == [signature(said), signature("The ferry sailed on time."), (0, None)]
+    assert pipeline.prepare_batch(files, context(), signatures=False).signatures == []
+    parsed_batch = pipeline.parse_batch(prepared, context())
+
+    def unsigned(body):
+        raise AssertionError("signed again after the parse")
+
+    monkeypatch.setattr("transforms.article.signature", unsigned)
+    rows = pipeline.batch_rows(parsed_batch, context()).rows
+    assert [(m.n_shingles, m.signature) for m in rows.minhashes] == prepared.signatures[:2]
