@@ -123,8 +123,8 @@ def prepare_batch(files: list[ParsedFile], ctx: BatchContext, signatures: bool =
     signature: the publisher decides whether it is the same article read again or a copy from
     another source (warehouse.ledger.Publisher), and publishes no rows of it. Empty bodies are
     kept so the audit can quarantine them with a reason, and so are bodies over
-    ctx.max_article_chars, which no later stage analyses. A document whose cleaning raises rejects
-    its whole file (with the record and the error as reason) and nothing else.
+    ctx.max_article_chars, which no later stage analyses. A document whose cleaning (or signing)
+    raises rejects its whole file (with the record and the error as reason) and nothing else.
 
     The batch's contribution to the line statistics (article_lines): the raw lines of its page
     copies and text records, and the body paragraphs of its HTML pages (their text exists only
@@ -133,6 +133,7 @@ def prepare_batch(files: list[ParsedFile], ctx: BatchContext, signatures: bool =
     seen = set(ctx.known_contents)
     pending: list = []
     repeated: list[bool] = []
+    signed: list[tuple[int, bytes | None]] = []
     for f in files:
         if f.rejected is not None or f.duplicate_of is not None:
             continue
@@ -140,15 +141,18 @@ def prepare_batch(files: list[ParsedFile], ctx: BatchContext, signatures: bool =
         try:
             for doc in f.documents:
                 source = source_of(doc.url, f.path)
-                cleaned.append((f, doc, clean_document(doc, ctx.learned.get(source, frozenset())), source))
+                article = clean_document(doc, ctx.learned.get(source, frozenset()))
+                cleaned.append(((f, doc, article, source), signature(article.body) if signatures else None))
         except Exception as exc:
             rejected[f.path] = _failure("clean", f, doc, exc)
             continue
-        for item in cleaned:
+        for item, sig in cleaned:
             digest = content_sha256(item[2].body)
             repeated.append(bool(item[2].body) and digest in seen)
             seen.add(digest)
             pending.append(item)
+            if sig is not None:
+                signed.append(sig)
 
     article_lines = {
         article_id_for(f.file_id, raw.record_index): (
@@ -166,7 +170,6 @@ def prepare_batch(files: list[ParsedFile], ctx: BatchContext, signatures: bool =
         for lang, within, again in zip(detected, within_limit, repeated, strict=True)
     ]
     cleaning = BatchRows(rejected=rejected, article_lines=article_lines)
-    signed = [signature(a.body) for _, _, a, _ in pending] if signatures else []
     return PreparedBatch(files, cleaning, pending, detected, supported, within_limit, repeated, signed)
 
 

@@ -255,3 +255,14 @@ def test_the_clean_stage_signs_each_body_and_the_rules_stage_uses_that_signature
     monkeypatch.setattr("transforms.article.signature", unsigned)
     rows = pipeline.batch_rows(parsed_batch, context()).rows
     assert [(m.n_shingles, m.signature) for m in rows.minhashes] == prepared.signatures[:2]
+
+    def flaky(body):  # a document that cannot be signed rejects its file, as one that cannot be cleaned
+        if "ferry" in body:
+            raise UnicodeEncodeError("utf-8", body, 0, 1, "surrogates not allowed")
+        return signature(body)
+
+    monkeypatch.setattr(pipeline, "signature", flaky)
+    prepared = pipeline.prepare_batch([*files, parsed("/c.jsonl", "The council met on Tuesday.")], context())
+    assert list(prepared.cleaning.rejected) == ["/a.jsonl"]
+    assert [a.body for _, _, a, _ in prepared.pending] == ["", "The council met on Tuesday."]
+    assert prepared.signatures == [(0, None), signature("The council met on Tuesday.")]
