@@ -33,8 +33,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed
 
-from expectations import audit_batch
-from flows import parser
+from flows import auditor, parser
 from flows.memory import release_memory
 from flows.progress import RunProgress
 from flows.settings import Settings
@@ -113,7 +112,7 @@ def stage_rows(rows: BatchRows, batch: Batch) -> BatchRows:
 def audit_staged(rows: BatchRows, batch: Batch) -> BatchOutcome:
     """Audit what was staged, read back from the lake, and report the batch to the publisher."""
     staged = Warehouse.from_settings(batch.settings).read_staged(batch.batch_id)
-    result = audit_batch(
+    result = auditor.audit(
         staged,
         batch.context.languages,
         max_article_chars=batch.context.max_article_chars,

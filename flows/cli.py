@@ -307,13 +307,16 @@ def run(
             require_model(settings.spacy_model)  # fail fast, before Prefect starts
             with shown(err), temporary_api() as api, ExitStack() as cluster:  # the server boots meanwhile
                 if workers <= 1 and not dask_address:
-                    from flows import parser
+                    from flows import auditor, parser
                     from flows.warm import warm_in_background
 
                     # The parser process loads the model, then reads and parses the new files
-                    # ahead of the run, and this one loads GX, beside the server's boot.
+                    # ahead of the run; GX loads in this process, beside the server's boot, or
+                    # against a running API in the auditor process.
                     parser.start(settings.spacy_model)
                     parser.give_way(settings.parser_first, [api.process.pid] if api.process else [])
+                    if api.process is None:  # a running API: nothing to wait for (flows.auditor)
+                        auditor.start()
                     parser.read_ahead(to_read, settings, Warehouse.from_settings(settings))
                     warm_in_background(settings)
                 elif not dask_address:
@@ -355,7 +358,8 @@ def reprocess_command(
         )
     settings = _settings(warehouse)
     with _reported(settings):
-        from flows import parser
+        from flows import auditor, parser
+        from flows.prefect_env import configured_api_url
         from transforms.nlp import require_model
         from warehouse.store import Warehouse
 
@@ -364,6 +368,8 @@ def reprocess_command(
         require_model(settings.spacy_model)  # fail fast, before Prefect starts
         parser.start(settings.spacy_model)  # it loads the model while Prefect starts
         parser.give_way(settings.parser_first)  # Prefect's temporary server, started next, too
+        if configured_api_url():  # a running API: nothing to wait for (flows.auditor)
+            auditor.start()
         from flows.runner import run_reprocess
 
         _stop_at_once_on_interrupt()

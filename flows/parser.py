@@ -20,34 +20,28 @@ row. Bodies that differ (a file changed before the flow read it, bodies the ware
 holds) miss; when a batch finds none of its bodies among those waiting, the process stops
 guessing until the next read_ahead.
 
-What travels, pickled over the process's stdin and stdout: a cleaned batch
-(transforms.pipeline.PreparedBatch, with its files) goes in, the batch's rows
-(transforms.pipeline.BatchRows) and each stage's seconds come back; the Docs never leave the
-process, and their memory is given back to the system after each batch (flows.memory). A plain
-pipe, not multiprocessing: nothing is left to clean up (semaphores, a resource tracker) when the
-run is stopped at once. The process ignores the terminal's Ctrl-C (the run handles it) and ends
-with the run's main thread (Linux). If it dies (the kernel's OOM killer, a crash in native code),
-the batch in it fails as a stage that raised does, and the next batch starts a new process."""
+What travels, pickled over the process's stdin and stdout (flows.child, which the auditor
+process shares): a cleaned batch (transforms.pipeline.PreparedBatch, with its files) goes in,
+the batch's rows (transforms.pipeline.BatchRows) and each stage's seconds come back; the Docs
+never leave the process, and their memory is given back to the system after each batch
+(flows.memory). The process ignores the terminal's Ctrl-C (the run handles it) and ends with
+the run's main thread (Linux). If it dies (the kernel's OOM killer, a crash in native code), the
+batch in it fails as a stage that raised does, and the next batch starts a new process."""
 
 from __future__ import annotations
 
-import atexit
 import collections
 import contextlib
 import itertools
 import os
-import pickle
 import queue
-import signal
-import struct
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from flows.prefect_env import die_with_parent
+from flows.child import Child, ChildDied, Slot, answer, receive, replies_only
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -56,87 +50,16 @@ if TYPE_CHECKING:
     from transforms.pipeline import BatchContext
     from warehouse.store import Warehouse
 
-_HEADER = struct.Struct("!Q")
 
-
-class ParserDied(RuntimeError):
+class ParserDied(ChildDied):
     """The parser process ended while it held a batch; the message says how."""
 
 
-def _send(stream: IO[bytes], obj: Any) -> None:
-    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_HEADER.pack(len(data)))
-    stream.write(data)
-    stream.flush()
+_slot = Slot(lambda model: Child("flows.parser", [model], "parser", ParserDied))
 
 
-def _receive(stream: IO[bytes]) -> Any:
-    header = stream.read(_HEADER.size)
-    if len(header) < _HEADER.size:
-        raise EOFError
-    (size,) = _HEADER.unpack(header)
-    data = stream.read(size)
-    if len(data) < size:
-        raise EOFError
-    return pickle.loads(data)
-
-
-class _Process:
-    def __init__(self, model: str):
-        self.model = model
-        self.lock = threading.Lock()  # one request and its reply at a time
-        self.writing = threading.Lock()  # one message on the pipe at a time
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "flows.parser", model],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            # The kernel's parent-death signal follows the thread that started the process: only
-            # the main thread lives as long as the run.
-            preexec_fn=die_with_parent
-            if sys.platform == "linux" and threading.current_thread() is threading.main_thread()
-            else None,
-        )
-
-    def call(self, request: tuple) -> Any:
-        with self.lock:
-            assert self.proc.stdin is not None and self.proc.stdout is not None
-            try:
-                with self.writing:
-                    _send(self.proc.stdin, request)
-                ok, value = _receive(self.proc.stdout)
-            except (EOFError, BrokenPipeError, OSError):
-                code = self.proc.wait()
-                how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
-                raise ParserDied(f"the parser process ended ({how})") from None
-        if not ok:
-            raise value
-        return value
-
-    def send(self, request: tuple) -> None:
-        """A message that has no reply (sent between another thread's request and its reply,
-        too); if the process has ended, the next call says how."""
-        with self.writing:
-            assert self.proc.stdin is not None
-            with contextlib.suppress(BrokenPipeError, OSError):
-                _send(self.proc.stdin, request)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-
-
-_lock = threading.Lock()
-_process: _Process | None = None
-
-
-def _current(model: str) -> _Process:
-    global _process
-    with _lock:
-        if _process is None or _process.model != model or _process.proc.poll() is not None:
-            if _process is not None:
-                _process.stop()
-            _process = _Process(model)
-        return _process
+def _current(model: str) -> Child:
+    return _slot.current(model)
 
 
 def start(model: str) -> None:
@@ -227,25 +150,12 @@ def ahead_counts(model: str) -> tuple[int, int, int]:
 def analyse(value: Any, ctx: Any, names: Sequence[str]) -> tuple[Any, dict[str, float]]:
     """Run these consecutive analysis stages (transforms.pipeline.ANALYSIS) on `value` in the
     parser process: their output and each one's seconds."""
-    global _process
-    process = _current(ctx.spacy_model)
-    try:
-        return process.call(("analyse", value, ctx, tuple(names)))
-    except ParserDied:
-        with _lock:
-            if _process is process:
-                _process = None  # the next batch starts a new process
-        raise
+    return _slot.call(ctx.spacy_model, ("analyse", value, ctx, tuple(names)))
 
 
-@atexit.register
 def stop() -> None:
-    """Stop the parser process (at exit)."""
-    global _process
-    with _lock:
-        process, _process = _process, None
-    if process is not None:
-        process.stop()
+    """Stop the parser process (also done at exit)."""
+    _slot.stop()
 
 
 AHEAD_DOCS = 8  # bodies sent to the parser process at a time by the reading ahead
@@ -336,7 +246,7 @@ def _read_requests(stream: IO[bytes], inbox: queue.SimpleQueue) -> None:
     read: the process ends, and the run sees ParserDied rather than wait for a reply)."""
     while True:
         try:
-            inbox.put(_receive(stream))
+            inbox.put(receive(stream))
         except Exception:
             inbox.put(None)
             return
@@ -345,9 +255,7 @@ def _read_requests(stream: IO[bytes], inbox: queue.SimpleQueue) -> None:
 def _serve(model: str) -> None:
     """The process's loop: load the model, then answer requests until stdin closes, parsing
     ahead while none waits."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    requests, replies = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr  # a print anywhere must not corrupt the replies
+    requests, replies = replies_only()
     from flows.memory import release_memory
     from transforms.nlp import load_pipeline
     from transforms.pipeline import run_analysis
@@ -391,10 +299,7 @@ def _serve(model: str) -> None:
             reply = (False, exc)
         finally:
             release_memory()  # the batch's Docs are gone: their pages back to the system
-        try:
-            _send(replies, reply)
-        except (pickle.PicklingError, TypeError, AttributeError) as exc:
-            _send(replies, (False, RuntimeError(f"the parser process could not return its result: {exc}")))
+        answer(replies, reply, "parser")
         del reply
 
 

@@ -21,7 +21,8 @@ from flows.settings import Settings
 
 def warm_all(settings: Settings, parse_here: bool = False, charts: bool = True) -> None:
     """Load now what every run uses: the model (in this process when it parses here, a Dask
-    worker; else in the parser process, flows.parser), the GX suites, the cleaning libraries,
+    worker; else in the parser process, flows.parser), the GX suites (here, unless the auditor
+    process audits: flows.auditor), the cleaning libraries,
     the copy index and (where a report is written: charts) the chart renderer; then freeze
     them out of the garbage collector's reach."""
     if parse_here:
@@ -32,9 +33,12 @@ def warm_all(settings: Settings, parse_here: bool = False, charts: bool = True) 
         from flows import parser
 
         parser.start(settings.spacy_model)
-    from expectations import warm_up
+    from flows import auditor
 
-    warm_up()
+    if not auditor.started():  # else GX loads in the auditor process
+        from expectations import warm_up
+
+        warm_up()
     warm_cleaning()
     warm_copies()
     if charts:

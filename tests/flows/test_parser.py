@@ -43,12 +43,12 @@ def test_the_parser_process_gives_the_rows_this_process_would():
 def test_a_parser_process_that_dies_fails_its_batch_and_the_next_one_starts_anew():
     batch, ctx = prepared()
     parser.ready(ctx.spacy_model)
-    pid = parser._process.proc.pid
+    pid = parser._slot.child.proc.pid
     os.kill(pid, signal.SIGKILL)
     with pytest.raises(parser.ParserDied, match=r"^the parser process ended \(killed by SIGKILL\)$"):
         parser.analyse(batch, ctx, ("nlp", "rules"))
     rows, _ = parser.analyse(batch, ctx, ("nlp", "rules"))
-    assert parser._process.proc.pid != pid and len(rows.rows.quotes) == 2
+    assert parser._slot.child.proc.pid != pid and len(rows.rows.quotes) == 2
 
 
 def feed(folder) -> list[str]:
