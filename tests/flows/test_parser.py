@@ -138,7 +138,7 @@ first = subprocess.Popen(sleeper)  # started before: it stands for the parser pr
 other = subprocess.Popen(sleeper)  # the temporary server
 waiting = threading.Event()
 threading.Thread(target=waiting.wait).start()
-while len(os.listdir(f"/proc/{other.pid}/task")) < 2:
+while any(len(os.listdir(f"/proc/{p.pid}/task")) < 2 for p in (first, other)):  # both threads up
     pass
 base = nice(0)
 parser.give_way(int(sys.argv[1]), [other.pid])
@@ -168,6 +168,7 @@ def test_give_way_lowers_this_process_and_the_named_ones_not_the_parser_started_
                              text=True, check=True, cwd=Path(__file__).parents[2]).stdout
         got = json.loads(out)
         lowered = min(19, got["base"] + increment)
-        assert got["self"] == [lowered, lowered] and got["other"] == [lowered, lowered]
+        # Every thread (at least the two each process started: a joined one may linger a moment).
+        assert set(got["self"]) == set(got["other"]) == {lowered} and len(got["other"]) >= 2
         assert got["thread"] == lowered and got["after"] == lowered
-        assert got["first"] == [got["base"], got["base"]]
+        assert set(got["first"]) == {got["base"]} and len(got["first"]) >= 2
